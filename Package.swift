@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "MuscleBalance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mbt", targets: ["mbt"]),
+        .library(name: "MuscleBalance", targets: ["MuscleBalance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libxml2 from the system (Debian: libxml2-dev). Only MBXML imports it.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        // The one module where C pointers live: owned documents, schemas and readers.
+        .target(name: "MBXML", dependencies: ["CLibXML2"]),
+        // Pure domain: protocol and measurement models, units, semantic rules. No I/O.
+        .target(name: "MuscleBalanceCore"),
+        // Edges: XML files in, Swift values out; file-level validation.
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore"]),
+        .executableTarget(
+            name: "mbt",
+            dependencies: [
+                "MuscleBalance",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
+        .testTarget(
+            name: "MuscleBalanceTests",
+            dependencies: ["MuscleBalance", "MuscleBalanceCore"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

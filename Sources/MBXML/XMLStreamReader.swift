@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CLibXML2
+
+/// Reads a large document one child of the root at a time (one patient of a clinic file), with
+/// schema validation on the stream, so that memory depends on the largest child, not on the
+/// file. Not shareable between threads: one reader per file, on one thread at a time.
+public final class XMLStreamReader {
+    private let reader: xmlTextReaderPtr
+    private let descriptor: Int32
+    private let collector = ErrorCollector()
+    private var drained = 0
+    private var finished = false
+    public let path: String
+
+    /// Opens `path` for streaming; with `schema`, every node is validated as it is read.
+    public init(path: String, schema: XMLSchema?) throws(XMLReadError) {
+        LibXML.ensureInitialized()
+        let descriptor = try FileBytes.openForStreaming(path)
+        guard let reader = xmlReaderForFd(descriptor, path, nil, mbxmlSafeParseOptions) else {
+            close(descriptor)
+            throw XMLReadError(io: "libxml2 could not open a reader for '\(path)'")
+        }
+        self.reader = reader
+        self.descriptor = descriptor
+        self.path = path
+        if let schema {
+            collector.stage = .parse
+            if xmlTextReaderSetSchema(reader, schema.pointer) != 0 {
+                xmlFreeTextReader(reader)
+                close(descriptor)
+                throw XMLReadError(io: "libxml2 refused to attach the schema to the reader")
+            }
+        }
+        // After SetSchema, so that the schema validation context reports here too.
+        xmlTextReaderSetStructuredErrorHandler(reader, mbxmlCollectError, collector.opaque)
+    }
+
+    deinit {
+        xmlFreeTextReader(reader)
+        // xmlReaderForFd leaves the descriptor open: it is ours to close.
+        close(descriptor)
+    }
+
+    /// Every problem libxml2 has reported so far.
+    public var diagnostics: [XMLDiagnostic] { collector.diagnostics }
+
+    /// Problems reported since the last call: lets a caller attribute them to the child it
+    /// just received.
+    public func drainDiagnostics() -> [XMLDiagnostic] {
+        let all = collector.diagnostics
+        defer { drained = all.count }
+        return Array(all[drained...])
+    }
+
+    /// True when no schema or parse error has been seen so far.
+    public var isValidSoFar: Bool { !collector.hasErrors }
+
+    /// Advances to the root element and returns it with its attributes (no children).
+    public func readRoot() throws(XMLReadError) -> XMLElement {
+        while true {
+            let type = try advance()
+            guard let type else {
+                throw XMLReadError(failure("the file has no root element; expected an XML document"))
+            }
+            if type == XML_READER_TYPE_ELEMENT {
+                return currentElement()
+            }
+        }
+    }
+
+    /// Returns the next complete child element of the root, or nil once the root has ended
+    /// (after reading to the end of the file, so that trailing garbage is still reported).
+    public func nextChild() throws(XMLReadError) -> XMLElement? {
+        if finished { return nil }
+        var stack: [XMLElement] = []
+        while let type = try advance() {
+            switch type {
+            case XML_READER_TYPE_ELEMENT:
+                let depth = xmlTextReaderDepth(reader)
+                let element = currentElement()
+                if depth < 1 { continue }
+                if xmlTextReaderIsEmptyElement(reader) == 1 {
+                    if stack.isEmpty { return element }
+                    stack[stack.count - 1].children.append(element)
+                } else {
+                    stack.append(element)
+                }
+            case XML_READER_TYPE_END_ELEMENT:
+                if stack.isEmpty {
+                    // End of the root: read on to the end, so that errors after it surface.
+                    while try advance() != nil {}
+                    finished = true
+                    return nil
+                }
+                let element = stack.removeLast()
+                if stack.isEmpty { return element }
+                stack[stack.count - 1].children.append(element)
+            case XML_READER_TYPE_TEXT, XML_READER_TYPE_CDATA, XML_READER_TYPE_SIGNIFICANT_WHITESPACE,
+                XML_READER_TYPE_WHITESPACE:
+                if !stack.isEmpty, let value = xmlTextReaderConstValue(reader) {
+                    stack[stack.count - 1].text += String(cString: value)
+                }
+            default:
+                break
+            }
+        }
+        finished = true
+        if !stack.isEmpty {
+            throw XMLReadError(failure("the file ends inside <\(stack.last!.name)>; it looks truncated"))
+        }
+        return nil
+    }
+
+    /// One step of the underlying reader; nil at the end of the document. Throws on a fatal
+    /// parse error or on anything unsafe.
+    private func advance() throws(XMLReadError) -> xmlReaderTypes? {
+        let status = xmlTextReaderRead(reader)
+        if status == 0 { return nil }
+        if status < 0 {
+            throw XMLReadError(failure("the file is not well-formed XML"))
+        }
+        let type = xmlReaderTypes(UInt32(xmlTextReaderNodeType(reader)))
+        switch type {
+        case XML_READER_TYPE_DOCUMENT_TYPE:
+            throw XMLReadError([
+                XMLDiagnostic(
+                    severity: .error, stage: .safety, line: currentLine(), column: 1, message: mbxmlDoctypeRefusal)
+            ])
+        case XML_READER_TYPE_ENTITY_REFERENCE, XML_READER_TYPE_ENTITY:
+            throw XMLReadError([
+                XMLDiagnostic(
+                    severity: .error, stage: .safety, line: currentLine(), column: 1,
+                    message: "entity references are not accepted; write the characters themselves")
+            ])
+        default:
+            return type
+        }
+    }
+
+    private func failure(_ fallback: String) -> [XMLDiagnostic] {
+        let errors = collector.diagnostics.filter { $0.severity == .error }
+        if !errors.isEmpty { return collector.diagnostics }
+        return collector.diagnostics + [
+            XMLDiagnostic(
+                severity: .error, stage: .parse, line: Int(xmlTextReaderGetParserLineNumber(reader)),
+                column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: fallback)
+        ]
+    }
+
+    private func currentLine() -> Int {
+        if let node = xmlTextReaderCurrentNode(reader) {
+            let line = Int(xmlGetLineNo(node))
+            if line > 0 { return line }
+        }
+        return Int(xmlTextReaderGetParserLineNumber(reader))
+    }
+
+    /// The current element's name, namespace, attributes and line.
+    private func currentElement() -> XMLElement {
+        var element = XMLElement(
+            name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
+            namespace: xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) },
+            line: currentLine())
+        if xmlTextReaderMoveToFirstAttribute(reader) == 1 {
+            repeat {
+                let namespace = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+                if namespace == mbxmlXMLNSNamespace { continue }
+                element.attributes.append(
+                    XMLAttribute(
+                        name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
+                        namespace: namespace,
+                        value: xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""))
+            } while xmlTextReaderMoveToNextAttribute(reader) == 1
+            xmlTextReaderMoveToElement(reader)
+        }
+        return element
+    }
+}
