@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "MuscleBalance",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mbt", targets: ["mbt"]),
         .library(name: "MuscleBalance", targets: ["MuscleBalance"]),

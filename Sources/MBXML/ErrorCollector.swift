@@ -15,6 +15,12 @@ final class ErrorCollector {
     }
 
     func append(_ diagnostic: XMLDiagnostic) {
+        // libxml2 repeats some errors once per entity expansion; one of each is enough.
+        if let last = diagnostics.last, last.line == diagnostic.line, last.column == diagnostic.column,
+            last.message == diagnostic.message
+        {
+            return
+        }
         if diagnostics.count >= limit {
             truncated = true
             return
@@ -28,6 +34,10 @@ final class ErrorCollector {
         var message = e.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         while message.last == "\n" || message.last == " " {
             message.removeLast()
+        }
+        // libxml2's advice to lift its limits is the one thing a user must not do here.
+        if let range = message.range(of: " use XML_PARSE_HUGE option") {
+            message = message[..<range.lowerBound] + " levels of nesting; mbt refuses documents nested this deep"
         }
         let domain = xmlErrorDomain(UInt32(bitPattern: e.domain))
         let stage: XMLDiagnostic.Stage

@@ -44,6 +44,12 @@ enum FileBytes {
 
     static func openForStreaming(_ path: String) throws(XMLReadError) -> Int32 {
         try checkRegularFile(path)
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size == 0 {
+            throw XMLReadError([
+                XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file is empty (0 bytes); expected an XML document")
+            ])
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw XMLReadError(io: "cannot open '\(path)': \(String(cString: strerror(errno)))")

@@ -11,6 +11,7 @@ import CLibXML2
 public final class XMLStreamReader {
     private let reader: xmlTextReaderPtr
     private let descriptor: Int32
+    private let validation: xmlSchemaValidCtxtPtr?
     private let collector = ErrorCollector()
     private var drained = 0
     private var finished = false
@@ -27,20 +28,35 @@ public final class XMLStreamReader {
         self.reader = reader
         self.descriptor = descriptor
         self.path = path
+        // Workaround: xmlTextReaderSetStructuredErrorHandler cannot be combined with a schema in
+        // libxml2 2.9.14. The schema's SAX plug replaces ctxt->userData, and the reader's error
+        // relay casts that plug back to a parser context, so the first fatal parse error (a
+        // truncated file, 10,000-deep nesting) calls a garbage function pointer. Instead the
+        // schema gets a validation context of ours, with its own structured error handler, and
+        // parser errors reach the per-thread handler set around every read (see advance()).
         if let schema {
-            collector.stage = .parse
-            if xmlTextReaderSetSchema(reader, schema.pointer) != 0 {
+            guard let validation = xmlSchemaNewValidCtxt(schema.pointer) else {
                 xmlFreeTextReader(reader)
+                close(descriptor)
+                throw XMLReadError(io: "libxml2 could not allocate a schema validator (out of memory)")
+            }
+            xmlSchemaSetValidStructuredErrors(validation, mbxmlCollectError, collector.opaque)
+            if xmlTextReaderSchemaValidateCtxt(reader, validation, 0) != 0 {
+                xmlFreeTextReader(reader)
+                xmlSchemaFreeValidCtxt(validation)
                 close(descriptor)
                 throw XMLReadError(io: "libxml2 refused to attach the schema to the reader")
             }
+            self.validation = validation
+        } else {
+            self.validation = nil
         }
-        // After SetSchema, so that the schema validation context reports here too.
-        xmlTextReaderSetStructuredErrorHandler(reader, mbxmlCollectError, collector.opaque)
     }
 
     deinit {
+        // The reader only borrows the validation context, so it goes first.
         xmlFreeTextReader(reader)
+        if let validation { xmlSchemaFreeValidCtxt(validation) }
         // xmlReaderForFd leaves the descriptor open: it is ours to close.
         close(descriptor)
     }
@@ -118,7 +134,7 @@ public final class XMLStreamReader {
     /// One step of the underlying reader; nil at the end of the document. Throws on a fatal
     /// parse error or on anything unsafe.
     private func advance() throws(XMLReadError) -> xmlReaderTypes? {
-        let status = xmlTextReaderRead(reader)
+        let status = withThreadErrorHandler(collector) { xmlTextReaderRead(reader) }
         if status == 0 { return nil }
         if status < 0 {
             throw XMLReadError(failure("the file is not well-formed XML"))
@@ -141,10 +157,11 @@ public final class XMLStreamReader {
         }
     }
 
+    /// The problems not yet handed out, with a fallback message if libxml2 gave no error.
     private func failure(_ fallback: String) -> [XMLDiagnostic] {
-        let errors = collector.diagnostics.filter { $0.severity == .error }
-        if !errors.isEmpty { return collector.diagnostics }
-        return collector.diagnostics + [
+        let pending = drainDiagnostics()
+        if pending.contains(where: { $0.severity == .error }) { return pending }
+        return pending + [
             XMLDiagnostic(
                 severity: .error, stage: .parse, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                 column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: fallback)

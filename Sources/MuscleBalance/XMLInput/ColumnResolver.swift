@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MuscleBalanceCore
+
+/// Finds columns for diagnostics that know only their line and what they point at (libxml2
+/// keeps no column for elements, and schema errors come with column 0). The source is scanned
+/// once, line by line, only when some diagnostic needs it: memory stays flat for any file size.
+enum ColumnResolver {
+    static func resolve(_ diagnostics: [Diagnostic], bytes: [UInt8]) -> [Diagnostic] {
+        let wanted = Set(diagnostics.filter { $0.column == 0 && $0.line > 0 }.map(\.line))
+        guard !wanted.isEmpty else { return diagnostics }
+        var lines: [Int: [UInt8]] = [:]
+        var lineNumber = 1
+        var start = 0
+        for index in 0...bytes.count {
+            if index == bytes.count || bytes[index] == 10 {
+                if wanted.contains(lineNumber) { lines[lineNumber] = Array(bytes[start..<index]) }
+                lineNumber += 1
+                start = index + 1
+            }
+        }
+        return apply(diagnostics, lines: lines)
+    }
+
+    static func resolve(_ diagnostics: [Diagnostic], path: String) -> [Diagnostic] {
+        let wanted = Set(diagnostics.filter { $0.column == 0 && $0.line > 0 }.map(\.line))
+        guard !wanted.isEmpty, let file = fopen(path, "rb") else { return diagnostics }
+        defer { fclose(file) }
+        var lines: [Int: [UInt8]] = [:]
+        var buffer: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(buffer) }
+        var lineNumber = 1
+        let last = wanted.max() ?? 0
+        while lineNumber <= last {
+            let count = getline(&buffer, &capacity, file)
+            if count < 0 { break }
+            if wanted.contains(lineNumber), let buffer {
+                // Long lines (a whole file on one line) are kept only up to 1 MiB.
+                let length = min(count, 1 << 20)
+                lines[lineNumber] = buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                }
+            }
+            lineNumber += 1
+        }
+        return apply(diagnostics, lines: lines)
+    }
+
+    private static func apply(_ diagnostics: [Diagnostic], lines: [Int: [UInt8]]) -> [Diagnostic] {
+        diagnostics.map { diagnostic in
+            guard diagnostic.column == 0, let line = lines[diagnostic.line] else { return diagnostic }
+            var resolved = diagnostic
+            resolved.column = column(in: line, anchor: diagnostic.anchor)
+            return resolved
+        }
+    }
+
+    /// 1-based column, in characters, of the anchor on the line; the first non-blank character
+    /// when the anchor is not on it (an element that spans lines).
+    static func column(in line: [UInt8], anchor: SourceAnchor?) -> Int {
+        var offset: Int?
+        switch anchor {
+        case .element(let name):
+            offset = elementStart(line, name)
+        case .attribute(let element, let name):
+            let from = elementStart(line, element) ?? 0
+            offset = attributeStart(line, name, from: from) ?? elementStart(line, element)
+        case nil:
+            offset = nil
+        }
+        let byteOffset = offset ?? (line.firstIndex { $0 != 32 && $0 != 9 } ?? 0)
+        // Count characters, not bytes: continuation bytes of UTF-8 do not start a character.
+        return line[..<min(byteOffset, line.count)].count { $0 & 0xC0 != 0x80 } + 1
+    }
+
+    private static func elementStart(_ line: [UInt8], _ name: String) -> Int? {
+        let needle = Array(name.utf8)
+        var i = 0
+        while i < line.count {
+            if line[i] == UInt8(ascii: "<") {
+                // Skip a namespace prefix: <m:patient
+                var j = i + 1
+                var k = j
+                while k < line.count, line[k] != UInt8(ascii: ":"), isNameByte(line[k]) { k += 1 }
+                if k < line.count, line[k] == UInt8(ascii: ":") { j = k + 1 }
+                if matches(line, at: j, needle), j + needle.count == line.count || !isNameByte(line[j + needle.count]) {
+                    return i
+                }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func attributeStart(_ line: [UInt8], _ name: String, from: Int) -> Int? {
+        let needle = Array(name.utf8)
+        var i = from
+        while i < line.count {
+            if (line[i] == 32 || line[i] == 9), matches(line, at: i + 1, needle) {
+                var k = i + 1 + needle.count
+                while k < line.count, line[k] == 32 { k += 1 }
+                if k < line.count, line[k] == UInt8(ascii: "=") { return i + 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func matches(_ line: [UInt8], at index: Int, _ needle: [UInt8]) -> Bool {
+        guard index >= 0, index + needle.count <= line.count else { return false }
+        return line[index..<(index + needle.count)].elementsEqual(needle)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
+            || byte == 95 || byte == 46 || byte >= 128
+    }
+}

@@ -1,0 +1,176 @@
+import MBXML
+import MuscleBalanceCore
+
+/// Turns a schema-valid protocol document into a `BalanceProtocol`. Anything the schema allows
+/// but the model cannot hold becomes a diagnostic, never a crash.
+struct ProtocolBuilder {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    mutating func build(_ root: XMLElement) -> BalanceProtocol {
+        let sources = (root.child(named: "sources")?.children(named: "source") ?? []).map { e in
+            ClinicalSource(
+                id: e.string("id") ?? "", kind: ClinicalSource.Kind(rawValue: e.string("kind") ?? "") ?? .cited,
+                citation: e.foldedText, location: e.location)
+        }
+        let conditions = (root.child(named: "conditions")?.children(named: "condition") ?? []).map { e in
+            ScreeningCondition(code: e.string("code") ?? "", label: e.foldedText, location: e.location)
+        }
+        let groups = (root.child(named: "muscleGroups")?.children(named: "muscleGroup") ?? []).map { e in
+            MuscleGroup(
+                id: e.string("id") ?? "", name: e.string("name") ?? "",
+                region: BodyRegion(rawValue: e.string("region") ?? "") ?? .hip, description: e.foldedText,
+                location: e.location)
+        }
+        let tests = (root.child(named: "tests")?.children(named: "test") ?? []).map { test($0) }
+        let asymmetry = (root.child(named: "asymmetry")?.children(named: "rule") ?? []).map { e in
+            AsymmetryRule(
+                quality: MuscleQuality(rawValue: e.string("quality") ?? "") ?? .strength,
+                formula: AsymmetryFormula(rawValue: e.string("formula") ?? "") ?? .percentOfStronger,
+                grades: thresholds(e.child(named: "grades")), sources: e.sources(), note: e.string("note"),
+                location: e.location)
+        }
+        let ratios = (root.child(named: "ratios")?.children(named: "ratio") ?? []).map { e in
+            RatioIndex(
+                id: e.string("id") ?? "", name: e.childText("name"),
+                region: BodyRegion(rawValue: e.string("region") ?? "") ?? .hip,
+                numerator: e.string("numerator") ?? "", numeratorSide: e.string("numeratorSide").flatMap(RatioSide.init),
+                denominator: e.string("denominator") ?? "",
+                denominatorSide: e.string("denominatorSide").flatMap(RatioSide.init),
+                acceptable: e.child(named: "acceptable").map { a in
+                    AcceptableRange(
+                        min: a.double("min"), above: a.double("above"), max: a.double("max"), below: a.double("below"),
+                        outsideGrade: Grade(rawValue: a.string("outsideGrade") ?? "") ?? .mild, sources: a.sources(),
+                        location: a.location)
+                }, note: e.string("note"), location: e.location)
+        }
+        let index = root.child(named: "imbalanceIndex") ?? XMLElement(name: "imbalanceIndex", line: root.line)
+        let points = index.child(named: "gradePoints")
+        var gradePoints: [Grade: Double] = [:]
+        for grade in Grade.allCases { gradePoints[grade] = points?.double(grade.rawValue) ?? 0 }
+        let imbalance = ImbalanceIndexDefinition(
+            gradePoints: gradePoints,
+            regionWeights: index.children(named: "regionWeight").map { w in
+                RegionWeight(region: BodyRegion(rawValue: w.string("region") ?? "") ?? .hip, weight: w.double("weight") ?? 0, location: w.location)
+            }, rationale: index.string("rationale") ?? "", location: index.location)
+        let exercises = (root.child(named: "exercises")?.children(named: "exercise") ?? []).map { e in
+            let d = e.child(named: "dosage") ?? XMLElement(name: "dosage", line: e.line)
+            return CorrectiveExercise(
+                id: e.string("id") ?? "", name: e.childText("name"), muscleGroup: e.string("muscleGroup") ?? "",
+                problem: MuscleProblem(rawValue: e.string("problem") ?? "") ?? .weak,
+                sideRule: SideRule(rawValue: e.string("sideRule") ?? "") ?? .affectedSide,
+                instructions: e.childText("instructions"),
+                dosage: Dosage(
+                    sets: d.int("sets"), extraSetsAffectedSide: d.int("extraSetsAffectedSide"), repsMin: d.int("repsMin"),
+                    repsMax: d.int("repsMax"), holds: d.int("holds"), holdsMax: d.int("holdsMax"),
+                    holdSecondsMin: d.int("holdSecondsMin"), holdSecondsMax: d.int("holdSecondsMax"),
+                    daysPerWeekMin: d.int("daysPerWeekMin"), daysPerWeekMax: d.int("daysPerWeekMax"), sources: d.sources()),
+                contraindications: e.children(named: "contraindication").map(contraindication),
+                sources: e.sources(), location: e.location)
+        }
+        let planElement = root.child(named: "plan") ?? XMLElement(name: "plan", line: root.line)
+        let reassessment = planElement.child(named: "reassessment") ?? XMLElement(name: "reassessment", line: planElement.line)
+        let plan = PlanRules(
+            maxExercises: planElement.int("maxExercises") ?? 0, reassessmentWeeksMin: reassessment.int("weeksMin") ?? 0,
+            reassessmentWeeksMax: reassessment.int("weeksMax") ?? 0, reassessmentSources: reassessment.sources(),
+            rationale: planElement.string("rationale") ?? "", location: planElement.location,
+            reassessmentLocation: reassessment.location)
+        let adjuncts = (root.child(named: "adjuncts")?.children(named: "adjunct") ?? []).map { e in
+            let dose = e.child(named: "dose") ?? XMLElement(name: "dose", line: e.line)
+            return AdjunctTherapy(
+                id: e.string("id") ?? "", name: e.childText("name"), evidence: e.childText("evidence"),
+                alongsideExercise: e.string("alongsideExercise").map { $0 == "true" || $0 == "1" } ?? true,
+                contraindications: e.children(named: "contraindication").map(contraindication),
+                bloodPressureLimit: e.child(named: "bloodPressureLimit").map { b in
+                    BloodPressureLimit(systolic: b.int("systolic") ?? 0, diastolic: b.int("diastolic") ?? 0, sources: b.sources(), location: b.location)
+                },
+                dose: DoseLimits(
+                    startMinutes: dose.double("startMinutes"), maxMinutesPerSession: dose.double("maxMinutesPerSession"),
+                    maxMinutesPerDay: dose.double("maxMinutesPerDay"), maxSessionsPerWeek: dose.int("maxSessionsPerWeek"),
+                    sources: dose.sources(), location: dose.location),
+                cautions: e.children(named: "caution").map { Caution(text: $0.foldedText, sources: $0.sources()) },
+                sources: e.sources(), location: e.location)
+        }
+        return BalanceProtocol(
+            id: root.string("id") ?? "", version: root.string("version") ?? "", title: root.childText("title"),
+            sources: sources, conditions: conditions, muscleGroups: groups, tests: tests, asymmetryRules: asymmetry,
+            ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
+            location: root.location)
+    }
+
+    private func contraindication(_ e: XMLElement) -> Contraindication {
+        Contraindication(
+            condition: e.string("condition") ?? "", kind: Contraindication.Kind(rawValue: e.string("kind") ?? "") ?? .absolute,
+            sources: e.sources(), location: e.location)
+    }
+
+    private func thresholds(_ e: XMLElement?) -> [GradeThreshold] {
+        (e?.children(named: "threshold") ?? []).map { t in
+            GradeThreshold(grade: Grade(rawValue: t.string("grade") ?? "") ?? .mild, atLeast: t.double("atLeast") ?? 0, sources: t.sources(), location: t.location)
+        }
+    }
+
+    private mutating func test(_ e: XMLElement) -> TestDefinition {
+        let dimension = Dimension(rawValue: e.string("quantity") ?? "") ?? .force
+        let range = e.child(named: "plausibleRange") ?? XMLElement(name: "plausibleRange", line: e.line)
+        let norms = (e.child(named: "norms")?.children ?? []).compactMap { norm($0) }
+        return TestDefinition(
+            id: e.string("id") ?? "", name: e.childText("name"), muscleGroup: e.string("muscleGroup") ?? "",
+            quality: MuscleQuality(rawValue: e.string("quality") ?? "") ?? .strength, dimension: dimension,
+            unit: MeasurementUnit(rawValue: e.string("unit") ?? "") ?? dimension.canonicalUnit,
+            sides: TestSides(rawValue: e.string("sides") ?? "") ?? .bilateral,
+            combine: TrialCombination(rawValue: e.string("combine") ?? "max") ?? .max,
+            direction: ScoreDirection(rawValue: e.string("direction") ?? "") ?? .higherIsBetter,
+            position: e.childText("position"),
+            plausibleRange: PlausibleRange(
+                min: range.double("min") ?? 0, max: range.double("max") ?? 0, basis: range.string("basis") ?? "",
+                sources: range.sources()),
+            targetBand: e.child(named: "targetBand").map { TargetBand(min: $0.double("min") ?? 0, max: $0.double("max") ?? 0, sources: $0.sources()) },
+            minimalDetectableChange: e.child(named: "mdc").map { MinimalDetectableChange(value: $0.double("value") ?? 0, note: $0.string("note"), sources: $0.sources()) },
+            norms: norms, location: e.location)
+    }
+
+    private mutating func norm(_ e: XMLElement) -> ReferenceNorm? {
+        let stratum = NormStratum(
+            sex: e.string("sex").flatMap(Sex.init(rawValue:)), ageMin: e.int("ageMin") ?? 0, ageMax: e.int("ageMax"),
+            side: e.string("side").flatMap(BodySide.init(rawValue:)))
+        guard let unit = NormUnit(e.string("unit") ?? "") else {
+            diagnostics.append(e.location.error("unknown norm unit '\(e.string("unit") ?? "")'", attribute: "unit"))
+            return nil
+        }
+        let kind: ReferenceNorm.Kind
+        switch e.name {
+        case "meanSD":
+            let spread: MeanSD.Spread
+            if let sd = e.double("sd") {
+                spread = .sd(sd)
+                if e.double("ci95Lower") != nil || e.double("ci95Upper") != nil {
+                    diagnostics.append(e.location.error("norm gives both sd and a 95% CI; keep the one the source publishes", attribute: "ci95Lower"))
+                }
+            } else if let lower = e.double("ci95Lower"), let upper = e.double("ci95Upper"), let n = e.int("n") {
+                spread = .confidenceInterval(lower: lower, upper: upper, n: n)
+            } else {
+                spread = .missing
+            }
+            kind = .meanSD(MeanSD(mean: e.double("mean") ?? 0, spread: spread))
+        case "cutoffs":
+            kind = .cutoffs(e.children(named: "class").map { c in
+                let below = c.double("below"), atMost = c.double("atMost")
+                let bound: CutoffClass.UpperBound =
+                    switch (below, atMost) {
+                    case (let b?, nil): .below(b)
+                    case (nil, let a?): .atMost(a)
+                    case (nil, nil): .none
+                    default: .conflicting
+                    }
+                return CutoffClass(label: c.string("label") ?? "", grade: Grade(rawValue: c.string("grade") ?? "") ?? .mild, bound: bound, location: c.location)
+            })
+        case "percentiles":
+            kind = .percentiles(e.children(named: "point").map {
+                PercentilePoint(percentile: $0.double("percentile") ?? 0, value: $0.double("value") ?? 0, location: $0.location)
+            })
+        default:
+            return nil
+        }
+        return ReferenceNorm(kind: kind, stratum: stratum, unit: unit, sources: e.sources(), note: e.string("note"), location: e.location)
+    }
+}

@@ -1,0 +1,66 @@
+/// One problem found in a file, in the form compilers use: `path:line:column: error: message`.
+/// Lines and columns are 1-based; 0 means unknown.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, Comparable {
+        case warning, error
+
+        public static func < (a: Severity, b: Severity) -> Bool {
+            a == .warning && b == .error
+        }
+    }
+
+    public var severity: Severity
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var message: String
+    /// What the message is about in the source text, so the column can be found later by the
+    /// edge that holds the text (parsers give lines, not columns, for elements).
+    public var anchor: SourceAnchor?
+
+    public init(
+        _ severity: Severity, file: String = "", line: Int, column: Int = 0, message: String,
+        anchor: SourceAnchor? = nil
+    ) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.anchor = anchor
+    }
+
+    public var description: String {
+        "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+    }
+}
+
+/// Where on its line a diagnostic points: an element's `<name`, or one of its attributes.
+public enum SourceAnchor: Sendable, Hashable {
+    case element(String)
+    case attribute(element: String, name: String)
+}
+
+/// A line of a source file and the thing on it, carried by model values so that rules can
+/// report positions without knowing about XML.
+public struct SourceLocation: Sendable, Hashable {
+    public var line: Int
+    public var element: String
+
+    public init(line: Int, element: String) {
+        self.line = line
+        self.element = element
+    }
+
+    public func error(_ message: String, attribute: String? = nil) -> Diagnostic {
+        Diagnostic(.error, line: line, message: message, anchor: anchor(attribute))
+    }
+
+    public func warning(_ message: String, attribute: String? = nil) -> Diagnostic {
+        Diagnostic(.warning, line: line, message: message, anchor: anchor(attribute))
+    }
+
+    private func anchor(_ attribute: String?) -> SourceAnchor {
+        attribute.map { .attribute(element: element, name: $0) } ?? .element(element)
+    }
+}

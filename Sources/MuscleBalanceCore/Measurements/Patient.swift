@@ -1,0 +1,120 @@
+/// The first line of a clinic file: which protocol it is to be scored against.
+public struct MeasurementFileHeader: Sendable, Hashable {
+    public var protocolID: String
+    public var clinic: String?
+    public var location: SourceLocation
+
+    public init(protocolID: String, clinic: String?, location: SourceLocation) {
+        self.protocolID = protocolID
+        self.clinic = clinic
+        self.location = location
+    }
+}
+
+/// One patient of a clinic file, as measured. Fields the file may leave out are optional; the
+/// scorer says which figures their absence leaves without a reference.
+public struct Patient: Sendable, Hashable {
+    public var id: String
+    public var sex: Sex?
+    public var birthDate: CivilDate?
+    public var bodyMassKg: Double?
+    public var heightCm: Double?
+    public var conditions: [PatientCondition]
+    public var sessions: [AssessmentSession]
+    public var location: SourceLocation
+
+    public init(
+        id: String, sex: Sex?, birthDate: CivilDate?, bodyMassKg: Double?, heightCm: Double?,
+        conditions: [PatientCondition], sessions: [AssessmentSession], location: SourceLocation
+    ) {
+        self.id = id
+        self.sex = sex
+        self.birthDate = birthDate
+        self.bodyMassKg = bodyMassKg
+        self.heightCm = heightCm
+        self.conditions = conditions
+        self.sessions = sessions
+        self.location = location
+    }
+}
+
+public struct PatientCondition: Sendable, Hashable {
+    public var code: String
+    public var location: SourceLocation
+
+    public init(code: String, location: SourceLocation) {
+        self.code = code
+        self.location = location
+    }
+}
+
+/// Systolic over diastolic, mmHg.
+public struct BloodPressure: Sendable, Hashable, CustomStringConvertible {
+    public var systolic: Int
+    public var diastolic: Int
+
+    public init(systolic: Int, diastolic: Int) {
+        self.systolic = systolic
+        self.diastolic = diastolic
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let s = Int(parts[0]), let d = Int(parts[1]) else { return nil }
+        self.init(systolic: s, diastolic: d)
+    }
+
+    public var description: String { "\(systolic)/\(diastolic)" }
+}
+
+public struct AssessmentSession: Sendable, Hashable {
+    public var date: CivilDate?
+    /// The text as written, for messages when it is not a date.
+    public var dateText: String
+    public var assessor: String?
+    public var bloodPressure: BloodPressure?
+    public var measures: [Measure]
+    public var location: SourceLocation
+
+    public init(
+        date: CivilDate?, dateText: String, assessor: String?, bloodPressure: BloodPressure?,
+        measures: [Measure], location: SourceLocation
+    ) {
+        self.date = date
+        self.dateText = dateText
+        self.assessor = assessor
+        self.bloodPressure = bloodPressure
+        self.measures = measures
+        self.location = location
+    }
+}
+
+/// One test on one side in one session: a single value or several trials.
+public struct Measure: Sendable, Hashable {
+    public var test: String
+    public var side: BodySide?
+    /// nil when the file's unit is not one mbt knows (the schema would have said so).
+    public var unit: MeasurementUnit?
+    public var unitText: String
+    public var value: Double?
+    public var trials: [Double]
+    public var note: String?
+    public var location: SourceLocation
+
+    public init(
+        test: String, side: BodySide?, unit: MeasurementUnit?, unitText: String, value: Double?,
+        trials: [Double], note: String?, location: SourceLocation
+    ) {
+        self.test = test
+        self.side = side
+        self.unit = unit
+        self.unitText = unitText
+        self.value = value
+        self.trials = trials
+        self.note = note
+        self.location = location
+    }
+
+    /// Every reading as written, in the file's unit.
+    public var readings: [Double] { (value.map { [$0] } ?? []) + trials }
+}

@@ -1,0 +1,92 @@
+/// A protocol definition: what a clinic measures and how each figure is judged. Loaded from a
+/// `urn:musclebalance:protocol:1` file; every clinical figure in it names its sources.
+public struct BalanceProtocol: Sendable {
+    public var id: String
+    public var version: String
+    public var title: String
+    public var sources: [ClinicalSource]
+    public var conditions: [ScreeningCondition]
+    public var muscleGroups: [MuscleGroup]
+    public var tests: [TestDefinition]
+    public var asymmetryRules: [AsymmetryRule]
+    public var ratios: [RatioIndex]
+    public var imbalanceIndex: ImbalanceIndexDefinition
+    public var exercises: [CorrectiveExercise]
+    public var plan: PlanRules
+    public var adjuncts: [AdjunctTherapy]
+    public var location: SourceLocation
+
+    public init(
+        id: String, version: String, title: String, sources: [ClinicalSource],
+        conditions: [ScreeningCondition], muscleGroups: [MuscleGroup], tests: [TestDefinition],
+        asymmetryRules: [AsymmetryRule], ratios: [RatioIndex],
+        imbalanceIndex: ImbalanceIndexDefinition, exercises: [CorrectiveExercise], plan: PlanRules,
+        adjuncts: [AdjunctTherapy], location: SourceLocation
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.sources = sources
+        self.conditions = conditions
+        self.muscleGroups = muscleGroups
+        self.tests = tests
+        self.asymmetryRules = asymmetryRules
+        self.ratios = ratios
+        self.imbalanceIndex = imbalanceIndex
+        self.exercises = exercises
+        self.plan = plan
+        self.adjuncts = adjuncts
+        self.location = location
+    }
+
+    public func test(_ id: String) -> TestDefinition? { tests.first { $0.id == id } }
+    public func muscleGroup(_ id: String) -> MuscleGroup? { muscleGroups.first { $0.id == id } }
+    public func source(_ id: String) -> ClinicalSource? { sources.first { $0.id == id } }
+    public func hasCondition(_ code: String) -> Bool { conditions.contains { $0.code == code } }
+}
+
+/// A citation that figures point at by id.
+public struct ClinicalSource: Sendable, Hashable {
+    /// How directly the figures were seen, as the reference collection tags them.
+    public enum Kind: String, Sendable, Hashable {
+        case cited, abstract, secondary, unverified, vendor
+    }
+
+    public var id: String
+    public var kind: Kind
+    public var citation: String
+    public var location: SourceLocation
+
+    public init(id: String, kind: Kind, citation: String, location: SourceLocation) {
+        self.id = id
+        self.kind = kind
+        self.citation = citation
+        self.location = location
+    }
+}
+
+/// A condition a patient can be screened for (contraindications refer to these codes).
+public struct ScreeningCondition: Sendable, Hashable {
+    public var code: String
+    public var label: String
+    public var location: SourceLocation
+
+    public init(code: String, label: String, location: SourceLocation) {
+        self.code = code
+        self.label = label
+        self.location = location
+    }
+}
+
+/// The ids of the sources behind one figure, where they are written.
+public struct SourceReferences: Sendable, Hashable {
+    public var ids: [String]
+    public var location: SourceLocation
+
+    public init(ids: [String], location: SourceLocation) {
+        self.ids = ids
+        self.location = location
+    }
+
+    public var isEmpty: Bool { ids.isEmpty }
+}

@@ -1,0 +1,115 @@
+/// What a test assesses.
+public enum MuscleQuality: String, Sendable, Hashable, CaseIterable {
+    case strength, endurance, flexibility
+}
+
+/// Whether a test is done on each side or once in the midline.
+public enum TestSides: String, Sendable, Hashable {
+    case bilateral, midline
+}
+
+public enum BodySide: String, Sendable, Hashable, CaseIterable, Comparable {
+    case left, right
+
+    public var opposite: BodySide { self == .left ? .right : .left }
+
+    public static func < (a: BodySide, b: BodySide) -> Bool { a == .left && b == .right }
+}
+
+/// How several trials of one measure become one value.
+public enum TrialCombination: String, Sendable, Hashable {
+    case max, min, mean, median, last
+}
+
+/// Which way is good: most tests are better higher; a hip angle in the Thomas test is better
+/// lower; some are best inside a band.
+public enum ScoreDirection: String, Sendable, Hashable {
+    case higherIsBetter = "higher-is-better"
+    case lowerIsBetter = "lower-is-better"
+    case targetBand = "target-band"
+}
+
+/// One test of the protocol: how it is done, read and judged.
+public struct TestDefinition: Sendable {
+    public var id: String
+    public var name: String
+    public var muscleGroup: String
+    public var quality: MuscleQuality
+    public var dimension: Dimension
+    public var unit: MeasurementUnit
+    public var sides: TestSides
+    public var combine: TrialCombination
+    public var direction: ScoreDirection
+    public var position: String
+    public var plausibleRange: PlausibleRange
+    public var targetBand: TargetBand?
+    public var minimalDetectableChange: MinimalDetectableChange?
+    public var norms: [ReferenceNorm]
+    public var location: SourceLocation
+
+    public init(
+        id: String, name: String, muscleGroup: String, quality: MuscleQuality, dimension: Dimension,
+        unit: MeasurementUnit, sides: TestSides, combine: TrialCombination, direction: ScoreDirection,
+        position: String, plausibleRange: PlausibleRange, targetBand: TargetBand? = nil,
+        minimalDetectableChange: MinimalDetectableChange? = nil, norms: [ReferenceNorm],
+        location: SourceLocation
+    ) {
+        self.id = id
+        self.name = name
+        self.muscleGroup = muscleGroup
+        self.quality = quality
+        self.dimension = dimension
+        self.unit = unit
+        self.sides = sides
+        self.combine = combine
+        self.direction = direction
+        self.position = position
+        self.plausibleRange = plausibleRange
+        self.targetBand = targetBand
+        self.minimalDetectableChange = minimalDetectableChange
+        self.norms = norms
+        self.location = location
+    }
+}
+
+/// Values outside this range are typing or device errors, not patients: a data-entry check.
+public struct PlausibleRange: Sendable, Hashable {
+    public var min: Double
+    public var max: Double
+    public var basis: String
+    public var sources: SourceReferences
+
+    public init(min: Double, max: Double, basis: String, sources: SourceReferences) {
+        self.min = min
+        self.max = max
+        self.basis = basis
+        self.sources = sources
+    }
+
+    public func contains(_ value: Double) -> Bool { value >= min && value <= max }
+}
+
+public struct TargetBand: Sendable, Hashable {
+    public var min: Double
+    public var max: Double
+    public var sources: SourceReferences
+
+    public init(min: Double, max: Double, sources: SourceReferences) {
+        self.min = min
+        self.max = max
+        self.sources = sources
+    }
+}
+
+/// The smallest change between two sessions that is more than measurement error.
+public struct MinimalDetectableChange: Sendable, Hashable {
+    public var value: Double
+    public var note: String?
+    public var sources: SourceReferences
+
+    public init(value: Double, note: String?, sources: SourceReferences) {
+        self.value = value
+        self.note = note
+        self.sources = sources
+    }
+}

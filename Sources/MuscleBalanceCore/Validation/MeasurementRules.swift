@@ -1,0 +1,150 @@
+/// The rules of a clinic measurement file that its schema cannot state, checked against the
+/// protocol the file names. Fed one patient at a time, so a file of any size is checked in
+/// memory that does not grow with it (only the patient ids seen so far are kept).
+public struct MeasurementRules: Sendable {
+    public let balanceProtocol: BalanceProtocol
+    /// The day the check runs: sessions after it are in the future.
+    public let today: CivilDate
+    private var firstLineOfPatient: [String: Int] = [:]
+    private let testsByID: [String: TestDefinition]
+    private let conditionCodes: Set<String>
+
+    public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
+        self.balanceProtocol = balanceProtocol
+        self.today = today
+        self.testsByID = Dictionary(balanceProtocol.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.conditionCodes = Set(balanceProtocol.conditions.map(\.code))
+    }
+
+    public func check(_ header: MeasurementFileHeader) -> [Diagnostic] {
+        guard header.protocolID == balanceProtocol.id else {
+            return [header.location.error("the file asks for protocol '\(header.protocolID)' but it is being checked against '\(balanceProtocol.id)'; fix protocol=\"...\" or pass the right --protocol", attribute: "protocol")]
+        }
+        return []
+    }
+
+    /// Records a patient's id without checking the patient (one whose schema errors are
+    /// already reported), so that a later duplicate is still found.
+    public mutating func record(patientID id: String, line: Int) {
+        if firstLineOfPatient[id] == nil { firstLineOfPatient[id] = line }
+    }
+
+    /// Records the patient's id (for duplicates) and checks everything about the patient.
+    public mutating func check(_ patient: Patient) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if let line = firstLineOfPatient[patient.id] {
+            out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
+        } else {
+            firstLineOfPatient[patient.id] = patient.location.line
+        }
+        var seenConditions = Set<String>()
+        for condition in patient.conditions {
+            if !conditionCodes.contains(condition.code) {
+                out.append(condition.location.error("unknown condition code '\(condition.code)' for protocol '\(balanceProtocol.id)'\(suggestion(condition.code, in: conditionCodes))", attribute: "code"))
+            } else if !seenConditions.insert(condition.code).inserted {
+                out.append(condition.location.warning("condition '\(condition.code)' is listed twice for patient '\(patient.id)'", attribute: "code"))
+            }
+        }
+        for session in patient.sessions {
+            check(session, of: patient, &out)
+        }
+        return out
+    }
+
+    private func check(_ session: AssessmentSession, of patient: Patient, _ out: inout [Diagnostic]) {
+        if let date = session.date {
+            if let birth = patient.birthDate, date < birth {
+                out.append(session.location.error("session on \(date) is before the patient's birth date \(birth); check both dates", attribute: "date"))
+            }
+            if date > today {
+                out.append(session.location.error("session date \(date) is in the future (today is \(today))", attribute: "date"))
+            }
+        }
+        if let bp = session.bloodPressure, !(bp.systolic > bp.diastolic) {
+            out.append(session.location.error("blood pressure \(bp) has the diastolic at or above the systolic; write systolic/diastolic", attribute: "bloodPressure"))
+        }
+
+        var firstLine: [String: Int] = [:]
+        var withoutNorm: [String] = []
+        var needsBodyMass: [String] = []
+        for measure in session.measures {
+            guard let test = testsByID[measure.test] else {
+                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(testsByID.keys)))", attribute: "test"))
+                continue
+            }
+            switch (test.sides, measure.side) {
+            case (.midline, .some(let side)):
+                out.append(measure.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
+            case (.bilateral, nil):
+                out.append(measure.location.error("'\(test.id)' is done on each side; add side=\"left\" or side=\"right\"", attribute: "test"))
+            default:
+                break
+            }
+            let key = "\(test.id)|\(measure.side?.rawValue ?? "")"
+            if let line = firstLine[key] {
+                let what = measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
+                out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
+            } else {
+                firstLine[key] = measure.location.line
+            }
+            if let unit = measure.unit, unit.dimension != test.dimension {
+                out.append(measure.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))
+            }
+            if measure.value != nil && !measure.trials.isEmpty {
+                out.append(measure.location.error("measure of '\(test.id)' has both a value attribute and <trial> elements; keep one", attribute: "value"))
+            } else if measure.value == nil && measure.trials.isEmpty {
+                out.append(measure.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
+            }
+            if let unit = measure.unit, unit.dimension == test.dimension {
+                for reading in measure.readings {
+                    let canonical = unit.toCanonical(reading)
+                    if !test.plausibleRange.contains(canonical) {
+                        let shown = unit == test.unit ? "\(format(reading)) \(unit.rawValue)" : "\(format(reading)) \(unit.rawValue) (\(format(canonical)) \(test.unit.rawValue))"
+                        out.append(measure.location.error("\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit", attribute: measure.value != nil ? "value" : "test"))
+                    }
+                }
+            }
+            if !test.norms.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
+                let age = date.age(bornOn: birth)
+                let matching = test.norms.filter { $0.stratum.covers(sex: sex, age: age, side: measure.side ?? $0.stratum.side) }
+                if matching.isEmpty {
+                    withoutNorm.append(measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id)
+                } else if patient.bodyMassKg == nil && matching.contains(where: { $0.unit == .percentOfBodyWeight }) {
+                    needsBodyMass.append(test.id)
+                }
+            }
+        }
+        if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
+            out.append(session.location.warning("no norm for a \(sex.rawValue) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
+        }
+        if !needsBodyMass.isEmpty {
+            out.append(patient.location.warning("patient '\(patient.id)' has no bodyMassKg, which the norms of \(Set(needsBodyMass).sorted().joined(separator: ", ")) need (percent of body weight); they will be reported without a reference", attribute: "id"))
+        }
+        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { testsByID[$0.test]?.norms.isEmpty == false }) {
+            let missing = [patient.sex == nil ? "sex" : nil, patient.birthDate == nil ? "birthDate" : nil].compactMap { $0 }
+            out.append(patient.location.warning("patient '\(patient.id)' has no \(missing.joined(separator: " or ")); norms are chosen by sex and age, so no figure can be compared with one", attribute: "id"))
+        }
+    }
+
+    /// "; did you mean 'x'?" when one known id is one or two edits away.
+    private func suggestion(_ text: String, in candidates: Set<String>) -> String {
+        let close = candidates.map { ($0, editDistance($0, text)) }.filter { $0.1 <= 2 }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        return close.map { "; did you mean '\($0.0)'?" } ?? ""
+    }
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = previous
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

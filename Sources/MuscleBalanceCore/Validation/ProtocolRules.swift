@@ -1,0 +1,355 @@
+/// The rules of a protocol definition that its schema cannot state: unique ids, references
+/// that resolve, age bands without overlap or gap, SD > 0, thresholds in order, and a source
+/// on every clinical figure. Pure: a protocol in, diagnostics out.
+public enum ProtocolRules {
+    public static func check(_ p: BalanceProtocol) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        checkUniqueIDs(p, &out)
+        checkSources(p, &out)
+        checkTests(p, &out)
+        checkAsymmetry(p, &out)
+        checkRatios(p, &out)
+        checkImbalanceIndex(p, &out)
+        checkExercises(p, &out)
+        checkAdjuncts(p, &out)
+        return out
+    }
+
+    // MARK: Ids
+
+    private static func checkUniqueIDs(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        func unique(_ kind: String, _ items: [(String, SourceLocation)], attribute: String = "id") {
+            var first: [String: Int] = [:]
+            for (id, location) in items {
+                if let line = first[id] {
+                    out.append(location.error("duplicate \(kind) id '\(id)' (first defined on line \(line)); give each \(kind) its own id", attribute: attribute))
+                } else {
+                    first[id] = location.line
+                }
+            }
+        }
+        unique("source", p.sources.map { ($0.id, $0.location) })
+        unique("condition", p.conditions.map { ($0.code, $0.location) }, attribute: "code")
+        unique("muscle group", p.muscleGroups.map { ($0.id, $0.location) })
+        unique("test", p.tests.map { ($0.id, $0.location) })
+        unique("ratio", p.ratios.map { ($0.id, $0.location) })
+        unique("exercise", p.exercises.map { ($0.id, $0.location) })
+        unique("adjunct", p.adjuncts.map { ($0.id, $0.location) })
+    }
+
+    // MARK: Sources
+
+    /// Every figure must cite, and every citation must resolve.
+    private static func checkSources(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        let known = Set(p.sources.map(\.id))
+        func resolve(_ refs: SourceReferences) {
+            for id in refs.ids where !known.contains(id) {
+                out.append(refs.location.error("source '\(id)' is not defined in <sources>; add it there or fix the id", attribute: "source"))
+            }
+        }
+        func require(_ refs: SourceReferences, _ what: String) {
+            if refs.isEmpty {
+                out.append(refs.location.error("\(what) has no source; add source=\"...\" naming where the figure comes from, or leave the figure out", attribute: "source"))
+            } else {
+                resolve(refs)
+            }
+        }
+        for test in p.tests {
+            resolve(test.plausibleRange.sources)
+            if let band = test.targetBand { require(band.sources, "the target band of '\(test.id)'") }
+            if let mdc = test.minimalDetectableChange { require(mdc.sources, "the minimal detectable change of '\(test.id)'") }
+            for norm in test.norms {
+                let what: String
+                switch norm.kind {
+                case .meanSD: what = "the norm"
+                case .cutoffs: what = "the cut-off"
+                case .percentiles: what = "the percentile table"
+                }
+                require(norm.sources, "\(what) for '\(test.id)' (\(norm.stratum.label))")
+            }
+        }
+        for rule in p.asymmetryRules {
+            resolve(rule.sources)
+            for threshold in rule.grades {
+                require(threshold.sources, "the \(threshold.grade.rawValue) asymmetry threshold for \(rule.quality.rawValue)")
+            }
+        }
+        for ratio in p.ratios {
+            if let range = ratio.acceptable { require(range.sources, "the acceptable range of ratio '\(ratio.id)'") }
+        }
+        for exercise in p.exercises {
+            resolve(exercise.sources)
+            if exercise.dosage.hasFigures { require(exercise.dosage.sources, "the dosage of exercise '\(exercise.id)'") }
+            for c in exercise.contraindications { require(c.sources, "the contraindication '\(c.condition)' of exercise '\(exercise.id)'") }
+        }
+        resolve(p.plan.reassessmentSources)
+        require(p.plan.reassessmentSources, "the reassessment interval")
+        for adjunct in p.adjuncts {
+            resolve(adjunct.sources)
+            for c in adjunct.contraindications { require(c.sources, "the contraindication '\(c.condition)' of '\(adjunct.id)'") }
+            if let limit = adjunct.bloodPressureLimit { require(limit.sources, "the blood pressure limit of '\(adjunct.id)'") }
+            if adjunct.dose.hasFigures { require(adjunct.dose.sources, "the dose limits of '\(adjunct.id)'") } else { resolve(adjunct.dose.sources) }
+            for caution in adjunct.cautions { resolve(caution.sources) }
+        }
+    }
+
+    // MARK: Tests and norms
+
+    private static func checkTests(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        for test in p.tests {
+            if p.muscleGroup(test.muscleGroup) == nil {
+                out.append(test.location.error("test '\(test.id)' names muscle group '\(test.muscleGroup)', which is not defined in <muscleGroups>", attribute: "muscleGroup"))
+            }
+            if test.unit != test.dimension.canonicalUnit {
+                out.append(test.location.error("test '\(test.id)' measures \(test.dimension.rawValue), whose unit is \(test.dimension.canonicalUnit.rawValue), not \(test.unit.rawValue)", attribute: "unit"))
+            }
+            let range = test.plausibleRange
+            if !(range.min < range.max) {
+                out.append(range.sources.location.error("plausible range of '\(test.id)' runs backwards (min \(format(range.min)) is not below max \(format(range.max)))", attribute: "min"))
+            }
+            if test.direction == .targetBand && test.targetBand == nil {
+                out.append(test.location.error("test '\(test.id)' has direction target-band but no <targetBand>; add one with its source", attribute: "direction"))
+            }
+            if let band = test.targetBand {
+                if test.direction != .targetBand {
+                    out.append(band.sources.location.error("test '\(test.id)' has a <targetBand> but its direction is \(test.direction.rawValue); set direction=\"target-band\" or remove the band"))
+                }
+                if !(band.min < band.max) {
+                    out.append(band.sources.location.error("target band of '\(test.id)' runs backwards (min \(format(band.min)) is not below max \(format(band.max)))", attribute: "min"))
+                }
+            }
+            if let mdc = test.minimalDetectableChange, !(mdc.value > 0) {
+                out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' must be greater than 0", attribute: "value"))
+            }
+            for norm in test.norms { checkNorm(norm, of: test, &out) }
+            checkAgeBands(test, &out)
+        }
+    }
+
+    private static func checkNorm(_ norm: ReferenceNorm, of test: TestDefinition, _ out: inout [Diagnostic]) {
+        let where_ = "'\(test.id)' (\(norm.stratum.label))"
+        if norm.unit.dimension != test.dimension {
+            out.append(norm.location.error("norm for \(where_) is in \(norm.unit.symbol), a unit of \(norm.unit.dimension.rawValue), but the test measures \(test.dimension.rawValue)", attribute: "unit"))
+        }
+        if let max = norm.stratum.ageMax, max < norm.stratum.ageMin {
+            out.append(norm.location.error("age band of \(where_) runs backwards: ageMax \(max) is below ageMin \(norm.stratum.ageMin)", attribute: "ageMax"))
+        }
+        if norm.stratum.side != nil && test.sides == .midline {
+            out.append(norm.location.error("norm for \(where_) names a side, but '\(test.id)' is a midline test", attribute: "side"))
+        }
+        switch norm.kind {
+        case .meanSD(let m):
+            switch m.spread {
+            case .sd(let sd) where !(sd > 0):
+                out.append(norm.location.error("SD of \(where_) is \(format(sd)); it must be greater than 0", attribute: "sd"))
+            case .confidenceInterval(let lower, let upper, _) where !(lower < m.mean && m.mean < upper):
+                out.append(norm.location.error("95% CI of \(where_) [\(format(lower)), \(format(upper))] does not contain its mean \(format(m.mean))", attribute: "ci95Lower"))
+            case .missing:
+                out.append(norm.location.error("norm for \(where_) has a mean but no spread; give sd, or ci95Lower, ci95Upper and n", attribute: "mean"))
+            default:
+                break
+            }
+        case .cutoffs(let classes):
+            var previous: Double?
+            for (index, c) in classes.enumerated() {
+                let isLast = index == classes.count - 1
+                switch c.bound {
+                case .conflicting:
+                    out.append(c.location.error("class '\(c.label)' has both below and atMost; give one bound", attribute: "below"))
+                case .none where !isLast:
+                    out.append(c.location.error("class '\(c.label)' has no bound but is not the last class; give below or atMost", attribute: "label"))
+                case .below, .atMost:
+                    if isLast {
+                        out.append(c.location.error("the last class '\(c.label)' must be open-ended: remove its bound", attribute: c.bound.attributeName))
+                    }
+                    if let value = c.bound.value, let previous, !(value > previous) {
+                        out.append(c.location.error("cut-offs out of order: \(format(value)) does not come after \(format(previous)); list classes from low to high values", attribute: c.bound.attributeName))
+                    }
+                    previous = c.bound.value ?? previous
+                default:
+                    break
+                }
+            }
+        case .percentiles(let points):
+            for (a, b) in zip(points, points.dropFirst()) {
+                if !(b.percentile > a.percentile) {
+                    out.append(b.location.error("percentiles out of order: \(format(b.percentile)) after \(format(a.percentile)); list them in ascending order", attribute: "percentile"))
+                } else if b.value < a.value {
+                    out.append(b.location.error("percentile \(format(b.percentile)) has a lower value (\(format(b.value))) than percentile \(format(a.percentile)) (\(format(a.value)))", attribute: "value"))
+                }
+            }
+        }
+    }
+
+    /// Within one test and kind of norm, bands of the same sex (pooled counts for both) and side
+    /// must neither overlap nor leave a gap inside the ages they cover.
+    private static func checkAgeBands(_ test: TestDefinition, _ out: inout [Diagnostic]) {
+        struct Key: Hashable { var kind: String; var sex: Sex; var side: BodySide? }
+        var groups: [Key: [ReferenceNorm]] = [:]
+        var order: [Key] = []
+        for norm in test.norms {
+            for sex in norm.stratum.sex.map({ [$0] }) ?? Sex.allCases {
+                let key = Key(kind: norm.kind.name, sex: sex, side: norm.stratum.side)
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(norm)
+            }
+        }
+        var reported = Set<[Int]>()
+        for key in order {
+            let bands = groups[key]!.sorted { ($0.stratum.ageMin, $0.location.line) < ($1.stratum.ageMin, $1.location.line) }
+            for (a, b) in zip(bands, bands.dropFirst()) {
+                let pair = [a.location.line, b.location.line]
+                guard !reported.contains(pair) else { continue }
+                let who = "\(key.sex.rawValue)\(key.side.map { ", \($0.rawValue)" } ?? "")"
+                guard let aMax = a.stratum.ageMax else {
+                    reported.insert(pair)
+                    out.append(b.location.error("age band \(b.stratum.label) of '\(test.id)' overlaps the open-ended band \(a.stratum.label) on line \(a.location.line) (\(key.kind), \(who))", attribute: "ageMin"))
+                    continue
+                }
+                if b.stratum.ageMin <= aMax {
+                    reported.insert(pair)
+                    out.append(b.location.error("age band \(b.stratum.label) of '\(test.id)' overlaps \(a.stratum.label) on line \(a.location.line) (\(key.kind), \(who)); start it at \(aMax + 1)", attribute: "ageMin"))
+                } else if b.stratum.ageMin > aMax + 1 {
+                    reported.insert(pair)
+                    out.append(b.location.error("age band \(b.stratum.label) of '\(test.id)' leaves a gap after \(a.stratum.label) on line \(a.location.line): ages \(aMax + 1)-\(b.stratum.ageMin - 1) have no \(key.kind) norm (\(who)); close the gap or split the table", attribute: "ageMin"))
+                }
+            }
+        }
+    }
+
+    // MARK: Indices
+
+    private static func checkGrades(_ thresholds: [GradeThreshold], _ what: String, _ out: inout [Diagnostic]) {
+        for (a, b) in zip(thresholds, thresholds.dropFirst()) {
+            if !(b.grade > a.grade) {
+                out.append(b.location.error("\(what) grades out of order: \(b.grade.rawValue) after \(a.grade.rawValue); list mild, moderate, severe", attribute: "grade"))
+            }
+            if !(b.atLeast > a.atLeast) {
+                out.append(b.location.error("\(what) thresholds out of order: \(b.grade.rawValue) at \(format(b.atLeast)) is not above \(a.grade.rawValue) at \(format(a.atLeast))", attribute: "atLeast"))
+            }
+        }
+    }
+
+    private static func checkAsymmetry(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        var seen: [MuscleQuality: Int] = [:]
+        for rule in p.asymmetryRules {
+            if let line = seen[rule.quality] {
+                out.append(rule.location.error("a second asymmetry rule for \(rule.quality.rawValue) (the first is on line \(line)); keep one", attribute: "quality"))
+            }
+            seen[rule.quality] = rule.location.line
+            checkGrades(rule.grades, "asymmetry (\(rule.quality.rawValue))", &out)
+        }
+    }
+
+    private static func checkRatios(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        for ratio in p.ratios {
+            for (role, testID, side) in [("numerator", ratio.numerator, ratio.numeratorSide), ("denominator", ratio.denominator, ratio.denominatorSide)] {
+                guard let test = p.test(testID) else {
+                    out.append(ratio.location.error("ratio '\(ratio.id)' names \(role) test '\(testID)', which is not defined in <tests>", attribute: role))
+                    continue
+                }
+                if test.sides == .midline && side != nil {
+                    out.append(ratio.location.error("ratio '\(ratio.id)': \(role) '\(testID)' is a midline test; remove \(role)Side", attribute: "\(role)Side"))
+                }
+                if test.sides == .bilateral && side == nil {
+                    out.append(ratio.location.error("ratio '\(ratio.id)': \(role) '\(testID)' is bilateral; say which side with \(role)Side=\"left|right|each\"", attribute: role))
+                }
+            }
+            if ratio.numerator == ratio.denominator && ratio.numeratorSide == ratio.denominatorSide {
+                out.append(ratio.location.error("ratio '\(ratio.id)' divides a test by itself", attribute: "denominator"))
+            }
+            if let range = ratio.acceptable {
+                if range.min != nil && range.above != nil {
+                    out.append(range.location.error("acceptable range of '\(ratio.id)' has both min and above; give one lower bound", attribute: "above"))
+                }
+                if range.max != nil && range.below != nil {
+                    out.append(range.location.error("acceptable range of '\(ratio.id)' has both max and below; give one upper bound", attribute: "below"))
+                }
+                if range.lowerBound == nil && range.upperBound == nil {
+                    out.append(range.location.error("acceptable range of '\(ratio.id)' has no bound; give min/above and/or max/below"))
+                }
+                if let low = range.lowerBound, let high = range.upperBound, !(low < high) {
+                    out.append(range.location.error("acceptable range of '\(ratio.id)' runs backwards: \(format(low)) is not below \(format(high))"))
+                }
+                if range.outsideGrade == .normal {
+                    out.append(range.location.error("outsideGrade of '\(ratio.id)' cannot be normal", attribute: "outsideGrade"))
+                }
+            }
+        }
+    }
+
+    private static func checkImbalanceIndex(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        let index = p.imbalanceIndex
+        var seen = Set<BodyRegion>()
+        for weight in index.regionWeights {
+            if !seen.insert(weight.region).inserted {
+                out.append(weight.location.error("region '\(weight.region.rawValue)' is weighted twice; give each region one weight", attribute: "region"))
+            }
+        }
+        if index.regionWeights.allSatisfy({ $0.weight == 0 }) {
+            out.append(index.location.error("all region weights are 0; the overall index would be undefined"))
+        }
+        let points = Grade.allCases.map { index.gradePoints[$0] ?? 0 }
+        if zip(points, points.dropFirst()).contains(where: { $0 > $1 }) {
+            out.append(index.location.error("grade points must not fall with severity (normal <= mild <= moderate <= severe)"))
+        }
+    }
+
+    // MARK: Care
+
+    private static func checkContraindications(_ list: [Contraindication], owner: String, _ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        var seen = Set<String>()
+        for c in list {
+            if !p.hasCondition(c.condition) {
+                out.append(c.location.error("\(owner) names condition '\(c.condition)', which is not in <conditions>", attribute: "condition"))
+            }
+            if !seen.insert(c.condition).inserted {
+                out.append(c.location.error("\(owner) lists condition '\(c.condition)' twice", attribute: "condition"))
+            }
+        }
+    }
+
+    private static func checkExercises(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        for exercise in p.exercises {
+            if p.muscleGroup(exercise.muscleGroup) == nil {
+                out.append(exercise.location.error("exercise '\(exercise.id)' names muscle group '\(exercise.muscleGroup)', which is not defined in <muscleGroups>", attribute: "muscleGroup"))
+            }
+            for range in exercise.dosage.ranges where range.min > range.max {
+                out.append(exercise.dosage.sources.location.error("dosage of '\(exercise.id)': \(range.name) runs backwards (\(range.min) > \(range.max))"))
+            }
+            checkContraindications(exercise.contraindications, owner: "exercise '\(exercise.id)'", p, &out)
+        }
+        if p.plan.reassessmentWeeksMin > p.plan.reassessmentWeeksMax {
+            out.append(p.plan.reassessmentLocation.error("reassessment interval runs backwards (\(p.plan.reassessmentWeeksMin) > \(p.plan.reassessmentWeeksMax) weeks)", attribute: "weeksMin"))
+        }
+    }
+
+    private static func checkAdjuncts(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        for adjunct in p.adjuncts {
+            checkContraindications(adjunct.contraindications, owner: "adjunct '\(adjunct.id)'", p, &out)
+            if let limit = adjunct.bloodPressureLimit, !(limit.systolic > limit.diastolic) {
+                out.append(limit.location.error("blood pressure limit of '\(adjunct.id)': systolic \(limit.systolic) must be above diastolic \(limit.diastolic)", attribute: "systolic"))
+            }
+            let dose = adjunct.dose
+            if let start = dose.startMinutes, let max = dose.maxMinutesPerSession, start > max {
+                out.append(dose.location.error("dose of '\(adjunct.id)': startMinutes \(format(start)) is above maxMinutesPerSession \(format(max))", attribute: "startMinutes"))
+            }
+        }
+    }
+}
+
+extension CutoffClass.UpperBound {
+    var attributeName: String? {
+        switch self {
+        case .below: "below"
+        case .atMost: "atMost"
+        default: nil
+        }
+    }
+}
+
+/// Numbers in messages: as short as they can be without losing digits ("176", "-23.16").
+func format(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+    return String(value)
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct MBT: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mbt",
+        abstract: "MuscleBalance: from strength and flexibility measurements to a corrective plan.",
+        discussion: """
+            Protocols (what is measured and how it is judged) live in Protocols/. Clinic files \
+            list patients, sessions and measures in the urn:musclebalance:measurements:1 format.
+
+            Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
+            """,
+        subcommands: [Validate.self]
+    )
+
+    /// ArgumentParser exits 64 for usage errors; mbt promises 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                writeStandardError(fullMessage(for: error) + "\n")
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Writes to file descriptor 2 directly: the C `stderr` global is not concurrency-safe in
+/// Swift 6.
+func writeStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
