@@ -36,8 +36,9 @@ final class ErrorCollector {
             message.removeLast()
         }
         // libxml2's advice to lift its limits is the one thing a user must not do here.
-        if let range = message.range(of: " use XML_PARSE_HUGE option") {
-            message = message[..<range.lowerBound] + " levels of nesting; mbt refuses documents nested this deep"
+        let hugeHint = " use XML_PARSE_HUGE option"
+        if message.hasSuffix(hugeHint) {
+            message = String(message.dropLast(hugeHint.count)) + " levels of nesting; mbt refuses documents nested this deep"
         }
         let domain = xmlErrorDomain(UInt32(bitPattern: e.domain))
         let stage: XMLDiagnostic.Stage
