@@ -32,10 +32,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
+        // Fixtures are read from the source tree (Tests/MuscleBalanceTests/Fixtures), as real
+        // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "mbt"],
+            exclude: ["Fixtures", "Golden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -54,8 +54,11 @@ final class ErrorCollector {
             element = String(cString: name)
         }
         var line = Int(e.line)
-        if line == 0, let node = e.node?.assumingMemoryBound(to: xmlNode.self) {
-            line = Int(xmlGetLineNo(node))
+        // A schema error about an element (a missing child, say) is found at its end tag while
+        // streaming; the element's own start line is where a reader looks, and what xmllint says.
+        if stage == .schema || line == 0, let node = e.node?.assumingMemoryBound(to: xmlNode.self) {
+            let nodeLine = Int(xmlGetLineNo(node))
+            if nodeLine > 0 { line = nodeLine }
         }
         append(
             XMLDiagnostic(

@@ -142,9 +142,9 @@ public final class XMLStreamReader {
         let type = xmlReaderTypes(UInt32(xmlTextReaderNodeType(reader)))
         switch type {
         case XML_READER_TYPE_DOCUMENT_TYPE:
+            let (line, column) = doctypePosition()
             throw XMLReadError([
-                XMLDiagnostic(
-                    severity: .error, stage: .safety, line: currentLine(), column: 1, message: mbxmlDoctypeRefusal)
+                XMLDiagnostic(severity: .error, stage: .safety, line: line, column: column, message: mbxmlDoctypeRefusal)
             ])
         case XML_READER_TYPE_ENTITY_REFERENCE, XML_READER_TYPE_ENTITY:
             throw XMLReadError([
@@ -166,6 +166,25 @@ public final class XMLStreamReader {
                 severity: .error, stage: .parse, line: Int(xmlTextReaderGetParserLineNumber(reader)),
                 column: Int(xmlTextReaderGetParserColumnNumber(reader)), message: fallback)
         ]
+    }
+
+    /// Where `<!DOCTYPE` stands: it is in the prolog, so the first 64 KiB hold it. The reader
+    /// itself has parsed ahead by then and knows only where it stopped.
+    private func doctypePosition() -> (line: Int, column: Int) {
+        var head = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return (1, 1) }
+        let needle = Array("<!DOCTYPE".utf8)
+        var line = 1, lineStart = 0
+        for i in 0..<count {
+            if head[i] == 10 {
+                line += 1
+                lineStart = i + 1
+            } else if head[i] == needle[0], i + needle.count <= count, Array(head[i..<(i + needle.count)]) == needle {
+                return (line, i - lineStart + 1)
+            }
+        }
+        return (1, 1)
     }
 
     private func currentLine() -> Int {

@@ -80,21 +80,38 @@ public struct FileValidator: Sendable {
             let header = PatientBuilder.header(root)
             var rules = schemaOnly ? nil : measurementRules(for: header, &engine)
             if let rules { engine.emit(contentsOf: rules.check(header)) }
-            while let child = try reader.nextChild() {
-                let schemaProblems = reader.drainDiagnostics()
-                engine.emit(contentsOf: schemaProblems.map { $0.asDiagnostic(file: path) })
-                guard child.name == "patient" else { continue }
-                patients += 1
-                let patient = PatientBuilder.patient(child)
-                if schemaProblems.contains(where: { $0.severity == .error }) {
-                    // Its schema errors say what to fix; rules on half-understood data would
-                    // only repeat them. Its id still counts for duplicates.
-                    rules?.record(patientID: patient.id, line: patient.location.line)
-                } else if rules != nil {
-                    engine.emit(contentsOf: rules!.check(patient))
+            // libxml2 validates the stream as it parses, ahead of (or, near a buffer edge,
+            // behind) the element the reader hands out. So each patient waits one step and owns
+            // the schema errors whose lines fall between its start and the next patient's start.
+            var pending: (patient: Patient, tree: XMLElement)?
+            var schemaProblems: [XMLDiagnostic] = []
+            func settle(upTo bound: Int) {
+                let (mine, later) = (schemaProblems.filter { $0.line < bound }, schemaProblems.filter { $0.line >= bound })
+                schemaProblems = later
+                let placed = pending.map { p in mine.map { SchemaErrorPlacement.place($0, in: p.tree) } } ?? mine
+                engine.emit(contentsOf: placed.map { $0.asDiagnostic(file: path) })
+                if let (patient, _) = pending {
+                    if placed.contains(where: { $0.severity == .error && $0.line >= patient.location.line }) {
+                        // Its schema errors say what to fix; rules on half-understood data
+                        // would only repeat them. Its id still counts for duplicates.
+                        rules?.record(patientID: patient.id, line: patient.location.line)
+                    } else if rules != nil {
+                        engine.emit(contentsOf: rules!.check(patient))
+                    }
+                }
+                pending = nil
+            }
+            while true {
+                let child = try reader.nextChild()
+                schemaProblems += reader.drainDiagnostics()
+                guard let child else { break }
+                settle(upTo: child.line)
+                if child.name == "patient" {
+                    patients += 1
+                    pending = (PatientBuilder.patient(child), child)
                 }
             }
-            engine.emit(contentsOf: reader.drainDiagnostics().map { $0.asDiagnostic(file: path) })
+            settle(upTo: Int.max)
         } catch {
             engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
             if error.diagnostics.contains(where: { $0.stage == .io }) {

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Writes the rule fixtures: a small valid base file, and one copy per rule with a single defect.
+Each defect is preceded by a line `<!-- expect SEVERITY: TEXT -->`: the test reads it and checks
+that mbt reports TEXT on the next line. Run it only to change the fixtures on purpose."""
+import os
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+PROTOCOL = open(os.path.join(HERE, "protocols", "valid-fixture.xml")).read()
+MEASURE = open(os.path.join(HERE, "measurements", "valid-clinic.xml")).read()
+
+def write(folder, name, base, old, new):
+    assert base.count(old) == 1, (name, old)
+    with open(os.path.join(HERE, folder, name + ".xml"), "w") as f:
+        f.write(base.replace(old, new))
+
+def expect(severity, text, line):
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}<!-- expect {severity}: {text} -->\n{line}"
+
+def line(old, new, severity, text):
+    """Replace the whole line `old` with `new`, marked as the line the problem is on."""
+    return (old, expect(severity, text, new))
+
+SD30 = '        <meanSD sex="female" ageMin="30" ageMax="39" unit="%BW" mean="16" sd="3" source="s1"/>\n'
+SD20 = '        <meanSD sex="female" ageMin="20" ageMax="29" unit="%BW" mean="16.85" sd="3" source="s1"/>\n'
+TEST2 = '    <test id="trunk-extensor-endurance" muscleGroup="lumbar-extensors" quality="endurance" quantity="time" unit="s" sides="midline" combine="max" direction="higher-is-better">\n'
+RATIO = '    <ratio id="abd-ext" region="hip" numerator="hip-abduction-strength" numeratorSide="each" denominator="trunk-extensor-endurance">\n'
+CUT = '        <cutoffs sex="male" ageMin="18" unit="s" source="s2">\n'
+MOD = '        <threshold grade="moderate" atLeast="15" source="s2"/>\n'
+MG2 = '    <muscleGroup id="lumbar-extensors" name="lumbar extensors" region="spine">Lumbar extensors</muscleGroup>\n'
+S2SRC = '    <source id="s2" kind="abstract">Source two.</source>\n'
+ACC = '      <acceptable min="0.5" max="2" outsideGrade="mild" source="s1"/>\n'
+
+P = [
+    ("duplicate-muscle-group-id", MG2, MG2 + expect("error", "duplicate muscle group id 'hip-abductors' (first defined on line 13)", MG2.replace('id="lumbar-extensors"', 'id="hip-abductors"'))),
+    ("duplicate-source-id", S2SRC, S2SRC + expect("error", "duplicate source id 's1' (first defined on line 6)", '    <source id="s1" kind="cited">Source three.</source>\n')),
+    ("unknown-muscle-group", *line(TEST2, TEST2.replace('"lumbar-extensors"', '"lumbar-extensor"'), "error", "names muscle group 'lumbar-extensor', which is not defined")),
+    ("ratio-unknown-test", *line(RATIO, RATIO.replace('numerator="hip-abduction-strength"', 'numerator="hip-abduction"'), "error", "names numerator test 'hip-abduction'")),
+    ("exercise-unknown-muscle-group", *line('    <exercise id="side-lying-hip-abduction" muscleGroup="hip-abductors" problem="weak" sideRule="affected-side" source="s1">\n', '    <exercise id="side-lying-hip-abduction" muscleGroup="gluteus-medius" problem="weak" sideRule="affected-side" source="s1">\n', "error", "exercise 'side-lying-hip-abduction' names muscle group 'gluteus-medius'")),
+    ("unknown-condition", *line('      <contraindication condition="hypertension" source="s2"/>\n', '      <contraindication condition="glaucoma" source="s2"/>\n', "error", "names condition 'glaucoma', which is not in <conditions>")),
+    ("unknown-source", *line(SD30, SD30.replace('source="s1"', 'source="s3"'), "error", "source 's3' is not defined in <sources>")),
+    ("norm-without-source", *line(SD30, SD30.replace(' source="s1"', ''), "error", "the norm for 'hip-abduction-strength' (female 30-39) has no source")),
+    ("cutoff-without-source", *line(CUT, CUT.replace(' source="s2"', ''), "error", "the cut-off for 'trunk-extensor-endurance' (male 18+) has no source")),
+    ("ratio-range-without-source", *line(ACC, ACC.replace(' source="s1"', ''), "error", "the acceptable range of ratio 'abd-ext' has no source")),
+    ("threshold-without-source", *line(MOD, MOD.replace(' source="s2"', ''), "error", "the moderate asymmetry threshold for strength has no source")),
+    ("dosage-without-source", *line('      <dosage repsMin="10" source="s2"/>\n', '      <dosage repsMin="10"/>\n', "error", "the dosage of exercise 'side-lying-hip-abduction' has no source")),
+    ("age-band-overlap", *line(SD30, SD30.replace('ageMin="30"', 'ageMin="29"'), "error", "age band female 29-39 of 'hip-abduction-strength' overlaps female 20-29")),
+    ("age-band-gap", *line(SD30, SD30.replace('ageMin="30"', 'ageMin="35"'), "error", "leaves a gap after female 20-29 on line 22: ages 30-34 have no meanSD norm")),
+    ("age-band-overlap-pooled", SD20, SD20 + expect("error", "age band both sexes 25-29 of 'hip-abduction-strength' overlaps female 20-29", SD20.replace('sex="female" ageMin="20"', 'sex="any" ageMin="25"'))),
+    ("age-band-backwards", *line(SD30, SD30.replace('ageMax="39"', 'ageMax="29"'), "error", "ageMax 29 is below ageMin 30")),
+    ("sd-zero", *line(SD30, SD30.replace('sd="3"', 'sd="0"'), "error", "SD of 'hip-abduction-strength' (female 30-39) is 0; it must be greater than 0")),
+    ("ci-without-mean", *line(SD30, SD30.replace('sd="3"', 'ci95Lower="16.5" ci95Upper="17.5" n="40"'), "error", "does not contain its mean 16")),
+    ("mean-without-spread", *line(SD30, SD30.replace(' sd="3"', ''), "error", "has a mean but no spread")),
+    ("thresholds-out-of-order", *line(MOD, MOD.replace('atLeast="15"', 'atLeast="8"'), "error", "thresholds out of order: moderate at 8 is not above mild at 10")),
+    ("cutoffs-out-of-order", *line('          <class label="no prediction" grade="normal" atMost="198"/>\n', '          <class label="no prediction" grade="normal" atMost="150"/>\n', "error", "cut-offs out of order: 150 does not come after 176")),
+    ("cutoff-last-bounded", *line('          <class label="low risk" grade="normal"/>\n', '          <class label="low risk" grade="normal" below="240"/>\n', "error", "the last class 'low risk' must be open-ended")),
+    ("ratio-side-on-midline", *line(RATIO, RATIO.replace('denominator="trunk-extensor-endurance"', 'denominator="trunk-extensor-endurance" denominatorSide="left"'), "error", "is a midline test; remove denominatorSide")),
+    ("ratio-bilateral-without-side", *line(RATIO, RATIO.replace(' numeratorSide="each"', ''), "error", "is bilateral; say which side with numeratorSide")),
+    ("ratio-range-backwards", *line(ACC, ACC.replace('min="0.5" max="2"', 'min="2" max="0.5"'), "error", "acceptable range of 'abd-ext' runs backwards")),
+    ("norm-unit-dimension", *line(SD30, SD30.replace('unit="%BW"', 'unit="s"'), "error", "is in s, a unit of time, but the test measures force")),
+    ("norm-side-on-midline", *line(CUT, CUT.replace('ageMin="18"', 'ageMin="18" side="left"'), "error", "names a side, but 'trunk-extensor-endurance' is a midline test")),
+    ("blood-pressure-backwards", *line('      <bloodPressureLimit systolic="140" diastolic="90" source="s2"/>\n', '      <bloodPressureLimit systolic="90" diastolic="140" source="s2"/>\n', "error", "systolic 90 must be above diastolic 140")),
+    ("region-weighted-twice", *line('    <regionWeight region="pelvis" weight="1"/>\n', '    <regionWeight region="hip" weight="1"/>\n', "error", "region 'hip' is weighted twice")),
+    ("reassessment-backwards", *line('    <reassessment weeksMin="4" weeksMax="6" source="s1"/>\n', '    <reassessment weeksMin="8" weeksMax="6" source="s1"/>\n', "error", "reassessment interval runs backwards")),
+    ("test-unit-quantity", *line(TEST2, TEST2.replace('unit="s"', 'unit="N"'), "error", "measures time, whose unit is s, not N")),
+]
+
+# Schema-level defects: xmllint rejects these too.
+PS = [
+    ("schema-missing-version", *line('<protocol xmlns="urn:musclebalance:protocol:1" id="fixture" version="1">\n', '<protocol xmlns="urn:musclebalance:protocol:1" id="fixture">\n', "error", "The attribute 'version' is required but missing")),
+    ("schema-bad-direction", *line(TEST2, TEST2.replace('higher-is-better', 'upwards'), "error", "is not an element of the set")),
+    ("schema-unknown-element", '      <dose/>\n', '      <dose/>\n' + expect("error", "This element is not expected", '      <dosis/>\n')),
+]
+
+P1 = '  <patient id="RP-0001" sex="female" birthDate="1998-03-12" bodyMassKg="64.5" heightCm="168">\n'
+S1 = '    <session date="2026-11-02" assessor="A. Tester" bloodPressure="128/84">\n'
+P2 = '  <patient id="RP-0002" sex="male" birthDate="1981-07-30">\n'
+S2 = '    <session date="2026-10-01">\n'
+EXT = '      <measure test="trunk-extensor-endurance" unit="s" value="120"/>\n'
+SR = '      <measure test="sit-and-reach" unit="cm" value="30"/>\n'
+HR = '      <measure test="hip-abduction-strength" side="right" unit="N">\n'
+HL = '      <measure test="hip-abduction-strength" side="left" unit="N">\n'
+
+M = [
+    ("unknown-test", *line(EXT, EXT.replace('endurance"', 'endurence"'), "error", "unknown test 'trunk-extensor-endurence' for protocol 'lumbopelvic-balance'; did you mean 'trunk-extensor-endurance'?")),
+    ("unknown-condition", *line('    <condition code="hypertension"/>\n', '    <condition code="hypertensoin"/>\n', "error", "unknown condition code 'hypertensoin' for protocol 'lumbopelvic-balance'; did you mean 'hypertension'?")),
+    ("side-on-midline", *line(EXT, EXT.replace('unit="s"', 'side="left" unit="s"'), "error", "'trunk-extensor-endurance' is a midline test; remove side=\"left\"")),
+    ("missing-side", *line(HR, HR.replace(' side="right"', ''), "error", "'hip-abduction-strength' is done on each side; add side=\"left\" or side=\"right\"")),
+    ("wrong-unit-dimension", *line(EXT, EXT.replace('unit="s"', 'unit="cm"'), "error", "unit 'cm' measures length, but 'trunk-extensor-endurance' measures time (in s)")),
+    ("out-of-plausible-range", *line(EXT, EXT.replace('"120"', '"300"'), "error", "300 s is outside the plausible range of 'trunk-extensor-endurance', 0-240 s")),
+    ("out-of-range-converted", HR + '        <trial>120</trial>\n', expect("error", "200 kgf (1961.33 N) is outside the plausible range of 'hip-abduction-strength', 0-1500 N", HR.replace('unit="N"', 'unit="kgf"')) + '        <trial>200</trial>\n'),
+    ("duplicate-measure", SR, SR + expect("error", "sit-and-reach is measured twice in the session of 2026-11-02 (first on line 14)", SR.replace('unit="cm" value="30"', 'unit="in" value="12"'))),
+    ("duplicate-patient", *line(P2, P2.replace('RP-0002', 'RP-0001'), "error", "duplicate patient id 'RP-0001' (first on line 4)")),
+    ("session-before-birth", *line(S2, S2.replace('2026-10-01', '1980-01-01'), "error", "session on 1980-01-01 is before the patient's birth date 1981-07-30")),
+    ("session-in-future", *line(S2, S2.replace('2026-10-01', '2099-10-01'), "error", "session date 2099-10-01 is in the future")),
+    ("age-without-norm", P1 + S1, P1.replace('1998-03-12', '1960-03-12') + expect("warning", "no norm for a female aged 66 for hip-abduction-strength (left), hip-abduction-strength (right)", S1)),
+    ("value-and-trials", *line(HL, HL.replace('unit="N"', 'unit="N" value="110"'), "error", "has both a value attribute and <trial> elements; keep one")),
+    ("no-reading", *line(EXT, EXT.replace(' value="120"', ''), "error", "measure of 'trunk-extensor-endurance' has no reading")),
+    ("unknown-protocol", *line('<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance" clinic="Fixture clinic">\n', '<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-imbalance" clinic="Fixture clinic">\n', "error", "protocol 'lumbopelvic-imbalance' was not found")),
+    ("missing-body-mass", *line(P1, P1.replace(' bodyMassKg="64.5"', ''), "warning", "patient 'RP-0001' has no bodyMassKg, which the norms of hip-abduction-strength need")),
+    ("blood-pressure-backwards", *line(S1, S1.replace('128/84', '80/120'), "error", "blood pressure 80/120 has the diastolic at or above the systolic")),
+]
+
+MS = [
+    ("schema-decimal-comma", *line('        <trial>118.5</trial>\n', '        <trial>12,5</trial>\n', "error", "'12,5' is not a valid value")),
+    ("schema-nan", *line(EXT, EXT.replace('"120"', '"NaN"'), "error", "'NaN' is not a valid value")),
+    ("schema-exponent", *line(EXT, EXT.replace('"120"', '"1e400"'), "error", "'1e400' is not a valid value")),
+    ("schema-impossible-date", *line(S2, S2.replace('2026-10-01', '2026-02-30'), "error", "'2026-02-30' is not a valid value")),
+    ("schema-unknown-sex", *line(P2, P2.replace('sex="male"', 'sex="unknown"'), "error", "'unknown' is not an element of the set")),
+    ("schema-unknown-unit", *line(EXT, EXT.replace('unit="s"', 'unit="min"'), "error", "'min' is not an element of the set")),
+    ("schema-empty-value", *line(EXT, EXT.replace('"120"', '""'), "error", "'' is not a valid value")),
+    ("schema-no-session", P2 + '    <condition code="hypertension"/>\n' + S2 + EXT + '    </session>\n', expect("error", "Missing child element(s)", P2) + '    <condition code="hypertension"/>\n'),
+]
+
+for name, old, new in P + PS:
+    write("protocols", name, PROTOCOL, old, new)
+for name, old, new in M + MS:
+    write("measurements", name, MEASURE, old, new)

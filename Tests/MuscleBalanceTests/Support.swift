@@ -1,0 +1,97 @@
+import Foundation
+import MuscleBalance
+import MuscleBalanceCore
+
+/// Paths in the checkout, found from this file's own location.
+enum Paths {
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+    static let protocols = packageRoot + "/Protocols"
+    static let fixtures = packageRoot + "/Tests/MuscleBalanceTests/Fixtures"
+    static let golden = packageRoot + "/Tests/MuscleBalanceTests/Golden"
+    static let defaultProtocol = protocols + "/lumbopelvic-balance.xml"
+    static let example = packageRoot + "/Examples/clinic-example.xml"
+
+    static func fixtures(in folder: String) -> [String] {
+        let dir = fixtures + "/" + folder
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return names.filter { $0.hasSuffix(".xml") }.sorted().map { dir + "/" + $0 }
+    }
+
+    /// The built `mbt`, beside the test bundle in the build folder.
+    static let mbtBinary: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var url = URL(fileURLWithPath: exe)
+        // .../debug/MuscleBalancePackageTests.xctest (a file on Linux)
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("mbt").path
+    }()
+}
+
+/// One library for all tests: schemas compiled once, as in a real run.
+let sharedLibrary: ProtocolLibrary = {
+    do {
+        return try ProtocolLibrary(directory: Paths.protocols)
+    } catch {
+        preconditionFailure("the bundled schemas must compile: \(error)")
+    }
+}()
+
+/// Fixed so that "in the future" means the same thing on every run.
+let testToday = CivilDate(year: 2026, month: 11, day: 24)!
+
+struct Expectation: Sendable, CustomStringConvertible {
+    var severity: Diagnostic.Severity
+    var text: String
+    var line: Int
+    var description: String { "\(line): \(severity.rawValue): \(text)" }
+}
+
+/// The `<!-- expect SEVERITY: TEXT -->` markers of a fixture; each names the line after it.
+func expectations(in path: String) -> [Expectation] {
+    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    var result: [Expectation] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        guard let start = line.range(of: "<!-- expect "), let end = line.range(of: " -->") else { continue }
+        let body = line[start.upperBound..<end.lowerBound]
+        guard let colon = body.firstIndex(of: ":") else { continue }
+        let severity: Diagnostic.Severity = body[..<colon] == "warning" ? .warning : .error
+        result.append(Expectation(severity: severity, text: String(body[body.index(after: colon)...].dropFirst()), line: index + 2))
+    }
+    return result
+}
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs a program and collects its output (for mbt itself and for xmllint).
+func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> RunResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func findExecutable(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
