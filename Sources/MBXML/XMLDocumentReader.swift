@@ -41,9 +41,12 @@ public enum XMLDocumentReader {
         context.pointee.sax.pointee.internalSubset = mbxmlRefuseInternalSubset
 
         let document: xmlDocPtr? = withThreadErrorHandler(collector) {
-            bytes.withUnsafeBufferPointer { buffer in
-                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                return xmlCtxtReadMemory(context, base, Int32(buffer.count), url, nil, mbxmlSafeParseOptions)
+            bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                // Never nil: empty input was refused above.
+                guard let base = buffer.baseAddress, buffer.count <= Int(Int32.max) else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, nil, mbxmlSafeParseOptions)
+                }
             }
         }
         guard let document else {

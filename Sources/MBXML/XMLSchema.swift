@@ -17,8 +17,10 @@ public final class XMLSchema: @unchecked Sendable {
         collector.stage = .schema
         let compiled: xmlSchemaPtr? = withThreadErrorHandler(collector) {
             bytes.withUnsafeBufferPointer { buffer -> xmlSchemaPtr? in
-                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                guard let parser = xmlSchemaNewMemParserCtxt(base, Int32(buffer.count)) else {
+                // An empty file has no base address: it is simply not a schema.
+                guard let base = buffer.baseAddress else { return nil }
+                let text = UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self)
+                guard let parser = xmlSchemaNewMemParserCtxt(text, Int32(buffer.count)) else {
                     return nil
                 }
                 defer { xmlSchemaFreeParserCtxt(parser) }

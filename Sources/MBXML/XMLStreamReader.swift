@@ -125,8 +125,8 @@ public final class XMLStreamReader {
             }
         }
         finished = true
-        if !stack.isEmpty {
-            throw XMLReadError(failure("the file ends inside <\(stack.last!.name)>; it looks truncated"))
+        if let open = stack.last {
+            throw XMLReadError(failure("the file ends inside <\(open.name)>; it looks truncated"))
         }
         return nil
     }

@@ -41,9 +41,10 @@ struct MBT: ParsableCommand {
 func writeStandardError(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
+        guard let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+            let written = write(2, base + offset, bytes.count - offset)
             if written <= 0 { return }
             offset += written
         }

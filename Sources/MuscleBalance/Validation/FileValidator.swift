@@ -95,8 +95,9 @@ public struct FileValidator: Sendable {
                         // Its schema errors say what to fix; rules on half-understood data
                         // would only repeat them. Its id still counts for duplicates.
                         rules?.record(patientID: patient.id, line: patient.location.line)
-                    } else if rules != nil {
-                        engine.emit(contentsOf: rules!.check(patient))
+                    } else if let problems = rules?.check(patient) {
+                        // Mutates in place: the ids seen so far are never copied.
+                        engine.emit(contentsOf: problems)
                     }
                 }
                 pending = nil

@@ -196,7 +196,7 @@ public enum ProtocolRules {
         }
         var reported = Set<[Int]>()
         for key in order {
-            let bands = groups[key]!.sorted { ($0.stratum.ageMin, $0.location.line) < ($1.stratum.ageMin, $1.location.line) }
+            let bands = (groups[key] ?? []).sorted { ($0.stratum.ageMin, $0.location.line) < ($1.stratum.ageMin, $1.location.line) }
             for (a, b) in zip(bands, bands.dropFirst()) {
                 let pair = [a.location.line, b.location.line]
                 guard !reported.contains(pair) else { continue }
