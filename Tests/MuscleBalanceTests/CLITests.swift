@@ -60,6 +60,14 @@ struct CLITests {
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test("libxml2 never prints on its own: every problem goes through mbt's output")
+    func nothingOnStderr() throws {
+        let files = Paths.fixtures(in: "hostile") + Paths.fixtures(in: "protocols") + Paths.fixtures(in: "measurements")
+        let result = try mbt(["validate"] + files)
+        #expect(result.status == 1)
+        #expect(result.stderr.isEmpty, "\(result.stderr)")
+    }
+
     @Test("--schema-only skips the semantic rules")
     func schemaOnly() throws {
         let path = "Tests/MuscleBalanceTests/Fixtures/measurements/unknown-test.xml"
