@@ -74,45 +74,22 @@ public struct FileValidator: Sendable {
         var engine = DiagnosticsEngine(file: path)
         var patients = 0
         do {
-            let reader = try XMLStreamReader(path: path, schema: library.measurementSchema)
-            let root = try reader.readRoot()
-            engine.emit(contentsOf: reader.drainDiagnostics().map { $0.asDiagnostic(file: path) })
-            let header = PatientBuilder.header(root)
-            var rules = schemaOnly ? nil : measurementRules(for: header, &engine)
-            if let rules { engine.emit(contentsOf: rules.check(header)) }
-            // libxml2 validates the stream as it parses, ahead of (or, near a buffer edge,
-            // behind) the element the reader hands out. So each patient waits one step and owns
-            // the schema errors whose lines fall between its start and the next patient's start.
-            var pending: (patient: Patient, tree: XMLElement)?
-            var schemaProblems: [XMLDiagnostic] = []
-            func settle(upTo bound: Int) {
-                let (mine, later) = (schemaProblems.filter { $0.line < bound }, schemaProblems.filter { $0.line >= bound })
-                schemaProblems = later
-                let placed = pending.map { p in mine.map { SchemaErrorPlacement.place($0, in: p.tree) } } ?? mine
-                engine.emit(contentsOf: placed.map { $0.asDiagnostic(file: path) })
-                if let (patient, _) = pending {
-                    if placed.contains(where: { $0.severity == .error && $0.line >= patient.location.line }) {
-                        // Its schema errors say what to fix; rules on half-understood data
-                        // would only repeat them. Its id still counts for duplicates.
-                        rules?.record(patientID: patient.id, line: patient.location.line)
-                    } else if let problems = rules?.check(patient) {
-                        // Mutates in place: the ids seen so far are never copied.
-                        engine.emit(contentsOf: problems)
-                    }
-                }
-                pending = nil
-            }
-            while true {
-                let child = try reader.nextChild()
-                schemaProblems += reader.drainDiagnostics()
-                guard let child else { break }
-                settle(upTo: child.line)
-                if child.name == "patient" {
-                    patients += 1
-                    pending = (PatientBuilder.patient(child), child)
+            let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
+            var rules = schemaOnly ? nil : measurementRules(for: stream.header, &engine)
+            if let rules { engine.emit(contentsOf: rules.check(stream.header)) }
+            while let item = try stream.next() {
+                patients += 1
+                engine.emit(contentsOf: item.schemaProblems.map { $0.asDiagnostic(file: path) })
+                if item.hasSchemaErrors {
+                    // Its schema errors say what to fix; rules on half-understood data would
+                    // only repeat them. Its id still counts for duplicates.
+                    rules?.record(patientID: item.patient.id, line: item.patient.location.line)
+                } else if let problems = rules?.check(item.patient) {
+                    // Mutates in place: the ids seen so far are never copied.
+                    engine.emit(contentsOf: problems)
                 }
             }
-            settle(upTo: Int.max)
+            engine.emit(contentsOf: stream.looseProblems.map { $0.asDiagnostic(file: path) })
         } catch {
             engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
             if error.diagnostics.contains(where: { $0.stage == .io }) {
@@ -125,7 +102,7 @@ public struct FileValidator: Sendable {
 
     /// The rules for the protocol the file names (or the override); nil, with an error, when
     /// that protocol is missing or broken.
-    private func measurementRules(for header: MeasurementFileHeader, _ engine: inout DiagnosticsEngine) -> MeasurementRules? {
+    func measurementRules(for header: MeasurementFileHeader, _ engine: inout DiagnosticsEngine) -> MeasurementRules? {
         let protocolPath = protocolOverride ?? library.path(forProtocolID: header.protocolID)
         let result = library.load(path: protocolPath)
         guard let loaded = result.balanceProtocol else {

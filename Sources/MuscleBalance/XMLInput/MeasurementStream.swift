@@ -1,0 +1,63 @@
+import MBXML
+import MuscleBalanceCore
+
+/// A clinic file read one patient at a time, with schema validation on the stream. Each patient
+/// comes with the schema problems that belong to it: libxml2 validates as it parses, ahead of
+/// (or, near a buffer edge, behind) the element the reader hands out, so a patient is handed
+/// on only once the next one has started, and owns the problems on the lines in between.
+final class MeasurementStream {
+    struct Item {
+        var patient: Patient
+        var tree: XMLElement
+        /// Its schema problems, placed on the lines a person looks at.
+        var schemaProblems: [XMLDiagnostic]
+        var hasSchemaErrors: Bool { schemaProblems.contains { $0.severity == .error } }
+    }
+
+    let root: XMLElement
+    let header: MeasurementFileHeader
+    /// Problems outside any patient (the root element, trailing content).
+    private(set) var looseProblems: [XMLDiagnostic] = []
+    private let reader: XMLStreamReader
+    private var pending: (patient: Patient, tree: XMLElement)?
+    private var problems: [XMLDiagnostic] = []
+    private var ended = false
+
+    init(path: String, schema: XMLSchema) throws(XMLReadError) {
+        reader = try XMLStreamReader(path: path, schema: schema)
+        root = try reader.readRoot()
+        header = PatientBuilder.header(root)
+        problems = reader.drainDiagnostics()
+    }
+
+    /// The next patient, or nil at the end of the file. Throws when the file turns out not to
+    /// be well-formed XML: the caller decides what to keep.
+    func next() throws(XMLReadError) -> Item? {
+        while !ended {
+            let child = try reader.nextChild()
+            problems += reader.drainDiagnostics()
+            let bound = child?.line ?? Int.max
+            if child == nil { ended = true }
+            let settled = settle(upTo: bound)
+            if let child, child.name == "patient" {
+                pending = (PatientBuilder.patient(child), child)
+            }
+            if let settled { return settled }
+        }
+        return nil
+    }
+
+    private func settle(upTo bound: Int) -> Item? {
+        let mine = problems.filter { $0.line < bound }
+        problems = problems.filter { $0.line >= bound }
+        guard let (patient, tree) = pending else {
+            looseProblems += mine
+            return nil
+        }
+        pending = nil
+        let before = mine.filter { $0.line < patient.location.line }
+        looseProblems += before
+        let own = mine.filter { $0.line >= patient.location.line }.map { SchemaErrorPlacement.place($0, in: tree) }
+        return Item(patient: patient, tree: tree, schemaProblems: own)
+    }
+}

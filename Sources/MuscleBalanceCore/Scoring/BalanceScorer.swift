@@ -1,0 +1,394 @@
+/// Scores patients against one protocol. Pure: values in, values out, so every figure can be
+/// checked by hand. Lookup tables are built once per protocol, not per measure.
+public struct BalanceScorer: Sendable {
+    public let balanceProtocol: BalanceProtocol
+    private let tests: [String: TestDefinition]
+    private let groups: [String: MuscleGroup]
+    private let asymmetryRules: [MuscleQuality: AsymmetryRule]
+    private let testOrder: [String: Int]
+    private let groupOrder: [String: Int]
+
+    public init(protocol p: BalanceProtocol) {
+        balanceProtocol = p
+        tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        groups = Dictionary(p.muscleGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        asymmetryRules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
+        testOrder = Dictionary(p.tests.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        groupOrder = Dictionary(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Scores every session of a patient that `MeasurementRules` passed; the latest is also
+    /// compared with the one before it.
+    public func score(_ patient: Patient) -> PatientScore {
+        let dated = patient.sessions.compactMap { s in s.date.map { (s, $0) } }.sorted { $0.1 < $1.1 }
+        var sessions: [SessionScore] = []
+        var previousResults: [TestResult]?
+        var previousDate: CivilDate?
+        for (session, date) in dated {
+            var scored = score(session, on: date, of: patient)
+            if let previousResults, let previousDate {
+                scored.progress = progress(from: previousResults, to: scored.results)
+                scored.previousDate = previousDate
+            }
+            previousResults = scored.results
+            previousDate = date
+            sessions.append(scored)
+        }
+        return PatientScore(
+            patientID: patient.id, sex: patient.sex, birthDate: patient.birthDate, bodyMassKg: patient.bodyMassKg,
+            heightCm: patient.heightCm, conditions: patient.conditions.map(\.code), sessions: sessions)
+    }
+
+    // MARK: Session
+
+    func score(_ session: AssessmentSession, on date: CivilDate, of patient: Patient) -> SessionScore {
+        let age = patient.birthDate.map { date.age(bornOn: $0) }
+        let results = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
+            .sorted { (testOrder[$0.testID] ?? 0, $0.side?.rawValue ?? "") < (testOrder[$1.testID] ?? 0, $1.side?.rawValue ?? "") }
+        let asymmetries = self.asymmetries(results)
+        let ratios = self.ratios(results)
+        let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
+        let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: ratios)
+        let plan = self.plan(findings: findings, patient: patient, date: date)
+        let adjuncts = balanceProtocol.adjuncts.map { decide($0, patient: patient, session: session) }
+        return SessionScore(
+            date: date, age: age, bloodPressure: session.bloodPressure, assessor: session.assessor, results: results,
+            asymmetries: asymmetries, ratios: ratios, findings: findings, regions: regions, overallIndex: overall,
+            overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil)
+    }
+
+    func result(for measure: Measure, patient: Patient, age: Int?) -> TestResult? {
+        guard let test = tests[measure.test], let unit = measure.unit, unit.dimension == test.dimension else { return nil }
+        let canonical = measure.readings.map(unit.toCanonical)
+        let combined = measure.value.map(unit.toCanonical) ?? test.combine.combine(canonical)
+        guard let value = combined, value.isFinite else { return nil }
+        var result = TestResult(testID: test.id, side: measure.side, trials: measure.readings, unit: unit, value: value, comparisons: [], noReference: nil)
+        guard !test.norms.isEmpty else {
+            result.noReference = NoReference("the protocol has no norm for this test")
+            return result
+        }
+        guard let sex = patient.sex, let age else {
+            result.noReference = NoReference(patient.sex == nil ? "sex not recorded" : "birth date not recorded")
+            return result
+        }
+        let covering = test.norms.filter { $0.stratum.covers(sex: sex, age: age, side: measure.side ?? $0.stratum.side) }
+        guard !covering.isEmpty else {
+            result.noReference = NoReference("no norm for a \(sex.rawValue) aged \(age)")
+            return result
+        }
+        var reasons: [String] = []
+        for norm in covering {
+            switch NormMath.compare(value, with: norm, test: test, bodyMassKg: patient.bodyMassKg) {
+            case .success(let comparison): result.comparisons.append(comparison)
+            case .failure(let why): reasons.append(why.reason)
+            }
+        }
+        if result.comparisons.isEmpty { result.noReference = NoReference(reasons.joined(separator: "; ")) }
+        return result
+    }
+
+    // MARK: Indices
+
+    func asymmetries(_ results: [TestResult]) -> [AsymmetryResult] {
+        var out: [AsymmetryResult] = []
+        for test in balanceProtocol.tests where test.sides == .bilateral {
+            guard let left = results.first(where: { $0.testID == test.id && $0.side == .left }),
+                let right = results.first(where: { $0.testID == test.id && $0.side == .right })
+            else { continue }
+            guard let rule = asymmetryRules[test.quality] else {
+                out.append(AsymmetryResult(testID: test.id, formula: .absoluteDifference, left: left.value, right: right.value,
+                    value: abs(left.value - right.value), affectedSide: affected(left.value, right.value, test.direction),
+                    grade: nil, sources: [], noReference: NoReference("the protocol has no asymmetry rule for \(test.quality.rawValue)")))
+                continue
+            }
+            var result = AsymmetryResult(
+                testID: test.id, formula: rule.formula, left: left.value, right: right.value, value: nil,
+                affectedSide: affected(left.value, right.value, test.direction), grade: nil, sources: rule.sources.ids, noReference: nil)
+            let high = max(left.value, right.value), low = min(left.value, right.value)
+            let magnitude: Double?
+            switch rule.formula {
+            case .percentOfStronger:
+                result.value = low > 0 ? (high - low) / high * 100 : nil
+                magnitude = result.value
+            case .limbSymmetryIndex:
+                result.value = low > 0 ? low / high * 100 : nil
+                magnitude = result.value.map { 100 - $0 }
+            case .absoluteDifference:
+                result.value = high - low
+                magnitude = result.value
+            }
+            if result.value == nil {
+                result.noReference = NoReference("a percentage needs both sides above zero")
+            } else if rule.grades.isEmpty {
+                result.noReference = NoReference("no published grade thresholds for \(test.quality.rawValue) asymmetry")
+            } else if let magnitude {
+                result.grade = rule.grades.last { magnitude >= $0.atLeast }?.grade ?? .normal
+                result.sources += rule.grades.flatMap(\.sources.ids)
+            }
+            out.append(result)
+        }
+        return out
+    }
+
+    /// The weaker or tighter side: lower when higher is better, higher when lower is better.
+    private func affected(_ left: Double, _ right: Double, _ direction: ScoreDirection) -> BodySide? {
+        if left == right { return nil }
+        switch direction {
+        case .lowerIsBetter: return left > right ? .left : .right
+        case .higherIsBetter, .targetBand: return left < right ? .left : .right
+        }
+    }
+
+    func ratios(_ results: [TestResult]) -> [RatioResult] {
+        var out: [RatioResult] = []
+        func value(_ test: String, _ side: BodySide?) -> Double? {
+            results.first { $0.testID == test && $0.side == side }?.value
+        }
+        for ratio in balanceProtocol.ratios {
+            let perSide = ratio.numeratorSide == .each || ratio.denominatorSide == .each
+            let cases: [(BodySide?, BodySide?, BodySide?)] =
+                perSide
+                ? BodySide.allCases.map { side in
+                    (side, ratio.numeratorSide == .each ? side : ratio.numeratorSide.flatMap { BodySide(rawValue: $0.rawValue) },
+                     ratio.denominatorSide == .each ? side : ratio.denominatorSide.flatMap { BodySide(rawValue: $0.rawValue) })
+                }
+                : [(nil, ratio.numeratorSide.flatMap { BodySide(rawValue: $0.rawValue) }, ratio.denominatorSide.flatMap { BodySide(rawValue: $0.rawValue) })]
+            for (side, numeratorSide, denominatorSide) in cases {
+                guard let n = value(ratio.numerator, numeratorSide), let d = value(ratio.denominator, denominatorSide), d > 0 else { continue }
+                let v = n / d
+                var result = RatioResult(ratioID: ratio.id, side: side, numerator: n, denominator: d, value: v, grade: nil, acceptable: ratio.acceptable, noReference: nil, deficient: nil)
+                if let range = ratio.acceptable {
+                    if range.contains(v) {
+                        result.grade = .normal
+                    } else {
+                        result.grade = range.outsideGrade
+                        // Below the range the numerator falls short; above it, the denominator.
+                        result.deficient = (range.lowerBound.map { v <= $0 } ?? false) ? .numerator : .denominator
+                    }
+                } else {
+                    result.noReference = NoReference("no acceptable range in the protocol's sources")
+                }
+                out.append(result)
+            }
+        }
+        return out
+    }
+
+    // MARK: Findings
+
+    func findings(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> [Finding] {
+        var out: [Finding] = []
+        for r in results {
+            guard let test = tests[r.testID], let group = groups[test.muscleGroup], let grade = r.grade, grade > .normal,
+                let label = r.comparisons.lazy.compactMap({ c -> String? in if case .cutoff(let l, _) = c.outcome { return l } else { return nil } }).first
+            else { continue }
+            let problem = self.problem(for: test.quality)
+            let shown = "\(format(round2(r.value))) \(test.unit.rawValue)"
+            out.append(Finding(
+                muscleGroup: group.id, region: group.region, side: r.side, problem: problem, grade: grade, basis: .cutoff(testID: test.id),
+                text: "\(sided(r.side))\(group.name) \(word(problem)): \(label), \(test.name) \(shown)"))
+        }
+        for a in asymmetries {
+            guard let grade = a.grade, grade > .normal, let side = a.affectedSide, let test = tests[a.testID], let group = groups[test.muscleGroup],
+                let value = a.value
+            else { continue }
+            let problem: MuscleProblem = test.quality == .strength ? .weak : test.quality == .endurance ? .asymmetric : .tight
+            var text = "\(side.rawValue) \(group.name) \(word(problem)): \(format(round1(value)))\(a.formula == .absoluteDifference ? " \(test.unit.rawValue)" : "%") asymmetry"
+            if let z = results.first(where: { $0.testID == a.testID && $0.side == side })?.z {
+                text += ", z = \(fixed(z, 2))"
+            }
+            out.append(Finding(muscleGroup: group.id, region: group.region, side: side, problem: problem, grade: grade, basis: .asymmetry(testID: test.id), text: text))
+        }
+        for r in ratios {
+            guard let grade = r.grade, grade > .normal, let deficient = r.deficient,
+                let ratio = balanceProtocol.ratios.first(where: { $0.id == r.ratioID })
+            else { continue }
+            let testID = deficient == .numerator ? ratio.numerator : ratio.denominator
+            guard let test = tests[testID], let group = groups[test.muscleGroup] else { continue }
+            let explicit = deficient == .numerator ? ratio.numeratorSide : ratio.denominatorSide
+            let side: BodySide? = explicit == .each ? r.side : explicit.flatMap { BodySide(rawValue: $0.rawValue) }
+            let problem: MuscleProblem = ratio.numerator == ratio.denominator ? .asymmetric : self.problem(for: test.quality == .flexibility ? .strength : test.quality)
+            out.append(Finding(
+                muscleGroup: group.id, region: ratio.region, side: side, problem: problem, grade: grade, basis: .ratio(ratioID: ratio.id),
+                text: "\(sided(side))\(group.name) \(word(problem)): \(ratio.name)\(r.side.map { " (\($0.rawValue))" } ?? "") \(fixed(r.value, 2)), \(rangeText(r.acceptable))"))
+        }
+        return out.sorted { a, b in
+            (a.grade, -(groupOrder[a.muscleGroup] ?? 0)) > (b.grade, -(groupOrder[b.muscleGroup] ?? 0))
+        }
+    }
+
+    private func problem(for quality: MuscleQuality) -> MuscleProblem {
+        switch quality {
+        case .strength: .weak
+        case .endurance: .lowEndurance
+        case .flexibility: .tight
+        }
+    }
+
+    private func word(_ problem: MuscleProblem) -> String {
+        switch problem {
+        case .weak: "weak"
+        case .tight: "tight"
+        case .lowEndurance: "low endurance"
+        case .asymmetric: "weaker side"
+        }
+    }
+
+    private func sided(_ side: BodySide?) -> String { side.map { "\($0.rawValue) " } ?? "" }
+
+    // MARK: Imbalance index
+
+    func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
+        var graded: [BodyRegion: [Grade]] = [:]
+        for r in results {
+            if let grade = r.grade, let test = tests[r.testID], let group = groups[test.muscleGroup] { graded[group.region, default: []].append(grade) }
+        }
+        for a in asymmetries {
+            if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { graded[group.region, default: []].append(grade) }
+        }
+        for r in ratios {
+            if let grade = r.grade, let ratio = balanceProtocol.ratios.first(where: { $0.id == r.ratioID }) { graded[ratio.region, default: []].append(grade) }
+        }
+        let points = balanceProtocol.imbalanceIndex.gradePoints
+        var regions: [RegionIndex] = []
+        var weighted = 0.0, weights = 0.0
+        for region in BodyRegion.allCases {
+            let weight = balanceProtocol.imbalanceIndex.regionWeights.first { $0.region == region }?.weight ?? 0
+            let grades = graded[region] ?? []
+            let value = grades.isEmpty ? nil : grades.map { points[$0] ?? 0 }.reduce(0, +) / Double(grades.count)
+            if let value, weight > 0 {
+                weighted += weight * value
+                weights += weight
+            }
+            regions.append(RegionIndex(region: region, value: value, gradedIndices: grades.count, weight: weight))
+        }
+        let all = graded.values.flatMap { $0 }
+        return (regions, weights > 0 ? weighted / weights : nil, all.max())
+    }
+
+    // MARK: Plan
+
+    func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
+        let conditions = Set(patient.conditions.map(\.code))
+        var planned: [PlannedExercise] = []
+        var seen = Set<String>()
+        var withheld: [WithheldExercise] = []
+        var unanswered: [String] = []
+        for finding in findings {
+            let matches = balanceProtocol.exercises.filter { $0.muscleGroup == finding.muscleGroup && $0.problem == finding.problem }
+            if matches.isEmpty {
+                unanswered.append(finding.text)
+                continue
+            }
+            for exercise in matches {
+                if let blocked = exercise.contraindications.first(where: { conditions.contains($0.condition) }) {
+                    if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
+                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: \(blocked.condition)"))
+                    }
+                    continue
+                }
+                let sides: [BodySide?]
+                switch exercise.sideRule {
+                case .affectedSide: sides = [finding.side]
+                case .bothSides: sides = finding.side.map { [$0, $0.opposite] } ?? [nil]
+                case .midline: sides = [nil]
+                }
+                for side in sides {
+                    let key = "\(exercise.id)|\(side?.rawValue ?? "")"
+                    guard seen.insert(key).inserted else { continue }
+                    var sets = exercise.dosage.sets
+                    if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
+                        sets = (sets ?? 0) + extra
+                    }
+                    planned.append(PlannedExercise(
+                        exerciseID: exercise.id, name: exercise.name, side: side, dosage: exercise.dosage, sets: sets,
+                        answers: finding.text, grade: finding.grade))
+                }
+            }
+        }
+        let cap = balanceProtocol.plan.maxExercises
+        if planned.count > cap { planned = Array(planned.prefix(cap)) }
+        let hasPlan = !planned.isEmpty
+        return CorrectivePlan(
+            exercises: planned, withheld: withheld, unanswered: unanswered,
+            reassessFrom: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMin) : nil,
+            reassessBy: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMax) : nil)
+    }
+
+    // MARK: Adjuncts
+
+    func decide(_ adjunct: AdjunctTherapy, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
+        let conditions = Set(patient.conditions.map(\.code))
+        var reasons: [String] = []
+        for c in adjunct.contraindications where conditions.contains(c.condition) {
+            let label = balanceProtocol.conditions.first { $0.code == c.condition }?.label ?? c.condition
+            reasons.append("\(label) (\(c.kind.rawValue) contraindication)")
+        }
+        if let limit = adjunct.bloodPressureLimit {
+            if let bp = session.bloodPressure {
+                if bp.systolic > limit.systolic || bp.diastolic > limit.diastolic {
+                    reasons.append("blood pressure \(bp) mmHg is above the limit of \(limit.systolic)/\(limit.diastolic)")
+                }
+            } else {
+                reasons.append("blood pressure not recorded at this session; it must be at most \(limit.systolic)/\(limit.diastolic) mmHg")
+            }
+        }
+        return AdjunctDecision(
+            adjunctID: adjunct.id, name: adjunct.name, offered: reasons.isEmpty, reasons: reasons, dose: adjunct.dose,
+            cautions: adjunct.cautions.map(\.text), alongsideExercise: adjunct.alongsideExercise)
+    }
+
+    // MARK: Progress
+
+    func progress(from previous: [TestResult], to latest: [TestResult]) -> [ProgressItem] {
+        latest.compactMap { now in
+            guard let before = previous.first(where: { $0.testID == now.testID && $0.side == now.side }), let test = tests[now.testID] else { return nil }
+            let change = now.value - before.value
+            let mdc = test.minimalDetectableChange?.value
+            let verdict: ProgressItem.Verdict
+            if let mdc {
+                if abs(change) > mdc {
+                    let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
+                    verdict = better ? .improved : .worsened
+                } else {
+                    verdict = .withinMDC
+                }
+            } else {
+                verdict = .noMDC
+            }
+            return ProgressItem(testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc, verdict: verdict)
+        }
+    }
+}
+
+func rangeText(_ range: AcceptableRange?) -> String {
+    guard let range else { return "no reference range" }
+    var parts: [String] = []
+    if let min = range.min { parts.append(">= \(format(min))") }
+    if let above = range.above { parts.append("> \(format(above))") }
+    if let max = range.max { parts.append("<= \(format(max))") }
+    if let below = range.below { parts.append("< \(format(below))") }
+    return "acceptable " + parts.joined(separator: " and ")
+}
+
+func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }
+func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
+
+/// A number with exactly `digits` decimals ("-1.80"), for reports.
+public func fixed(_ value: Double, _ digits: Int) -> String {
+    let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
+    let rounded = (abs(value) * scale).rounded() / scale
+    let negative = value < 0 && rounded != 0
+    var whole = Int(rounded.rounded(.down))
+    var fraction = Int(((rounded - Double(whole)) * scale).rounded())
+    if fraction >= Int(scale) {
+        whole += 1
+        fraction -= Int(scale)
+    }
+    var text = (negative ? "-" : "") + String(whole)
+    if digits > 0 {
+        let f = String(fraction)
+        text += "." + String(repeating: "0", count: digits - f.count) + f
+    }
+    return text
+}

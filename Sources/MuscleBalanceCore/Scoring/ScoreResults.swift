@@ -1,0 +1,166 @@
+/// One test on one side in one session: the readings, the value scored, and how it compares
+/// with each norm that covers the patient (or why none does).
+public struct TestResult: Sendable, Hashable {
+    public var testID: String
+    public var side: BodySide?
+    public var trials: [Double]
+    public var unit: MeasurementUnit
+    /// The trials combined as the protocol says, in the test's canonical unit.
+    public var value: Double
+    public var comparisons: [NormComparison]
+    /// Set when no norm could be used.
+    public var noReference: NoReference?
+
+    /// The worst grade any cut-off gives; nil when no cut-off applies.
+    public var grade: Grade? { comparisons.compactMap(\.grade).max() }
+
+    /// The z-score of the mean/SD norm, when there is one.
+    public var z: Double? {
+        for c in comparisons { if case .meanSD(_, _, _, let z, _, _) = c.outcome { return z } }
+        return nil
+    }
+}
+
+public struct AsymmetryResult: Sendable, Hashable {
+    public var testID: String
+    public var formula: AsymmetryFormula
+    public var left: Double
+    public var right: Double
+    /// Percent for the percentage formulas, the test's unit for an absolute difference; nil
+    /// when the formula cannot apply (a zero or negative value in a percentage).
+    public var value: Double?
+    /// The weaker (or tighter) side; nil when both are equal.
+    public var affectedSide: BodySide?
+    public var grade: Grade?
+    public var sources: [String]
+    public var noReference: NoReference?
+}
+
+public struct RatioResult: Sendable, Hashable {
+    public var ratioID: String
+    /// The side of a per-side ratio.
+    public var side: BodySide?
+    public var numerator: Double
+    public var denominator: Double
+    public var value: Double
+    public var grade: Grade?
+    public var acceptable: AcceptableRange?
+    public var noReference: NoReference?
+    /// Which term the deviation points at, when outside the range.
+    public var deficient: RatioTerm?
+}
+
+public enum RatioTerm: String, Sendable, Hashable {
+    case numerator, denominator
+}
+
+/// Something wrong with a muscle group, in the words a clinician uses.
+public struct Finding: Sendable, Hashable {
+    public enum Basis: Sendable, Hashable {
+        case cutoff(testID: String)
+        case asymmetry(testID: String)
+        case ratio(ratioID: String)
+    }
+
+    public var muscleGroup: String
+    public var region: BodyRegion
+    public var side: BodySide?
+    public var problem: MuscleProblem
+    public var grade: Grade
+    public var basis: Basis
+    /// "left gluteus medius weak: 31% asymmetry, z = -1.80"
+    public var text: String
+}
+
+public struct RegionIndex: Sendable, Hashable {
+    public var region: BodyRegion
+    /// 0 (balanced) to 100; nil when nothing in the region could be graded.
+    public var value: Double?
+    public var gradedIndices: Int
+    public var weight: Double
+}
+
+public struct PlannedExercise: Sendable, Hashable {
+    public var exerciseID: String
+    public var name: String
+    public var side: BodySide?
+    public var dosage: Dosage
+    /// Sets on this side when the protocol adds sets for the affected side.
+    public var sets: Int?
+    public var answers: String
+    public var grade: Grade
+}
+
+public struct WithheldExercise: Sendable, Hashable {
+    public var exerciseID: String
+    public var reason: String
+}
+
+public struct CorrectivePlan: Sendable, Hashable {
+    public var exercises: [PlannedExercise]
+    public var withheld: [WithheldExercise]
+    /// Findings for which the library has no exercise.
+    public var unanswered: [String]
+    public var reassessFrom: CivilDate?
+    public var reassessBy: CivilDate?
+}
+
+public struct AdjunctDecision: Sendable, Hashable {
+    public var adjunctID: String
+    public var name: String
+    public var offered: Bool
+    /// Why not, when not offered.
+    public var reasons: [String]
+    public var dose: DoseLimits
+    public var cautions: [String]
+    public var alongsideExercise: Bool
+}
+
+public struct ProgressItem: Sendable, Hashable {
+    public enum Verdict: String, Sendable, Hashable {
+        case improved, worsened
+        case withinMDC = "within-mdc"
+        case noMDC = "no-mdc"
+    }
+
+    public var testID: String
+    public var side: BodySide?
+    public var previous: Double
+    public var latest: Double
+    public var change: Double
+    public var mdc: Double?
+    public var verdict: Verdict
+}
+
+/// Everything computed for one session.
+public struct SessionScore: Sendable, Hashable {
+    public var date: CivilDate
+    public var age: Int?
+    public var bloodPressure: BloodPressure?
+    public var assessor: String?
+    public var results: [TestResult]
+    public var asymmetries: [AsymmetryResult]
+    public var ratios: [RatioResult]
+    public var findings: [Finding]
+    public var regions: [RegionIndex]
+    /// Weighted mean of the regions that have a value; nil when none has.
+    public var overallIndex: Double?
+    /// The worst grade of any graded index (normal when all are normal).
+    public var overallGrade: Grade?
+    public var plan: CorrectivePlan
+    public var adjuncts: [AdjunctDecision]
+    /// Against the session before, when there is one.
+    public var progress: [ProgressItem]
+    public var previousDate: CivilDate?
+}
+
+public struct PatientScore: Sendable, Hashable {
+    public var patientID: String
+    public var sex: Sex?
+    public var birthDate: CivilDate?
+    public var bodyMassKg: Double?
+    public var heightCm: Double?
+    public var conditions: [String]
+    /// In date order; the last is the latest.
+    public var sessions: [SessionScore]
+}
