@@ -17,7 +17,7 @@ struct MBT: ParsableCommand {
 
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
-        subcommands: [Validate.self]
+        subcommands: [Validate.self, Score.self, Report.self]
     )
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.

@@ -38,16 +38,15 @@ struct TextReport {
 
         out.append(columns("MUSCLE BALANCE REPORT", clinic ?? ""))
         out.append(String(repeating: "=", count: Self.width))
-        var who = "Patient \(patient.patientID)"
-        who += "   Sex \(patient.sex?.rawValue ?? "not recorded")"
-        who += "   Age \(s.age.map(String.init) ?? "not recorded")"
-        who += "   Body mass \(patient.bodyMassKg.map { decimal($0) + " kg" } ?? "not recorded")"
-        if let height = patient.heightCm { who += "   Height \(decimal(height)) cm" }
-        out += wrap(who)
-        var when = "Session \(s.date)"
-        if let assessor = s.assessor { when += "   Assessor \(assessor)" }
-        when += "   Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")"
-        out += wrap(when)
+        var who = ["Patient \(patient.patientID)", "Sex \(patient.sex?.rawValue ?? "not recorded")",
+                   "Age \(s.age.map(String.init) ?? "not recorded")",
+                   "Body mass \(patient.bodyMassKg.map { decimal($0) + " kg" } ?? "not recorded")"]
+        if let height = patient.heightCm { who.append("Height \(decimal(height)) cm") }
+        out += fields(who)
+        var when = ["Session \(s.date)"]
+        if let assessor = s.assessor { when.append("Assessor \(assessor)") }
+        when.append("Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")")
+        out += fields(when)
         out += wrap("Protocol \(balanceProtocol.id) \(balanceProtocol.version) (\(balanceProtocol.title))")
         let conditions = patient.conditions.map { code in balanceProtocol.conditions.first { $0.code == code }?.label ?? code }
         out += wrap("Conditions: \(conditions.isEmpty ? "none recorded" : conditions.joined(separator: ", "))")
@@ -57,10 +56,10 @@ struct TextReport {
 
         out.append("")
         out.append("IMBALANCE INDEX (0 = balanced, 100 = every graded index severe)")
-        var regions = "  Overall \(s.overallIndex.map { decimal($0, digits: 1) } ?? "no graded index")"
-        for r in s.regions { regions += "   \(r.region.rawValue) \(r.value.map { decimal($0, digits: 1) } ?? "-")" }
-        if let grade = s.overallGrade { regions += "   worst grade: \(grade.rawValue)" }
-        out += wrap(regions, indent: 2)
+        var regions = ["Overall \(s.overallIndex.map { decimal($0, digits: 1) } ?? "no graded index")"]
+        for r in s.regions { regions.append("\(r.region.rawValue) \(r.value.map { decimal($0, digits: 1) } ?? "-")") }
+        if let grade = s.overallGrade { regions.append("worst grade: \(grade.rawValue)") }
+        out += fields(regions, indent: 2)
 
         out.append("")
         out.append("RESULTS BY REGION")
@@ -87,7 +86,7 @@ struct TextReport {
                 let ratio = balanceProtocol.ratios.first { $0.id == r.ratioID }
                 let name = (ratio?.name ?? r.ratioID) + (r.side.map { " (\($0.rawValue))" } ?? "")
                 let reference = r.acceptable.map { rangeLabel($0) + " " + notes.cite($0.sources.ids) } ?? "no reference"
-                out.append("  " + pad(name, 34) + " " + pad(decimal(r.value, digits: 2), 6, right: true) + "  " + pad(reference, 25) + " " + (r.grade?.rawValue ?? "-"))
+                out.append("  " + pad(name, 39) + " " + pad(decimal(r.value, digits: 2), 5, right: true) + "  " + pad(reference, 22) + " " + (r.grade?.rawValue ?? "-"))
             }
         }
 
@@ -192,7 +191,7 @@ struct TextReport {
         let test = tests[a.testID]
         let name = test?.name ?? a.testID
         let unit = test?.unit.rawValue ?? ""
-        let barWidth = 24
+        let barWidth = 20
         // Bars are scaled to the larger magnitude of the two; negative angles draw from zero.
         let scale = max(abs(a.left), abs(a.right))
         func bar(_ v: Double) -> String {
@@ -206,8 +205,8 @@ struct TextReport {
             verdict += " " + (a.grade?.rawValue ?? "n/r")
         }
         return [
-            "  " + pad(name, 26) + " L " + bar(a.left) + " " + pad(decimal(a.left, digits: 1) + " " + unit, 9),
-            "  " + pad("", 26) + " R " + bar(a.right) + " " + pad(decimal(a.right, digits: 1) + " " + unit, 9) + " " + verdict,
+            "  " + pad(name, 24) + " L " + bar(a.left) + " " + pad(decimal(a.left, digits: 1) + " " + unit, 9),
+            "  " + pad("", 24) + " R " + bar(a.right) + " " + pad(decimal(a.right, digits: 1) + " " + unit, 9) + " " + verdict,
         ]
     }
 
@@ -260,6 +259,25 @@ struct TextReport {
     private func columns(_ left: String, _ right: String) -> String {
         let space = Self.width - left.count - right.count
         return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + String(right.prefix(Self.width - left.count - 1))
+    }
+
+    /// Fields three spaces apart, wrapped between fields.
+    private func fields(_ items: [String], indent: Int = 0) -> [String] {
+        var lines: [String] = []
+        var line = String(repeating: " ", count: indent)
+        var empty = true
+        for item in items {
+            let candidate = empty ? line + item : line + "   " + item
+            if candidate.count > Self.width && !empty {
+                lines.append(line)
+                line = String(repeating: " ", count: indent) + item
+            } else {
+                line = candidate
+            }
+            empty = false
+        }
+        lines.append(line)
+        return lines.map { String($0.prefix(Self.width)) }
     }
 
     /// Word-wraps to the page width: `indent` spaces before the first line, `hanging` before the rest.

@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A report being written: bytes go to a temporary file beside the final one, which replaces
+/// the final name only on `commit()` (rename is atomic). Killed at any moment, the folder holds
+/// the old report or the new one, never half of one; dropped without commit, the temporary
+/// file is removed.
+final class AtomicOutputFile {
+    let finalPath: String
+    private(set) var temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var committed = false
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(directory: String, name: String) throws(Failure) {
+        finalPath = directory + "/" + name
+        var template = Array((directory + "/." + name + ".tmp-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            guard let base = buffer.baseAddress else { return -1 }
+            return mkstemp(base)
+        }
+        guard fd >= 0 else {
+            throw Failure(description: "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+        temporaryPath = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    deinit {
+        if !committed {
+            if descriptor >= 0 { close(descriptor) }
+            unlink(temporaryPath)
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws(Failure) {
+        buffer += bytes
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    func write(_ text: String) throws(Failure) {
+        try write(Array(text.utf8))
+    }
+
+    private func flush() throws(Failure) {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { bytes -> Int in
+                guard let base = bytes.baseAddress else { return 0 }
+                return Glibc.write(descriptor, base + offset, bytes.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and renames into place. After a failure nothing is left behind.
+    func commit() throws(Failure) {
+        try flush()
+        if fsync(descriptor) != 0 && errno != EINVAL {
+            throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
+        }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0 else {
+            throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
+        }
+        fchmodat(AT_FDCWD, temporaryPath, 0o644, 0)
+        guard rename(temporaryPath, finalPath) == 0 else {
+            throw Failure(description: "cannot put '\(finalPath)' in place: \(String(cString: strerror(errno)))")
+        }
+        committed = true
+    }
+}

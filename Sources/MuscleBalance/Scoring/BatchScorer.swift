@@ -1,0 +1,180 @@
+import Dispatch
+import MBXML
+import MuscleBalanceCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What happened to one input file of `mbt score`.
+public struct FileScoreOutcome: Sendable {
+    public var input: String
+    public var xmlReport: String?
+    public var textReport: String?
+    public var patientsScored: Int
+    public var patientsSkipped: Int
+    /// Errors and warnings with file:line:column, for the terminal.
+    public var diagnostics: [Diagnostic]
+    public var rows: [SummaryRow]
+    /// The whole file could not be scored (no report written for it).
+    public var failed: Bool
+
+    public var hasFailures: Bool { failed || patientsSkipped > 0 }
+}
+
+/// `mbt score`: each input file becomes `<stem>.report.xml` and `<stem>.report.txt` in the
+/// output folder, plus one `summary.csv`. A bad patient is reported and skipped; a bad file is
+/// reported and leaves nothing behind; the rest of the batch is scored.
+public struct BatchScorer: Sendable {
+    public let library: ProtocolLibrary
+    public let outputDirectory: String
+    public let protocolOverride: String?
+    public let today: CivilDate
+
+    public init(library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate) {
+        self.library = library
+        self.outputDirectory = outputDirectory
+        self.protocolOverride = protocolOverride
+        self.today = today
+    }
+
+    public var summaryPath: String { outputDirectory + "/summary.csv" }
+
+    /// Scores every file (both cores where there are several), writes summary.csv, and
+    /// returns the outcomes in input order. `progress` is called after each file.
+    public func score(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
+        let stems = OutputNames.stems(for: paths)
+        let results = Mutex<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
+        let done = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let outcome = scoreFile(paths[index], stem: stems[index])
+            results.withLock { $0[index] = outcome }
+            let finished = done.add(1, ordering: .relaxed).newValue
+            progress?(finished, paths.count)
+        }
+        let outcomes = results.withLock { $0.compactMap { $0 } }
+        var summaryError: String?
+        do {
+            let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
+            try file.write(SummaryRow.csv(SummaryRow.header) + "\n")
+            for row in outcomes.flatMap(\.rows) { try file.write(SummaryRow.csv(row.fields) + "\n") }
+            try file.commit()
+        } catch {
+            summaryError = error.description
+        }
+        return (outcomes, summaryError)
+    }
+
+    public func scoreFile(_ path: String, stem: String) -> FileScoreOutcome {
+        var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: [], failed: false)
+        var engine = DiagnosticsEngine(file: path)
+        func fail(_ message: String) -> FileScoreOutcome {
+            outcome.failed = true
+            outcome.xmlReport = nil
+            outcome.textReport = nil
+            outcome.rows = [SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message)]
+            engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
+            outcome.diagnostics = engine.sorted
+            return outcome
+        }
+        do {
+            let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
+            guard stream.root.namespace == MBTNamespace.measurements, stream.root.name == "measurements" else {
+                engine.emit(Diagnostic(.error, line: stream.root.line, message: "not a clinic measurement file (root <\(stream.root.name)> in \(stream.root.namespace ?? "no namespace")); expected <measurements xmlns=\"\(MBTNamespace.measurements)\">", anchor: .element(stream.root.name)))
+                return fail("not a clinic measurement file")
+            }
+            let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
+            guard var rules = validator.measurementRules(for: stream.header, &engine) else {
+                return fail("its protocol '\(stream.header.protocolID)' is missing or broken")
+            }
+            let headerProblems = rules.check(stream.header)
+            engine.emit(contentsOf: headerProblems)
+            if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
+            let scorer = BalanceScorer(protocol: rules.balanceProtocol)
+            let xml = ReportXML(protocol: rules.balanceProtocol)
+            let text = TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic)
+            let xmlFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.xml")
+            let textFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.txt")
+            try xmlFile.write(try xml.header(input: path, clinic: stream.header.clinic))
+            var first = true
+            while let item = try stream.next() {
+                let patient = item.patient
+                var problems = item.schemaProblems.map { $0.asDiagnostic(file: path) }
+                if item.hasSchemaErrors {
+                    rules.record(patientID: patient.id, line: patient.location.line)
+                } else {
+                    problems += rules.check(patient)
+                }
+                engine.emit(contentsOf: problems)
+                if let error = problems.first(where: { $0.severity == .error }) {
+                    outcome.patientsSkipped += 1
+                    let reason = "line \(error.line): \(error.message)"
+                    try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: reason))
+                    outcome.rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
+                    continue
+                }
+                let score = scorer.score(patient)
+                outcome.patientsScored += 1
+                try xmlFile.write(try xml.patient(score))
+                try textFile.write((first ? "" : "\u{0C}") + text.render(score))
+                first = false
+                for session in score.sessions {
+                    outcome.rows.append(SummaryRow(
+                        file: path, patient: patient.id, date: session.date.description,
+                        overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
+                        grade: session.overallGrade?.rawValue ?? "",
+                        topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"))
+                }
+            }
+            engine.emit(contentsOf: stream.looseProblems.map { $0.asDiagnostic(file: path) })
+            if stream.looseProblems.contains(where: { $0.severity == .error }) { return fail("schema errors outside any patient") }
+            try xmlFile.write(try xml.footer())
+            try xmlFile.commit()
+            try textFile.commit()
+            outcome.xmlReport = xmlFile.finalPath
+            outcome.textReport = textFile.finalPath
+        } catch let error as XMLReadError {
+            engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
+            return fail(error.diagnostics.first?.message ?? "unreadable")
+        } catch let error as AtomicOutputFile.Failure {
+            engine.emit(Diagnostic(.error, line: 0, message: error.description))
+            return fail(error.description)
+        } catch {
+            engine.emit(Diagnostic(.error, line: 0, message: "\(error)"))
+            return fail("\(error)")
+        }
+        engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
+        outcome.diagnostics = engine.sorted
+        return outcome
+    }
+}
+
+/// Output file names: the input's stem, made safe for any file system and unique in the batch.
+enum OutputNames {
+    static func stems(for paths: [String]) -> [String] {
+        var used: [String: Int] = [:]
+        return paths.map { path in
+            let base = String(path.split(separator: "/").last ?? "input")
+            let stem = base.hasSuffix(".xml") ? String(base.dropLast(4)) : base
+            var safe = String(stem.unicodeScalars.map { scalar -> Character in
+                let c = Character(scalar)
+                return (c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".")) ? c : "_"
+            })
+            while safe.hasPrefix(".") { safe.removeFirst() }
+            if safe.isEmpty { safe = "input" }
+            safe = String(safe.prefix(100))
+            var candidate = safe
+            var count = used[safe, default: 0]
+            while used[candidate] != nil {
+                count += 1
+                candidate = "\(safe)-\(count)"
+            }
+            used[safe] = max(count, 1)
+            used[candidate] = 1
+            return candidate
+        }
+    }
+}

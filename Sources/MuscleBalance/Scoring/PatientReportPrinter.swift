@@ -1,0 +1,67 @@
+import MBXML
+import MuscleBalanceCore
+
+/// `mbt report`: one patient's report from a clinic file, for standard output.
+public struct PatientReportPrinter: Sendable {
+    public struct Failure: Error, Sendable {
+        public var message: String
+        /// 1: the input is wrong (not found, invalid); 2: unreadable.
+        public var status: Int32
+    }
+
+    public let library: ProtocolLibrary
+    public let protocolOverride: String?
+    public let today: CivilDate
+
+    public init(library: ProtocolLibrary, protocolOverride: String?, today: CivilDate) {
+        self.library = library
+        self.protocolOverride = protocolOverride
+        self.today = today
+    }
+
+    public func report(file: String, patientID: String, session: CivilDate?, xml: Bool) -> Result<String, Failure> {
+        var engine = DiagnosticsEngine(file: file)
+        do {
+            let stream = try MeasurementStream(path: file, schema: library.measurementSchema)
+            let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
+            guard var rules = validator.measurementRules(for: stream.header, &engine) else {
+                return .failure(Failure(message: engine.sorted.map(\.description).joined(separator: "\n"), status: 1))
+            }
+            let headerProblems = rules.check(stream.header)
+            if headerProblems.contains(where: { $0.severity == .error }) {
+                engine.emit(contentsOf: headerProblems)
+                return .failure(Failure(message: engine.sorted.map(\.description).joined(separator: "\n"), status: 1))
+            }
+            while let item = try stream.next() {
+                // Earlier patients are checked too: a duplicate id must not hide.
+                let problems = item.hasSchemaErrors ? item.schemaProblems.map { $0.asDiagnostic(file: file) } : rules.check(item.patient)
+                guard item.patient.id == patientID else { continue }
+                engine.emit(contentsOf: problems)
+                if problems.contains(where: { $0.severity == .error }) {
+                    engine.resolveColumns { ColumnResolver.resolve($0, path: file) }
+                    let lines = engine.sorted.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
+                    return .failure(Failure(message: "\(lines)\npatient '\(patientID)' cannot be scored until these are fixed", status: 1))
+                }
+                let score = BalanceScorer(protocol: rules.balanceProtocol).score(item.patient)
+                var index: Int?
+                if let session {
+                    guard let found = score.sessions.firstIndex(where: { $0.date == session }) else {
+                        let dates = score.sessions.map(\.date.description).joined(separator: ", ")
+                        return .failure(Failure(message: "patient '\(patientID)' has no session on \(session); sessions: \(dates)", status: 1))
+                    }
+                    index = found
+                }
+                if xml {
+                    let writer = ReportXML(protocol: rules.balanceProtocol)
+                    let bytes = try writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
+                    return .success(String(decoding: bytes, as: UTF8.self))
+                }
+                return .success(TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic).render(score, session: index))
+            }
+            return .failure(Failure(message: "\(file): no patient with id '\(patientID)'", status: 1))
+        } catch {
+            let unreadable = error.diagnostics.contains { $0.stage == .io }
+            return .failure(Failure(message: error.diagnostics.map { $0.asDiagnostic(file: file).description }.joined(separator: "\n"), status: unreadable ? 2 : 1))
+        }
+    }
+}

@@ -1,0 +1,27 @@
+/// One line of summary.csv: a scored session, or a patient or file that could not be scored.
+public struct SummaryRow: Sendable, Hashable {
+    public var file: String
+    public var patient: String
+    public var date: String
+    public var overallIndex: String
+    public var grade: String
+    public var topFindings: String
+    public var status: String
+
+    static let header = ["file", "patient", "date", "overall_index", "grade", "top_findings", "status"]
+
+    var fields: [String] { [file, patient, date, overallIndex, grade, topFindings, status] }
+
+    /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. A leading
+    /// =, +, - or @ is prefixed with an apostrophe so that a spreadsheet never runs it.
+    static func csv(_ fields: [String]) -> String {
+        fields.map { field in
+            var f = field
+            if let first = f.first, "=+-@".contains(first), Double(f) == nil { f = "'" + f }
+            if f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+                return "\"" + f.replacing("\"", with: "\"\"") + "\""
+            }
+            return f
+        }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import MuscleBalance
+import MuscleBalanceCore
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one patient's report.",
+        discussion: """
+            Reads FILE until the patient is found, checks and scores them, and prints the \
+            report of the latest session (or --session DATE) with progress since the session \
+            before. --format xml prints the full XML report of that patient (all sessions).
+
+            Examples:
+              mbt report Examples/clinic-example.xml --patient RP-0002
+              mbt report Examples/clinic-example.xml --patient RP-0003 --session 2026-09-15
+              mbt report Examples/clinic-example.xml --patient RP-0001 --format xml
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, xml
+    }
+
+    @Argument(help: "A clinic measurement file.")
+    var file: String
+
+    @Option(name: .long, help: "The patient's id.")
+    var patient: String
+
+    @Option(name: .long, help: ArgumentHelp("The session to print (default: the latest).", valueName: "yyyy-mm-dd"))
+    var session: String?
+
+    @Option(name: .long, help: "text (printable) or xml.")
+    var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("Score against this protocol file instead of the one the file names.", valueName: "file"))
+    var `protocol`: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding the schemas and protocols.", valueName: "dir"))
+    var protocols: String?
+
+    func validate() throws {
+        if let session, CivilDate(session) == nil { throw ValidationError("--session must be a date, yyyy-mm-dd") }
+    }
+
+    func run() throws {
+        let library = try openLibrary(protocols)
+        let printer = PatientReportPrinter(library: library, protocolOverride: `protocol`, today: .today())
+        switch printer.report(file: file, patientID: patient, session: session.flatMap { CivilDate($0) }, xml: format == .xml) {
+        case .success(let text):
+            print(text, terminator: "")
+        case .failure(let failure):
+            writeStandardError(failure.message + "\n")
+            throw ExitCode(failure.status)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import MuscleBalance
+import MuscleBalanceCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+struct Score: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score clinic measurement files into reports and a summary.",
+        discussion: """
+            For each FILE, writes DIR/<file stem>.report.xml (every figure with the inputs \
+            behind it; schema Reports/report.xsd) and DIR/<file stem>.report.txt (printable, \
+            80 columns, one patient per page), and one DIR/summary.csv with a row per patient \
+            session. A bad patient is reported and skipped; a bad file is reported and leaves \
+            no report behind; the rest is scored. Reports are written to a temporary file and \
+            renamed into place, so a report is either whole or absent.
+
+            Exit status: 0 all scored, 1 some file or patient failed, 2 usage error.
+
+            Examples:
+              mbt score Examples/clinic-example.xml --out reports
+              mbt score clinic/*.xml --out reports --protocol my-protocol.xml
+            """
+    )
+
+    @Argument(help: "Clinic measurement files.")
+    var files: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .long, help: ArgumentHelp("Score against this protocol file instead of the one each file names.", valueName: "file"))
+    var `protocol`: String?
+
+    @Option(name: .long, help: ArgumentHelp("Folder holding the schemas and protocols (default: the bundled Protocols/).", valueName: "dir"))
+    var protocols: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one clinic file to score") }
+        if out.isEmpty { throw ValidationError("--out needs a folder") }
+    }
+
+    func run() throws {
+        let library = try openLibrary(protocols)
+        try makeDirectory(out)
+        let interactive = isatty(2) == 1
+        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: `protocol`, today: .today())
+        let (outcomes, summaryError) = scorer.score(paths: files) { done, total in
+            if interactive { writeStandardError("\rscored \(done)/\(total) files") }
+        }
+        if interactive { writeStandardError("\n") }
+        var text = ""
+        for outcome in outcomes {
+            for d in outcome.diagnostics { text += d.description + "\n" }
+        }
+        let scored = outcomes.reduce(0) { $0 + $1.patientsScored }
+        let skipped = outcomes.reduce(0) { $0 + $1.patientsSkipped }
+        let failed = outcomes.count { $0.failed }
+        text += "\(outcomes.count) \(outcomes.count == 1 ? "file" : "files"): \(outcomes.count - failed) reported, \(failed) failed; "
+        text += "\(scored) \(scored == 1 ? "patient" : "patients") scored, \(skipped) skipped\n"
+        if let summaryError {
+            text += "error: summary.csv not written: \(summaryError)\n"
+        } else {
+            text += "reports and summary.csv in \(out)\n"
+        }
+        print(text, terminator: "")
+        if summaryError != nil || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
+    }
+}
+
+func openLibrary(_ directory: String?) throws -> ProtocolLibrary {
+    guard let directory = directory ?? ProtocolLibrary.locateDefaultDirectory() else {
+        throw ValidationError("cannot find the Protocols/ folder; run from the checkout, set MBT_PROTOCOLS or pass --protocols DIR")
+    }
+    do {
+        return try ProtocolLibrary(directory: directory)
+    } catch {
+        throw ValidationError("the schemas in \(directory) cannot be used:\n\(error)")
+    }
+}
+
+func makeDirectory(_ path: String) throws {
+    var built = path.hasPrefix("/") ? "" : "."
+    for part in path.split(separator: "/") {
+        built += "/" + part
+        if mkdir(built, 0o755) != 0 && errno != EEXIST {
+            throw ValidationError("cannot create the output folder '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        throw ValidationError("'\(path)' is not a folder")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// `mbt score` and `mbt report`, run as built, on real files in a temporary folder.
+@Suite("mbt score and mbt report, end to end")
+struct ScoreCommandTests {
+    func mbt(_ arguments: [String]) throws -> RunResult {
+        try run(Paths.mbtBinary, arguments, currentDirectory: Paths.packageRoot)
+    }
+
+    func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "mbt-score-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("the example reports match Reports/examples byte for byte (re-make with Reports/examples/regenerate)")
+    func examples() throws {
+        let out = try temporaryDirectory()
+        let result = try mbt(["score", "Examples/clinic-example.xml", "--out", out])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for name in ["clinic-example.report.xml", "clinic-example.report.txt", "summary.csv"] {
+            let written = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+            let expected = try Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/Reports/examples/" + name))
+            #expect(written == expected, "\(name) differs from Reports/examples/\(name)")
+        }
+    }
+
+    @Test("every XML report validates with xmllint --schema Reports/report.xsd")
+    func xmllintValidatesReports() throws {
+        let xmllint = try #require(findExecutable("xmllint"), "xmllint is needed: apt-get install libxml2-utils")
+        let out = try temporaryDirectory()
+        _ = try mbt(["score", "Examples/clinic-example.xml", "Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml", "--out", out])
+        let single = out + "/single.xml"
+        try (try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--format", "xml"])).stdout
+            .write(toFile: single, atomically: true, encoding: .utf8)
+        for path in [out + "/clinic-example.report.xml", out + "/duplicate-patient.report.xml", single, Paths.packageRoot + "/Reports/examples/clinic-example.report.xml"] {
+            let check = try run(xmllint, ["--noout", "--nonet", "--schema", Paths.packageRoot + "/Reports/report.xsd", path])
+            #expect(check.status == 0, "\(path): \(check.stderr)")
+        }
+    }
+
+    @Test("a batch with bad files and a bad patient: the rest is scored, the bad ones listed, exit 1, nothing half-written")
+    func badInputsInABatch() throws {
+        let out = try temporaryDirectory()
+        let result = try mbt([
+            "score", "Examples/clinic-example.xml", "Tests/MuscleBalanceTests/Fixtures/hostile/truncated.xml",
+            "Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml", "no-such-file.xml", "--out", out,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("4 files: 2 reported, 2 failed; 4 patients scored, 1 skipped"))
+        #expect(result.stdout.contains("duplicate-patient.xml:18:12: error: duplicate patient id 'RP-0001'"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        // No report at all for the broken files, and no temporary left behind.
+        #expect(files == [
+            "clinic-example.report.txt", "clinic-example.report.xml", "duplicate-patient.report.txt", "duplicate-patient.report.xml", "summary.csv",
+        ])
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+        let lines = summary.split(separator: "\n")
+        #expect(lines.first == "file,patient,date,overall_index,grade,top_findings,status")
+        #expect(lines.contains { $0.hasPrefix("Tests/MuscleBalanceTests/Fixtures/hostile/truncated.xml,,,,,,file error:") })
+        #expect(lines.contains { $0.hasPrefix("no-such-file.xml,,,,,,file error: cannot open") })
+        #expect(lines.contains { $0.contains(",RP-0001,,,,,\"error: line 18: duplicate patient id 'RP-0001'") })
+        #expect(lines.count { $0.hasSuffix(",scored") } == 5)  // 4 sessions of the example + 1 patient
+        // The bad patient is named in the XML report, not silently dropped.
+        let xml = try String(contentsOfFile: out + "/duplicate-patient.report.xml", encoding: .utf8)
+        #expect(xml.contains("<skipped patient=\"RP-0001\" line=\"18\">"))
+    }
+
+    @Test("mbt report prints one patient, a chosen session, and says when the patient or session is not there")
+    func report() throws {
+        let latest = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003"])
+        #expect(latest.status == 0)
+        #expect(latest.stdout.contains("Session 2026-11-05"))
+        #expect(latest.stdout.contains("PROGRESS SINCE 2026-09-15"))
+        #expect(latest.stdout.contains("Inversion table: NOT RECOMMENDED: Hypertension (absolute contraindication)"))
+        #expect(latest.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        let earlier = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--session", "2026-09-15"])
+        #expect(earlier.stdout.contains("Session 2026-09-15"))
+        #expect(!earlier.stdout.contains("PROGRESS SINCE"))
+        let missing = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-9999"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no patient with id 'RP-9999'"))
+        let noSession = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--session", "2026-01-01"])
+        #expect(noSession.status == 1)
+        #expect(noSession.stderr.contains("sessions: 2026-09-15, 2026-11-05"))
+        let badDate = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--session", "yesterday"])
+        #expect(badDate.status == 2)
+    }
+
+    @Test("the printed report: 80 columns, a form feed between patients, sources as footnotes")
+    func printable() throws {
+        let text = try String(contentsOfFile: Paths.packageRoot + "/Reports/examples/clinic-example.report.txt", encoding: .utf8)
+        #expect(text.components(separatedBy: "\u{0C}").count == 3)
+        for line in text.split(separator: "\n") {
+            #expect(line.filter { $0 != "\u{0C}" }.count <= 80, "\(line)")
+        }
+        #expect(text.contains("[1] Alvarenga et al. 2019, Acta Ortop Bras 27(2):124."))
+        #expect(text.contains("1. Side-lying hip abduction - left side only"))
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import MBXML
+import MuscleBalance
+import MuscleBalanceCore
+import Testing
+
+/// The bundled example, scored, and every figure of its XML report checked against a hand
+/// calculation written out here. Grade points come from the protocol: normal 0, mild 33.3,
+/// moderate 66.7, severe 100. g = 9.80665. SD of Alvarenga's abductors, from the 95% CI:
+/// (17.66 - 16.03) / (2 x 1.96) x sqrt(52) = 2.998494.
+@Suite("Worked example: Examples/clinic-example.xml")
+struct WorkedExampleTests {
+    let report: XMLElement
+    let outcome: FileScoreOutcome
+    let directory: String
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "mbt-worked-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday)
+        outcome = scorer.scoreFile(Paths.example, stem: "clinic-example")
+        let schema = try XMLSchema(contentsOf: Paths.packageRoot + "/Reports/report.xsd")
+        let parsed = try XMLDocumentReader.read(path: directory + "/clinic-example.report.xml", schema: schema)
+        #expect(parsed.isValid, "\(parsed.validity)")
+        report = parsed.root
+    }
+
+    // MARK: Navigation
+
+    func session(_ patient: String, _ date: String) throws -> XMLElement {
+        let p = try #require(report.children(named: "patient").first { $0[attribute: "id"] == patient })
+        return try #require(p.children(named: "session").first { $0[attribute: "date"] == date })
+    }
+
+    func number(_ e: XMLElement?, _ name: String) throws -> Double {
+        let text = try #require(e?[attribute: name], "missing \(name)")
+        return try #require(Double(text), "\(name)=\(text) is not a number")
+    }
+
+    func result(_ s: XMLElement, _ test: String, _ side: String? = nil) -> XMLElement? {
+        s.children(named: "result").first { $0[attribute: "test"] == test && $0[attribute: "side"] == side }
+    }
+
+    func norm(_ r: XMLElement?, _ kind: String) -> XMLElement? {
+        r?.children(named: "norm").first { $0[attribute: "kind"] == kind }
+    }
+
+    func ratio(_ s: XMLElement, _ id: String, _ side: String? = nil) -> XMLElement? {
+        s.children(named: "ratio").first { $0[attribute: "id"] == id && $0[attribute: "side"] == side }
+    }
+
+    func asymmetry(_ s: XMLElement, _ test: String) -> XMLElement? {
+        s.children(named: "asymmetry").first { $0[attribute: "test"] == test }
+    }
+
+    func region(_ s: XMLElement, _ name: String) -> XMLElement? {
+        s.children(named: "imbalance").first { $0[attribute: "region"] == name }
+    }
+
+    func close(_ a: Double, _ b: Double, _ tolerance: Double = 0.000002) -> Bool { abs(a - b) <= tolerance }
+
+    // MARK: The file
+
+    @Test("three patients scored, none skipped, both reports written")
+    func outcomeOfTheFile() {
+        #expect(outcome.patientsScored == 3)
+        #expect(outcome.patientsSkipped == 0)
+        #expect(!outcome.failed)
+        #expect(FileManager.default.fileExists(atPath: directory + "/clinic-example.report.txt"))
+        #expect(report[attribute: "protocol"] == "lumbopelvic-balance")
+        #expect(report[attribute: "protocolVersion"] == "1.0.0")
+    }
+
+    // MARK: RP-0001, balanced
+
+    @Test("RP-0001 (balanced): strength against Alvarenga's women 20-29")
+    func balancedStrength() throws {
+        let s = try session("RP-0001", "2026-11-02")
+        #expect(s[attribute: "age"] == "28")  // born 1998-05-20
+        // Left abduction: trials 108, 112, 110 N; max = 112 N.
+        let left = result(s, "hip-abduction-strength", "left")
+        #expect(try number(left, "value") == 112)
+        #expect(left?.children(named: "trial").map(\.text) == ["108", "112", "110"])
+        // %BW = 112 / (64.5 x 9.80665) x 100 = 112 / 632.528925 x 100 = 17.706700
+        let n = norm(left, "meanSD")
+        #expect(close(try number(n, "value"), 17.706700))
+        #expect(try number(n, "mean") == 16.85)
+        #expect(close(try number(n, "sd"), 2.998494))
+        #expect(n?[attribute: "sdFromCI"] == "true")
+        #expect(n?[attribute: "sex"] == "female" && n?[attribute: "ageMin"] == "20" && n?[attribute: "ageMax"] == "29")
+        #expect(n?[attribute: "source"] == "alvarenga-2019 pmc6101381")
+        // z = (17.706700 - 16.85) / 2.998494 = 0.285710; percentile = PHI(0.285710) = 61.245%
+        #expect(close(try number(n, "z"), 0.285710))
+        #expect(close(try number(n, "percentile"), 61.244992))
+        // percent of mean = 17.706700 / 16.85 x 100 = 105.084274
+        #expect(close(try number(n, "percentOfMean"), 105.084274))
+        // Asymmetry (113 - 112) / 113 x 100 = 0.884956%: under 10%, normal (Thorborg 2010).
+        let a = asymmetry(s, "hip-abduction-strength")
+        #expect(close(try number(a, "value"), 0.884956))
+        #expect(a?[attribute: "affectedSide"] == "left" && a?[attribute: "grade"] == "normal")
+    }
+
+    @Test("RP-0001 (balanced): every graded index normal, index 0, no plan, both adjuncts offered")
+    func balancedOverall() throws {
+        let s = try session("RP-0001", "2026-11-02")
+        #expect(try number(s, "overallIndex") == 0)
+        #expect(s[attribute: "overallGrade"] == "normal")
+        #expect(s.children(named: "finding").isEmpty)
+        // Adduction:abduction left 118 / 112 = 1.053571, inside 1.0-1.2 (VALD).
+        #expect(close(try number(ratio(s, "hip-adduction-abduction", "left"), "value"), 1.053571))
+        // McGill flexion/extension 142 / 178 = 0.797753 < 1.0; right/left 74 / 76 = 0.973684.
+        #expect(close(try number(ratio(s, "mcgill-flexion-extension"), "value"), 0.797753))
+        #expect(close(try number(ratio(s, "mcgill-side-bridge-right-left"), "value"), 0.973684))
+        // Hip flexion:extension has no acceptable range in our sources: no reference.
+        #expect(ratio(s, "hip-flexion-extension", "left")?[attribute: "noReference"] != nil)
+        // Sit-and-reach 19 in, women 26-35: exactly the 50th percentile, 100% of the median.
+        let reach = norm(result(s, "sit-and-reach"), "percentiles")
+        #expect(try number(reach, "percentile") == 50)
+        #expect(try number(reach, "percentOfMedian") == 100)
+        #expect(try number(result(s, "sit-and-reach"), "value") == 48.26)  // 19 x 2.54 cm
+        let plan = try #require(s.child(named: "plan"))
+        #expect(plan.children(named: "exercise").isEmpty)
+        #expect(s.children(named: "adjunct").allSatisfy { $0[attribute: "offered"] == "true" })
+    }
+
+    // MARK: RP-0002, left hip weakness and tight hip flexors
+
+    @Test("RP-0002: left gluteus medius weak, 31% asymmetry, z = -1.71")
+    func leftHipWeakness() throws {
+        let s = try session("RP-0002", "2026-11-03")
+        #expect(s[attribute: "age"] == "26")  // born 2000-02-14
+        // Left abduction 6.2, 6.8, 6.5 kgf -> max 6.8 kgf = 6.8 x 9.80665 = 66.68522 N.
+        let left = result(s, "hip-abduction-strength", "left")
+        #expect(close(try number(left, "value"), 66.68522))
+        #expect(left?[attribute: "trialUnit"] == "kgf")
+        // %BW = 66.68522 / (58 x 9.80665) x 100 = 6.8 / 58 x 100 = 11.724138
+        let n = norm(left, "meanSD")
+        #expect(close(try number(n, "value"), 11.724138))
+        // z = (11.724138 - 16.85) / 2.998494 = -1.709479; PHI(z) = 4.368%; 69.579% of mean
+        #expect(close(try number(n, "z"), -1.709479))
+        #expect(close(try number(n, "percentile"), 4.368115))
+        #expect(close(try number(n, "percentOfMean"), 69.579454))
+        // Right 9.9 kgf = 97.085835 N; asymmetry (97.085835 - 66.68522) / 97.085835 x 100 = 31.313131%
+        // >= 15%: moderate (Hewit 2012).
+        let a = asymmetry(s, "hip-abduction-strength")
+        #expect(close(try number(a, "value"), 31.313131))
+        #expect(a?[attribute: "affectedSide"] == "left" && a?[attribute: "grade"] == "moderate")
+        let finding = s.children(named: "finding").first { $0[attribute: "basis"] == "asymmetry" }
+        #expect(finding?.text == "left gluteus medius weak: 31.3% asymmetry, z = -1.71")
+        #expect(finding?[attribute: "grade"] == "moderate")
+        // Adduction:abduction left 9.8 / 6.8 = 1.441176 > 1.2: the abductors (denominator) fall short.
+        let r = ratio(s, "hip-adduction-abduction", "left")
+        #expect(close(try number(r, "value"), 1.441176))
+        #expect(r?[attribute: "grade"] == "mild" && r?[attribute: "deficient"] == "denominator")
+    }
+
+    @Test("RP-0002: tight left hip flexors and rectus femoris (modified Thomas)")
+    func tightHipFlexors() throws {
+        let s = try session("RP-0002", "2026-11-03")
+        // Hip angle 8 deg > 0: short one-joint hip flexors (BMC 2021). Lower is better, so
+        // z = -(8 - (-10.60)) / 9.61 = -1.935484 (Ferber 2010). No % of a negative mean.
+        let hip = result(s, "thomas-hip-angle", "left")
+        #expect(norm(hip, "cutoff")?[attribute: "class"] == "short one-joint hip flexors")
+        #expect(norm(hip, "cutoff")?[attribute: "grade"] == "mild")
+        #expect(close(try number(norm(hip, "meanSD"), "z"), -1.935484))
+        #expect(norm(hip, "meanSD")?[attribute: "percentOfMean"] == nil)
+        // Right -6 deg <= 0: normal.
+        #expect(norm(result(s, "thomas-hip-angle", "right"), "cutoff")?[attribute: "grade"] == "normal")
+        // Knee angle 60 < 67: short rectus femoris.
+        #expect(norm(result(s, "thomas-knee-angle", "left"), "cutoff")?[attribute: "class"] == "short rectus femoris")
+        // Sit-and-reach 43.5 cm = 17.125984 in; women 26-35: P40 = 17, P50 = 19;
+        // 40 + (17.125984 - 17) / (19 - 17) x 10 = 40.629921; 17.125984 / 19 = 90.136759%.
+        let reach = norm(result(s, "sit-and-reach"), "percentiles")
+        #expect(close(try number(reach, "percentile"), 40.629921))
+        #expect(close(try number(reach, "percentOfMedian"), 90.136759))
+    }
+
+    @Test("RP-0002: imbalance index by region, from the protocol's grade points")
+    func imbalanceIndex() throws {
+        let s = try session("RP-0002", "2026-11-03")
+        // hip: abduction asymmetry moderate 66.7; adduction 2.97% and extension 6.88% asymmetry
+        // normal 0, 0; add:abd left mild 33.3, right (10.1 / 9.9 = 1.0202) normal 0; Thomas hip
+        // left mild 33.3, right normal 0: (66.7 + 33.3 + 33.3) / 7 = 19.042857
+        #expect(close(try number(region(s, "hip"), "value"), 19.042857))
+        #expect(region(s, "hip")?[attribute: "gradedIndices"] == "7")
+        // pelvis: Thomas knee left mild 33.3, right normal: 33.3 / 2 = 16.65
+        #expect(close(try number(region(s, "pelvis"), "value"), 16.65))
+        // spine: flexion/extension 95/150 normal; right/left 66/58 = 1.137931 mild; side
+        // bridge/extension 58/150, 66/150 normal: 33.3 / 4 = 8.325
+        #expect(close(try number(region(s, "spine"), "value"), 8.325))
+        // overall, equal weights: (19.042857 + 16.65 + 8.325) / 3 = 14.672619
+        #expect(close(try number(s, "overallIndex"), 14.672619))
+        #expect(s[attribute: "overallGrade"] == "moderate")
+    }
+
+    @Test("RP-0002: the plan works the left side only, most severe first, with a reassessment date")
+    func unbalancedPlan() throws {
+        let s = try session("RP-0002", "2026-11-03")
+        let plan = try #require(s.child(named: "plan"))
+        let exercises = plan.children(named: "exercise")
+        #expect(exercises.map { $0[attribute: "id"] ?? "" } == [
+            "side-lying-hip-abduction", "clamshell", "half-kneeling-hip-flexor-stretch", "quadriceps-stretch", "side-bridge-weak-side",
+        ])
+        #expect(exercises.allSatisfy { $0[attribute: "side"] == "left" })
+        #expect(exercises.first?[attribute: "grade"] == "moderate")
+        // Stretch dosage from ACSM: 2-4 holds of 10-30 s, 2-7 days a week.
+        let stretch = exercises.first { $0[attribute: "id"] == "half-kneeling-hip-flexor-stretch" }
+        #expect(stretch?[attribute: "holds"] == "2" && stretch?[attribute: "holdsMax"] == "4")
+        #expect(stretch?[attribute: "holdSecondsMin"] == "10" && stretch?[attribute: "holdSecondsMax"] == "30")
+        // 2026-11-03 + 4 weeks = 2026-12-01; + 6 weeks = 2026-12-15 (NASM).
+        #expect(plan[attribute: "reassessFrom"] == "2026-12-01" && plan[attribute: "reassessBy"] == "2026-12-15")
+    }
+
+    // MARK: RP-0003, hypertension, two sessions
+
+    @Test("RP-0003: inversion not recommended (hypertension, 146/92 > 140/90); vibration offered with its dose")
+    func adjuncts() throws {
+        let s = try session("RP-0003", "2026-11-05")
+        let inversion = s.children(named: "adjunct").first { $0[attribute: "id"] == "inversion-table" }
+        #expect(inversion?[attribute: "offered"] == "false")
+        #expect(inversion?.children(named: "reason").map(\.text) == [
+            "Hypertension (absolute contraindication)", "blood pressure 146/92 mmHg is above the limit of 140/90",
+        ])
+        let vibration = s.children(named: "adjunct").first { $0[attribute: "id"] == "whole-body-vibration" }
+        #expect(vibration?[attribute: "offered"] == "true")
+        #expect(vibration?[attribute: "maxMinutesPerDay"] == "10")
+        #expect(vibration?[attribute: "alongsideExercise"] == "true")
+    }
+
+    @Test("RP-0003: hamstring:quadriceps, Biering-Sorensen cut-off and the index of each session")
+    func sessions() throws {
+        let first = try session("RP-0003", "2026-09-15")
+        // H:Q left 30 / 71 lbf = 0.422535 < 0.47 (Ardern 2015): mild; right 36 / 73 = 0.493151.
+        #expect(close(try number(ratio(first, "hamstring-quadriceps", "left"), "value"), 0.422535))
+        #expect(ratio(first, "hamstring-quadriceps", "left")?[attribute: "grade"] == "mild")
+        // Knee flexion asymmetry (36 - 30) / 36 = 16.666667% >= 15: moderate.
+        #expect(close(try number(asymmetry(first, "knee-flexion-strength"), "value"), 16.666667))
+        #expect(asymmetry(first, "knee-flexion-strength")?[attribute: "grade"] == "moderate")
+        // Biering-Sorensen 96 s < 176 s in a man: predicts low back pain (mild).
+        #expect(norm(result(first, "trunk-extensor-endurance"), "cutoff")?[attribute: "grade"] == "mild")
+        // pelvis (33.3 + 0 + 0 + 66.7) / 4 = 25; spine: extensor cut-off mild, right/left side
+        // bridge 61/52 = 1.173077 mild, three normal ratios: 66.6 / 5 = 13.32;
+        // overall (25 + 13.32) / 2 = 19.16 (hip has nothing graded and is left out).
+        #expect(close(try number(region(first, "pelvis"), "value"), 25))
+        #expect(close(try number(region(first, "spine"), "value"), 13.32))
+        #expect(region(first, "hip")?[attribute: "value"] == nil)
+        #expect(close(try number(first, "overallIndex"), 19.16))
+
+        let latest = try session("RP-0003", "2026-11-05")
+        // H:Q left 34 / 74 = 0.459459, still mild; SLR 58 deg vs 61 (6.7): z = -0.447761.
+        #expect(close(try number(ratio(latest, "hamstring-quadriceps", "left"), "value"), 0.459459))
+        #expect(close(try number(norm(result(latest, "straight-leg-raise", "left"), "meanSD"), "z"), -0.447761))
+        // pelvis 33.3 / 4 = 8.325; spine 33.3 / 5 = 6.66; overall (8.325 + 6.66) / 2 = 7.4925
+        #expect(close(try number(latest, "overallIndex"), 7.4925))
+        // Knee strength has no norm: no reference, never a borrowed one.
+        #expect(result(latest, "knee-extension-strength", "left")?.child(named: "noReference")?.text == "the protocol has no norm for this test")
+        // Schober: the only norm is for men 20-30.
+        #expect(result(latest, "modified-schober")?.child(named: "noReference")?.text == "no norm for a male aged 45")
+    }
+
+    @Test("RP-0003: progress counts only beyond the minimal detectable change")
+    func progress() throws {
+        let latest = try session("RP-0003", "2026-11-05")
+        let progress = try #require(latest.child(named: "progress"))
+        #expect(progress[attribute: "previousDate"] == "2026-09-15")
+        // Extensor endurance 96 -> 148 s: +52 s > MDC 43.2 s: improved.
+        let extensor = progress.children(named: "change").first { $0[attribute: "test"] == "trunk-extensor-endurance" }
+        #expect(try number(extensor, "change") == 52)
+        #expect(extensor?[attribute: "mdc"] == "43.2" && extensor?[attribute: "verdict"] == "improved")
+        // Flexor 80 -> 92 s: the protocol has no MDC for it, so the change is not judged.
+        let flexor = progress.children(named: "change").first { $0[attribute: "test"] == "trunk-flexor-endurance" }
+        #expect(flexor?[attribute: "verdict"] == "no-mdc")
+        #expect(try session("RP-0003", "2026-09-15").child(named: "progress") == nil)
+    }
+}
