@@ -63,7 +63,7 @@ struct TextReport {
 
         out.append("")
         out.append("RESULTS BY REGION")
-        let header = pad("Test", 24) + " " + pad("", 2) + " " + pad("Value", 11) + " " + pad("Reference", 22) + " " + pad("% ref", 5, right: true) + " Grade"
+        let header = pad("Test", 24) + " " + pad("", 2) + " " + pad("Value", 11) + " " + pad("Reference", 16) + " " + pad("% ref", 6, right: true) + " Grade"
         for region in BodyRegion.allCases {
             let rows = s.results.filter { r in tests[r.testID].flatMap { groups[$0.muscleGroup] }?.region == region }
             guard !rows.isEmpty else { continue }
@@ -157,33 +157,39 @@ struct TextReport {
 
     // MARK: Pieces
 
+    /// Row: test, side, value, the reference value (mean, or median of a table), percent of
+    /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
     private func resultLines(_ r: TestResult, _ notes: Footnotes) -> [String] {
         let test = tests[r.testID]
+        let unit = test?.unit.rawValue ?? ""
         let name = test?.name ?? r.testID
         let side = r.side.map { $0 == .left ? "L" : "R" } ?? ""
-        let value = decimal(r.value, digits: 1) + " " + (test?.unit.rawValue ?? "")
-        var references: [String] = []
+        let value = decimal(r.value, digits: 1) + " " + unit
+        var reference = "no reference"
         var percent = ""
+        var details: [String] = []
         for c in r.comparisons {
             let cite = notes.cite(c.sources)
+            let converted = c.unit.symbol == unit ? "" : "\(decimal(c.value, digits: 2)) \(c.unit.symbol), "
             switch c.outcome {
-            case .meanSD(_, _, _, let z, let p, let percentile):
-                references.append("z \(fixed(z, 2)) P\(decimal(percentile, digits: 0)) \(cite)")
+            case .meanSD(let mean, _, _, let z, let p, let percentile):
+                reference = "\(decimal(mean, digits: 2)) \(c.unit.symbol)"
                 if let p { percent = decimal(p, digits: 0) + "%" }
-            case .cutoff:
-                references.append("cut-off \(cite)")
-            case .percentiles(let percentile, let beyond, _, let p):
-                references.append((percentile.map { "P" + decimal($0, digits: 0) } ?? (beyond.map { "P" + $0 } ?? "P?")) + " " + cite)
+                details.append("\(converted)z \(fixed(z, 2)), percentile \(decimal(percentile, digits: 0)) \(cite)")
+            case .cutoff(let label, _):
+                if r.comparisons.count == 1 { reference = "cut-off" }
+                details.append("\(converted)\(label) \(cite)")
+            case .percentiles(let percentile, let beyond, let median, let p):
+                if let median { reference = "P50 \(decimal(median, digits: 1)) \(c.unit.symbol)" }
                 if let p { percent = decimal(p, digits: 0) + "%" }
+                let where_ = percentile.map { "percentile \(decimal($0, digits: 0))" } ?? (beyond.map { "percentile \($0)" } ?? "")
+                details.append("\(converted)\(where_) \(cite)")
             }
         }
-        if references.isEmpty { references = ["no reference"] }
+        if let reason = r.noReference, r.comparisons.isEmpty { details.append(reason.reason) }
         let grade = r.grade?.rawValue ?? "-"
-        var lines = ["  " + pad(name, 24) + " " + pad(side, 2) + " " + pad(value, 11) + " " + pad(references[0], 22) + " " + pad(percent, 5, right: true) + " " + grade]
-        for more in references.dropFirst() { lines.append("  " + pad("", 24) + " " + pad("", 2) + " " + pad("", 11) + " " + more) }
-        if let reason = r.noReference, r.comparisons.isEmpty {
-            lines += wrap("(\(reason.reason))", indent: 43, hanging: 43)
-        }
+        var lines = ["  " + pad(name, 24) + " " + pad(side, 2) + " " + pad(value, 11) + " " + pad(reference, 16) + " " + pad(percent, 6, right: true) + " " + grade]
+        for detail in details { lines += wrap(detail, indent: 30, hanging: 32) }
         return lines
     }
 
