@@ -42,3 +42,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets: executables without a main, so they exist only for Scripts/fuzz
+// (MBT_FUZZ=1 swift build --sanitize=fuzzer ...); a plain `swift build` would fail to link them.
+if Context.environment["MBT_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzClinicFile", dependencies: ["MuscleBalance"], path: "Fuzz/FuzzClinicFile"),
+        .executableTarget(name: "FuzzProtocol", dependencies: ["MuscleBalance"], path: "Fuzz/FuzzProtocol"),
+    ]
+}

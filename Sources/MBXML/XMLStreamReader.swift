@@ -10,8 +10,12 @@ import CLibXML2
 /// file. Not shareable between threads: one reader per file, on one thread at a time.
 public final class XMLStreamReader {
     private let reader: xmlTextReaderPtr
+    /// -1 when reading from memory.
     private let descriptor: Int32
-    private let validation: xmlSchemaValidCtxtPtr?
+    /// The document when reading from memory: libxml2 reads it in place, so it lives as long
+    /// as the reader.
+    private let memory: UnsafeMutableBufferPointer<CChar>?
+    private var validation: xmlSchemaValidCtxtPtr?
     private let collector = ErrorCollector()
     private var drained = 0
     private var finished = false
@@ -27,29 +31,49 @@ public final class XMLStreamReader {
         }
         self.reader = reader
         self.descriptor = descriptor
+        self.memory = nil
         self.path = path
+        try attach(schema)
+    }
+
+    /// Reads a document held in memory (fuzzing, tests), with the same safety and validation.
+    public init(bytes: [UInt8], url: String, schema: XMLSchema?) throws(XMLReadError) {
+        LibXML.ensureInitialized()
+        guard bytes.count < Int(Int32.max) else {
+            throw XMLReadError(io: "'\(url)' is too large to read from memory; read it from a file")
+        }
+        guard !bytes.isEmpty else {
+            throw XMLReadError([XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file is empty (0 bytes); expected an XML document")])
+        }
+        let copy = UnsafeMutableBufferPointer<CChar>.allocate(capacity: bytes.count)
+        _ = copy.initialize(from: bytes.map { CChar(bitPattern: $0) })
+        guard let base = copy.baseAddress, let reader = xmlReaderForMemory(base, Int32(copy.count), url, nil, mbxmlSafeParseOptions) else {
+            copy.deallocate()
+            throw XMLReadError(io: "libxml2 could not open a reader for '\(url)'")
+        }
+        self.reader = reader
+        self.descriptor = -1
+        self.memory = copy
+        self.path = url
+        try attach(schema)
+    }
+
+    private func attach(_ schema: XMLSchema?) throws(XMLReadError) {
         // Workaround: xmlTextReaderSetStructuredErrorHandler cannot be combined with a schema in
         // libxml2 2.9.14. The schema's SAX plug replaces ctxt->userData, and the reader's error
         // relay casts that plug back to a parser context, so the first fatal parse error (a
         // truncated file, 10,000-deep nesting) calls a garbage function pointer. Instead the
         // schema gets a validation context of ours, with its own structured error handler, and
         // parser errors reach the per-thread handler set around every read (see advance()).
-        if let schema {
-            guard let validation = xmlSchemaNewValidCtxt(schema.pointer) else {
-                xmlFreeTextReader(reader)
-                close(descriptor)
-                throw XMLReadError(io: "libxml2 could not allocate a schema validator (out of memory)")
-            }
-            xmlSchemaSetValidStructuredErrors(validation, mbxmlCollectError, collector.opaque)
-            if xmlTextReaderSchemaValidateCtxt(reader, validation, 0) != 0 {
-                xmlFreeTextReader(reader)
-                xmlSchemaFreeValidCtxt(validation)
-                close(descriptor)
-                throw XMLReadError(io: "libxml2 refused to attach the schema to the reader")
-            }
-            self.validation = validation
-        } else {
-            self.validation = nil
+        // (deinit frees the reader, the context and the descriptor or memory if this throws.)
+        guard let schema else { return }
+        guard let validation = xmlSchemaNewValidCtxt(schema.pointer) else {
+            throw XMLReadError(io: "libxml2 could not allocate a schema validator (out of memory)")
+        }
+        self.validation = validation
+        xmlSchemaSetValidStructuredErrors(validation, mbxmlCollectError, collector.opaque)
+        if xmlTextReaderSchemaValidateCtxt(reader, validation, 0) != 0 {
+            throw XMLReadError(io: "libxml2 refused to attach the schema to the reader")
         }
     }
 
@@ -58,7 +82,8 @@ public final class XMLStreamReader {
         xmlFreeTextReader(reader)
         if let validation { xmlSchemaFreeValidCtxt(validation) }
         // xmlReaderForFd leaves the descriptor open: it is ours to close.
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
+        memory?.deallocate()
     }
 
     /// Every problem libxml2 has reported so far.
@@ -172,7 +197,13 @@ public final class XMLStreamReader {
     /// itself has parsed ahead by then and knows only where it stopped.
     private func doctypePosition() -> (line: Int, column: Int) {
         var head = [UInt8](repeating: 0, count: 64 * 1024)
-        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        var count: Int
+        if let memory {
+            count = min(memory.count, head.count)
+            for i in 0..<count { head[i] = UInt8(bitPattern: memory[i]) }
+        } else {
+            count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        }
         guard count > 0 else { return (1, 1) }
         let needle = Array("<!DOCTYPE".utf8)
         var line = 1, lineStart = 0

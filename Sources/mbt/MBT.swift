@@ -17,7 +17,7 @@ struct MBT: ParsableCommand {
 
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
-        subcommands: [Validate.self, Score.self, Report.self]
+        subcommands: [Validate.self, Score.self, Report.self, Generate.self]
     )
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.
@@ -25,6 +25,9 @@ struct MBT: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let failure as EnvironmentFailure {
+            writeStandardError("error: \(failure.message)\n")
+            Glibc.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
@@ -39,14 +42,27 @@ struct MBT: ParsableCommand {
 /// Writes to file descriptor 2 directly: the C `stderr` global is not concurrency-safe in
 /// Swift 6.
 func writeStandardError(_ text: String) {
+    _ = writeAll(2, text)
+}
+
+/// Writes all of `text` to a file descriptor; false on an error (errno says which).
+func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
     var text = text
-    text.withUTF8 { bytes in
-        guard let base = bytes.baseAddress else { return }
+    return text.withUTF8 { bytes -> Bool in
+        guard let base = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
-            let written = write(2, base + offset, bytes.count - offset)
-            if written <= 0 { return }
+            let written = write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return false }
             offset += written
         }
+        return true
     }
+}
+
+/// Something outside the arguments stops the command (an output folder that cannot be written,
+/// missing schemas): said plainly, exit status 2, no usage text.
+struct EnvironmentFailure: Error {
+    var message: String
 }

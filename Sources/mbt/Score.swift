@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import MuscleBalance
 import MuscleBalanceCore
 
@@ -48,7 +49,26 @@ struct Score: ParsableCommand {
         let library = try openLibrary(protocols)
         try makeDirectory(out)
         let interactive = isatty(2) == 1
-        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: `protocol`, today: .today())
+        let cancellation = Cancellation()
+        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: `protocol`, today: .today(), cancellation: cancellation)
+        let overwritten = scorer.inputsThatWouldBeOverwritten(files)
+        if !overwritten.isEmpty {
+            throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")
+        }
+        if let problem = scorer.outputFolderProblem() {
+            throw EnvironmentFailure(message: "cannot write reports to '\(out)': \(problem)")
+        }
+        // A file-size limit (ulimit -f) then fails the write with EFBIG, reported like a full disk,
+        // instead of killing the process with a half-written temporary file.
+        signal(SIGXFSZ, SIG_IGN)
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { cancellation.cancel(signal: number) }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         let (outcomes, summaryError) = scorer.score(paths: files) { done, total in
             if interactive { writeStandardError("\rscored \(done)/\(total) files") }
         }
@@ -68,18 +88,24 @@ struct Score: ParsableCommand {
             text += "reports and summary.csv in \(out)\n"
         }
         print(text, terminator: "")
+        if cancellation.isCancelled {
+            let finished = outcomes.count { $0.xmlReport != nil }
+            let name = cancellation.signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
+            writeStandardError("interrupted by \(name): \(finished) of \(outcomes.count) files have complete reports; the rest were not written (see summary.csv)\n")
+            throw ExitCode(128 + cancellation.signalNumber)
+        }
         if summaryError != nil || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
     }
 }
 
 func openLibrary(_ directory: String?) throws -> ProtocolLibrary {
     guard let directory = directory ?? ProtocolLibrary.locateDefaultDirectory() else {
-        throw ValidationError("cannot find the Protocols/ folder; run from the checkout, set MBT_PROTOCOLS or pass --protocols DIR")
+        throw EnvironmentFailure(message: "cannot find the Protocols/ folder; run from the checkout, set MBT_PROTOCOLS or pass --protocols DIR")
     }
     do {
         return try ProtocolLibrary(directory: directory)
     } catch {
-        throw ValidationError("the schemas in \(directory) cannot be used:\n\(error)")
+        throw EnvironmentFailure(message: "the schemas in \(directory) cannot be used:\n\(error)")
     }
 }
 
@@ -88,11 +114,11 @@ func makeDirectory(_ path: String) throws {
     for part in path.split(separator: "/") {
         built += "/" + part
         if mkdir(built, 0o755) != 0 && errno != EEXIST {
-            throw ValidationError("cannot create the output folder '\(path)': \(String(cString: strerror(errno)))")
+            throw EnvironmentFailure(message: "cannot create the output folder '\(path)': \(String(cString: strerror(errno)))")
         }
     }
     var info = stat()
     guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-        throw ValidationError("'\(path)' is not a folder")
+        throw EnvironmentFailure(message: "'\(path)' is not a folder")
     }
 }

@@ -43,15 +43,7 @@ struct Validate: ParsableCommand {
     }
 
     func run() throws {
-        guard let directory = protocols ?? ProtocolLibrary.locateDefaultDirectory() else {
-            throw ValidationError("cannot find the Protocols/ folder; run from the checkout, set MBT_PROTOCOLS or pass --protocols DIR")
-        }
-        let library: ProtocolLibrary
-        do {
-            library = try ProtocolLibrary(directory: directory)
-        } catch {
-            throw ValidationError("the schemas in \(directory) cannot be used:\n\(error)")
-        }
+        let library = try openLibrary(protocols)
         let validator = FileValidator(library: library, protocolOverride: `protocol`, schemaOnly: schemaOnly, today: .today())
         let results = validator.validate(paths: files)
 

@@ -31,6 +31,9 @@ final class AtomicOutputFile {
         }
         descriptor = fd
         temporaryPath = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        // Held until the file is renamed or dropped: a temporary nobody holds belongs to a run
+        // that was killed, and `removeStaleTemporaries` may delete it.
+        flock(fd, LOCK_EX)
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -82,5 +85,33 @@ final class AtomicOutputFile {
             throw Failure(description: "cannot put '\(finalPath)' in place: \(String(cString: strerror(errno)))")
         }
         committed = true
+    }
+}
+
+extension AtomicOutputFile {
+    /// Deletes the temporaries that runs killed outright (SIGKILL, power loss) left in
+    /// `directory`: hidden `.NAME.tmp-XXXXXX` files that no live writer holds locked and that
+    /// are older than a minute (so a file between its creation and its lock is never taken).
+    /// Returns how many were removed.
+    @discardableResult
+    static func removeStaleTemporaries(in directory: String) -> Int {
+        guard let dir = opendir(directory) else { return 0 }
+        defer { closedir(dir) }
+        var removed = 0
+        let now = time(nil)
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name.hasPrefix("."), name.contains(".tmp-") else { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, now - info.st_mtim.tv_sec > 60 else { continue }
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0, unlink(path) == 0 { removed += 1 }
+            close(fd)
+        }
+        return removed
     }
 }

@@ -33,12 +33,44 @@ public struct BatchScorer: Sendable {
     public let outputDirectory: String
     public let protocolOverride: String?
     public let today: CivilDate
+    public let cancellation: Cancellation?
 
-    public init(library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate) {
+    public init(
+        library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
+        cancellation: Cancellation? = nil
+    ) {
         self.library = library
         self.outputDirectory = outputDirectory
         self.protocolOverride = protocolOverride
         self.today = today
+        self.cancellation = cancellation
+    }
+
+    /// The output paths of a batch: a report pair per input, and the summary.
+    public func outputPaths(for paths: [String]) -> [String] {
+        var outputs: [String] = []
+        for stem in OutputNames.stems(for: paths) {
+            outputs.append(outputDirectory + "/" + stem + ".report.xml")
+            outputs.append(outputDirectory + "/" + stem + ".report.txt")
+        }
+        outputs.append(summaryPath)
+        return outputs
+    }
+
+    /// Inputs that an output of this batch would overwrite: such a batch is refused.
+    public func inputsThatWouldBeOverwritten(_ paths: [String]) -> [String] {
+        let inputs = Dictionary(paths.compactMap { p in FileIdentity(p).map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        return outputPaths(for: paths).compactMap { FileIdentity($0).flatMap { inputs[$0] } }
+    }
+
+    /// Nil when a file can be created in the output folder; otherwise why not.
+    public func outputFolderProblem() -> String? {
+        do {
+            _ = try AtomicOutputFile(directory: outputDirectory, name: "write-check")
+            return nil
+        } catch {
+            return error.description
+        }
     }
 
     public var summaryPath: String { outputDirectory + "/summary.csv" }
@@ -47,10 +79,19 @@ public struct BatchScorer: Sendable {
     /// returns the outcomes in input order. `progress` is called after each file.
     public func score(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
         let stems = OutputNames.stems(for: paths)
+        AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         let results = Mutex<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let outcome = scoreFile(paths[index], stem: stems[index])
+            let outcome: FileScoreOutcome
+            if cancellation?.isCancelled == true {
+                outcome = FileScoreOutcome(
+                    input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [],
+                    rows: [SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted")],
+                    failed: true)
+            } else {
+                outcome = scoreFile(paths[index], stem: stems[index])
+            }
             results.withLock { $0[index] = outcome }
             let finished = done.add(1, ordering: .relaxed).newValue
             progress?(finished, paths.count)
@@ -82,10 +123,6 @@ public struct BatchScorer: Sendable {
         }
         do {
             let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
-            guard stream.root.namespace == MBTNamespace.measurements, stream.root.name == "measurements" else {
-                engine.emit(Diagnostic(.error, line: stream.root.line, message: "not a clinic measurement file (root <\(stream.root.name)> in \(stream.root.namespace ?? "no namespace")); expected <measurements xmlns=\"\(MBTNamespace.measurements)\">", anchor: .element(stream.root.name)))
-                return fail("not a clinic measurement file")
-            }
             let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
             guard var rules = validator.measurementRules(for: stream.header, &engine) else {
                 return fail("its protocol '\(stream.header.protocolID)' is missing or broken")
@@ -101,6 +138,7 @@ public struct BatchScorer: Sendable {
             try xmlFile.write(try xml.header(input: path, clinic: stream.header.clinic))
             var first = true
             while let item = try stream.next() {
+                if cancellation?.isCancelled == true { throw Interrupted() }
                 let patient = item.patient
                 var problems = item.schemaProblems.map { $0.asDiagnostic(file: path) }
                 if item.hasSchemaErrors {
@@ -117,6 +155,12 @@ public struct BatchScorer: Sendable {
                     continue
                 }
                 let score = scorer.score(patient)
+                guard !score.sessions.isEmpty else {
+                    outcome.patientsSkipped += 1
+                    try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
+                    outcome.rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: no dated session"))
+                    continue
+                }
                 outcome.patientsScored += 1
                 try xmlFile.write(try xml.patient(score))
                 try textFile.write((first ? "" : "\u{0C}") + text.render(score))
@@ -139,6 +183,9 @@ public struct BatchScorer: Sendable {
         } catch let error as XMLReadError {
             engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
             return fail(error.diagnostics.first?.message ?? "unreadable")
+        } catch is Interrupted {
+            // The reports in progress are dropped with their temporary files.
+            return fail("interrupted; no report written for this file")
         } catch let error as AtomicOutputFile.Failure {
             engine.emit(Diagnostic(.error, line: 0, message: error.description))
             return fail(error.description)
@@ -176,5 +223,18 @@ enum OutputNames {
             used[candidate] = 1
             return candidate
         }
+    }
+}
+
+/// Device and inode: the same file whatever path names it (symlinks, "./", "../").
+struct FileIdentity: Hashable {
+    var device: UInt64
+    var inode: UInt64
+
+    init?(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
     }
 }

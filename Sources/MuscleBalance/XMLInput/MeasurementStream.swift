@@ -23,9 +23,25 @@ final class MeasurementStream {
     private var problems: [XMLDiagnostic] = []
     private var ended = false
 
-    init(path: String, schema: XMLSchema) throws(XMLReadError) {
-        reader = try XMLStreamReader(path: path, schema: schema)
+    convenience init(path: String, schema: XMLSchema) throws(XMLReadError) {
+        try self.init(reader: try XMLStreamReader(path: path, schema: schema))
+    }
+
+    convenience init(bytes: [UInt8], url: String, schema: XMLSchema) throws(XMLReadError) {
+        try self.init(reader: try XMLStreamReader(bytes: bytes, url: url, schema: schema))
+    }
+
+    private init(reader: XMLStreamReader) throws(XMLReadError) {
+        self.reader = reader
         root = try reader.readRoot()
+        // Under any other root the schema validates nothing below it: refuse the file here,
+        // for every caller, rather than read unvalidated patients.
+        guard root.name == "measurements", root.namespace == MBTNamespace.measurements else {
+            let found = "<\(root.name)>" + (root.namespace.map { " in namespace \($0)" } ?? " with no namespace")
+            throw XMLReadError([XMLDiagnostic(
+                severity: .error, stage: .schema, line: root.line, column: 0,
+                message: "expected <measurements xmlns=\"\(MBTNamespace.measurements)\">, found \(found)", element: root.name)])
+        }
         header = PatientBuilder.header(root)
         problems = reader.drainDiagnostics()
     }

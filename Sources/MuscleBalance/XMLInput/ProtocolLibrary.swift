@@ -78,6 +78,19 @@ public enum ProtocolLoader {
         } catch {
             return ProtocolLoadResult(path: path, balanceProtocol: nil, diagnostics: error.diagnostics.map { $0.asDiagnostic(file: path) })
         }
+        return load(document, path: path, schemaOnly: schemaOnly)
+    }
+
+    /// The same, for a protocol held in memory (fuzzing, tests).
+    public static func load(bytes: [UInt8], url: String, schema: XMLSchema) -> ProtocolLoadResult {
+        do {
+            return load(try XMLDocumentReader.parse(bytes: bytes, url: url, schema: schema), path: url, schemaOnly: false)
+        } catch {
+            return ProtocolLoadResult(path: url, balanceProtocol: nil, diagnostics: error.diagnostics.map { $0.asDiagnostic(file: url) })
+        }
+    }
+
+    private static func load(_ document: XMLParsedDocument, path: String, schemaOnly: Bool) -> ProtocolLoadResult {
         var engine = DiagnosticsEngine(file: path)
         if document.root.namespace != MBTNamespace.protocolDefinition || document.root.name != "protocol" {
             engine.emit(Diagnostic(.error, line: document.root.line, message: "expected a <protocol> in namespace \(MBTNamespace.protocolDefinition), found <\(document.root.name)>\(document.root.namespace.map { " in \($0)" } ?? " with no namespace")", anchor: .element(document.root.name)))

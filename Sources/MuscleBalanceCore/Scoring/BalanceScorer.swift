@@ -376,6 +376,9 @@ func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
 
 /// A number with exactly `digits` decimals ("-1.80"), for reports.
 public func fixed(_ value: Double, _ digits: Int) -> String {
+    guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+    // Beyond 2^53 a double has no fraction; its digits are expanded from Swift's shortest form.
+    if abs(value) >= 9_007_199_254_740_992 { return expandedInteger(value) }
     let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
     let rounded = (abs(value) * scale).rounded() / scale
     let negative = value < 0 && rounded != 0
@@ -391,4 +394,20 @@ public func fixed(_ value: Double, _ digits: Int) -> String {
         text += "." + String(repeating: "0", count: digits - f.count) + f
     }
     return text
+}
+
+/// "1.25e+20" -> "125000000000000000000": the integer digits of a large double, no exponent.
+func expandedInteger(_ value: Double) -> String {
+    let text = String(abs(value))
+    let parts = text.split(separator: "e")
+    let negative = value < 0 ? "-" : ""
+    guard parts.count == 2, let exponent = Int(parts[1].replacing("+", with: "")) else {
+        return negative + (text.split(separator: ".").first.map(String.init) ?? text)
+    }
+    let mantissa = parts[0].split(separator: ".")
+    let whole = String(mantissa[0])
+    let fraction = mantissa.count > 1 ? String(mantissa[1]) : ""
+    let digits = whole + fraction
+    let zeros = max(0, exponent - fraction.count)
+    return negative + String(digits.prefix(whole.count + exponent)) + String(repeating: "0", count: zeros)
 }

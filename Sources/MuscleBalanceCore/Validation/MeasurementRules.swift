@@ -32,6 +32,12 @@ public struct MeasurementRules: Sendable {
     /// Records the patient's id (for duplicates) and checks everything about the patient.
     public mutating func check(_ patient: Patient) -> [Diagnostic] {
         var out: [Diagnostic] = []
+        if patient.id.isEmpty {
+            out.append(patient.location.error("patient has no id; give every patient a unique id", attribute: "id"))
+        }
+        if patient.sessions.isEmpty {
+            out.append(patient.location.error("patient '\(patient.id)' has no session", attribute: "id"))
+        }
         if let line = firstLineOfPatient[patient.id] {
             out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
         } else {
@@ -52,6 +58,10 @@ public struct MeasurementRules: Sendable {
     }
 
     private func check(_ session: AssessmentSession, of patient: Patient, _ out: inout [Diagnostic]) {
+        // The schema says so too; the rules do not rely on it for what scoring needs.
+        if session.date == nil {
+            out.append(session.location.error("session date '\(session.dateText)' is not a date; write yyyy-mm-dd", attribute: "date"))
+        }
         if let date = session.date {
             if let birth = patient.birthDate, date < birth {
                 out.append(session.location.error("session on \(date) is before the patient's birth date \(birth); check both dates", attribute: "date"))
@@ -86,6 +96,9 @@ public struct MeasurementRules: Sendable {
                 out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
             } else {
                 firstLine[key] = measure.location.line
+            }
+            if measure.unit == nil {
+                out.append(measure.location.error("unknown unit '\(measure.unitText)'; use N, kgf, lbf, deg, cm, mm, in or s", attribute: "unit"))
             }
             if let unit = measure.unit, unit.dimension != test.dimension {
                 out.append(measure.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))

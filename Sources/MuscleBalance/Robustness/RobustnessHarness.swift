@@ -1,0 +1,123 @@
+import MBXML
+import MuscleBalanceCore
+
+/// The whole path from untrusted bytes to reports, in memory, for the fuzzers and their
+/// regression tests. It returns the invariants that were broken (never a NaN or infinity in a
+/// score; every XML report parses and is schema-valid); an empty list means all held. A crash
+/// is a bug by itself.
+public struct RobustnessHarness: Sendable {
+    public let library: ProtocolLibrary
+    public let balanceProtocol: BalanceProtocol
+    private let reportSchema: XMLSchema
+    private let today = CivilDate(year: 2026, month: 11, day: 24) ?? CivilDate(daysSinceEpoch: 20_781)
+
+    public init(library: ProtocolLibrary, protocolPath: String, reportSchemaPath: String) throws {
+        self.library = library
+        guard let loaded = library.load(path: protocolPath).balanceProtocol else {
+            throw XMLReadError(io: "the protocol \(protocolPath) does not load")
+        }
+        balanceProtocol = loaded
+        reportSchema = try XMLSchema(contentsOf: reportSchemaPath)
+    }
+
+    /// A clinic file: stream, check, score every patient that passes, write both reports.
+    public func clinicFile(_ bytes: [UInt8]) -> [String] {
+        var broken: [String] = []
+        do {
+            let stream = try MeasurementStream(bytes: bytes, url: "fuzz.xml", schema: library.measurementSchema)
+            var rules = MeasurementRules(protocol: balanceProtocol, today: today)
+            _ = rules.check(stream.header)
+            let scorer = BalanceScorer(protocol: balanceProtocol)
+            let xml = ReportXML(protocol: balanceProtocol)
+            let text = TextReport(protocol: balanceProtocol, clinic: stream.header.clinic)
+            var document = try xml.header(input: "fuzz.xml", clinic: stream.header.clinic)
+            var patients = 0
+            while let item = try stream.next(), patients < 50 {
+                patients += 1
+                if item.hasSchemaErrors { continue }
+                if rules.check(item.patient).contains(where: { $0.severity == .error }) { continue }
+                let score = scorer.score(item.patient)
+                broken += Self.nonFinite(in: score)
+                document += try xml.patient(score)
+                let page = text.render(score)
+                if page.split(separator: "\n").contains(where: { $0.count > TextReport.width }) {
+                    broken.append("a text line is wider than \(TextReport.width) columns")
+                }
+            }
+            document += try xml.footer()
+            do {
+                let parsed = try XMLDocumentReader.parse(bytes: document, url: "report.xml", schema: reportSchema)
+                if !parsed.isValid { broken.append("the XML report is not schema-valid: \(parsed.validity.prefix(3))") }
+            } catch {
+                broken.append("the XML report does not parse: \(error.diagnostics.prefix(3))")
+            }
+        } catch {
+            // Refused input: fine, as long as it was refused with a reason.
+            if error.diagnostics.isEmpty { broken.append("an input was refused without a reason") }
+        }
+        return broken
+    }
+
+    /// A protocol definition: parse, check, and if it passes, score a fixed patient with it.
+    public func protocolDefinition(_ bytes: [UInt8]) -> [String] {
+        let result = ProtocolLoader.load(bytes: bytes, url: "fuzz-protocol.xml", schema: library.protocolSchema)
+        if result.balanceProtocol == nil && !result.hasErrors { return ["a protocol was refused without a reason"] }
+        guard let p = result.balanceProtocol else { return [] }
+        let here = SourceLocation(line: 1, element: "measure")
+        let measures = p.tests.prefix(40).flatMap { test -> [Measure] in
+            let sides: [BodySide?] = test.sides == .bilateral ? [.left, .right] : [nil]
+            return sides.enumerated().map { index, side in
+                let span = test.plausibleRange.max - test.plausibleRange.min
+                let value = test.plausibleRange.min + span * (index == 0 ? 0.4 : 0.6)
+                return Measure(test: test.id, side: side, unit: test.unit, unitText: test.unit.rawValue, value: value, trials: [], note: nil, location: here)
+            }
+        }
+        let patient = Patient(
+            id: "F", sex: .female, birthDate: CivilDate("1990-06-15"), bodyMassKg: 70, heightCm: 170,
+            conditions: p.conditions.prefix(2).map { PatientCondition(code: $0.code, location: here) },
+            sessions: [AssessmentSession(date: CivilDate("2026-11-01"), dateText: "2026-11-01", assessor: nil, bloodPressure: BloodPressure(systolic: 130, diastolic: 85), measures: measures, location: here)],
+            location: here)
+        let score = BalanceScorer(protocol: p).score(patient)
+        var broken = Self.nonFinite(in: score)
+        do {
+            let xml = ReportXML(protocol: p)
+            let document = try xml.header(input: "fuzz.xml", clinic: nil) + xml.patient(score) + xml.footer()
+            let parsed = try XMLDocumentReader.parse(bytes: document, url: "report.xml", schema: reportSchema)
+            if !parsed.isValid { broken.append("the XML report is not schema-valid: \(parsed.validity.prefix(3))") }
+        } catch {
+            broken.append("the XML report could not be written or parsed: \(error)")
+        }
+        _ = TextReport(protocol: p, clinic: nil).render(score)
+        return broken
+    }
+
+    /// Every number a report prints must be finite.
+    static func nonFinite(in score: PatientScore) -> [String] {
+        var bad: [String] = []
+        func check(_ value: Double?, _ what: String) {
+            if let value, !value.isFinite { bad.append("\(what) is \(value)") }
+        }
+        for s in score.sessions {
+            check(s.overallIndex, "the overall index")
+            for r in s.regions { check(r.value, "the \(r.region.rawValue) index") }
+            for r in s.results {
+                check(r.value, "\(r.testID) value")
+                for c in r.comparisons {
+                    check(c.value, "\(r.testID) value in the norm's unit")
+                    switch c.outcome {
+                    case .meanSD(let mean, let sd, _, let z, let p, let percentile):
+                        check(mean, "mean"); check(sd, "SD"); check(z, "\(r.testID) z"); check(p, "percent of mean"); check(percentile, "percentile")
+                    case .percentiles(let percentile, _, let median, let p):
+                        check(percentile, "percentile"); check(median, "median"); check(p, "percent of median")
+                    case .cutoff:
+                        break
+                    }
+                }
+            }
+            for a in s.asymmetries { check(a.value, "\(a.testID) asymmetry") }
+            for r in s.ratios { check(r.value, "\(r.ratioID) ratio") }
+            for p in s.progress { check(p.change, "\(p.testID) change") }
+        }
+        return bad
+    }
+}
