@@ -35,6 +35,8 @@ final class ErrorCollector {
         while message.last == "\n" || message.last == " " {
             message.removeLast()
         }
+        // One problem, one line: libxml2 puts the offending bytes on a line of their own.
+        message = message.split(separator: "\n").joined(separator: "; ")
         // libxml2's advice to lift its limits is the one thing a user must not do here.
         let hugeHint = " use XML_PARSE_HUGE option"
         if message.hasSuffix(hugeHint) {

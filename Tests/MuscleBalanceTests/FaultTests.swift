@@ -1,0 +1,201 @@
+import Foundation
+import MuscleBalance
+import Testing
+
+/// Faults from outside: signals, full disks, concurrent runs, large bad batches, encodings.
+/// Every test runs the built `mbt` on real files in a temporary folder.
+@Suite("Faults", .serialized)
+struct FaultTests {
+    func temporaryDirectory(_ name: String) throws -> String {
+        let path = NSTemporaryDirectory() + "mbt-fault-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func generate(_ path: String, patients: Int, seed: UInt64) throws {
+        var text = ""
+        SyntheticClinic(patients: patients, seed: seed).write { text += $0 }
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    func entries(_ directory: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    }
+
+    /// Starts `mbt`, waits until it is writing a report (a temporary exists), then signals it.
+    func interrupt(_ arguments: [String], in out: String, with signal: Int32) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning, try !entries(out).contains(where: { $0.contains(".tmp-") && !$0.contains("write-check") }) {
+            usleep(2_000)
+        }
+        kill(process.processIdentifier, signal)
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test("SIGINT and SIGTERM stop the batch cleanly: old reports kept, no temporaries, how far it got")
+    func interruptCleanly() throws {
+        let dir = try temporaryDirectory("signal")
+        let input = dir + "/big.xml"
+        try generate(input, patients: 1000, seed: 7)
+        let out = dir + "/out"
+        let first = try run(Paths.mbtBinary, ["score", input, "--out", out])
+        #expect(first.status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml"))
+        for (signal, status, name) in [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")] {
+            let result = try interrupt(["score", input, "--out", out], in: out, with: signal)
+            #expect(result.status == status, "\(result.stderr)")
+            #expect(result.stderr.contains("interrupted by \(name): 0 of 1 files have complete reports"), "\(result.stderr)")
+            #expect(try entries(out) == ["big.report.txt", "big.report.xml", "summary.csv"])
+            #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")) == before, "the old report is intact")
+            let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+            #expect(summary.contains("file error: interrupted"))
+        }
+    }
+
+    @Test("SIGKILL leaves the old report whole; the orphaned temporary is cleaned by the next run")
+    func killed() throws {
+        let dir = try temporaryDirectory("kill")
+        let input = dir + "/big.xml"
+        try generate(input, patients: 1000, seed: 8)
+        let out = dir + "/out"
+        #expect(try run(Paths.mbtBinary, ["score", input, "--out", out]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml"))
+        _ = try interrupt(["score", input, "--out", out], in: out, with: SIGKILL)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")) == before)
+        let orphans = try entries(out).filter { $0.contains(".tmp-") }
+        #expect(!orphans.isEmpty, "a killed run cannot clean up after itself")
+        // Age them past the safety minute; the next run removes them, since no one holds them.
+        for orphan in orphans {
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: out + "/" + orphan)
+        }
+        #expect(try run(Paths.mbtBinary, ["score", Paths.example, "--out", out]).status == 0)
+        #expect(try entries(out).filter { $0.contains(".tmp-") }.isEmpty)
+    }
+
+    @Test("a write that fails (file-size limit: EFBIG) is a clear error and leaves nothing partial")
+    func fileTooLarge() throws {
+        let dir = try temporaryDirectory("efbig")
+        let input = dir + "/big.xml"
+        try generate(input, patients: 200, seed: 9)
+        let out = dir + "/out"
+        // 64 blocks of 1 KiB: the summary fits, a 200-patient report does not.
+        let result = try run("/bin/bash", ["-c", "ulimit -f 64; exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("File too large"), "\(result.stdout)")
+        #expect(try entries(out) == ["summary.csv"])
+    }
+
+    static let canMount: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")
+
+    @Test("a full disk (a 64 KiB tmpfs) is a clear error and leaves nothing partial", .enabled(if: canMount))
+    func fullDisk() throws {
+        let dir = try temporaryDirectory("enospc")
+        let input = dir + "/big.xml"
+        try generate(input, patients: 200, seed: 10)
+        let out = dir + "/tiny"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", out])
+        try #require(mount.status == 0, "mount refused: \(mount.stderr)")
+        defer { _ = try? run("/bin/umount", [out]) }
+        let result = try run(Paths.mbtBinary, ["score", input, "--out", out])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("No space left on device"), "\(result.stdout)")
+        #expect(try entries(out).allSatisfy { !$0.contains(".tmp-") && !$0.hasSuffix(".report.xml") })
+    }
+
+    @Test("two runs into one folder at once: every report whole and valid")
+    func concurrentRuns() throws {
+        let dir = try temporaryDirectory("concurrent")
+        var inputs: [String] = []
+        for i in 0..<4 {
+            let path = dir + "/clinic-\(i).xml"
+            try generate(path, patients: 60, seed: UInt64(20 + i))
+            inputs.append(path)
+        }
+        let out = dir + "/out"
+        let reference = dir + "/reference"
+        #expect(try run(Paths.mbtBinary, ["score"] + inputs + ["--out", reference]).status == 0)
+        let processes = try (0..<2).map { _ -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+            p.arguments = ["score"] + inputs + ["--out", out]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        processes.forEach { $0.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try entries(out) == entries(reference))
+        for name in try entries(reference) {
+            let a = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: reference + "/" + name))
+            #expect(a == b, "\(name)")
+        }
+    }
+
+    @Test("1,000 files, 100 of them bad: 900 complete reports, 100 precise errors, a summary of both, exit 1; inputs untouched")
+    func thousandFiles() throws {
+        let dir = try temporaryDirectory("thousand")
+        let valid = try String(contentsOfFile: Paths.fixtures + "/measurements/valid-clinic.xml", encoding: .utf8)
+        let breakers: [(String) -> String] = [
+            { String($0.prefix(400)) },  // truncated
+            { $0.replacingOccurrences(of: "</session>", with: "</sesion>") },  // malformed
+            { _ in "" },  // empty
+            { $0.replacingOccurrences(of: "urn:musclebalance:measurements:1", with: "urn:other") },  // wrong namespace
+            { $0.replacingOccurrences(of: "protocol=\"lumbopelvic-balance\"", with: "protocol=\"nope\"") },  // unknown protocol
+            { $0.replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY e SYSTEM \"/etc/passwd\">]>") },
+        ]
+        var inputs: [String] = []
+        for i in 0..<1000 {
+            let path = dir + "/clinic-\(i).xml"
+            let text = i % 10 == 3 ? breakers[(i / 10) % breakers.count](valid) : valid.replacingOccurrences(of: "RP-0001", with: "RP-\(i)")
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            inputs.append(path)
+        }
+        let before = try inputs.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        let out = dir + "/out"
+        let result = try run(Paths.mbtBinary, ["score"] + inputs + ["--out", out])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("1000 files: 900 reported, 100 failed; 1800 patients scored, 0 skipped"), "\(result.stdout.suffix(300))")
+        let names = try entries(out)
+        #expect(names.count { $0.hasSuffix(".report.xml") } == 900)
+        #expect(names.count { $0.hasSuffix(".report.txt") } == 900)
+        #expect(!names.contains { $0.contains(".tmp-") })
+        for i in stride(from: 3, to: 1000, by: 10) {
+            #expect(!names.contains("clinic-\(i).report.xml"))
+            #expect(result.stdout.contains("/clinic-\(i).xml:"), "an error names clinic-\(i).xml with its position")
+        }
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")
+        #expect(summary.count { $0.contains(",file error: ") || $0.contains(",\"file error: ") } == 100)
+        #expect(summary.count { $0.hasSuffix(",scored") } == 1800)
+        let after = try inputs.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(before == after)
+    }
+
+    @Test("UTF-16 and byte-order marks score; invalid UTF-8 is a positioned error", arguments: [
+        ("utf8-bom.xml", true), ("utf16le-bom.xml", true), ("utf16be-bom.xml", true), ("latin1-declared.xml", true), ("invalid-utf8.xml", false),
+    ])
+    func encodings(name: String, scores: Bool) throws {
+        let out = try temporaryDirectory("encoding")
+        let input = Paths.fixtures + "/encodings/" + name
+        let result = try run(Paths.mbtBinary, ["score", input, "--out", out])
+        if scores {
+            #expect(result.status == 0, "\(result.stdout)")
+            #expect(result.stdout.contains("2 patients scored"))
+        } else {
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("invalid-utf8.xml:3:103: error: Input is not proper UTF-8"), "\(result.stdout)")
+            #expect(try entries(out) == ["summary.csv"])
+        }
+    }
+}
