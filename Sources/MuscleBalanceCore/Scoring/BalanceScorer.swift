@@ -117,7 +117,10 @@ public struct BalanceScorer: Sendable {
                 result.value = high - low
                 magnitude = result.value
             }
-            if result.value == nil {
+            if let value = result.value, !value.isFinite {
+                result.value = nil
+                result.noReference = NoReference("the difference is out of range")
+            } else if result.value == nil {
                 result.noReference = NoReference("a percentage needs both sides above zero")
             } else if rule.grades.isEmpty {
                 result.noReference = NoReference("no published grade thresholds for \(test.quality.rawValue) asymmetry")
@@ -156,6 +159,9 @@ public struct BalanceScorer: Sendable {
             for (side, numeratorSide, denominatorSide) in cases {
                 guard let n = value(ratio.numerator, numeratorSide), let d = value(ratio.denominator, denominatorSide), d > 0 else { continue }
                 let v = n / d
+                // Only a denominator far below any plausible reading overflows; the rules refuse
+                // such values before scoring, and the core never prints an infinity.
+                guard v.isFinite else { continue }
                 var result = RatioResult(ratioID: ratio.id, side: side, numerator: n, denominator: d, value: v, grade: nil, acceptable: ratio.acceptable, noReference: nil, deficient: nil)
                 if let range = ratio.acceptable {
                     if range.contains(v) {
@@ -344,6 +350,7 @@ public struct BalanceScorer: Sendable {
         latest.compactMap { now in
             guard let before = previous.first(where: { $0.testID == now.testID && $0.side == now.side }), let test = tests[now.testID] else { return nil }
             let change = now.value - before.value
+            guard change.isFinite else { return nil }
             let mdc = test.minimalDetectableChange?.value
             let verdict: ProgressItem.Verdict
             if let mdc {

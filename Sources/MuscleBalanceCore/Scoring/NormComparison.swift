@@ -48,13 +48,15 @@ enum NormMath {
         case .absolute(let unit):
             value = unit.fromCanonical(canonical)
         }
+        guard value.isFinite else { return .failure(NoReference("the value is out of range for this norm")) }
         let outcome: NormComparison.Outcome
         switch norm.kind {
         case .meanSD(let m):
             guard let sd = m.standardDeviation, sd > 0 else { return .failure(NoReference("the norm has no usable SD")) }
             let raw = (value - m.mean) / sd
             let z = test.direction == .lowerIsBetter ? -raw : raw
-            let percent = m.mean > 0 && value >= 0 ? value / m.mean * 100 : nil
+            guard z.isFinite else { return .failure(NoReference("the value is out of range for this norm")) }
+            let percent = m.mean > 0 && value >= 0 ? (value / m.mean * 100).finiteOrNil : nil
             var derived = false
             if case .confidenceInterval = m.spread { derived = true }
             outcome = .meanSD(
@@ -83,7 +85,7 @@ enum NormMath {
 
     static func percentile(of value: Double, in points: [PercentilePoint]) -> NormComparison.Outcome {
         let median = interpolate(at: 50, points)
-        let percentOfMedian = median.flatMap { $0 > 0 ? value / $0 * 100 : nil }
+        let percentOfMedian = median.flatMap { $0 > 0 ? (value / $0 * 100).finiteOrNil : nil }
         guard let first = points.first, let last = points.last else {
             return .percentiles(percentile: nil, beyond: nil, median: nil, percentOfMedian: nil)
         }
@@ -110,4 +112,8 @@ enum NormMath {
         }
         return nil
     }
+}
+
+extension Double {
+    var finiteOrNil: Double? { isFinite ? self : nil }
 }

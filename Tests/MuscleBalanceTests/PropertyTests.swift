@@ -1,0 +1,104 @@
+@testable import MuscleBalance
+import MuscleBalanceCore
+import Testing
+
+/// Properties over many generated inputs (a seeded generator: a failure is reproducible).
+@Suite("Properties")
+struct PropertyTests {
+    let scorer: BalanceScorer
+    let balanceProtocol: BalanceProtocol
+
+    init() throws {
+        balanceProtocol = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        scorer = BalanceScorer(protocol: balanceProtocol)
+    }
+
+    static let here = SourceLocation(line: 1, element: "measure")
+
+    /// Any finite double: tiny, huge, negative, zero, and everyday values.
+    func anyFinite(_ r: inout SyntheticClinic.Random) -> Double {
+        switch r.int(0...5) {
+        case 0: return 0
+        case 1: return (r.unit() - 0.5) * 400
+        case 2: return r.unit() * 2000
+        default:
+            let magnitude = Double(sign: .plus, exponent: r.int(-1070...1020), significand: 1 + r.unit())
+            return r.unit() < 0.5 ? -magnitude : magnitude
+        }
+    }
+
+    func randomPatient(_ r: inout SyntheticClinic.Random, finite: Bool = true) -> Patient {
+        var measures: [Measure] = []
+        for test in balanceProtocol.tests where r.unit() < 0.8 {
+            let sides: [BodySide?] = test.sides == .bilateral ? [.left, .right] : [nil]
+            for side in sides {
+                let units = MeasurementUnit.allCases.filter { $0.dimension == test.dimension }
+                let unit = units[r.int(0...(units.count - 1))]
+                let count = r.int(1...4)
+                let values = (0..<count).map { _ in anyFinite(&r) }
+                measures.append(Measure(test: test.id, side: side, unit: unit, unitText: unit.rawValue, value: count == 1 ? values[0] : nil,
+                                        trials: count == 1 ? [] : values, note: nil, location: Self.here))
+            }
+        }
+        let session = AssessmentSession(
+            date: CivilDate(year: 2026, month: r.int(1...12), day: r.int(1...28)), dateText: "", assessor: nil,
+            bloodPressure: r.unit() < 0.8 ? BloodPressure(systolic: r.int(90...200), diastolic: r.int(50...120)) : nil,
+            measures: measures, location: Self.here)
+        return Patient(
+            id: "P", sex: r.unit() < 0.1 ? nil : (r.unit() < 0.5 ? .female : .male),
+            birthDate: CivilDate(year: r.int(1900...2025), month: r.int(1...12), day: r.int(1...28)),
+            bodyMassKg: r.unit() < 0.1 ? nil : abs(anyFinite(&r)) + Double.leastNonzeroMagnitude, heightCm: nil,
+            conditions: balanceProtocol.conditions.filter { _ in r.unit() < 0.05 }.map { PatientCondition(code: $0.code, location: Self.here) },
+            sessions: [session, session], location: Self.here)
+    }
+
+    @Test("for any finite inputs the scorer does not crash and prints no NaN or infinity")
+    func finite() throws {
+        var r = SyntheticClinic.Random(state: 2026)
+        let xml = ReportXML(protocol: balanceProtocol)
+        let text = TextReport(protocol: balanceProtocol, clinic: nil)
+        for iteration in 0..<400 {
+            let score = scorer.score(randomPatient(&r))
+            let broken = RobustnessHarness.nonFinite(in: score)
+            #expect(broken.isEmpty, "iteration \(iteration): \(broken)")
+            _ = try xml.patient(score)
+            _ = text.render(score)
+            if !broken.isEmpty { break }
+        }
+    }
+
+    @Test("swapping left and right swaps the weaker side and keeps the asymmetry")
+    func mirror() {
+        var r = SyntheticClinic.Random(state: 7)
+        for _ in 0..<400 {
+            let patient = randomPatient(&r)
+            var swapped = patient
+            for s in swapped.sessions.indices {
+                for m in swapped.sessions[s].measures.indices {
+                    swapped.sessions[s].measures[m].side = swapped.sessions[s].measures[m].side?.opposite
+                }
+            }
+            let a = scorer.score(patient).sessions[0].asymmetries
+            let b = scorer.score(swapped).sessions[0].asymmetries
+            #expect(a.count == b.count)
+            for (x, y) in zip(a, b) {
+                #expect(x.testID == y.testID)
+                #expect(x.value == y.value || (x.value?.isNaN ?? false))
+                #expect(x.grade == y.grade)
+                #expect(x.affectedSide == y.affectedSide?.opposite)
+                #expect(x.left == y.right && x.right == y.left)
+            }
+        }
+    }
+
+    @Test("unit conversions round-trip")
+    func conversions() {
+        var r = SyntheticClinic.Random(state: 99)
+        for _ in 0..<2000 {
+            let unit = MeasurementUnit.allCases[r.int(0...(MeasurementUnit.allCases.count - 1))]
+            let value = (r.unit() - 0.5) * Double(r.int(1...1_000_000))
+            let back = unit.fromCanonical(unit.toCanonical(value))
+            #expect(abs(back - value) <= abs(value) * 1e-15, "\(value) \(unit.rawValue) came back as \(back)")
+        }
+    }
+}
