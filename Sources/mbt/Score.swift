@@ -76,6 +76,9 @@ struct Score: ParsableCommand {
         var text = ""
         for outcome in outcomes {
             for d in outcome.diagnostics { text += d.description + "\n" }
+            if outcome.moreErrors + outcome.moreWarnings > 0 {
+                text += "\(outcome.input): \(outcome.moreErrors) more errors and \(outcome.moreWarnings) more warnings not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
+            }
         }
         let scored = outcomes.reduce(0) { $0 + $1.patientsScored }
         let skipped = outcomes.reduce(0) { $0 + $1.patientsSkipped }

@@ -182,6 +182,26 @@ struct FaultTests {
         #expect(before == after)
     }
 
+    @Test("a large file's summary rows spill to disk and merge back whole; orphaned parts of dead runs are removed")
+    func summarySpill() throws {
+        let dir = try temporaryDirectory("spill")
+        let input = dir + "/many.xml"
+        try generate(input, patients: 2500, seed: 11)
+        let out = dir + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        // A part left by a run that no longer exists (pid 999999 is above Linux's pid_max).
+        let orphan = out + "/.summary.csv.part-999999-AbCdEf"
+        try "stale\n".write(toFile: orphan, atomically: false, encoding: .utf8)
+        let result = try run(Paths.mbtBinary, ["score", input, "--out", out])
+        #expect(result.status == 0)
+        #expect(try entries(out) == ["many.report.txt", "many.report.xml", "summary.csv"])
+        let rows = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")
+        // Every fifth patient has two sessions: 2500 + 500 rows, and the header.
+        #expect(rows.count == 3001)
+        #expect(rows.dropFirst().allSatisfy { $0.hasSuffix(",scored") })
+        #expect(rows[1].contains(",SYN-1,") && rows[3000].contains(",SYN-2500,"))
+    }
+
     @Test("UTF-16 and byte-order marks score; invalid UTF-8 is a positioned error", arguments: [
         ("utf8-bom.xml", true), ("utf16le-bom.xml", true), ("utf16be-bom.xml", true), ("latin1-declared.xml", true), ("invalid-utf8.xml", false),
     ])

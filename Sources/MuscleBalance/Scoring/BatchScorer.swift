@@ -16,9 +16,13 @@ public struct FileScoreOutcome: Sendable {
     public var textReport: String?
     public var patientsScored: Int
     public var patientsSkipped: Int
-    /// Errors and warnings with file:line:column, for the terminal.
+    /// Errors and warnings with file:line:column, for the terminal: the first
+    /// `BatchScorer.diagnosticsKept` of them; the others are counted.
     public var diagnostics: [Diagnostic]
-    public var rows: [SummaryRow]
+    public var moreErrors = 0
+    public var moreWarnings = 0
+    /// The file's summary rows (in memory, or spilled to a part file for a large file).
+    var rows: SummaryRows?
     /// The whole file could not be scored (no report written for it).
     public var failed: Bool
 
@@ -80,15 +84,15 @@ public struct BatchScorer: Sendable {
     public func score(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
         let stems = OutputNames.stems(for: paths)
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
+        SummaryRows.removeOrphanedParts(in: outputDirectory)
         let results = Mutex<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let outcome: FileScoreOutcome
             if cancellation?.isCancelled == true {
-                outcome = FileScoreOutcome(
-                    input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [],
-                    rows: [SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted")],
-                    failed: true)
+                let rows = SummaryRows(directory: outputDirectory)
+                rows.reset(to: SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted"))
+                outcome = FileScoreOutcome(input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: true)
             } else {
                 outcome = scoreFile(paths[index], stem: stems[index])
             }
@@ -101,7 +105,7 @@ public struct BatchScorer: Sendable {
         do {
             let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
             try file.write(SummaryRow.csv(SummaryRow.header) + "\n")
-            for row in outcomes.flatMap(\.rows) { try file.write(SummaryRow.csv(row.fields) + "\n") }
+            for outcome in outcomes { try outcome.rows?.copy(into: file) }
             try file.commit()
         } catch {
             summaryError = error.description
@@ -109,14 +113,30 @@ public struct BatchScorer: Sendable {
         return (outcomes, summaryError)
     }
 
+    /// How many diagnostics of one file are kept for the terminal; the rest are counted, so
+    /// memory does not grow with the number of patients.
+    public static let diagnosticsKept = 500
+
     public func scoreFile(_ path: String, stem: String) -> FileScoreOutcome {
-        var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: [], failed: false)
+        let rows = SummaryRows(directory: outputDirectory)
+        var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: false)
         var engine = DiagnosticsEngine(file: path)
+        func emit(_ diagnostics: [Diagnostic]) {
+            for d in diagnostics {
+                if engine.diagnostics.count < Self.diagnosticsKept {
+                    engine.emit(d)
+                } else if d.severity == .error {
+                    outcome.moreErrors += 1
+                } else {
+                    outcome.moreWarnings += 1
+                }
+            }
+        }
         func fail(_ message: String) -> FileScoreOutcome {
             outcome.failed = true
             outcome.xmlReport = nil
             outcome.textReport = nil
-            outcome.rows = [SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message)]
+            rows.reset(to: SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message))
             engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
             outcome.diagnostics = engine.sorted
             return outcome
@@ -128,7 +148,7 @@ public struct BatchScorer: Sendable {
                 return fail("its protocol '\(stream.header.protocolID)' is missing or broken")
             }
             let headerProblems = rules.check(stream.header)
-            engine.emit(contentsOf: headerProblems)
+            emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let scorer = BalanceScorer(protocol: rules.balanceProtocol)
             let xml = ReportXML(protocol: rules.balanceProtocol)
@@ -146,19 +166,19 @@ public struct BatchScorer: Sendable {
                 } else {
                     problems += rules.check(patient)
                 }
-                engine.emit(contentsOf: problems)
+                emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
                     let reason = "line \(error.line): \(error.message)"
                     try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: reason))
-                    outcome.rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
+                    try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
                     continue
                 }
                 let score = scorer.score(patient)
                 guard !score.sessions.isEmpty else {
                     outcome.patientsSkipped += 1
                     try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
-                    outcome.rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: no dated session"))
+                    try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: no dated session"))
                     continue
                 }
                 outcome.patientsScored += 1
@@ -166,14 +186,14 @@ public struct BatchScorer: Sendable {
                 try textFile.write((first ? "" : "\u{0C}") + text.render(score))
                 first = false
                 for session in score.sessions {
-                    outcome.rows.append(SummaryRow(
+                    try rows.append(SummaryRow(
                         file: path, patient: patient.id, date: session.date.description,
                         overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
                         grade: session.overallGrade?.rawValue ?? "",
                         topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"))
                 }
             }
-            engine.emit(contentsOf: stream.looseProblems.map { $0.asDiagnostic(file: path) })
+            emit(stream.looseProblems.map { $0.asDiagnostic(file: path) })
             if stream.looseProblems.contains(where: { $0.severity == .error }) { return fail("schema errors outside any patient") }
             try xmlFile.write(try xml.footer())
             try xmlFile.commit()

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The summary rows of one input file: kept in memory up to a quarter of a megabyte, then
+/// spilled to a part file in the output folder, so that a file of any number of patients keeps
+/// memory flat. Parts are merged into summary.csv in input order at the end of the run (the
+/// summary is the same whatever the thread count) and then removed.
+final class SummaryRows: @unchecked Sendable {
+    // @unchecked: owned by one file's scoring, then read once by the merge after all workers
+    // have finished (DispatchQueue.concurrentPerform returns only then).
+    private var buffer: [UInt8] = []
+    private(set) var partPath: String?
+    private let directory: String
+    private(set) var count = 0
+    static let spillAt = 256 * 1024
+    static let partPrefix = ".summary.csv.part-"
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    deinit {
+        if let partPath { unlink(partPath) }
+    }
+
+    func append(_ row: SummaryRow) throws(AtomicOutputFile.Failure) {
+        buffer += Array((SummaryRow.csv(row.fields) + "\n").utf8)
+        count += 1
+        if buffer.count >= Self.spillAt { try spill() }
+    }
+
+    /// Replaces everything so far (a file that failed has one row, whatever it had).
+    func reset(to row: SummaryRow) {
+        if let partPath { unlink(partPath) }
+        partPath = nil
+        buffer = Array((SummaryRow.csv(row.fields) + "\n").utf8)
+        count = 1
+    }
+
+    private func spill() throws(AtomicOutputFile.Failure) {
+        if partPath == nil {
+            var template = Array((directory + "/" + Self.partPrefix + "\(getpid())-XXXXXX").utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { b -> Int32 in b.baseAddress.map { mkstemp($0) } ?? -1 }
+            guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))") }
+            close(fd)
+            partPath = template.withUnsafeBufferPointer { b in b.baseAddress.map { String(cString: $0) } }
+        }
+        guard let partPath else { return }
+        let fd = open(partPath, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot write '\(partPath)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try writeAll(fd, buffer, partPath)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies every row, spilled ones first, into `file`.
+    func copy(into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) {
+        if let partPath {
+            let fd = open(partPath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
+                if n == 0 { break }
+                try file.write(Array(chunk[0..<n]))
+            }
+        }
+        try file.write(buffer)
+    }
+
+    /// Removes parts left by runs that no longer exist (their pid is in the name).
+    static func removeOrphanedParts(in directory: String) {
+        guard let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(partPrefix) else { continue }
+            let pidText = name.dropFirst(partPrefix.count).prefix { $0 != "-" }
+            guard let pid = Int32(pidText), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
+    }
+}
+
+func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(AtomicOutputFile.Failure) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return 0 }
+            return write(fd, base + offset, raw.count - offset)
+        }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { throw AtomicOutputFile.Failure(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        offset += n
+    }
+}
