@@ -226,19 +226,33 @@ public final class XMLStreamReader {
         return Int(xmlTextReaderGetParserLineNumber(reader))
     }
 
+    /// Swift strings for libxml2's interned names. The reader's names and namespace URIs live
+    /// in its dictionary for as long as the reader, one copy per distinct name, so the same
+    /// pointer always means the same text: converting it once saves an allocation per element
+    /// and attribute on the hot path.
+    private var internedNames: [UnsafePointer<xmlChar>: String] = [:]
+
+    private func interned(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        if let known = internedNames[pointer] { return known }
+        let text = String(cString: pointer)
+        if internedNames.count < 4096 { internedNames[pointer] = text }
+        return text
+    }
+
     /// The current element's name, namespace, attributes and line.
     private func currentElement() -> XMLElement {
         var element = XMLElement(
-            name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
-            namespace: xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) },
+            name: interned(xmlTextReaderConstLocalName(reader)) ?? "",
+            namespace: interned(xmlTextReaderConstNamespaceUri(reader)),
             line: currentLine())
         if xmlTextReaderMoveToFirstAttribute(reader) == 1 {
             repeat {
-                let namespace = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+                let namespace = interned(xmlTextReaderConstNamespaceUri(reader))
                 if namespace == mbxmlXMLNSNamespace { continue }
                 element.attributes.append(
                     XMLAttribute(
-                        name: xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? "",
+                        name: interned(xmlTextReaderConstLocalName(reader)) ?? "",
                         namespace: namespace,
                         value: xmlTextReaderConstValue(reader).map { String(cString: $0) } ?? ""))
             } while xmlTextReaderMoveToNextAttribute(reader) == 1

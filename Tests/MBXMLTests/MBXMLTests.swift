@@ -1,6 +1,5 @@
 import Dispatch
 import MBXML
-import Synchronization
 import Testing
 
 /// The libxml2 wrapper on its own: real libxml2, real files.
@@ -54,13 +53,16 @@ struct MBXMLTests {
         let schema = try XMLSchema(contentsOf: Self.measurementSchema)
         let good = "<measurements xmlns=\"urn:musclebalance:measurements:1\" protocol=\"p\"><patient id=\"a\"><session date=\"2026-01-01\"><measure test=\"t\" unit=\"s\" value=\"1\"/></session></patient></measurements>"
         let bad = good.split(separator: "value=\"1\"", omittingEmptySubsequences: false).joined(separator: "value=\"x\"")
-        let verdicts = Mutex<[Bool]>(Array(repeating: false, count: 400))
+        // Each iteration writes its own slot; concurrentPerform returns after all of them.
+        let verdicts = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 400)
+        defer { verdicts.deallocate() }
+        verdicts.initialize(repeating: false)
+        nonisolated(unsafe) let slots = verdicts
         DispatchQueue.concurrentPerform(iterations: 400) { index in
             let text = index.isMultiple(of: 2) ? good : bad
-            let valid = (try? XMLDocumentReader.parse(bytes: Array(text.utf8), url: "t\(index).xml", schema: schema))?.isValid ?? false
-            verdicts.withLock { $0[index] = valid }
+            slots[index] = (try? XMLDocumentReader.parse(bytes: Array(text.utf8), url: "t\(index).xml", schema: schema))?.isValid ?? false
         }
-        let result = verdicts.withLock { $0 }
+        let result = Array(verdicts)
         #expect(result.enumerated().allSatisfy { $0.element == $0.offset.isMultiple(of: 2) })
     }
 

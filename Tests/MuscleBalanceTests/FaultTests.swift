@@ -81,7 +81,11 @@ struct FaultTests {
         #expect(try entries(out).filter { $0.contains(".tmp-") }.isEmpty)
     }
 
-    @Test("a write that fails (file-size limit: EFBIG) is a clear error and leaves nothing partial")
+    /// ThreadSanitizer's runtime maps files of its own and dies with SIGBUS under a file-size
+    /// limit, before mbt runs: that one case is left to the plain and ASan runs.
+    static let underThreadSanitizer = ProcessInfo.processInfo.environment["MBT_SANITIZER"] == "thread"
+
+    @Test("a write that fails (file-size limit: EFBIG) is a clear error and leaves nothing partial", .disabled(if: underThreadSanitizer))
     func fileTooLarge() throws {
         let dir = try temporaryDirectory("efbig")
         let input = dir + "/big.xml"

@@ -85,7 +85,7 @@ public struct BatchScorer: Sendable {
         let stems = OutputNames.stems(for: paths)
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         SummaryRows.removeOrphanedParts(in: outputDirectory)
-        let results = Mutex<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
+        let results = Locked<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let outcome: FileScoreOutcome

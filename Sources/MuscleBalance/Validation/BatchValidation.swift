@@ -1,6 +1,5 @@
 import Dispatch
 import MuscleBalanceCore
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +11,7 @@ extension FileValidator {
     /// Checks every file, on all cores, and returns the results in input order. A failing file
     /// never stops the others.
     public func validate(paths: [String]) -> [FileValidation] {
-        let results = Mutex<[FileValidation?]>(Array(repeating: nil, count: paths.count))
+        let results = Locked<[FileValidation?]>(Array(repeating: nil, count: paths.count))
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let result = validate(path: paths[index])
             results.withLock { $0[index] = result }

@@ -1,6 +1,5 @@
 import MBXML
 import MuscleBalanceCore
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +13,7 @@ public final class ProtocolLibrary: Sendable {
     public let directory: String
     public let protocolSchema: XMLSchema
     public let measurementSchema: XMLSchema
-    private let loaded = Mutex<[String: ProtocolLoadResult]>([:])
+    private let loaded = Locked<[String: ProtocolLoadResult]>([:])
 
     public init(directory: String) throws(XMLReadError) {
         self.directory = directory
