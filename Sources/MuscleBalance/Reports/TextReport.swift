@@ -9,6 +9,29 @@ struct TextReport {
     let clinic: String?
     private let tests: [String: TestDefinition]
     private let groups: [String: MuscleGroup]
+    private let cache = Cache()
+
+    /// Text that is the same on every page (footnotes, the legend), wrapped once per file.
+    /// A TextReport belongs to one file's scoring, on one thread.
+    private final class Cache {
+        var footnotes: [String: [String]] = [:]
+        var legendLines: [String]?
+
+        func footnote(number: Int, id: String, _ make: () -> [String]) -> [String] {
+            let key = "\(number)|\(id)"
+            if let known = footnotes[key] { return known }
+            let lines = make()
+            footnotes[key] = lines
+            return lines
+        }
+
+        func legend(_ make: () -> [String]) -> [String] {
+            if let legendLines { return legendLines }
+            let lines = make()
+            legendLines = lines
+            return lines
+        }
+    }
 
     init(protocol p: BalanceProtocol, clinic: String?) {
         balanceProtocol = p
@@ -146,13 +169,19 @@ struct TextReport {
         out.append("")
         out.append("SOURCES")
         for (n, id) in notes.order.enumerated() {
-            let source = balanceProtocol.source(id)
-            let kind = source.map { $0.kind == .cited ? "" : " (\($0.kind.rawValue))" } ?? ""
-            out += wrap("[\(n + 1)] \(source?.citation ?? id)\(kind)", indent: 2, hanging: 6)
+            out += cache.footnote(number: n + 1, id: id) {
+                let source = balanceProtocol.source(id)
+                let kind = source.map { $0.kind == .cited ? "" : " (\($0.kind.rawValue))" } ?? ""
+                return wrap("[\(n + 1)] \(source?.citation ?? id)\(kind)", indent: 2, hanging: 6)
+            }
         }
-        out += wrap("z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
-            + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.", indent: 0)
-        return out.map { String($0.prefix(Self.width)) }.joined(separator: "\n") + "\n"
+        out += cache.legend {
+            wrap("z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
+                + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.", indent: 0)
+        }
+        // utf8.count is O(1): only a line of over 80 bytes needs its columns counted.
+        return out.map { $0.utf8.count > Self.width && textColumns($0) > Self.width ? String($0.unicodeScalars.prefix(Self.width)) : $0 }
+            .joined(separator: "\n") + "\n"
     }
 
     // MARK: Pieces
@@ -257,52 +286,59 @@ struct TextReport {
     // MARK: Layout
 
     private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let cut = text.count > width ? String(text.prefix(width - 1)) + "." : text
-        let fill = String(repeating: " ", count: max(0, width - cut.count))
+        let count = textColumns(text)
+        let cut = count > width ? String(text.unicodeScalars.prefix(width - 1)) + "." : text
+        let fill = String(repeating: " ", count: max(0, width - min(count, width)))
         return right ? fill + cut : cut + fill
     }
 
     private func columns(_ left: String, _ right: String) -> String {
-        let space = Self.width - left.count - right.count
-        return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + String(right.prefix(Self.width - left.count - 1))
+        let space = Self.width - textColumns(left) - textColumns(right)
+        return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + String(right.unicodeScalars.prefix(max(0, Self.width - textColumns(left) - 1)))
     }
 
     /// Fields three spaces apart, wrapped between fields.
     private func fields(_ items: [String], indent: Int = 0) -> [String] {
-        var lines: [String] = []
-        var line = String(repeating: " ", count: indent)
-        var empty = true
-        for item in items {
-            let candidate = empty ? line + item : line + "   " + item
-            if candidate.count > Self.width && !empty {
-                lines.append(line)
-                line = String(repeating: " ", count: indent) + item
-            } else {
-                line = candidate
-            }
-            empty = false
-        }
-        lines.append(line)
-        return lines.map { String($0.prefix(Self.width)) }
+        joinWrapped(items.map { Substring($0) }, separator: "   ", indent: indent, hanging: indent)
     }
 
     /// Word-wraps to the page width: `indent` spaces before the first line, `hanging` before the rest.
     private func wrap(_ text: String, indent: Int = 0, hanging: Int? = nil) -> [String] {
-        let hanging = hanging ?? indent
+        joinWrapped(text.split(separator: " "), separator: " ", indent: indent, hanging: hanging ?? indent)
+    }
+
+    /// Lengths are tracked as numbers, never recounted: this runs for every line of every page.
+    private func joinWrapped(_ pieces: [Substring], separator: String, indent: Int, hanging: Int) -> [String] {
         var lines: [String] = []
         var line = String(repeating: " ", count: indent)
+        var length = indent
         var empty = true
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            let candidate = empty ? line + word : line + " " + word
-            if candidate.count > Self.width && !empty {
+        let gap = separator.utf8.count
+        for piece in pieces {
+            let size = textColumns(piece)
+            if !empty && length + gap + size > Self.width {
                 lines.append(line)
-                line = String(repeating: " ", count: hanging) + word
-            } else {
-                line = candidate
+                line = String(repeating: " ", count: hanging)
+                length = hanging
+                empty = true
             }
+            if !empty {
+                line += separator
+                length += gap
+            }
+            line += piece
+            length += size
             empty = false
         }
         lines.append(line)
-        return lines.map { String($0.prefix(Self.width)) }
+        return lines
     }
+}
+
+/// Printed columns of a text: one per Unicode scalar (every character mbt prints is one column
+/// wide). Counts UTF-8 lead bytes, which is far cheaper than counting grapheme clusters.
+func textColumns(_ text: some StringProtocol) -> Int {
+    var count = 0
+    for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
+    return count
 }
