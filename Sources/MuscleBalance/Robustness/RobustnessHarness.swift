@@ -1,6 +1,12 @@
 import MBXML
 import MuscleBalanceCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The whole path from untrusted bytes to reports, in memory, for the fuzzers and their
 /// regression tests. It returns the invariants that were broken (never a NaN or infinity in a
 /// score; every XML report parses and is schema-valid); an empty list means all held. A crash
@@ -18,6 +24,34 @@ public struct RobustnessHarness: Sendable {
         }
         balanceProtocol = loaded
         reportSchema = try XMLSchema(contentsOf: reportSchemaPath)
+    }
+
+    /// The harness of the checkout this process runs in (Protocols/ and Reports/ beside it),
+    /// for the fuzz targets; nil when they cannot be found.
+    public static func forCheckout() -> RobustnessHarness? {
+        guard let directory = ProtocolLibrary.locateDefaultDirectory(),
+            let library = try? ProtocolLibrary(directory: directory)
+        else { return nil }
+        return try? RobustnessHarness(
+            library: library, protocolPath: directory + "/lumbopelvic-balance.xml",
+            reportSchemaPath: directory + "/../Reports/report.xsd")
+    }
+
+    /// For a fuzz target: runs `check` on the input and aborts (a finding for libFuzzer) when
+    /// the harness is missing or an invariant broke, saying which on stderr.
+    public static func fuzz(_ harness: RobustnessHarness?, _ data: UnsafePointer<UInt8>?, _ count: Int,
+                            _ check: (RobustnessHarness) -> ([UInt8]) -> [String]) -> Int32 {
+        guard let harness else {
+            _ = "fuzz: cannot find Protocols/ and Reports/; run from the checkout\n".withCString { write(2, $0, strlen($0)) }
+            abort()
+        }
+        let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
+        let broken = check(harness)(bytes)
+        if !broken.isEmpty {
+            _ = "fuzz: invariant broken: \(broken)\n".withCString { write(2, $0, strlen($0)) }
+            abort()
+        }
+        return 0
     }
 
     /// A clinic file: stream, check, score every patient that passes, write both reports.
