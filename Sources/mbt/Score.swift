@@ -69,17 +69,23 @@ struct Score: ParsableCommand {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        let (outcomes, summaryError) = scorer.score(paths: files) { done, total in
-            if interactive { writeStandardError("\rscored \(done)/\(total) files") }
-        }
+        let (outcomes, summaryError) = scorer.score(
+            paths: files,
+            progress: { done, total in
+                if interactive { writeStandardError("\rscored \(done)/\(total) files") }
+            },
+            finished: { outcome in
+                // In input order, as soon as each file is done: nothing waits for the whole batch.
+                var text = ""
+                for d in outcome.diagnostics { text += d.description + "\n" }
+                if outcome.moreErrors + outcome.moreWarnings > 0 {
+                    text += "\(outcome.input): \(outcome.moreErrors) more errors and \(outcome.moreWarnings) more warnings not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
+                }
+                if interactive && !text.isEmpty { writeStandardError("\r") }
+                _ = writeAll(1, text)
+            })
         if interactive { writeStandardError("\n") }
         var text = ""
-        for outcome in outcomes {
-            for d in outcome.diagnostics { text += d.description + "\n" }
-            if outcome.moreErrors + outcome.moreWarnings > 0 {
-                text += "\(outcome.input): \(outcome.moreErrors) more errors and \(outcome.moreWarnings) more warnings not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
-            }
-        }
         let scored = outcomes.reduce(0) { $0 + $1.patientsScored }
         let skipped = outcomes.reduce(0) { $0 + $1.patientsSkipped }
         let failed = outcomes.count { $0.failed }

@@ -79,13 +79,32 @@ public struct BatchScorer: Sendable {
 
     public var summaryPath: String { outputDirectory + "/summary.csv" }
 
-    /// Scores every file (both cores where there are several), writes summary.csv, and
-    /// returns the outcomes in input order. `progress` is called after each file.
-    public func score(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
+    /// Scores every file (both cores where there are several) and writes summary.csv. Each
+    /// file's outcome is handed to `finished` in input order as soon as it and every file
+    /// before it are done, and its summary rows go to the summary then: nothing of a finished
+    /// file is held for the rest of the run. The returned outcomes keep only the counts.
+    public func score(
+        paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil,
+        finished: (@Sendable (FileScoreOutcome) -> Void)? = nil
+    ) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
         let stems = OutputNames.stems(for: paths)
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         SummaryRows.removeOrphanedParts(in: outputDirectory)
-        let results = Locked<[FileScoreOutcome?]>(Array(repeating: nil, count: paths.count))
+        struct State {
+            var results: [FileScoreOutcome?]
+            var next = 0
+            var summary: AtomicOutputFile?
+            var summaryError: String?
+        }
+        var initial = State(results: Array(repeating: nil, count: paths.count))
+        do {
+            let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
+            try file.write(SummaryRow.csv(SummaryRow.header) + "\n")
+            initial.summary = file
+        } catch {
+            initial.summaryError = error.description
+        }
+        let state = Locked(initial)
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: paths.count) { index in
             let outcome: FileScoreOutcome
@@ -96,21 +115,39 @@ public struct BatchScorer: Sendable {
             } else {
                 outcome = scoreFile(paths[index], stem: stems[index])
             }
-            results.withLock { $0[index] = outcome }
-            let finished = done.add(1, ordering: .relaxed).newValue
-            progress?(finished, paths.count)
+            state.withLock { s in
+                s.results[index] = outcome
+                // Hand on every finished file whose predecessors are all finished, in order.
+                while s.next < paths.count, var ready = s.results[s.next] {
+                    finished?(ready)
+                    if let summary = s.summary, s.summaryError == nil {
+                        do {
+                            try ready.rows?.copy(into: summary)
+                        } catch {
+                            s.summaryError = "\(error)"
+                        }
+                    }
+                    ready.diagnostics = []
+                    ready.rows = nil
+                    s.results[s.next] = ready
+                    s.next += 1
+                }
+            }
+            let count = done.add(1, ordering: .relaxed).newValue
+            progress?(count, paths.count)
         }
-        let outcomes = results.withLock { $0.compactMap { $0 } }
-        var summaryError: String?
-        do {
-            let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
-            try file.write(SummaryRow.csv(SummaryRow.header) + "\n")
-            for outcome in outcomes { try outcome.rows?.copy(into: file) }
-            try file.commit()
-        } catch {
-            summaryError = error.description
+        return state.withLock { s in
+            var summaryError = s.summaryError
+            if summaryError == nil, let summary = s.summary {
+                do {
+                    try summary.commit()
+                } catch {
+                    summaryError = "\(error)"
+                }
+            }
+            s.summary = nil
+            return (s.results.compactMap { $0 }, summaryError)
         }
-        return (outcomes, summaryError)
     }
 
     /// How many diagnostics of one file are kept for the terminal; the rest are counted, so
