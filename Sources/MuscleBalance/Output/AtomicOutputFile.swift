@@ -54,18 +54,7 @@ final class AtomicOutputFile {
     }
 
     private func flush() throws(Failure) {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { bytes -> Int in
-                guard let base = bytes.baseAddress else { return 0 }
-                return Glibc.write(descriptor, base + offset, bytes.count - offset)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
+        try writeAll(descriptor, buffer, finalPath)
         buffer.removeAll(keepingCapacity: true)
     }
 
