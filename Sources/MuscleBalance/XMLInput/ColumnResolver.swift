@@ -25,28 +25,40 @@ enum ColumnResolver {
         return apply(diagnostics, lines: lines)
     }
 
+    /// The longest prefix of a line kept to find a column in: a hostile file written on one
+    /// line must not be read into memory whole just to point into it.
+    static let lineLimit = 1 << 20
+
     static func resolve(_ diagnostics: [Diagnostic], path: String) -> [Diagnostic] {
         let wanted = Set(diagnostics.filter { $0.column == 0 && $0.line > 0 }.map(\.line))
-        guard !wanted.isEmpty, let file = fopen(path, "rb") else { return diagnostics }
-        defer { fclose(file) }
+        guard !wanted.isEmpty, let last = wanted.max() else { return diagnostics }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return diagnostics }
+        defer { close(fd) }
         var lines: [Int: [UInt8]] = [:]
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(buffer) }
         var lineNumber = 1
-        let last = wanted.max() ?? 0
-        while lineNumber <= last {
-            let count = getline(&buffer, &capacity, file)
-            if count < 0 { break }
-            if wanted.contains(lineNumber), let buffer {
-                // Long lines (a whole file on one line) are kept only up to 1 MiB.
-                let length = min(count, 1 << 20)
-                lines[lineNumber] = buffer.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    Array(UnsafeBufferPointer(start: $0, count: length))
+        var current: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        reading: while lineNumber <= last {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            var start = 0
+            for index in 0..<n where chunk[index] == 10 {
+                if wanted.contains(lineNumber) {
+                    current += chunk[start..<min(index, start + max(0, lineLimit - current.count))]
+                    lines[lineNumber] = current
                 }
+                current.removeAll(keepingCapacity: true)
+                lineNumber += 1
+                start = index + 1
+                if lineNumber > last { break reading }
             }
-            lineNumber += 1
+            if wanted.contains(lineNumber) && current.count < lineLimit {
+                current += chunk[start..<min(n, start + lineLimit - current.count)]
+            }
         }
+        if wanted.contains(lineNumber), !current.isEmpty, lines[lineNumber] == nil { lines[lineNumber] = current }
         return apply(diagnostics, lines: lines)
     }
 
