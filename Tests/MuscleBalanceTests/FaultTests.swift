@@ -41,15 +41,19 @@ struct FaultTests {
         return (process.terminationStatus, text)
     }
 
+    /// A 1,000-patient file scored once into `out`: the report a later, broken run must keep.
+    func scoredOnce(_ name: String, seed: UInt64) throws -> (input: String, out: String, report: Data) {
+        let dir = try temporaryDirectory(name)
+        let input = dir + "/big.xml"
+        try generate(input, patients: 1000, seed: seed)
+        let out = dir + "/out"
+        #expect(try run(Paths.mbtBinary, ["score", input, "--out", out]).status == 0)
+        return (input, out, try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")))
+    }
+
     @Test("SIGINT and SIGTERM stop the batch cleanly: old reports kept, no temporaries, how far it got")
     func interruptCleanly() throws {
-        let dir = try temporaryDirectory("signal")
-        let input = dir + "/big.xml"
-        try generate(input, patients: 1000, seed: 7)
-        let out = dir + "/out"
-        let first = try run(Paths.mbtBinary, ["score", input, "--out", out])
-        #expect(first.status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml"))
+        let (input, out, before) = try scoredOnce("signal", seed: 7)
         for (signal, status, name) in [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")] {
             let result = try interrupt(["score", input, "--out", out], in: out, with: signal)
             #expect(result.status == status, "\(result.stderr)")
@@ -63,12 +67,7 @@ struct FaultTests {
 
     @Test("SIGKILL leaves the old report whole; the orphaned temporary is cleaned by the next run")
     func killed() throws {
-        let dir = try temporaryDirectory("kill")
-        let input = dir + "/big.xml"
-        try generate(input, patients: 1000, seed: 8)
-        let out = dir + "/out"
-        #expect(try run(Paths.mbtBinary, ["score", input, "--out", out]).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml"))
+        let (input, out, before) = try scoredOnce("kill", seed: 8)
         _ = try interrupt(["score", input, "--out", out], in: out, with: SIGKILL)
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")) == before)
         let orphans = try entries(out).filter { $0.contains(".tmp-") }
