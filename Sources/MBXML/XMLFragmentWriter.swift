@@ -1,8 +1,14 @@
 import CLibXML2
 
-/// Writes an XML fragment (one patient of a report, say) into memory with libxml2's text
-/// writer, which escapes every name and value. The caller owns the file: it appends the bytes
-/// and checks every write, so a full disk is an error, never a silently short report.
+/// Writes XML fragments (the patients of a report, say) into memory with libxml2's text
+/// writer, which escapes every name and value. One writer serves a whole file: `take(into:)`
+/// hands over what is written so far, so a report of any size streams through a small buffer.
+/// The caller owns the file: it appends the bytes and checks every write, so a full disk is an
+/// error, never a silently short report.
+///
+/// Names are `StaticString`s (already NUL-terminated, so they go to libxml2 with no copy) and
+/// numbers are formatted by the caller into a reused byte buffer: the reports write tens of
+/// attributes per measure, and a `String` per name or number was most of their cost.
 public final class XMLFragmentWriter {
     private let buffer: xmlBufferPtr
     private var writer: xmlTextWriterPtr?
@@ -32,6 +38,54 @@ public final class XMLFragmentWriter {
     private func active() throws(XMLReadError) -> xmlTextWriterPtr {
         guard let writer else { throw XMLReadError(io: "the writer is already finished") }
         return writer
+    }
+
+    /// Scratch space for a formatted attribute value, reused for every one.
+    private var value: [UInt8] = []
+
+    public func start(_ name: StaticString) throws(XMLReadError) {
+        try check(xmlTextWriterStartElement(try active(), name.utf8Start), "an element")
+    }
+
+    public func attribute(_ name: StaticString, _ value: String?) throws(XMLReadError) {
+        guard let value else { return }
+        try check(xmlTextWriterWriteAttribute(try active(), name.utf8Start, value), "an attribute")
+    }
+
+    /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
+    public func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) throws(XMLReadError) {
+        let w = try active()
+        value.removeAll(keepingCapacity: true)
+        format(&value)
+        value.append(0)
+        let status = value.withUnsafeBufferPointer { xmlTextWriterWriteAttribute(w, name.utf8Start, $0.baseAddress) }
+        try check(status, "an attribute")
+    }
+
+    /// Text that `format` writes as UTF-8 bytes (a number, say).
+    public func text(format: (inout [UInt8]) -> Void) throws(XMLReadError) {
+        let w = try active()
+        value.removeAll(keepingCapacity: true)
+        format(&value)
+        value.append(0)
+        let status = value.withUnsafeBufferPointer { xmlTextWriterWriteString(w, $0.baseAddress) }
+        try check(status, "text")
+    }
+
+    /// An element holding only text.
+    public func element(_ name: StaticString, text: String) throws(XMLReadError) {
+        try start(name)
+        try self.text(text)
+        try end()
+    }
+
+    /// Appends everything written so far to `out` and empties the writer's buffer; open
+    /// elements stay open.
+    public func take(into out: inout [UInt8]) throws(XMLReadError) {
+        try check(xmlTextWriterFlush(try active()), "the buffer")
+        guard let content = xmlBufferContent(buffer) else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
+        xmlBufferEmpty(buffer)
     }
 
     public func start(_ name: String, namespace: String? = nil) throws(XMLReadError) {

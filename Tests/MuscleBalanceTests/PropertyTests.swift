@@ -1,6 +1,9 @@
 @testable import MuscleBalance
 import MuscleBalanceCore
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Properties over many generated inputs (a seeded generator: a failure is reproducible).
 @Suite("Properties")
@@ -55,7 +58,7 @@ struct PropertyTests {
     @Test("for any finite inputs the scorer does not crash and prints no NaN or infinity")
     func finite() throws {
         var r = SyntheticClinic.Random(state: 2026)
-        let xml = ReportXML(protocol: balanceProtocol)
+        let xml = try ReportXML(protocol: balanceProtocol)
         let text = TextReport(protocol: balanceProtocol, clinic: nil)
         for iteration in 0..<400 {
             let score = scorer.score(randomPatient(&r))
@@ -88,6 +91,30 @@ struct PropertyTests {
                 #expect(x.affectedSide == y.affectedSide?.opposite)
                 #expect(x.left == y.right && x.right == y.left)
             }
+        }
+    }
+
+    @Test("numbers written into bytes read exactly as decimal() prints them")
+    func decimalBytes() {
+        var r = SyntheticClinic.Random(state: 77)
+        var values: [Double] = [
+            0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.05, 0.000_005, 0.000_004_9, 0.000_01, 0.000_1, 0.001_234_5, 9.999_995, 99.999_999_9,
+            123.456_789_5, -66.666_666_6, 1e14, 999_999_999.999_999, 1e15, 1e20, -1e300, 5e-324, .greatestFiniteMagnitude,
+            .infinity, -.infinity, .nan, 17.706_7, 105.084_274, 2.998_494, 16.85, 100,
+        ]
+        for _ in 0..<20_000 { values.append(anyFinite(&r)) }
+        for _ in 0..<20_000 { values.append((r.unit() - 0.5) * pow(10, Double(r.int(-7...16)))) }
+        for value in values {
+            for digits in 0...7 {
+                var bytes: [UInt8] = []
+                appendDecimal(value, digits: digits, to: &bytes)
+                #expect(String(decoding: bytes, as: UTF8.self) == decimal(value, digits: digits), "\(value) to \(digits) digits")
+            }
+        }
+        for date in [CivilDate(year: 2026, month: 11, day: 2), CivilDate(year: 987, month: 1, day: 31), CivilDate(year: 12345, month: 12, day: 9)].compactMap({ $0 }) {
+            var bytes: [UInt8] = []
+            date.appendISO8601(to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == date.description)
         }
     }
 

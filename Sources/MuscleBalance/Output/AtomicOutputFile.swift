@@ -1,3 +1,5 @@
+import MBXML
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -46,6 +48,12 @@ final class AtomicOutputFile {
 
     func write(_ bytes: [UInt8]) throws(Failure) {
         buffer += bytes
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// Appends what `render` writes straight into the file's buffer: no array per piece.
+    func write(rendering render: (inout [UInt8]) throws(XMLReadError) -> Void) throws {
+        try render(&buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

@@ -23,3 +23,85 @@ func decimal(_ value: Double, digits: Int = 6) -> String {
     }
     return text == "-0" ? "0" : text
 }
+
+private let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
+
+/// `decimal(value, digits:)` written straight into a byte buffer, with no `String` made: the
+/// reports print tens of numbers per measure. The same text as `decimal()` (PropertyTests
+/// compares them): a value rounded to at most six decimals and under 10^15 units of its last
+/// decimal has at most 15 significant digits, and for such a decimal the shortest round-trip
+/// form is the decimal itself with its trailing zeros dropped.
+func appendDecimal(_ value: Double, digits: Int = 6, to out: inout [UInt8]) {
+    guard value.isFinite else {
+        out.append(UInt8(ascii: "0"))
+        return
+    }
+    guard digits >= 0 && digits <= 6 else {
+        out.append(contentsOf: decimal(value, digits: digits).utf8)
+        return
+    }
+    let scale = powersOfTen[digits]
+    let scaled = (abs(value) * Double(scale)).rounded()
+    guard scaled < 1e15 else {
+        out.append(contentsOf: decimal(value, digits: digits).utf8)
+        return
+    }
+    var units = UInt64(scaled)
+    if units == 0 {
+        out.append(UInt8(ascii: "0"))
+        return
+    }
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    appendInteger(units / scale, to: &out)
+    units %= scale
+    guard units != 0 else { return }
+    var places = digits
+    while units % 10 == 0 {
+        units /= 10
+        places -= 1
+    }
+    out.append(UInt8(ascii: "."))
+    appendInteger(units, width: places, to: &out)
+}
+
+/// The decimal digits of an integer, zero-padded to `width`, written into a byte buffer.
+func appendInteger(_ value: UInt64, width: Int = 1, to out: inout [UInt8]) {
+    var count = 1
+    var bound: UInt64 = 10
+    while value >= bound && count < 20 {
+        count += 1
+        if bound > UInt64.max / 10 { break }
+        bound *= 10
+    }
+    count = max(count, width)
+    let start = out.count
+    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+    var rest = value
+    var index = start + count - 1
+    while rest > 0 {
+        out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+        index -= 1
+    }
+}
+
+/// A signed integer into a byte buffer.
+func appendInteger(_ value: Int, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    appendInteger(UInt64(value.magnitude), to: &out)
+}
+
+extension CivilDate {
+    /// `description` ("2026-11-02") written into a byte buffer.
+    func appendISO8601(to out: inout [UInt8]) {
+        guard year >= 0, month >= 0, day >= 0 else {
+            out.append(contentsOf: description.utf8)
+            return
+        }
+        appendInteger(UInt64(year), width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendInteger(UInt64(month), width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendInteger(UInt64(day), width: 2, to: &out)
+    }
+}

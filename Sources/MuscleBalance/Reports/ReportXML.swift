@@ -4,19 +4,23 @@ import MuscleBalanceCore
 /// The XML report of one clinic file (`urn:musclebalance:report:1`, Reports/report.xsd), written
 /// in pieces so that a file of any size streams: the header, one fragment per patient, the
 /// footer. Each piece carries the inputs behind its figures.
-struct ReportXML {
+final class ReportXML {
     let balanceProtocol: BalanceProtocol
+    /// One libxml2 writer for the whole file; each patient is taken out as it is finished.
+    private let w: XMLFragmentWriter
+    /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
+    private let adjunctSources: [String: [String]]
     private let tests: [String: TestDefinition]
     private let ratios: [String: RatioIndex]
-    private let exercises: [String: CorrectiveExercise]
-    private let adjuncts: [String: AdjunctTherapy]
 
-    init(protocol p: BalanceProtocol) {
+    init(protocol p: BalanceProtocol) throws(XMLReadError) {
         balanceProtocol = p
+        w = try XMLFragmentWriter()
+        adjunctSources = Dictionary(
+            p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
+            uniquingKeysWith: { a, _ in a })
         tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         ratios = Dictionary(p.ratios.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        exercises = Dictionary(p.exercises.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        adjuncts = Dictionary(p.adjuncts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     static let formulas: [(String, String)] = [
@@ -59,84 +63,173 @@ struct ReportXML {
     }
 
     func skipped(patientID: String, line: Int, reason: String) throws(XMLReadError) -> [UInt8] {
-        let w = try XMLFragmentWriter()
-        try w.element("skipped", [("patient", patientID), ("line", String(line))], text: reason)
-        return try w.finish()
+        var out: [UInt8] = []
+        try skipped(patientID: patientID, line: line, reason: reason, into: &out)
+        return out
     }
 
     func patient(_ p: PatientScore) throws(XMLReadError) -> [UInt8] {
-        let w = try XMLFragmentWriter()
+        var out: [UInt8] = []
+        try patient(p, into: &out)
+        return out
+    }
+
+    func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) throws(XMLReadError) {
+        try w.start("skipped")
+        try w.attribute("patient", patientID)
+        try integer("line", line)
+        try w.text(reason)
+        try w.end()
+        try w.take(into: &out)
+    }
+
+    func patient(_ p: PatientScore, into out: inout [UInt8]) throws(XMLReadError) {
         try w.start("patient")
         try w.attribute("id", p.patientID)
         try w.attribute("sex", p.sex?.rawValue)
-        try w.attribute("birthDate", p.birthDate?.description)
-        try w.attribute("bodyMassKg", p.bodyMassKg.map { decimal($0) })
-        try w.attribute("heightCm", p.heightCm.map { decimal($0) })
-        for code in p.conditions { try w.element("condition", [("code", code)]) }
-        for session in p.sessions { try write(session, to: w) }
+        try date("birthDate", p.birthDate)
+        try number("bodyMassKg", p.bodyMassKg)
+        try number("heightCm", p.heightCm)
+        for code in p.conditions {
+            try w.start("condition")
+            try w.attribute("code", code)
+            try w.end()
+        }
+        for session in p.sessions { try write(session) }
         try w.end()
-        return try w.finish()
+        try w.take(into: &out)
     }
 
-    private func write(_ s: SessionScore, to w: XMLFragmentWriter) throws(XMLReadError) {
+    private func number(_ name: StaticString, _ value: Double?) throws(XMLReadError) {
+        guard let value else { return }
+        try w.attribute(name) { appendDecimal(value, to: &$0) }
+    }
+
+    private func integer(_ name: StaticString, _ value: Int?) throws(XMLReadError) {
+        guard let value else { return }
+        try w.attribute(name) { appendInteger(value, to: &$0) }
+    }
+
+    private func date(_ name: StaticString, _ value: CivilDate?) throws(XMLReadError) {
+        guard let value else { return }
+        try w.attribute(name) { value.appendISO8601(to: &$0) }
+    }
+
+    /// Source ids, space-separated (the first of a repeated id only), or no attribute at all.
+    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true) throws(XMLReadError) {
+        guard !ids.isEmpty else { return }
+        try w.attribute(name) { out in
+            for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
+                if out.count > 0 { out.append(UInt8(ascii: " ")) }
+                out.append(contentsOf: id.utf8)
+            }
+        }
+    }
+
+    private func write(_ s: SessionScore) throws(XMLReadError) {
         try w.start("session")
-        try w.attribute("date", s.date.description)
-        try w.attribute("age", s.age.map(String.init))
+        try date("date", s.date)
+        try integer("age", s.age)
         try w.attribute("bloodPressure", s.bloodPressure?.description)
         try w.attribute("assessor", s.assessor)
-        try w.attribute("overallIndex", s.overallIndex.map { decimal($0) })
+        try number("overallIndex", s.overallIndex)
         try w.attribute("overallGrade", s.overallGrade?.rawValue)
-        for r in s.results { try write(r, to: w) }
+        for r in s.results { try write(r) }
         for a in s.asymmetries {
-            try w.element("asymmetry", [
-                ("test", a.testID), ("formula", a.formula.rawValue), ("left", decimal(a.left)), ("right", decimal(a.right)),
-                ("value", a.value.map { decimal($0) }), ("affectedSide", a.affectedSide?.rawValue), ("grade", a.grade?.rawValue),
-                ("source", a.sources.isEmpty ? nil : unique(a.sources).joined(separator: " ")), ("noReference", a.noReference?.reason),
-            ])
+            try w.start("asymmetry")
+            try w.attribute("test", a.testID)
+            try w.attribute("formula", a.formula.rawValue)
+            try number("left", a.left)
+            try number("right", a.right)
+            try number("value", a.value)
+            try w.attribute("affectedSide", a.affectedSide?.rawValue)
+            try w.attribute("grade", a.grade?.rawValue)
+            try sources("source", a.sources)
+            try w.attribute("noReference", a.noReference?.reason)
+            try w.end()
         }
         for r in s.ratios {
             let range = r.acceptable
-            try w.element("ratio", [
-                ("id", r.ratioID), ("side", r.side?.rawValue), ("numerator", decimal(r.numerator)), ("denominator", decimal(r.denominator)),
-                ("value", decimal(r.value)), ("grade", r.grade?.rawValue), ("min", range?.min.map { decimal($0) }),
-                ("above", range?.above.map { decimal($0) }), ("max", range?.max.map { decimal($0) }), ("below", range?.below.map { decimal($0) }),
-                ("deficient", r.deficient?.rawValue), ("source", range.map { $0.sources.ids.joined(separator: " ") }),
-                ("noReference", r.noReference?.reason),
-            ])
+            try w.start("ratio")
+            try w.attribute("id", r.ratioID)
+            try w.attribute("side", r.side?.rawValue)
+            try number("numerator", r.numerator)
+            try number("denominator", r.denominator)
+            try number("value", r.value)
+            try w.attribute("grade", r.grade?.rawValue)
+            try number("min", range?.min)
+            try number("above", range?.above)
+            try number("max", range?.max)
+            try number("below", range?.below)
+            try w.attribute("deficient", r.deficient?.rawValue)
+            if let range {
+                // An empty list is still written (source=""), as the schema allows.
+                try w.attribute("source") { out in
+                    for (n, id) in range.sources.ids.enumerated() {
+                        if n > 0 { out.append(UInt8(ascii: " ")) }
+                        out.append(contentsOf: id.utf8)
+                    }
+                }
+            }
+            try w.attribute("noReference", r.noReference?.reason)
+            try w.end()
         }
         for f in s.findings {
-            let (basis, index): (String, String) =
+            let (basis, index): (StaticString, String) =
                 switch f.basis {
                 case .cutoff(let id): ("cutoff", id)
                 case .asymmetry(let id): ("asymmetry", id)
                 case .ratio(let id): ("ratio", id)
                 }
-            try w.element("finding", [
-                ("muscleGroup", f.muscleGroup), ("region", f.region.rawValue), ("side", f.side?.rawValue), ("problem", f.problem.rawValue),
-                ("grade", f.grade.rawValue), ("basis", basis), ("index", index),
-            ], text: f.text)
+            try w.start("finding")
+            try w.attribute("muscleGroup", f.muscleGroup)
+            try w.attribute("region", f.region.rawValue)
+            try w.attribute("side", f.side?.rawValue)
+            try w.attribute("problem", f.problem.rawValue)
+            try w.attribute("grade", f.grade.rawValue)
+            try w.attribute("basis") { $0.append(contentsOf: UnsafeBufferPointer(start: basis.utf8Start, count: basis.utf8CodeUnitCount)) }
+            try w.attribute("index", index)
+            try w.text(f.text)
+            try w.end()
         }
         for region in s.regions {
-            try w.element("imbalance", [
-                ("region", region.region.rawValue), ("value", region.value.map { decimal($0) }),
-                ("gradedIndices", String(region.gradedIndices)), ("weight", decimal(region.weight)),
-            ])
+            try w.start("imbalance")
+            try w.attribute("region", region.region.rawValue)
+            try number("value", region.value)
+            try integer("gradedIndices", region.gradedIndices)
+            try number("weight", region.weight)
+            try w.end()
         }
         try w.start("plan")
-        try w.attribute("reassessFrom", s.plan.reassessFrom?.description)
-        try w.attribute("reassessBy", s.plan.reassessBy?.description)
-        try w.attribute("maxExercises", String(balanceProtocol.plan.maxExercises))
+        try date("reassessFrom", s.plan.reassessFrom)
+        try date("reassessBy", s.plan.reassessBy)
+        try integer("maxExercises", balanceProtocol.plan.maxExercises)
         for e in s.plan.exercises {
             let d = e.dosage
-            try w.element("exercise", [
-                ("id", e.exerciseID), ("name", e.name), ("side", e.side?.rawValue), ("grade", e.grade.rawValue), ("sets", e.sets.map(String.init)),
-                ("repsMin", d.repsMin.map(String.init)), ("repsMax", d.repsMax.map(String.init)), ("holds", d.holds.map(String.init)),
-                ("holdsMax", d.holdsMax.map(String.init)), ("holdSecondsMin", d.holdSecondsMin.map(String.init)),
-                ("holdSecondsMax", d.holdSecondsMax.map(String.init)), ("daysPerWeekMin", d.daysPerWeekMin.map(String.init)),
-                ("daysPerWeekMax", d.daysPerWeekMax.map(String.init)), ("source", d.sources.isEmpty ? nil : d.sources.ids.joined(separator: " ")),
-            ], text: e.answers)
+            try w.start("exercise")
+            try w.attribute("id", e.exerciseID)
+            try w.attribute("name", e.name)
+            try w.attribute("side", e.side?.rawValue)
+            try w.attribute("grade", e.grade.rawValue)
+            try integer("sets", e.sets)
+            try integer("repsMin", d.repsMin)
+            try integer("repsMax", d.repsMax)
+            try integer("holds", d.holds)
+            try integer("holdsMax", d.holdsMax)
+            try integer("holdSecondsMin", d.holdSecondsMin)
+            try integer("holdSecondsMax", d.holdSecondsMax)
+            try integer("daysPerWeekMin", d.daysPerWeekMin)
+            try integer("daysPerWeekMax", d.daysPerWeekMax)
+            try sources("source", d.sources.ids, unique: false)
+            try w.text(e.answers)
+            try w.end()
         }
-        for withheld in s.plan.withheld { try w.element("withheld", [("id", withheld.exerciseID), ("reason", withheld.reason)]) }
+        for withheld in s.plan.withheld {
+            try w.start("withheld")
+            try w.attribute("id", withheld.exerciseID)
+            try w.attribute("reason", withheld.reason)
+            try w.end()
+        }
         for text in s.plan.unanswered { try w.element("unanswered", text: text) }
         try w.end()
         for a in s.adjuncts {
@@ -145,61 +238,88 @@ struct ReportXML {
             try w.attribute("name", a.name)
             try w.attribute("offered", a.offered ? "true" : "false")
             try w.attribute("alongsideExercise", a.alongsideExercise ? "true" : "false")
-            try w.attribute("startMinutes", a.dose.startMinutes.map { decimal($0) })
-            try w.attribute("maxMinutesPerSession", a.dose.maxMinutesPerSession.map { decimal($0) })
-            try w.attribute("maxMinutesPerDay", a.dose.maxMinutesPerDay.map { decimal($0) })
-            try w.attribute("maxSessionsPerWeek", a.dose.maxSessionsPerWeek.map(String.init))
-            let sources = (adjuncts[a.adjunctID].map { $0.sources.ids + $0.dose.sources.ids + ($0.bloodPressureLimit?.sources.ids ?? []) } ?? [])
-            try w.attribute("source", sources.isEmpty ? nil : unique(sources).joined(separator: " "))
+            try number("startMinutes", a.dose.startMinutes)
+            try number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
+            try number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
+            try integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
+            try sources("source", adjunctSources[a.adjunctID] ?? [])
             for reason in a.reasons { try w.element("reason", text: reason) }
             for caution in a.cautions { try w.element("caution", text: caution) }
             try w.end()
         }
         if let previous = s.previousDate {
             try w.start("progress")
-            try w.attribute("previousDate", previous.description)
+            try date("previousDate", previous)
             for c in s.progress {
-                try w.element("change", [
-                    ("test", c.testID), ("side", c.side?.rawValue), ("previous", decimal(c.previous)), ("latest", decimal(c.latest)),
-                    ("change", decimal(c.change)), ("mdc", c.mdc.map { decimal($0) }), ("verdict", c.verdict.rawValue),
-                ])
+                try w.start("change")
+                try w.attribute("test", c.testID)
+                try w.attribute("side", c.side?.rawValue)
+                try number("previous", c.previous)
+                try number("latest", c.latest)
+                try number("change", c.change)
+                try number("mdc", c.mdc)
+                try w.attribute("verdict", c.verdict.rawValue)
+                try w.end()
             }
             try w.end()
         }
         try w.end()
     }
 
-    private func write(_ r: TestResult, to w: XMLFragmentWriter) throws(XMLReadError) {
+    private func write(_ r: TestResult) throws(XMLReadError) {
         let test = tests[r.testID]
         try w.start("result")
         try w.attribute("test", r.testID)
         try w.attribute("side", r.side?.rawValue)
-        try w.attribute("value", decimal(r.value))
+        try number("value", r.value)
         try w.attribute("unit", test?.unit.rawValue ?? r.unit.rawValue)
         try w.attribute("trialUnit", r.unit.rawValue)
         try w.attribute("combine", test?.combine.rawValue ?? "max")
-        for trial in r.trials { try w.element("trial", text: decimal(trial)) }
+        for trial in r.trials {
+            try w.start("trial")
+            try w.text { appendDecimal(trial, to: &$0) }
+            try w.end()
+        }
         for c in r.comparisons {
-            var attributes: [(String, String?)] = [
-                ("sex", c.stratum.sex?.rawValue ?? "any"), ("ageMin", String(c.stratum.ageMin)), ("ageMax", c.stratum.ageMax.map(String.init)),
-                ("side", c.stratum.side?.rawValue), ("unit", c.unit.symbol), ("value", decimal(c.value)),
-            ]
+            try w.start("norm")
+            let kind: String =
+                switch c.outcome {
+                case .meanSD: "meanSD"
+                case .cutoff: "cutoff"
+                case .percentiles: "percentiles"
+                }
+            try w.attribute("kind", kind)
+            try w.attribute("sex", c.stratum.sex?.rawValue ?? "any")
+            try integer("ageMin", c.stratum.ageMin)
+            try integer("ageMax", c.stratum.ageMax)
+            try w.attribute("side", c.stratum.side?.rawValue)
+            try w.attribute("unit", c.unit.symbol)
+            try number("value", c.value)
             switch c.outcome {
             case .meanSD(let mean, let sd, let derived, let z, let percent, let percentile):
-                attributes = [("kind", "meanSD")] + attributes + [
-                    ("mean", decimal(mean)), ("sd", decimal(sd)), ("sdFromCI", derived ? "true" : nil), ("z", decimal(z)),
-                    ("percentOfMean", percent.map { decimal($0) }), ("percentile", decimal(percentile)),
-                ]
+                try number("mean", mean)
+                try number("sd", sd)
+                try w.attribute("sdFromCI", derived ? "true" : nil)
+                try number("z", z)
+                try number("percentOfMean", percent)
+                try number("percentile", percentile)
             case .cutoff(let label, let grade):
-                attributes = [("kind", "cutoff")] + attributes + [("class", label), ("grade", grade.rawValue)]
+                try w.attribute("class", label)
+                try w.attribute("grade", grade.rawValue)
             case .percentiles(let percentile, let beyond, let median, let percent):
-                attributes = [("kind", "percentiles")] + attributes + [
-                    ("percentile", percentile.map { decimal($0) }), ("beyond", beyond), ("median", median.map { decimal($0) }),
-                    ("percentOfMedian", percent.map { decimal($0) }),
-                ]
+                try number("percentile", percentile)
+                try w.attribute("beyond", beyond)
+                try number("median", median)
+                try number("percentOfMedian", percent)
             }
-            attributes += [("source", c.sources.joined(separator: " ")), ("note", c.note)]
-            try w.element("norm", attributes)
+            try w.attribute("source") { out in
+                for (n, id) in c.sources.enumerated() {
+                    if n > 0 { out.append(UInt8(ascii: " ")) }
+                    out.append(contentsOf: id.utf8)
+                }
+            }
+            try w.attribute("note", c.note)
+            try w.end()
         }
         if let none = r.noReference { try w.element("noReference", text: none.reason) }
         try w.end()

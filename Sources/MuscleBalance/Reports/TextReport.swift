@@ -8,28 +8,35 @@ struct TextReport {
     let balanceProtocol: BalanceProtocol
     let clinic: String?
     private let tests: [String: TestDefinition]
-    private let groups: [String: MuscleGroup]
+    private let testRegions: [String: BodyRegion]
+    private let ratioNames: [String: String]
+    private let conditionLabels: [String: String]
+    private let protocolLine: String
     private let cache = Cache()
 
     /// Text that is the same on every page (footnotes, the legend), wrapped once per file.
     /// A TextReport belongs to one file's scoring, on one thread.
     private final class Cache {
-        var footnotes: [String: [String]] = [:]
-        var legendLines: [String]?
+        struct Key: Hashable {
+            var number: Int
+            var id: String
+        }
+        var footnotes: [Key: [UInt8]] = [:]
+        var legendBytes: [UInt8]?
 
-        func footnote(number: Int, id: String, _ make: () -> [String]) -> [String] {
-            let key = "\(number)|\(id)"
+        func footnote(number: Int, id: String, _ make: () -> [UInt8]) -> [UInt8] {
+            let key = Key(number: number, id: id)
             if let known = footnotes[key] { return known }
-            let lines = make()
-            footnotes[key] = lines
-            return lines
+            let bytes = make()
+            footnotes[key] = bytes
+            return bytes
         }
 
-        func legend(_ make: () -> [String]) -> [String] {
-            if let legendLines { return legendLines }
-            let lines = make()
-            legendLines = lines
-            return lines
+        func legend(_ make: () -> [UInt8]) -> [UInt8] {
+            if let legendBytes { return legendBytes }
+            let bytes = make()
+            legendBytes = bytes
+            return bytes
         }
     }
 
@@ -37,301 +44,567 @@ struct TextReport {
         balanceProtocol = p
         self.clinic = clinic
         tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        groups = Dictionary(p.muscleGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let groups = Dictionary(p.muscleGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        testRegions = tests.compactMapValues { groups[$0.muscleGroup]?.region }
+        ratioNames = Dictionary(p.ratios.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        conditionLabels = Dictionary(p.conditions.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
     }
 
     /// Numbered footnotes, in order of first use.
     private final class Footnotes {
         var order: [String] = []
-        func cite(_ ids: [String]) -> String {
-            let numbers = unique(ids).map { id -> Int in
-                if let index = order.firstIndex(of: id) { return index + 1 }
-                order.append(id)
-                return order.count
+
+        /// "[1,3]" for these source ids (a repeated id once), or nothing for none.
+        func cite(_ ids: [String], into out: inout [UInt8]) {
+            var first = true
+            for (n, id) in ids.enumerated() where !ids[..<n].contains(id) {
+                let number: Int
+                if let index = order.firstIndex(of: id) {
+                    number = index + 1
+                } else {
+                    order.append(id)
+                    number = order.count
+                }
+                out.append(first ? UInt8(ascii: "[") : UInt8(ascii: ","))
+                out.put(integer: number)
+                first = false
             }
-            return numbers.isEmpty ? "" : "[" + numbers.map(String.init).joined(separator: ",") + "]"
+            if !first { out.append(UInt8(ascii: "]")) }
         }
     }
 
     func render(_ patient: PatientScore, session index: Int? = nil) -> String {
-        guard !patient.sessions.isEmpty else { return "Patient \(patient.patientID): no dated session to report.\n" }
-        let s = patient.sessions[min(index ?? patient.sessions.count - 1, patient.sessions.count - 1)]
-        let notes = Footnotes()
-        var out: [String] = []
+        var out: [UInt8] = []
+        render(patient, session: index, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
 
-        out.append(columns("MUSCLE BALANCE REPORT", clinic ?? ""))
-        out.append(String(repeating: "=", count: Self.width))
+    /// Appends the patient's page to `out`.
+    func render(_ patient: PatientScore, session index: Int? = nil, into out: inout [UInt8]) {
+        guard !patient.sessions.isEmpty else {
+            out.put("Patient \(patient.patientID): no dated session to report.\n")
+            return
+        }
+        // The page is written straight into `out` (swapped in and out, never copied).
+        var page = PageText()
+        swap(&page.bytes, &out)
+        page.beginLine()
+        render(patient, patient.sessions[min(index ?? patient.sessions.count - 1, patient.sessions.count - 1)], &page)
+        swap(&page.bytes, &out)
+    }
+
+    private func render(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
+        let notes = Footnotes()
+
+        page.add("MUSCLE BALANCE REPORT")
+        let clinicName = clinic ?? ""
+        let space = Self.width - 21 - textColumns(clinicName)
+        if space >= 1 {
+            page.spaces(space)
+            page.add(clinicName)
+        } else {
+            page.add(" ")
+            page.add(String(clinicName.unicodeScalars.prefix(max(0, Self.width - 21 - 1))))
+        }
+        page.endLine()
+        page.line(Self.rule)
         var who = ["Patient \(patient.patientID)", "Sex \(patient.sex?.rawValue ?? "not recorded")",
                    "Age \(s.age.map(String.init) ?? "not recorded")",
                    "Body mass \(patient.bodyMassKg.map { decimal($0) + " kg" } ?? "not recorded")"]
         if let height = patient.heightCm { who.append("Height \(decimal(height)) cm") }
-        out += fields(who)
+        page.fields(who)
         var when = ["Session \(s.date)"]
         if let assessor = s.assessor { when.append("Assessor \(assessor)") }
         when.append("Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")")
-        out += fields(when)
-        out += wrap("Protocol \(balanceProtocol.id) \(balanceProtocol.version) (\(balanceProtocol.title))")
-        let conditions = patient.conditions.map { code in balanceProtocol.conditions.first { $0.code == code }?.label ?? code }
-        out += wrap("Conditions: \(conditions.isEmpty ? "none recorded" : conditions.joined(separator: ", "))")
+        page.fields(when)
+        page.wrap(protocolLine)
+        page.wrap { p in
+            p.put("Conditions: ")
+            if patient.conditions.isEmpty { p.put("none recorded") }
+            for (n, code) in patient.conditions.enumerated() {
+                if n > 0 { p.put(", ") }
+                p.put(conditionLabels[code] ?? code)
+            }
+        }
         if patient.sessions.count > 1 {
-            out += wrap("Sessions on file: \(patient.sessions.map(\.date.description).joined(separator: ", "))")
-        }
-
-        out.append("")
-        out.append("IMBALANCE INDEX (0 = balanced, 100 = every graded index severe)")
-        var regions = ["Overall \(s.overallIndex.map { decimal($0, digits: 1) } ?? "no graded index")"]
-        for r in s.regions { regions.append("\(r.region.rawValue) \(r.value.map { decimal($0, digits: 1) } ?? "-")") }
-        if let grade = s.overallGrade { regions.append("worst grade: \(grade.rawValue)") }
-        out += fields(regions, indent: 2)
-
-        out.append("")
-        out.append("RESULTS BY REGION")
-        let header = pad("Test", 24) + " " + pad("", 2) + " " + pad("Value", 11) + " " + pad("Reference", 16) + " " + pad("% ref", 6, right: true) + " Grade"
-        for region in BodyRegion.allCases {
-            let rows = s.results.filter { r in tests[r.testID].flatMap { groups[$0.muscleGroup] }?.region == region }
-            guard !rows.isEmpty else { continue }
-            out.append("  " + region.rawValue.uppercased())
-            out.append("  " + header)
-            for r in rows { out += resultLines(r, notes) }
-        }
-
-        let pairs = s.asymmetries
-        if !pairs.isEmpty {
-            out.append("")
-            out.append("LEFT / RIGHT")
-            for a in pairs { out += barLines(a, notes) }
-        }
-
-        if !s.ratios.isEmpty {
-            out.append("")
-            out.append("RATIOS")
-            for r in s.ratios {
-                let ratio = balanceProtocol.ratios.first { $0.id == r.ratioID }
-                let name = (ratio?.name ?? r.ratioID) + (r.side.map { " (\($0.rawValue))" } ?? "")
-                let reference = r.acceptable.map { rangeLabel($0) + " " + notes.cite($0.sources.ids) } ?? "no reference"
-                out.append("  " + pad(name, 39) + " " + pad(decimal(r.value, digits: 2), 5, right: true) + "  " + pad(reference, 22) + " " + (r.grade?.rawValue ?? "-"))
+            page.wrap { p in
+                p.put("Sessions on file: ")
+                for (n, session) in patient.sessions.enumerated() {
+                    if n > 0 { p.put(", ") }
+                    session.date.appendISO8601(to: &p)
+                }
             }
         }
 
-        out.append("")
-        out.append("FINDINGS")
-        if s.findings.isEmpty { out.append("  No finding: every graded index is normal or has no reference.") }
-        for f in s.findings { out += wrap("- [\(f.grade.rawValue)] \(f.text)", indent: 2, hanging: 4) }
+        page.endLine()
+        page.line("IMBALANCE INDEX (0 = balanced, 100 = every graded index severe)")
+        var regions = ["Overall \(s.overallIndex.map { decimal($0, digits: 1) } ?? "no graded index")"]
+        for r in s.regions { regions.append("\(r.region.rawValue) \(r.value.map { decimal($0, digits: 1) } ?? "-")") }
+        if let grade = s.overallGrade { regions.append("worst grade: \(grade.rawValue)") }
+        page.fields(regions, indent: 2)
 
-        out.append("")
-        var planTitle = "CORRECTIVE PLAN"
-        if let from = s.plan.reassessFrom, let by = s.plan.reassessBy {
-            planTitle += " (reassess between \(from) and \(by) \(notes.cite(balanceProtocol.plan.reassessmentSources.ids)))"
+        page.endLine()
+        page.line("RESULTS BY REGION")
+        for region in BodyRegion.allCases {
+            var header = false
+            for r in s.results where testRegions[r.testID] == region {
+                if !header {
+                    page.add("  ")
+                    page.line(region.rawValue.uppercased())
+                    page.line(Self.resultsHeader)
+                    header = true
+                }
+                resultLines(r, notes, &page)
+            }
         }
-        out += wrap(planTitle)
-        if s.plan.exercises.isEmpty { out.append("  No exercise: no finding that the protocol's library answers.") }
+
+        if !s.asymmetries.isEmpty {
+            page.endLine()
+            page.line("LEFT / RIGHT")
+            for a in s.asymmetries { barLines(a, &page) }
+        }
+
+        if !s.ratios.isEmpty {
+            page.endLine()
+            page.line("RATIOS")
+            for r in s.ratios {
+                page.add("  ")
+                page.cell(39) { c in
+                    c.put(ratioNames[r.ratioID] ?? r.ratioID)
+                    if let side = r.side {
+                        c.put(" (")
+                        c.put(side.rawValue)
+                        c.put(")")
+                    }
+                }
+                page.add(" ")
+                page.cell(5, right: true) { $0.put(decimal: r.value, digits: 2) }
+                page.add("  ")
+                page.cell(22) { c in
+                    if let range = r.acceptable {
+                        rangeLabel(range, &c)
+                        c.put(" ")
+                        notes.cite(range.sources.ids, into: &c)
+                    } else {
+                        c.put("no reference")
+                    }
+                }
+                page.add(" ")
+                page.line(r.grade?.rawValue ?? "-")
+            }
+        }
+
+        page.endLine()
+        page.line("FINDINGS")
+        if s.findings.isEmpty { page.line("  No finding: every graded index is normal or has no reference.") }
+        for f in s.findings {
+            page.wrap(indent: 2, hanging: 4) { p in
+                p.put("- [")
+                p.put(f.grade.rawValue)
+                p.put("] ")
+                p.put(f.text)
+            }
+        }
+
+        page.endLine()
+        page.wrap { p in
+            p.put("CORRECTIVE PLAN")
+            if let from = s.plan.reassessFrom, let by = s.plan.reassessBy {
+                p.put(" (reassess between ")
+                from.appendISO8601(to: &p)
+                p.put(" and ")
+                by.appendISO8601(to: &p)
+                p.put(" ")
+                notes.cite(balanceProtocol.plan.reassessmentSources.ids, into: &p)
+                p.put(")")
+            }
+        }
+        if s.plan.exercises.isEmpty { page.line("  No exercise: no finding that the protocol's library answers.") }
         for (n, e) in s.plan.exercises.enumerated() {
-            let side = e.side.map { " - \($0.rawValue) side only" } ?? ""
-            out += wrap("\(n + 1). \(e.name)\(side)", indent: 2, hanging: 5)
-            out += wrap(dosageText(e) + " " + notes.cite(e.dosage.sources.ids), indent: 5, hanging: 5)
-            out += wrap("for: \(e.answers)", indent: 5, hanging: 10)
+            page.wrap(indent: 2, hanging: 5) { p in
+                p.put(integer: n + 1)
+                p.put(". ")
+                p.put(e.name)
+                if let side = e.side {
+                    p.put(" - ")
+                    p.put(side.rawValue)
+                    p.put(" side only")
+                }
+            }
+            page.wrap(indent: 5, hanging: 5) { p in
+                dosageText(e, &p)
+                p.put(" ")
+                notes.cite(e.dosage.sources.ids, into: &p)
+            }
+            page.wrap(indent: 5, hanging: 10) { p in
+                p.put("for: ")
+                p.put(e.answers)
+            }
         }
-        for w in s.plan.withheld { out += wrap("Withheld: \(w.exerciseID) (\(w.reason))", indent: 2, hanging: 4) }
-        for u in s.plan.unanswered { out += wrap("No exercise in the library for: \(u)", indent: 2, hanging: 4) }
+        for w in s.plan.withheld {
+            page.wrap(indent: 2, hanging: 4) { p in
+                p.put("Withheld: ")
+                p.put(w.exerciseID)
+                p.put(" (")
+                p.put(w.reason)
+                p.put(")")
+            }
+        }
+        for u in s.plan.unanswered {
+            page.wrap(indent: 2, hanging: 4) { p in
+                p.put("No exercise in the library for: ")
+                p.put(u)
+            }
+        }
 
-        out.append("")
-        out.append("ADJUNCT THERAPIES")
+        page.endLine()
+        page.line("ADJUNCT THERAPIES")
         for a in s.adjuncts {
             if a.offered {
-                let alongside = a.alongsideExercise ? ", alongside the exercise plan, never instead of it" : ""
-                out += wrap("\(a.name): may be offered\(alongside).", indent: 2, hanging: 4)
-                out += wrap("Dose: \(doseText(a.dose)) \(notes.cite(a.dose.sources.ids))", indent: 4, hanging: 6)
-                for caution in a.cautions { out += wrap("Caution: \(caution)", indent: 4, hanging: 6) }
+                page.wrap(indent: 2, hanging: 4) { p in
+                    p.put(a.name)
+                    p.put(": may be offered")
+                    if a.alongsideExercise { p.put(", alongside the exercise plan, never instead of it") }
+                    p.put(".")
+                }
+                page.wrap(indent: 4, hanging: 6) { p in
+                    p.put("Dose: ")
+                    doseText(a.dose, &p)
+                    p.put(" ")
+                    notes.cite(a.dose.sources.ids, into: &p)
+                }
+                for caution in a.cautions {
+                    page.wrap(indent: 4, hanging: 6) { p in
+                        p.put("Caution: ")
+                        p.put(caution)
+                    }
+                }
             } else {
-                out += wrap("\(a.name): NOT RECOMMENDED: \(a.reasons.joined(separator: "; ")).", indent: 2, hanging: 4)
+                page.wrap(indent: 2, hanging: 4) { p in
+                    p.put(a.name)
+                    p.put(": NOT RECOMMENDED: ")
+                    for (n, reason) in a.reasons.enumerated() {
+                        if n > 0 { p.put("; ") }
+                        p.put(reason)
+                    }
+                    p.put(".")
+                }
             }
         }
 
         if let previous = s.previousDate {
-            out.append("")
-            out.append("PROGRESS SINCE \(previous)")
+            page.endLine()
+            page.add("PROGRESS SINCE ")
+            page.bytes.put(previous.description)
+            page.endLine()
             for c in s.progress {
                 let test = tests[c.testID]
                 let unit = test?.unit.rawValue ?? ""
-                let name = (test?.name ?? c.testID) + (c.side.map { " \($0 == .left ? "L" : "R")" } ?? "")
-                let change = (c.change >= 0 ? "+" : "") + decimal(c.change, digits: 1)
-                let verdict: String
-                switch c.verdict {
-                case .improved: verdict = "improved (MDC \(decimal(c.mdc ?? 0)) \(unit))"
-                case .worsened: verdict = "worse (MDC \(decimal(c.mdc ?? 0)) \(unit))"
-                case .withinMDC: verdict = "within MDC \(decimal(c.mdc ?? 0)) \(unit)"
-                case .noMDC: verdict = "no MDC: not judged"
+                page.add("  ")
+                page.cell(26) { p in
+                    p.put(test?.name ?? c.testID)
+                    if let side = c.side { p.put(side == .left ? " L" : " R") }
                 }
-                out.append("  " + pad(name, 26) + " " + pad(decimal(c.previous, digits: 1), 6, right: true) + " -> " + pad(decimal(c.latest, digits: 1) + " " + unit, 9) + " " + pad(change, 7, right: true) + "  " + verdict)
+                page.add(" ")
+                page.cell(6, right: true) { $0.put(decimal: c.previous, digits: 1) }
+                page.add(" -> ")
+                page.cell(9) { p in
+                    p.put(decimal: c.latest, digits: 1)
+                    p.put(" ")
+                    p.put(unit)
+                }
+                page.add(" ")
+                page.cell(7, right: true) { p in
+                    if c.change >= 0 { p.put("+") }
+                    p.put(decimal: c.change, digits: 1)
+                }
+                page.add("  ")
+                switch c.verdict {
+                case .improved, .worsened:
+                    page.add(c.verdict == .improved ? "improved (MDC " : "worse (MDC ")
+                    page.bytes.put(decimal: c.mdc ?? 0)
+                    page.add(" ")
+                    page.add(unit)
+                    page.add(")")
+                case .withinMDC:
+                    page.add("within MDC ")
+                    page.bytes.put(decimal: c.mdc ?? 0)
+                    page.add(" ")
+                    page.add(unit)
+                case .noMDC:
+                    page.add("no MDC: not judged")
+                }
+                page.endLine()
             }
         }
 
-        out.append("")
-        out.append("SOURCES")
+        page.endLine()
+        page.line("SOURCES")
         for (n, id) in notes.order.enumerated() {
-            out += cache.footnote(number: n + 1, id: id) {
-                let source = balanceProtocol.source(id)
-                let kind = source.map { $0.kind == .cited ? "" : " (\($0.kind.rawValue))" } ?? ""
-                return wrap("[\(n + 1)] \(source?.citation ?? id)\(kind)", indent: 2, hanging: 6)
+            page.bytes += cache.footnote(number: n + 1, id: id) {
+                var note = PageText()
+                note.wrap(indent: 2, hanging: 6) { p in
+                    let source = balanceProtocol.source(id)
+                    p.put("[")
+                    p.put(integer: n + 1)
+                    p.put("] ")
+                    p.put(source?.citation ?? id)
+                    if let source, source.kind != .cited {
+                        p.put(" (")
+                        p.put(source.kind.rawValue)
+                        p.put(")")
+                    }
+                }
+                return note.bytes
             }
         }
-        out += cache.legend {
-            wrap("z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
-                + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.", indent: 0)
+        page.bytes += cache.legend {
+            var legend = PageText()
+            legend.wrap(
+                "z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
+                    + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.",
+                indent: 0)
+            return legend.bytes
         }
-        // utf8.count is O(1): only a line of over 80 bytes needs its columns counted.
-        return out.map { $0.utf8.count > Self.width && textColumns($0) > Self.width ? String($0.unicodeScalars.prefix(Self.width)) : $0 }
-            .joined(separator: "\n") + "\n"
     }
 
     // MARK: Pieces
 
+    static let rule = String(repeating: "=", count: width)
+    static let resultsHeader = "  Test                        Value       Reference         % ref Grade"
+
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
-    private func resultLines(_ r: TestResult, _ notes: Footnotes) -> [String] {
+    private func resultLines(_ r: TestResult, _ notes: Footnotes, _ page: inout PageText) {
         let test = tests[r.testID]
         let unit = test?.unit.rawValue ?? ""
-        let name = test?.name ?? r.testID
-        let side = r.side.map { $0 == .left ? "L" : "R" } ?? ""
-        let value = decimal(r.value, digits: 1) + " " + unit
-        var reference = "no reference"
-        var percent = ""
-        var details: [String] = []
+        // The row shows the last comparison's reference and percent.
+        var reference: NormComparison?
+        var percent: Double?
         for c in r.comparisons {
-            let cite = notes.cite(c.sources)
-            let converted = c.unit.symbol == unit ? "" : "\(decimal(c.value, digits: 2)) \(c.unit.symbol), "
             switch c.outcome {
-            case .meanSD(let mean, _, _, let z, let p, let percentile):
-                reference = "\(decimal(mean, digits: 2)) \(c.unit.symbol)"
-                if let p { percent = decimal(p, digits: 0) + "%" }
-                details.append("\(converted)z \(fixed(z, 2)), percentile \(decimal(percentile, digits: 0)) \(cite)")
-            case .cutoff(let label, _):
-                if r.comparisons.count == 1 { reference = "cut-off" }
-                details.append("\(converted)\(label) \(cite)")
-            case .percentiles(let percentile, let beyond, let median, let p):
-                if let median { reference = "P50 \(decimal(median, digits: 1)) \(c.unit.symbol)" }
-                if let p { percent = decimal(p, digits: 0) + "%" }
-                let where_ = percentile.map { "percentile \(decimal($0, digits: 0))" } ?? (beyond.map { "percentile \($0)" } ?? "")
-                details.append("\(converted)\(where_) \(cite)")
+            case .meanSD(_, _, _, _, let p, _):
+                reference = c
+                if let p { percent = p }
+            case .cutoff:
+                if r.comparisons.count == 1 { reference = c }
+            case .percentiles(_, _, let median, let p):
+                if median != nil { reference = c }
+                if let p { percent = p }
             }
         }
-        if let reason = r.noReference, r.comparisons.isEmpty { details.append(reason.reason) }
-        let grade = r.grade?.rawValue ?? "-"
-        var lines = ["  " + pad(name, 24) + " " + pad(side, 2) + " " + pad(value, 11) + " " + pad(reference, 16) + " " + pad(percent, 6, right: true) + " " + grade]
-        for detail in details { lines += wrap(detail, indent: 30, hanging: 32) }
-        return lines
+        page.add("  ")
+        page.cell(24, test?.name ?? r.testID)
+        page.add(" ")
+        page.cell(2, r.side.map { $0 == .left ? "L" : "R" } ?? "")
+        page.add(" ")
+        page.cell(11) { p in
+            p.put(decimal: r.value, digits: 1)
+            p.put(" ")
+            p.put(unit)
+        }
+        page.add(" ")
+        page.cell(16) { p in
+            switch reference?.outcome {
+            case .meanSD(let mean, _, _, _, _, _):
+                p.put(decimal: mean, digits: 2)
+                p.put(" ")
+                p.put(reference!.unit.symbol)
+            case .cutoff:
+                p.put("cut-off")
+            case .percentiles(_, _, let median, _):
+                p.put("P50 ")
+                p.put(decimal: median ?? 0, digits: 1)
+                p.put(" ")
+                p.put(reference!.unit.symbol)
+            case nil:
+                p.put("no reference")
+            }
+        }
+        page.add(" ")
+        page.cell(6, right: true) { p in
+            if let percent {
+                p.put(decimal: percent, digits: 0)
+                p.put("%")
+            }
+        }
+        page.add(" ")
+        page.line(r.grade?.rawValue ?? "-")
+        for c in r.comparisons {
+            page.wrap(indent: 30, hanging: 32) { p in
+                if c.unit.symbol != unit {
+                    p.put(decimal: c.value, digits: 2)
+                    p.put(" ")
+                    p.put(c.unit.symbol)
+                    p.put(", ")
+                }
+                switch c.outcome {
+                case .meanSD(_, _, _, let z, _, let percentile):
+                    p.put("z ")
+                    p.put(fixed(z, 2))
+                    p.put(", percentile ")
+                    p.put(decimal: percentile, digits: 0)
+                case .cutoff(let label, _):
+                    p.put(label)
+                case .percentiles(let percentile, let beyond, _, _):
+                    if let percentile {
+                        p.put("percentile ")
+                        p.put(decimal: percentile, digits: 0)
+                    } else if let beyond {
+                        p.put("percentile ")
+                        p.put(beyond)
+                    }
+                }
+                p.put(" ")
+                notes.cite(c.sources, into: &p)
+            }
+        }
+        if let reason = r.noReference, r.comparisons.isEmpty { page.wrap(reason.reason, indent: 30, hanging: 32) }
     }
 
-    private func barLines(_ a: AsymmetryResult, _ notes: Footnotes) -> [String] {
+    private func barLines(_ a: AsymmetryResult, _ page: inout PageText) {
         let test = tests[a.testID]
-        let name = test?.name ?? a.testID
         let unit = test?.unit.rawValue ?? ""
         let barWidth = 20
         // Bars are scaled to the larger magnitude of the two; negative angles draw from zero.
         let scale = max(abs(a.left), abs(a.right))
-        func bar(_ v: Double) -> String {
+        func bar(_ v: Double, _ page: inout PageText) {
             let filled = scale > 0 ? Int((abs(v) / scale * Double(barWidth)).rounded()) : 0
-            return String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
+            page.bytes.append(contentsOf: repeatElement(UInt8(ascii: "#"), count: filled))
+            page.bytes.append(contentsOf: repeatElement(UInt8(ascii: "."), count: barWidth - filled))
         }
-        var verdict = ""
+        page.add("  ")
+        page.cell(24, test?.name ?? a.testID)
+        page.add(" L ")
+        bar(a.left, &page)
+        page.add(" ")
+        page.cell(9) { p in
+            p.put(decimal: a.left, digits: 1)
+            p.put(" ")
+            p.put(unit)
+        }
+        page.endLine()
+        page.add("  ")
+        page.spaces(24)
+        page.add(" R ")
+        bar(a.right, &page)
+        page.add(" ")
+        page.cell(9) { p in
+            p.put(decimal: a.right, digits: 1)
+            p.put(" ")
+            p.put(unit)
+        }
+        page.add(" ")
         if let value = a.value {
-            verdict = decimal(value, digits: 1) + (a.formula == .absoluteDifference ? " \(unit)" : "%")
-            if let side = a.affectedSide { verdict += " \(side == .left ? "L" : "R")" }
-            verdict += " " + (a.grade?.rawValue ?? "n/r")
+            page.bytes.put(decimal: value, digits: 1)
+            if a.formula == .absoluteDifference {
+                page.add(" ")
+                page.add(unit)
+            } else {
+                page.add("%")
+            }
+            if let side = a.affectedSide { page.add(side == .left ? " L" : " R") }
+            page.add(" ")
+            page.add(a.grade?.rawValue ?? "n/r")
         }
-        return [
-            "  " + pad(name, 24) + " L " + bar(a.left) + " " + pad(decimal(a.left, digits: 1) + " " + unit, 9),
-            "  " + pad("", 24) + " R " + bar(a.right) + " " + pad(decimal(a.right, digits: 1) + " " + unit, 9) + " " + verdict,
-        ]
+        page.endLine()
     }
 
-    private func rangeLabel(_ range: AcceptableRange) -> String {
-        var parts: [String] = []
-        if let v = range.min { parts.append(">=\(decimal(v))") }
-        if let v = range.above { parts.append(">\(decimal(v))") }
-        if let v = range.max { parts.append("<=\(decimal(v))") }
-        if let v = range.below { parts.append("<\(decimal(v))") }
-        return parts.joined(separator: " ")
+    private func rangeLabel(_ range: AcceptableRange, _ out: inout [UInt8]) {
+        var first = true
+        func part(_ symbol: StaticString, _ value: Double?) {
+            guard let value else { return }
+            if !first { out.put(" ") }
+            out.put(symbol)
+            out.put(decimal: value)
+            first = false
+        }
+        part(">=", range.min)
+        part(">", range.above)
+        part("<=", range.max)
+        part("<", range.below)
     }
 
-    private func dosageText(_ e: PlannedExercise) -> String {
+    private func dosageText(_ e: PlannedExercise, _ out: inout [UInt8]) {
         let d = e.dosage
-        var parts: [String] = []
-        if let sets = e.sets { parts.append("\(sets) sets") }
-        if let a = d.repsMin { parts.append(d.repsMax.map { "\(a)-\($0) reps" } ?? "at least \(a) reps") }
-        if let a = d.holds { parts.append(d.holdsMax.map { "\(a)-\($0) holds" } ?? "\(a) holds") }
-        if let a = d.holdSecondsMin { parts.append(d.holdSecondsMax.map { "\(a)-\($0) s each" } ?? "\(a) s each") }
-        if let a = d.daysPerWeekMin { parts.append(d.daysPerWeekMax.map { "\(a)-\($0) days a week" } ?? "\(a) days a week") }
-        var missing: [String] = []
-        if e.sets == nil && d.holds == nil { missing.append("sets") }
-        if d.daysPerWeekMin == nil { missing.append("days a week") }
-        if !missing.isEmpty { parts.append(missing.joined(separator: " and ") + ": no reference") }
-        return parts.joined(separator: "; ")
+        var first = true
+        func separate() {
+            if !first { out.put("; ") }
+            first = false
+        }
+        func range(_ low: Int, _ high: Int?, _ unit: StaticString, atLeast: Bool = false) {
+            separate()
+            if let high {
+                out.put(integer: low)
+                out.put("-")
+                out.put(integer: high)
+            } else {
+                if atLeast { out.put("at least ") }
+                out.put(integer: low)
+            }
+            out.put(unit)
+        }
+        if let sets = e.sets {
+            separate()
+            out.put(integer: sets)
+            out.put(" sets")
+        }
+        if let a = d.repsMin { range(a, d.repsMax, " reps", atLeast: true) }
+        if let a = d.holds { range(a, d.holdsMax, " holds") }
+        if let a = d.holdSecondsMin { range(a, d.holdSecondsMax, " s each") }
+        if let a = d.daysPerWeekMin { range(a, d.daysPerWeekMax, " days a week") }
+        let noSets = e.sets == nil && d.holds == nil
+        let noDays = d.daysPerWeekMin == nil
+        if noSets || noDays {
+            separate()
+            out.put(noSets && noDays ? "sets and days a week" : (noSets ? "sets" : "days a week"))
+            out.put(": no reference")
+        }
     }
 
-    private func doseText(_ d: DoseLimits) -> String {
-        var parts: [String] = []
-        if let v = d.startMinutes { parts.append("start with \(decimal(v)) min") }
-        if let v = d.maxMinutesPerSession { parts.append("at most \(decimal(v)) min a session") }
-        if let v = d.maxMinutesPerDay { parts.append("at most \(decimal(v)) min a day") }
-        if let v = d.maxSessionsPerWeek { parts.append("at most \(v) sessions a week") }
-        var missing: [String] = []
+    private func doseText(_ d: DoseLimits, _ out: inout [UInt8]) {
+        var first = true
+        func separate() {
+            if !first { out.put("; ") }
+            first = false
+        }
+        if let v = d.startMinutes {
+            separate()
+            out.put("start with ")
+            out.put(decimal: v)
+            out.put(" min")
+        }
+        if let v = d.maxMinutesPerSession {
+            separate()
+            out.put("at most ")
+            out.put(decimal: v)
+            out.put(" min a session")
+        }
+        if let v = d.maxMinutesPerDay {
+            separate()
+            out.put("at most ")
+            out.put(decimal: v)
+            out.put(" min a day")
+        }
+        if let v = d.maxSessionsPerWeek {
+            separate()
+            out.put("at most ")
+            out.put(integer: v)
+            out.put(" sessions a week")
+        }
+        var missing: [StaticString] = []
         if d.startMinutes == nil { missing.append("start duration") }
         if d.maxMinutesPerSession == nil && d.maxMinutesPerDay == nil { missing.append("maximum duration") }
         if d.maxSessionsPerWeek == nil { missing.append("sessions a week") }
-        if !missing.isEmpty { parts.append(missing.joined(separator: ", ") + ": no reference") }
-        return parts.joined(separator: "; ")
-    }
-
-    // MARK: Layout
-
-    private func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let count = textColumns(text)
-        let cut = count > width ? String(text.unicodeScalars.prefix(width - 1)) + "." : text
-        let fill = String(repeating: " ", count: max(0, width - min(count, width)))
-        return right ? fill + cut : cut + fill
-    }
-
-    private func columns(_ left: String, _ right: String) -> String {
-        let space = Self.width - textColumns(left) - textColumns(right)
-        return space >= 1 ? left + String(repeating: " ", count: space) + right : left + " " + String(right.unicodeScalars.prefix(max(0, Self.width - textColumns(left) - 1)))
-    }
-
-    /// Fields three spaces apart, wrapped between fields.
-    private func fields(_ items: [String], indent: Int = 0) -> [String] {
-        joinWrapped(items.map { Substring($0) }, separator: "   ", indent: indent, hanging: indent)
-    }
-
-    /// Word-wraps to the page width: `indent` spaces before the first line, `hanging` before the rest.
-    private func wrap(_ text: String, indent: Int = 0, hanging: Int? = nil) -> [String] {
-        joinWrapped(text.split(separator: " "), separator: " ", indent: indent, hanging: hanging ?? indent)
-    }
-
-    /// Lengths are tracked as numbers, never recounted: this runs for every line of every page.
-    private func joinWrapped(_ pieces: [Substring], separator: String, indent: Int, hanging: Int) -> [String] {
-        var lines: [String] = []
-        var line = String(repeating: " ", count: indent)
-        var length = indent
-        var empty = true
-        let gap = separator.utf8.count
-        for piece in pieces {
-            let size = textColumns(piece)
-            if !empty && length + gap + size > Self.width {
-                lines.append(line)
-                line = String(repeating: " ", count: hanging)
-                length = hanging
-                empty = true
+        if !missing.isEmpty {
+            separate()
+            for (n, m) in missing.enumerated() {
+                if n > 0 { out.put(", ") }
+                out.put(m)
             }
-            if !empty {
-                line += separator
-                length += gap
-            }
-            line += piece
-            length += size
-            empty = false
+            out.put(": no reference")
         }
-        lines.append(line)
-        return lines
     }
 }
 

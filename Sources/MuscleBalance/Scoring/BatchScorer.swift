@@ -188,7 +188,7 @@ public struct BatchScorer: Sendable {
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let scorer = BalanceScorer(protocol: rules.balanceProtocol)
-            let xml = ReportXML(protocol: rules.balanceProtocol)
+            let xml = try ReportXML(protocol: rules.balanceProtocol)
             let text = TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic)
             let xmlFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.xml")
             let textFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.txt")
@@ -207,20 +207,25 @@ public struct BatchScorer: Sendable {
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
                     let reason = "line \(error.line): \(error.message)"
-                    try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: reason))
+                    try xmlFile.write { out throws(XMLReadError) in try xml.skipped(patientID: patient.id, line: patient.location.line, reason: reason, into: &out) }
                     try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
                     continue
                 }
                 let score = scorer.score(patient)
                 guard !score.sessions.isEmpty else {
                     outcome.patientsSkipped += 1
-                    try xmlFile.write(try xml.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
+                    try xmlFile.write { out throws(XMLReadError) in
+                        try xml.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session", into: &out)
+                    }
                     try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: no dated session"))
                     continue
                 }
                 outcome.patientsScored += 1
-                try xmlFile.write(try xml.patient(score))
-                try textFile.write((first ? "" : "\u{0C}") + text.render(score))
+                try xmlFile.write { out throws(XMLReadError) in try xml.patient(score, into: &out) }
+                try textFile.write { out in
+                    if !first { out.append(0x0C) }  // a form feed: each patient on a new page
+                    text.render(score, into: &out)
+                }
                 first = false
                 for session in score.sessions {
                     try rows.append(SummaryRow(

@@ -52,7 +52,7 @@ public struct PatientReportPrinter: Sendable {
                     index = found
                 }
                 if xml {
-                    let writer = ReportXML(protocol: rules.balanceProtocol)
+                    let writer = try ReportXML(protocol: rules.balanceProtocol)
                     let bytes = try writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
                     return .success(String(decoding: bytes, as: UTF8.self))
                 }

@@ -1,0 +1,187 @@
+/// Bytes of the printable report, built in place: the text report of 20,000 patients is a
+/// quarter of a gigabyte, and a `String` per line, cell and word was most of its cost. Every
+/// piece is appended as UTF-8 to one buffer; padding, wrapping and the page-width cut work on
+/// the bytes, counting a column per Unicode scalar (a UTF-8 lead byte), as `textColumns` does.
+struct PageText {
+    static let width = 80
+
+    var bytes: [UInt8]
+    /// Where the line being written starts.
+    private var lineStart: Int
+    /// A paragraph being composed before it is wrapped; reused.
+    private var paragraph: [UInt8] = []
+
+    init(bytes: [UInt8] = []) {
+        self.bytes = bytes
+        lineStart = bytes.count
+    }
+
+    /// Starts a line at the end of what is there (after a form feed, say).
+    mutating func beginLine() { lineStart = bytes.count }
+
+    // MARK: Pieces
+
+    mutating func add(_ text: String) { bytes.put(text) }
+    mutating func add(_ text: StaticString) { bytes.put(text) }
+    mutating func spaces(_ count: Int) { bytes.putSpaces(count) }
+
+    /// Ends the line; a line wider than the page is cut at the page width.
+    mutating func endLine() {
+        if bytes.count - lineStart > Self.width {
+            bytes.cut(from: lineStart, toColumns: Self.width)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        lineStart = bytes.count
+    }
+
+    mutating func line(_ text: StaticString) {
+        add(text)
+        endLine()
+    }
+
+    mutating func line(_ text: String) {
+        add(text)
+        endLine()
+    }
+
+    /// A cell `width` columns wide: what `content` writes, cut with a "." when too long,
+    /// padded with spaces (before it when `right`).
+    mutating func cell(_ width: Int, right: Bool = false, _ content: (inout [UInt8]) -> Void) {
+        let mark = bytes.count
+        content(&bytes)
+        let count = bytes.columns(from: mark)
+        if count > width {
+            bytes.cut(from: mark, toColumns: width - 1)
+            bytes.append(UInt8(ascii: "."))
+            return
+        }
+        let fill = width - count
+        guard fill > 0 else { return }
+        if right {
+            bytes.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: fill), at: mark)
+        } else {
+            bytes.putSpaces(fill)
+        }
+    }
+
+    mutating func cell(_ width: Int, right: Bool = false, _ text: String) {
+        cell(width, right: right) { $0.put(text) }
+    }
+
+    // MARK: Wrapping
+
+    /// A paragraph word-wrapped to the page: `indent` spaces before its first line, `hanging`
+    /// before the rest. Words are split at spaces; runs of spaces count as one.
+    mutating func wrap(indent: Int = 0, hanging: Int? = nil, _ content: (inout [UInt8]) -> Void) {
+        var text = paragraph
+        paragraph = []
+        text.removeAll(keepingCapacity: true)
+        content(&text)
+        wrapWords(text, indent: indent, hanging: hanging ?? indent)
+        paragraph = text
+    }
+
+    mutating func wrap(_ text: String, indent: Int = 0, hanging: Int? = nil) {
+        wrap(indent: indent, hanging: hanging) { $0.put(text) }
+    }
+
+    private mutating func wrapWords(_ text: [UInt8], indent: Int, hanging: Int) {
+        spaces(indent)
+        var length = indent
+        var empty = true
+        var index = 0
+        let end = text.count
+        while index < end {
+            if text[index] == UInt8(ascii: " ") {
+                index += 1
+                continue
+            }
+            var stop = index
+            var size = 0
+            while stop < end && text[stop] != UInt8(ascii: " ") {
+                if text[stop] & 0xC0 != 0x80 { size += 1 }
+                stop += 1
+            }
+            if !empty && length + 1 + size > Self.width {
+                endLine()
+                spaces(hanging)
+                length = hanging
+                empty = true
+            }
+            if !empty {
+                bytes.append(UInt8(ascii: " "))
+                length += 1
+            }
+            bytes.append(contentsOf: text[index..<stop])
+            length += size
+            empty = false
+            index = stop
+        }
+        endLine()
+    }
+
+    /// Fields three spaces apart, wrapped between fields (never inside one).
+    mutating func fields(_ items: [String], indent: Int = 0) {
+        spaces(indent)
+        var length = indent
+        var empty = true
+        for item in items {
+            let size = textColumns(item)
+            if !empty && length + 3 + size > Self.width {
+                endLine()
+                spaces(indent)
+                length = indent
+                empty = true
+            }
+            if !empty {
+                add("   ")
+                length += 3
+            }
+            add(item)
+            length += size
+            empty = false
+        }
+        endLine()
+    }
+}
+
+extension [UInt8] {
+    mutating func put(_ text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    mutating func put(_ text: Substring) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    mutating func put(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func put(decimal value: Double, digits: Int = 6) { appendDecimal(value, digits: digits, to: &self) }
+    mutating func put(integer value: Int) { appendInteger(value, to: &self) }
+    mutating func putSpaces(_ count: Int) {
+        if count > 0 { append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
+    }
+
+    /// Columns (Unicode scalars) from `start` to the end.
+    func columns(from start: Int) -> Int {
+        var count = 0
+        for index in start..<self.count where self[index] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// Keeps the first `columns` scalars after `start`, dropping the rest.
+    mutating func cut(from start: Int, toColumns columns: Int) {
+        var seen = 0
+        for index in start..<count where self[index] & 0xC0 != 0x80 {
+            if seen == columns {
+                removeSubrange(index...)
+                return
+            }
+            seen += 1
+        }
+    }
+}
