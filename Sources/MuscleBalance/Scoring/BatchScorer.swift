@@ -38,11 +38,15 @@ public struct BatchScorer: Sendable {
     public let protocolOverride: String?
     public let today: CivilDate
     public let cancellation: Cancellation?
+    /// Whether each file's reports are written on a thread of their own while the file is read
+    /// (the default); off, one thread does both. The output is the same either way.
+    public let writerThread: Bool
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
-        cancellation: Cancellation? = nil
+        cancellation: Cancellation? = nil, writerThread: Bool = true
     ) {
+        self.writerThread = writerThread
         self.library = library
         self.outputDirectory = outputDirectory
         self.protocolOverride = protocolOverride
@@ -154,6 +158,11 @@ public struct BatchScorer: Sendable {
     /// memory does not grow with the number of patients.
     public static let diagnosticsKept = 500
 
+    /// Patients per batch handed to the writer thread, and batches it may lag behind: enough
+    /// to keep both threads busy, few enough that memory stays flat.
+    static let batchSize = 32
+    static let batchesAhead = 4
+
     public func scoreFile(_ path: String, stem: String) -> FileScoreOutcome {
         let rows = SummaryRows(directory: outputDirectory)
         var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: false)
@@ -188,12 +197,29 @@ public struct BatchScorer: Sendable {
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let scorer = BalanceScorer(protocol: rules.balanceProtocol)
-            let xml = try ReportXML(protocol: rules.balanceProtocol)
-            let text = TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic)
-            let xmlFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.xml")
-            let textFile = try AtomicOutputFile(directory: outputDirectory, name: stem + ".report.txt")
-            try xmlFile.write(try xml.header(input: path, clinic: stream.header.clinic))
-            var first = true
+            let sink = try ReportSink(
+                path: path, stem: stem, header: stream.header, protocol: rules.balanceProtocol, directory: outputDirectory, rows: rows)
+            // Two stages, both cores on one file: this thread reads, checks and scores; the
+            // writer thread renders and writes, in the same order. Without a thread (the
+            // system refused one) this thread writes too.
+            let handOff = HandOff<ReportItem>(capacity: Self.batchesAhead)
+            let writer = !writerThread ? nil : JoinableThread {
+                while let batch = handOff.take() {
+                    if !sink.write(batch) { handOff.abandon() }
+                }
+            }
+            defer {
+                handOff.abandon()
+                writer?.join()
+            }
+            var batch: [ReportItem] = []
+            func send() -> Bool {
+                let full = batch
+                batch = []
+                batch.reserveCapacity(Self.batchSize)
+                return writer != nil ? handOff.put(full) : sink.write(full)
+            }
+            batch.reserveCapacity(Self.batchSize)
             while let item = try stream.next() {
                 if cancellation?.isCancelled == true { throw Interrupted() }
                 let patient = item.patient
@@ -206,42 +232,29 @@ public struct BatchScorer: Sendable {
                 emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
-                    let reason = "line \(error.line): \(error.message)"
-                    try xmlFile.write { out throws(XMLReadError) in try xml.skipped(patientID: patient.id, line: patient.location.line, reason: reason, into: &out) }
-                    try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
-                    continue
-                }
-                let score = scorer.score(patient)
-                guard !score.sessions.isEmpty else {
-                    outcome.patientsSkipped += 1
-                    try xmlFile.write { out throws(XMLReadError) in
-                        try xml.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session", into: &out)
+                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)"))
+                } else {
+                    let score = scorer.score(patient)
+                    if score.sessions.isEmpty {
+                        outcome.patientsSkipped += 1
+                        batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
+                    } else {
+                        outcome.patientsScored += 1
+                        batch.append(.scored(score))
                     }
-                    try rows.append(SummaryRow(file: path, patient: patient.id, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: no dated session"))
-                    continue
                 }
-                outcome.patientsScored += 1
-                try xmlFile.write { out throws(XMLReadError) in try xml.patient(score, into: &out) }
-                try textFile.write { out in
-                    if !first { out.append(0x0C) }  // a form feed: each patient on a new page
-                    text.render(score, into: &out)
-                }
-                first = false
-                for session in score.sessions {
-                    try rows.append(SummaryRow(
-                        file: path, patient: patient.id, date: session.date.description,
-                        overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
-                        grade: session.overallGrade?.rawValue ?? "",
-                        topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"))
-                }
+                // A writer that failed (a full disk) stops the reading too.
+                if batch.count >= Self.batchSize && !send() { break }
             }
+            if !batch.isEmpty { _ = send() }
+            handOff.close()
+            writer?.join()
+            if let failure = sink.failure { throw failure }
             emit(stream.looseProblems.map { $0.asDiagnostic(file: path) })
             if stream.looseProblems.contains(where: { $0.severity == .error }) { return fail("schema errors outside any patient") }
-            try xmlFile.write(try xml.footer())
-            try xmlFile.commit()
-            try textFile.commit()
-            outcome.xmlReport = xmlFile.finalPath
-            outcome.textReport = textFile.finalPath
+            let written = try sink.commit()
+            outcome.xmlReport = written.xml
+            outcome.textReport = written.text
         } catch let error as XMLReadError {
             engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
             return fail(error.diagnostics.first?.message ?? "unreadable")

@@ -1,0 +1,81 @@
+import MBXML
+import MuscleBalanceCore
+
+/// One patient on its way into the reports, from the thread that reads and scores a clinic
+/// file to the thread that writes its reports.
+enum ReportItem: Sendable {
+    case scored(PatientScore)
+    /// Not scored: an error in its data, or no dated session. `reason` is what the XML report
+    /// and the summary say.
+    case skipped(patientID: String, line: Int, reason: String)
+}
+
+/// The reports of one clinic file as they are written: both report files (temporaries until
+/// `commit`), their renderers and the file's summary rows.
+final class ReportSink: @unchecked Sendable {
+    // @unchecked: created on the file's thread, then used by the writer thread alone until the
+    // file's thread joins it (pthread_join orders every write before what follows the join).
+    private let path: String
+    private let xml: ReportXML
+    private let text: TextReport
+    private let xmlFile: AtomicOutputFile
+    private let textFile: AtomicOutputFile
+    let rows: SummaryRows
+    private var first = true
+    /// Why writing stopped (a full disk, say); the file then fails.
+    private(set) var failure: (any Error)?
+
+    init(path: String, stem: String, header: MeasurementFileHeader, protocol p: BalanceProtocol, directory: String, rows: SummaryRows) throws {
+        self.path = path
+        self.rows = rows
+        xml = try ReportXML(protocol: p)
+        text = TextReport(protocol: p, clinic: header.clinic)
+        xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
+        textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
+        try xmlFile.write(try xml.header(input: path, clinic: header.clinic))
+    }
+
+    /// Writes the batch; after a failure, records it and writes nothing more.
+    @discardableResult
+    func write(_ items: [ReportItem]) -> Bool {
+        guard failure == nil else { return false }
+        do {
+            for item in items { try write(item) }
+            return true
+        } catch {
+            failure = error
+            return false
+        }
+    }
+
+    private func write(_ item: ReportItem) throws {
+        switch item {
+        case .skipped(let patientID, let line, let reason):
+            try xmlFile.write { out throws(XMLReadError) in try xml.skipped(patientID: patientID, line: line, reason: reason, into: &out) }
+            try rows.append(SummaryRow(file: path, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
+        case .scored(let score):
+            try xmlFile.write { out throws(XMLReadError) in try xml.patient(score, into: &out) }
+            try textFile.write { out in
+                if !first { out.append(0x0C) }  // a form feed: each patient on a new page
+                text.render(score, into: &out)
+            }
+            first = false
+            for session in score.sessions {
+                try rows.append(SummaryRow(
+                    file: path, patient: score.patientID, date: session.date.description,
+                    overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
+                    grade: session.overallGrade?.rawValue ?? "",
+                    topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"))
+            }
+        }
+    }
+
+    /// Ends the XML report and renames both reports into place; the final paths.
+    func commit() throws -> (xml: String, text: String) {
+        if let failure { throw failure }
+        try xmlFile.write(try xml.footer())
+        try xmlFile.commit()
+        try textFile.commit()
+        return (xmlFile.finalPath, textFile.finalPath)
+    }
+}

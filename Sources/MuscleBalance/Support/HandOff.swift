@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Batches handed from one thread to another in order, at most `capacity` waiting: the reader
+/// of a clinic file never runs more than a few batches ahead of the report writer, so memory
+/// stays flat whatever the file's size. Either side can stop the other: the writer `abandon`s
+/// (a full disk) and the reader's next `put` says so; the reader `close`s and the writer
+/// drains what is left.
+///
+/// A pthread mutex and condition variables, not `Synchronization.Mutex`: ThreadSanitizer sees
+/// these (Scripts/sanitizers).
+final class HandOff<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every stored property is read and written with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var batches: [[Element]] = []
+    private var closed = false
+    private var abandoned = false
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(changed, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(changed)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        changed.deallocate()
+    }
+
+    /// Waits for room, then queues the batch. False when the other side has abandoned: stop.
+    func put(_ batch: [Element]) -> Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while batches.count >= capacity && !abandoned { pthread_cond_wait(changed, mutex) }
+        guard !abandoned else { return false }
+        batches.append(batch)
+        pthread_cond_broadcast(changed)
+        return true
+    }
+
+    /// The next batch, in order; nil once the queue is closed and empty, or abandoned.
+    func take() -> [Element]? {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while batches.isEmpty && !closed && !abandoned { pthread_cond_wait(changed, mutex) }
+        guard !abandoned, !batches.isEmpty else { return nil }
+        let batch = batches.removeFirst()
+        pthread_cond_broadcast(changed)
+        return batch
+    }
+
+    /// No more batches will come.
+    func close() {
+        pthread_mutex_lock(mutex)
+        closed = true
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Drop what is queued and refuse what comes.
+    func abandon() {
+        pthread_mutex_lock(mutex)
+        abandoned = true
+        batches.removeAll()
+        pthread_cond_broadcast(changed)
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+/// A thread of its own (not a GCD worker: the batch already keeps every GCD worker busy with
+/// files, and a blocked hand-off must not starve them), joined before its owner returns.
+final class JoinableThread {
+    private var thread: pthread_t?
+
+    private final class Body {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    /// Starts `body` on a new thread; nil when the system will not create one (the caller
+    /// then does the work itself).
+    init?(_ body: @escaping @Sendable () -> Void) {
+        let box = Unmanaged.passRetained(Body(body)).toOpaque()
+        #if canImport(Glibc)
+        var handle = pthread_t()
+        #else
+        var handle: pthread_t?
+        #endif
+        let status = pthread_create(&handle, nil, { raw in
+            guard let raw else { return nil }
+            Unmanaged<Body>.fromOpaque(raw).takeRetainedValue().run()
+            return nil
+        }, box)
+        guard status == 0 else {
+            Unmanaged<Body>.fromOpaque(box).release()
+            return nil
+        }
+        thread = handle
+    }
+
+    /// Waits for the thread to finish (once; later calls return at once).
+    func join() {
+        guard let thread else { return }
+        pthread_join(thread, nil)
+        self.thread = nil
+    }
+
+    deinit { join() }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import MuscleBalance
+import Testing
+
+/// Reading and writing on two threads must not change a byte: the reports and the summary are
+/// the same with the writer thread and without it, in the input's order.
+@Suite("Two-stage scoring")
+struct PipelineTests {
+    func score(_ paths: [String], writerThread: Bool) throws -> (String, [FileScoreOutcome]) {
+        let directory = NSTemporaryDirectory() + "mbt-pipeline-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, writerThread: writerThread)
+        let (outcomes, summaryError) = scorer.score(paths: paths)
+        #expect(summaryError == nil)
+        return (directory, outcomes)
+    }
+
+    @Test("the same reports with and without the writer thread, many batches and a skipped patient")
+    func sameOutput() throws {
+        let input = NSTemporaryDirectory() + "mbt-pipeline-input-\(UUID().uuidString).xml"
+        var text = ""
+        SyntheticClinic(patients: 700, seed: 9).write { text += $0 }
+        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let paths = [input, Paths.packageRoot + "/Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml", Paths.example]
+
+        let (threaded, a) = try score(paths, writerThread: true)
+        let (inline, b) = try score(paths, writerThread: false)
+        #expect(a.map(\.patientsScored) == b.map(\.patientsScored))
+        #expect(a.map(\.patientsSkipped) == b.map(\.patientsSkipped))
+        #expect(a[0].patientsScored == 700, "700 patients is \(700 / 32 + 1) batches")
+        #expect(a[1].patientsSkipped >= 1)
+        let names = try FileManager.default.contentsOfDirectory(atPath: threaded).sorted()
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: inline).sorted()))
+        #expect(names.count == 7)
+        for name in names {
+            let one = try Data(contentsOf: URL(fileURLWithPath: threaded + "/" + name))
+            let other = try Data(contentsOf: URL(fileURLWithPath: inline + "/" + name))
+            #expect(one == other, "\(name) differs")
+            #expect(!one.isEmpty)
+        }
+        // Patients in input order: the text report's pages follow the file.
+        let report = try String(contentsOfFile: threaded + "/" + names.first { $0.hasSuffix(".report.txt") && $0.contains("input") }!, encoding: .utf8)
+        let ids = report.split(separator: "\n").filter { $0.contains("Patient SYN-") }.map { $0.split(separator: " ")[1] }
+        #expect(ids.map { Int($0.dropFirst(4)) } == Array(1...700))
+    }
+}
