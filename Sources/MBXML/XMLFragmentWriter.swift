@@ -49,7 +49,11 @@ public final class XMLFragmentWriter {
 
     public func attribute(_ name: StaticString, _ value: String?) throws(XMLReadError) {
         guard let value else { return }
-        try check(xmlTextWriterWriteAttribute(try active(), name.utf8Start, value), "an attribute")
+        let w = try active()
+        // withCString lends a native string's own bytes; passing the String where libxml2 wants
+        // `const xmlChar *` (unsigned) would copy it into a new array on every call.
+        let status = value.withCString { xmlTextWriterWriteAttribute(w, name.utf8Start, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+        try check(status, "an attribute")
     }
 
     /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
@@ -103,7 +107,9 @@ public final class XMLFragmentWriter {
     }
 
     public func text(_ value: String) throws(XMLReadError) {
-        try check(xmlTextWriterWriteString(try active(), value), "text")
+        let w = try active()
+        let status = value.withCString { xmlTextWriterWriteString(w, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
+        try check(status, "text")
     }
 
     public func end() throws(XMLReadError) {
