@@ -99,7 +99,7 @@ struct PropertyTests {
         var r = SyntheticClinic.Random(state: 77)
         var values: [Double] = [
             0, -0.0, 0.5, -0.5, 1.5, 2.5, 0.05, 0.000_005, 0.000_004_9, 0.000_01, 0.000_1, 0.001_234_5, 9.999_995, 99.999_999_9,
-            123.456_789_5, -66.666_666_6, 1e14, 999_999_999.999_999, 1e15, 1e20, -1e300, 5e-324, .greatestFiniteMagnitude,
+            123.456_789_5, -66.666_666_6, 1e14, 999_999_999.999_999, 1e15, 1e20, -1e300, .leastNonzeroMagnitude, .greatestFiniteMagnitude,
             .infinity, -.infinity, .nan, 17.706_7, 105.084_274, 2.998_494, 16.85, 100,
         ]
         for _ in 0..<20_000 { values.append(anyFinite(&r)) }
@@ -115,6 +115,42 @@ struct PropertyTests {
             var bytes: [UInt8] = []
             date.appendISO8601(to: &bytes)
             #expect(String(decoding: bytes, as: UTF8.self) == date.description)
+        }
+    }
+
+    /// The parse mbt had before its fast path: trimmed, checked, then Swift's own Double(String).
+    static func referenceParse(_ text: String) -> Double? {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let start = text.firstIndex(where: { !isSpace($0) }), let end = text.lastIndex(where: { !isSpace($0) }) else { return nil }
+        var s = text[start...end]
+        var sign = ""
+        if let first = s.first, first == "+" || first == "-" {
+            sign = first == "-" ? "-" : ""
+            s = s.dropFirst()
+        }
+        guard !s.isEmpty, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), s.count(where: { $0 == "." }) <= 1, s != "." else { return nil }
+        var body = String(s)
+        if body.hasPrefix(".") { body = "0" + body }
+        if body.hasSuffix(".") { body += "0" }
+        guard let value = Double(sign + body), value.isFinite else { return nil }
+        return value
+    }
+
+    @Test("decimals in measurement files parse exactly as Swift's Double(String) would")
+    func decimalParsing() {
+        var r = SyntheticClinic.Random(state: 31)
+        var texts = ["0", "-0", "+0", ".5", "5.", ".", "-.", "+", "", " 12.5 ", "1.2.3", "1e5", "0x10", "٣", "12a", "\t-7.25\n",
+                     "9007199254740993", "123456789012345.6", "0.1", "0.3", "1234567890123456789012", "00000000000000000000001.5",
+                     "99999999999999999999999999", "1" + String(repeating: "0", count: 400), "0." + String(repeating: "0", count: 30) + "1"]
+        let alphabet = Array("0123456789..-+ e")
+        for _ in 0..<30_000 {
+            texts.append(String((0..<r.int(0...24)).map { _ in alphabet[r.int(0...(alphabet.count - 1))] }))
+            texts.append(decimal((r.unit() - 0.5) * pow(10, Double(r.int(-8...17))), digits: r.int(0...6)))
+        }
+        for text in texts {
+            let fast = parseDecimal(text)
+            let reference = Self.referenceParse(text)
+            #expect(fast?.bitPattern == reference?.bitPattern, "'\(text)': \(String(describing: fast)) vs \(String(describing: reference))")
         }
     }
 
