@@ -27,8 +27,15 @@ final class SummaryRows: @unchecked Sendable {
     }
 
     func append(_ row: SummaryRow) throws(AtomicOutputFile.Failure) {
-        buffer += Array((SummaryRow.csv(row.fields) + "\n").utf8)
-        count += 1
+        var line: [UInt8] = []
+        row.appendCSVLine(to: &line)
+        try append(csvLines: line, count: 1)
+    }
+
+    /// Rows already written as CSV lines.
+    func append(csvLines: [UInt8], count rows: Int) throws(AtomicOutputFile.Failure) {
+        buffer += csvLines
+        count += rows
         if buffer.count >= Self.spillAt { try spill() }
     }
 

@@ -232,15 +232,15 @@ public struct BatchScorer: Sendable {
                 emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
-                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)"))
+                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)", file: path))
                 } else {
                     let score = scorer.score(patient)
                     if score.sessions.isEmpty {
                         outcome.patientsSkipped += 1
-                        batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
+                        batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session", file: path))
                     } else {
                         outcome.patientsScored += 1
-                        batch.append(.scored(score))
+                        batch.append(.scored(score, file: path))
                     }
                 }
                 // A writer that failed (a full disk) stops the reading too.

@@ -2,12 +2,39 @@ import MBXML
 import MuscleBalanceCore
 
 /// One patient on its way into the reports, from the thread that reads and scores a clinic
-/// file to the thread that writes its reports.
-enum ReportItem: Sendable {
-    case scored(PatientScore)
-    /// Not scored: an error in its data, or no dated session. `reason` is what the XML report
-    /// and the summary say.
-    case skipped(patientID: String, line: Int, reason: String)
+/// file to the thread that writes its reports, with its summary.csv lines already made (the
+/// reading thread has the time to spare; the writing thread has not).
+struct ReportItem: Sendable {
+    enum Content: Sendable {
+        case scored(PatientScore)
+        /// Not scored: an error in its data, or no dated session. `reason` is what the XML
+        /// report and the summary say.
+        case skipped(patientID: String, line: Int, reason: String)
+    }
+
+    var content: Content
+    var summary: [UInt8]
+    var summaryRows: Int
+
+    static func scored(_ score: PatientScore, file: String) -> ReportItem {
+        var summary: [UInt8] = []
+        for session in score.sessions {
+            SummaryRow(
+                file: file, patient: score.patientID, date: session.date.description,
+                overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
+                grade: session.overallGrade?.rawValue ?? "",
+                topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"
+            ).appendCSVLine(to: &summary)
+        }
+        return ReportItem(content: .scored(score), summary: summary, summaryRows: score.sessions.count)
+    }
+
+    static func skipped(patientID: String, line: Int, reason: String, file: String) -> ReportItem {
+        var summary: [UInt8] = []
+        SummaryRow(file: file, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason)
+            .appendCSVLine(to: &summary)
+        return ReportItem(content: .skipped(patientID: patientID, line: line, reason: reason), summary: summary, summaryRows: 1)
+    }
 }
 
 /// The reports of one clinic file as they are written: both report files (temporaries until
@@ -49,10 +76,9 @@ final class ReportSink: @unchecked Sendable {
     }
 
     private func write(_ item: ReportItem) throws {
-        switch item {
+        switch item.content {
         case .skipped(let patientID, let line, let reason):
             try xmlFile.write { out throws(XMLReadError) in try xml.skipped(patientID: patientID, line: line, reason: reason, into: &out) }
-            try rows.append(SummaryRow(file: path, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason))
         case .scored(let score):
             try xmlFile.write { out throws(XMLReadError) in try xml.patient(score, into: &out) }
             try textFile.write { out in
@@ -60,14 +86,8 @@ final class ReportSink: @unchecked Sendable {
                 text.render(score, into: &out)
             }
             first = false
-            for session in score.sessions {
-                try rows.append(SummaryRow(
-                    file: path, patient: score.patientID, date: session.date.description,
-                    overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
-                    grade: session.overallGrade?.rawValue ?? "",
-                    topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"))
-            }
         }
+        try rows.append(csvLines: item.summary, count: item.summaryRows)
     }
 
     /// Ends the XML report and renames both reports into place; the final paths.

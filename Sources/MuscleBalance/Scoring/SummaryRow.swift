@@ -14,6 +14,12 @@ public struct SummaryRow: Sendable, Hashable {
 
     /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. A leading
     /// =, +, - or @ is prefixed with an apostrophe so that a spreadsheet never runs it.
+    /// The row as one CSV line, newline included.
+    func appendCSVLine(to out: inout [UInt8]) {
+        out.put(Self.csv(fields))
+        out.append(UInt8(ascii: "\n"))
+    }
+
     static func csv(_ fields: [String]) -> String {
         fields.map { field in
             var f = field
