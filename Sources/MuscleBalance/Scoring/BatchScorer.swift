@@ -199,26 +199,9 @@ public struct BatchScorer: Sendable {
             let scorer = BalanceScorer(protocol: rules.balanceProtocol)
             let sink = try ReportSink(
                 path: path, stem: stem, header: stream.header, protocol: rules.balanceProtocol, directory: outputDirectory, rows: rows)
-            // Two stages, both cores on one file: this thread reads, checks and scores; the
-            // writer thread renders and writes, in the same order. Without a thread (the
-            // system refused one) this thread writes too.
-            let handOff = HandOff<ReportItem>(capacity: Self.batchesAhead)
-            let writer = !writerThread ? nil : JoinableThread {
-                while let batch = handOff.take() {
-                    if !sink.write(batch) { handOff.abandon() }
-                }
-            }
-            defer {
-                handOff.abandon()
-                writer?.join()
-            }
-            var batch: [ReportItem] = []
-            func send() -> Bool {
-                let full = batch
-                batch = []
-                batch.reserveCapacity(Self.batchSize)
-                return writer != nil ? handOff.put(full) : sink.write(full)
-            }
+            let pipeline = ReportPipeline(sink: sink, scorer: scorer, file: path, threads: writerThread, batchesAhead: Self.batchesAhead)
+            defer { pipeline.stop() }
+            var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)
             while let item = try stream.next() {
                 if cancellation?.isCancelled == true { throw Interrupted() }
@@ -232,23 +215,22 @@ public struct BatchScorer: Sendable {
                 emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
-                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)", file: path))
+                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)"))
+                } else if !patient.sessions.contains(where: { $0.date != nil }) {
+                    // The scorer scores dated sessions only: nothing to report.
+                    outcome.patientsSkipped += 1
+                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
                 } else {
-                    let score = scorer.score(patient)
-                    if score.sessions.isEmpty {
-                        outcome.patientsSkipped += 1
-                        batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session", file: path))
-                    } else {
-                        outcome.patientsScored += 1
-                        batch.append(.scored(score, file: path))
-                    }
+                    outcome.patientsScored += 1
+                    batch.append(.valid(patient))
                 }
-                // A writer that failed (a full disk) stops the reading too.
-                if batch.count >= Self.batchSize && !send() { break }
+                if batch.count >= Self.batchSize {
+                    guard pipeline.send(batch) else { break }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
-            if !batch.isEmpty { _ = send() }
-            handOff.close()
-            writer?.join()
+            if !batch.isEmpty { _ = pipeline.send(batch) }
+            pipeline.finish()
             if let failure = sink.failure { throw failure }
             emit(stream.looseProblems.map { $0.asDiagnostic(file: path) })
             if stream.looseProblems.contains(where: { $0.severity == .error }) { return fail("schema errors outside any patient") }
