@@ -26,13 +26,7 @@ final class SummaryRows: @unchecked Sendable {
         if let partPath { unlink(partPath) }
     }
 
-    func append(_ row: SummaryRow) throws(AtomicOutputFile.Failure) {
-        var line: [UInt8] = []
-        row.appendCSVLine(to: &line)
-        try append(csvLines: line, count: 1)
-    }
-
-    /// Rows already written as CSV lines.
+    /// Rows already written as CSV lines (`SummaryRow.appendCSVLine`).
     func append(csvLines: [UInt8], count rows: Int) throws(AtomicOutputFile.Failure) {
         buffer += csvLines
         count += rows
@@ -43,7 +37,8 @@ final class SummaryRows: @unchecked Sendable {
     func reset(to row: SummaryRow) {
         if let partPath { unlink(partPath) }
         partPath = nil
-        buffer = Array((SummaryRow.csv(row.fields) + "\n").utf8)
+        buffer = []
+        row.appendCSVLine(to: &buffer)
         count = 1
     }
 

@@ -115,9 +115,10 @@ final class ReportXML {
         try w.attribute(name) { value.appendISO8601(to: &$0) }
     }
 
-    /// Source ids, space-separated (the first of a repeated id only), or no attribute at all.
-    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true) throws(XMLReadError) {
-        guard !ids.isEmpty else { return }
+    /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
+    /// unless `evenIfEmpty` (the norms and ratio ranges have always written `source=""`).
+    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) throws(XMLReadError) {
+        guard evenIfEmpty || !ids.isEmpty else { return }
         try w.attribute(name) { out in
             for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
                 if out.count > 0 { out.append(UInt8(ascii: " ")) }
@@ -164,12 +165,7 @@ final class ReportXML {
             try w.attribute("deficient", r.deficient?.rawValue)
             if let range {
                 // An empty list is still written (source=""), as the schema allows.
-                try w.attribute("source") { out in
-                    for (n, id) in range.sources.ids.enumerated() {
-                        if n > 0 { out.append(UInt8(ascii: " ")) }
-                        out.append(contentsOf: id.utf8)
-                    }
-                }
+                try sources("source", range.sources.ids, unique: false, evenIfEmpty: true)
             }
             try w.attribute("noReference", r.noReference?.reason)
             try w.end()
@@ -312,23 +308,13 @@ final class ReportXML {
                 try number("median", median)
                 try number("percentOfMedian", percent)
             }
-            try w.attribute("source") { out in
-                for (n, id) in c.sources.enumerated() {
-                    if n > 0 { out.append(UInt8(ascii: " ")) }
-                    out.append(contentsOf: id.utf8)
-                }
-            }
+            try sources("source", c.sources, unique: false, evenIfEmpty: true)
             try w.attribute("note", c.note)
             try w.end()
         }
         if let none = r.noReference { try w.element("noReference", text: none.reason) }
         try w.end()
     }
-}
-
-func unique(_ ids: [String]) -> [String] {
-    var seen = Set<String>()
-    return ids.filter { seen.insert($0).inserted }
 }
 
 /// Escapes text for an attribute written by hand (the root element, which stays open while the

@@ -569,30 +569,17 @@ struct TextReport {
             if !first { out.put("; ") }
             first = false
         }
-        if let v = d.startMinutes {
+        func limit(_ before: StaticString, _ value: Double?, _ after: StaticString) {
+            guard let value else { return }
             separate()
-            out.put("start with ")
-            out.put(decimal: v)
-            out.put(" min")
+            out.put(before)
+            out.put(decimal: value)
+            out.put(after)
         }
-        if let v = d.maxMinutesPerSession {
-            separate()
-            out.put("at most ")
-            out.put(decimal: v)
-            out.put(" min a session")
-        }
-        if let v = d.maxMinutesPerDay {
-            separate()
-            out.put("at most ")
-            out.put(decimal: v)
-            out.put(" min a day")
-        }
-        if let v = d.maxSessionsPerWeek {
-            separate()
-            out.put("at most ")
-            out.put(integer: v)
-            out.put(" sessions a week")
-        }
+        limit("start with ", d.startMinutes, " min")
+        limit("at most ", d.maxMinutesPerSession, " min a session")
+        limit("at most ", d.maxMinutesPerDay, " min a day")
+        limit("at most ", d.maxSessionsPerWeek.map(Double.init), " sessions a week")
         var missing: [StaticString] = []
         if d.startMinutes == nil { missing.append("start duration") }
         if d.maxMinutesPerSession == nil && d.maxMinutesPerDay == nil { missing.append("maximum duration") }
