@@ -89,6 +89,8 @@ func mbxmlCollectError(_ userData: UnsafeMutableRawPointer?, _ error: xmlErrorPt
 /// it catches the few errors raised without a parser context.
 func withThreadErrorHandler<T>(_ collector: ErrorCollector, _ body: () throws -> T) rethrows -> T {
     xmlSetStructuredErrorFunc(collector.opaque, mbxmlCollectError)
+    // The generic error function is per thread too, and this may be the thread's first parse.
+    CLibXML2_silenceGenericErrors()
     defer { xmlSetStructuredErrorFunc(nil, nil) }
     return try body()
 }
