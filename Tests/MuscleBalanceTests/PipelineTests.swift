@@ -6,10 +6,10 @@ import Testing
 /// the same with the writer thread and without it, in the input's order.
 @Suite("Two-stage scoring")
 struct PipelineTests {
-    func score(_ paths: [String], writerThread: Bool) throws -> (String, [FileScoreOutcome]) {
+    func score(_ paths: [String], pipelined: Bool) throws -> (String, [FileScoreOutcome]) {
         let directory = NSTemporaryDirectory() + "mbt-pipeline-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, writerThread: writerThread)
+        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined)
         let (outcomes, summaryError) = scorer.score(paths: paths)
         #expect(summaryError == nil)
         return (directory, outcomes)
@@ -24,8 +24,8 @@ struct PipelineTests {
         defer { try? FileManager.default.removeItem(atPath: input) }
         let paths = [input, Paths.packageRoot + "/Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml", Paths.example]
 
-        let (threaded, a) = try score(paths, writerThread: true)
-        let (inline, b) = try score(paths, writerThread: false)
+        let (threaded, a) = try score(paths, pipelined: true)
+        let (inline, b) = try score(paths, pipelined: false)
         #expect(a.map(\.patientsScored) == b.map(\.patientsScored))
         #expect(a.map(\.patientsSkipped) == b.map(\.patientsSkipped))
         #expect(a[0].patientsScored == 700, "700 patients is \(700 / 32 + 1) batches")

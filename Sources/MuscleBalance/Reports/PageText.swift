@@ -102,22 +102,30 @@ struct PageText {
                 if text[stop] & 0xC0 != 0x80 { size += 1 }
                 stop += 1
             }
-            if !empty && length + 1 + size > Self.width {
-                endLine()
-                spaces(hanging)
-                length = hanging
-                empty = true
-            }
-            if !empty {
-                bytes.append(UInt8(ascii: " "))
-                length += 1
-            }
+            place(size: size, separator: " ", &length, &empty, hanging: hanging)
             bytes.append(contentsOf: text[index..<stop])
-            length += size
-            empty = false
             index = stop
         }
         endLine()
+    }
+
+    /// Makes room for a piece `size` columns wide on the line being filled: a new line (indented
+    /// `hanging`) when it would not fit after `separator`, else the separator. `length` and
+    /// `empty` describe the line and are updated to include the piece.
+    private mutating func place(size: Int, separator: StaticString, _ length: inout Int, _ empty: inout Bool, hanging: Int) {
+        let gap = separator.utf8CodeUnitCount
+        if !empty && length + gap + size > Self.width {
+            endLine()
+            spaces(hanging)
+            length = hanging
+            empty = true
+        }
+        if !empty {
+            add(separator)
+            length += gap
+        }
+        length += size
+        empty = false
     }
 
     /// Fields three spaces apart, wrapped between fields (never inside one).
@@ -126,20 +134,8 @@ struct PageText {
         var length = indent
         var empty = true
         for item in items {
-            let size = textColumns(item)
-            if !empty && length + 3 + size > Self.width {
-                endLine()
-                spaces(indent)
-                length = indent
-                empty = true
-            }
-            if !empty {
-                add("   ")
-                length += 3
-            }
+            place(size: textColumns(item), separator: "   ", &length, &empty, hanging: indent)
             add(item)
-            length += size
-            empty = false
         }
         endLine()
     }
@@ -161,6 +157,13 @@ extension [UInt8] {
     }
 
     mutating func put(decimal value: Double, digits: Int = 6) { appendDecimal(value, digits: digits, to: &self) }
+
+    /// A measured value as the printed report shows it: one decimal, a space, its unit.
+    mutating func put(value: Double, unit: String) {
+        put(decimal: value, digits: 1)
+        put(" ")
+        put(unit)
+    }
     mutating func put(integer value: Int) { appendInteger(value, to: &self) }
     mutating func putSpaces(_ count: Int) {
         if count > 0 { append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }

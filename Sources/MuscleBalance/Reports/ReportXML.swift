@@ -43,23 +43,25 @@ final class ReportXML {
         text += " input=\"\(escape(input))\""
         if let clinic { text += " clinic=\"\(escape(clinic))\"" }
         text += ">\n"
-        let w = try XMLFragmentWriter()
+        var out = Array(text.utf8)
         try w.start("formulas")
         for (id, formula) in Self.formulas {
             try w.element("formula", [("id", id)], text: formula)
         }
         try w.end()
-        return Array(text.utf8) + (try w.finish())
+        try w.take(into: &out)
+        return out
     }
 
     func footer() throws(XMLReadError) -> [UInt8] {
-        let w = try XMLFragmentWriter()
+        var out: [UInt8] = []
         try w.start("sources")
         for source in balanceProtocol.sources {
             try w.element("source", [("id", source.id), ("kind", source.kind.rawValue)], text: source.citation)
         }
         try w.end()
-        return (try w.finish()) + Array("</report>\n".utf8)
+        try w.take(into: &out)
+        return out + Array("</report>\n".utf8)
     }
 
     func skipped(patientID: String, line: Int, reason: String) throws(XMLReadError) -> [UInt8] {

@@ -310,9 +310,7 @@ struct TextReport {
                 page.cell(6, right: true) { $0.put(decimal: c.previous, digits: 1) }
                 page.add(" -> ")
                 page.cell(9) { p in
-                    p.put(decimal: c.latest, digits: 1)
-                    p.put(" ")
-                    p.put(unit)
+                    p.put(value: c.latest, unit: unit)
                 }
                 page.add(" ")
                 page.cell(7, right: true) { p in
@@ -400,9 +398,7 @@ struct TextReport {
         page.cell(2, r.side.map { $0 == .left ? "L" : "R" } ?? "")
         page.add(" ")
         page.cell(11) { p in
-            p.put(decimal: r.value, digits: 1)
-            p.put(" ")
-            p.put(unit)
+            p.put(value: r.value, unit: unit)
         }
         page.add(" ")
         page.cell(16) { p in
@@ -415,9 +411,7 @@ struct TextReport {
                 p.put("cut-off")
             case .percentiles(_, _, let median, _):
                 p.put("P50 ")
-                p.put(decimal: median ?? 0, digits: 1)
-                p.put(" ")
-                p.put(reference!.unit.symbol)
+                p.put(value: median ?? 0, unit: reference!.unit.symbol)
             case nil:
                 p.put("no reference")
             }
@@ -480,9 +474,7 @@ struct TextReport {
         bar(a.left, &page)
         page.add(" ")
         page.cell(9) { p in
-            p.put(decimal: a.left, digits: 1)
-            p.put(" ")
-            p.put(unit)
+            p.put(value: a.left, unit: unit)
         }
         page.endLine()
         page.add("  ")
@@ -491,9 +483,7 @@ struct TextReport {
         bar(a.right, &page)
         page.add(" ")
         page.cell(9) { p in
-            p.put(decimal: a.right, digits: 1)
-            p.put(" ")
-            p.put(unit)
+            p.put(value: a.right, unit: unit)
         }
         page.add(" ")
         if let value = a.value {

@@ -38,15 +38,15 @@ public struct BatchScorer: Sendable {
     public let protocolOverride: String?
     public let today: CivilDate
     public let cancellation: Cancellation?
-    /// Whether each file's reports are written on a thread of their own while the file is read
-    /// (the default); off, one thread does both. The output is the same either way.
-    public let writerThread: Bool
+    /// Whether each file is scored and written on threads of their own while it is read (the
+    /// default, `ReportPipeline`); off, one thread does it all. The output is the same either way.
+    public let pipelined: Bool
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
-        cancellation: Cancellation? = nil, writerThread: Bool = true
+        cancellation: Cancellation? = nil, pipelined: Bool = true
     ) {
-        self.writerThread = writerThread
+        self.pipelined = pipelined
         self.library = library
         self.outputDirectory = outputDirectory
         self.protocolOverride = protocolOverride
@@ -158,8 +158,8 @@ public struct BatchScorer: Sendable {
     /// memory does not grow with the number of patients.
     public static let diagnosticsKept = 500
 
-    /// Patients per batch handed to the writer thread, and batches it may lag behind: enough
-    /// to keep both threads busy, few enough that memory stays flat.
+    /// Patients per batch handed from one stage of `ReportPipeline` to the next, and batches a
+    /// stage may lag behind: enough to keep both cores busy, few enough that memory stays flat.
     static let batchSize = 32
     static let batchesAhead = 4
 
@@ -199,7 +199,7 @@ public struct BatchScorer: Sendable {
             let scorer = BalanceScorer(protocol: rules.balanceProtocol)
             let sink = try ReportSink(
                 path: path, stem: stem, header: stream.header, protocol: rules.balanceProtocol, directory: outputDirectory, rows: rows)
-            let pipeline = ReportPipeline(sink: sink, scorer: scorer, file: path, threads: writerThread, batchesAhead: Self.batchesAhead)
+            let pipeline = ReportPipeline(sink: sink, scorer: scorer, file: path, threads: pipelined, batchesAhead: Self.batchesAhead)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)
