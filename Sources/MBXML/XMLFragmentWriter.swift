@@ -1,137 +1,274 @@
-import CLibXML2
-
-/// Writes XML fragments (the patients of a report, say) into memory with libxml2's text
-/// writer, which escapes every name and value. One writer serves a whole file: `take(into:)`
-/// hands over what is written so far, so a report of any size streams through a small buffer.
-/// The caller owns the file: it appends the bytes and checks every write, so a full disk is an
-/// error, never a silently short report.
+/// Writes XML fragments (the patients of a report, say) into memory, escaping every value. One
+/// writer serves a whole file: `take(into:)` hands over what is written so far, so a report of
+/// any size streams through a small buffer. The caller owns the file and checks every write.
 ///
-/// Names are `StaticString`s (already NUL-terminated, so they go to libxml2 with no copy) and
-/// numbers are formatted by the caller into a reused byte buffer: the reports write tens of
-/// attributes per measure, and a `String` per name or number was most of their cost.
+/// The bytes are exactly those of libxml2's text writer with a two-space indent (elements on
+/// their own lines, text inline, empty elements as `<name/>`, attribute values escaped as
+/// `xmlBufAttrSerializeTxtContent` does with no document, so non-ASCII becomes `&#xHEX;`; text as
+/// `xmlEncodeSpecialChars` does). `LibXMLTextWriter` is that writer; a differential test holds
+/// the two to the same bytes. This one appends to a Swift byte array with no C string, list node
+/// or call into libxml2 per attribute, which made the XML report about twice as fast.
+///
+/// Misuse (an attribute after content, `end()` with nothing open) is a programming error and
+/// traps: the report writer's calls are fixed by its code, not by its input.
 public final class XMLFragmentWriter {
-    private let buffer: xmlBufferPtr
-    private var writer: xmlTextWriterPtr?
-
-    public init() throws(XMLReadError) {
-        LibXML.ensureInitialized()
-        guard let buffer = xmlBufferCreate() else { throw XMLReadError(io: "libxml2 could not allocate an output buffer") }
-        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
-            xmlBufferFree(buffer)
-            throw XMLReadError(io: "libxml2 could not allocate a text writer")
-        }
-        self.buffer = buffer
-        self.writer = writer
-        xmlTextWriterSetIndent(writer, 1)
-        xmlTextWriterSetIndentString(writer, "  ")
-    }
-
-    deinit {
-        if let writer { xmlFreeTextWriter(writer) }
-        xmlBufferFree(buffer)
-    }
-
-    private func check(_ status: Int32, _ what: String) throws(XMLReadError) {
-        if status < 0 { throw XMLReadError(io: "libxml2 could not write \(what)") }
-    }
-
-    private func active() throws(XMLReadError) -> xmlTextWriterPtr {
-        guard let writer else { throw XMLReadError(io: "the writer is already finished") }
-        return writer
-    }
-
-    /// Scratch space for a formatted attribute value, reused for every one.
+    private var bytes: [UInt8] = []
+    /// The names of the open elements, end to end; `openLengths` says where each one starts.
+    private var openNames: [UInt8] = []
+    private var openLengths: [Int] = []
+    /// The innermost element's start tag is still open (`<name attr="..."`, no `>` yet).
+    private var tagOpen = false
+    /// libxml2's `doindent`: false right after text, so the end tag stays on the text's line.
+    private var indentEnd = true
+    /// Scratch space for a formatted value, reused for every one.
     private var value: [UInt8] = []
 
-    public func start(_ name: StaticString) throws(XMLReadError) {
-        try check(xmlTextWriterStartElement(try active(), name.utf8Start), "an element")
+    public init() {
+        bytes.reserveCapacity(1 << 16)
     }
 
-    public func attribute(_ name: StaticString, _ value: String?) throws(XMLReadError) {
-        guard let value else { return }
-        let w = try active()
-        // withCString lends a native string's own bytes; passing the String where libxml2 wants
-        // `const xmlChar *` (unsigned) would copy it into a new array on every call.
-        let status = value.withCString { xmlTextWriterWriteAttribute(w, name.utf8Start, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
-        try check(status, "an attribute")
+    // MARK: Elements
+
+    public func start(_ name: StaticString) {
+        name.withUTF8Buffer { start(bytes: $0) }
     }
 
-    /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
-    public func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) throws(XMLReadError) {
-        let w = try active()
-        value.removeAll(keepingCapacity: true)
-        format(&value)
-        value.append(0)
-        let status = value.withUnsafeBufferPointer { xmlTextWriterWriteAttribute(w, name.utf8Start, $0.baseAddress) }
-        try check(status, "an attribute")
+    public func start(_ name: String) {
+        var name = name
+        name.withUTF8 { start(bytes: $0) }
     }
 
-    /// Text that `format` writes as UTF-8 bytes (a number, say).
-    public func text(format: (inout [UInt8]) -> Void) throws(XMLReadError) {
-        let w = try active()
-        value.removeAll(keepingCapacity: true)
-        format(&value)
-        value.append(0)
-        let status = value.withUnsafeBufferPointer { xmlTextWriterWriteString(w, $0.baseAddress) }
-        try check(status, "text")
+    private func start(bytes name: UnsafeBufferPointer<UInt8>) {
+        if tagOpen {
+            bytes.append(contentsOf: Self.closeTagAndNewline)
+            tagOpen = false
+        }
+        openNames.append(contentsOf: name)
+        openLengths.append(name.count)
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name)
+        tagOpen = true
+    }
+
+    public func end() {
+        guard let length = openLengths.popLast() else { preconditionFailure("end() with no open element") }
+        if tagOpen {
+            bytes.append(contentsOf: Self.emptyElementEnd)
+            tagOpen = false
+        } else {
+            if indentEnd {
+                // libxml2 indents by the depth before the pop.
+                openLengths.append(length)
+                indent()
+                openLengths.removeLast()
+            }
+            bytes.append(contentsOf: Self.endTagStart)
+            bytes.append(contentsOf: openNames[(openNames.count - length)...])
+            bytes.append(UInt8(ascii: ">"))
+        }
+        indentEnd = true
+        bytes.append(UInt8(ascii: "\n"))
+        openNames.removeLast(length)
     }
 
     /// An element holding only text.
-    public func element(_ name: StaticString, text: String) throws(XMLReadError) {
-        try start(name)
-        try self.text(text)
-        try end()
-    }
-
-    /// Appends everything written so far to `out` and empties the writer's buffer; open
-    /// elements stay open.
-    public func take(into out: inout [UInt8]) throws(XMLReadError) {
-        try check(xmlTextWriterFlush(try active()), "the buffer")
-        guard let content = xmlBufferContent(buffer) else { return }
-        out.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
-        xmlBufferEmpty(buffer)
-    }
-
-    public func start(_ name: String, namespace: String? = nil) throws(XMLReadError) {
-        let w = try active()
-        if let namespace {
-            try check(xmlTextWriterStartElementNS(w, nil, name, namespace), "<\(name)>")
-        } else {
-            try check(xmlTextWriterStartElement(w, name), "<\(name)>")
-        }
-    }
-
-    public func attribute(_ name: String, _ value: String?) throws(XMLReadError) {
-        guard let value else { return }
-        try check(xmlTextWriterWriteAttribute(try active(), name, value), "attribute \(name)")
-    }
-
-    public func text(_ value: String) throws(XMLReadError) {
-        let w = try active()
-        let status = value.withCString { xmlTextWriterWriteString(w, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
-        try check(status, "text")
-    }
-
-    public func end() throws(XMLReadError) {
-        try check(xmlTextWriterEndElement(try active()), "an end tag")
+    public func element(_ name: StaticString, text: String) {
+        start(name)
+        self.text(text)
+        end()
     }
 
     /// An element with attributes and optional text, in one call.
-    public func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) throws(XMLReadError) {
-        try start(name)
-        for (key, value) in attributes { try attribute(key, value) }
-        if let text { try self.text(text) }
-        try end()
+    public func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) {
+        start(name)
+        for (key, value) in attributes { attribute(key, value) }
+        if let text { self.text(text) }
+        end()
     }
 
-    /// Closes open elements, frees the writer (which flushes it) and returns the bytes.
-    public func finish() throws(XMLReadError) -> [UInt8] {
-        guard let w = writer else { throw XMLReadError(io: "the writer is already finished") }
-        try check(xmlTextWriterEndDocument(w), "the end of the fragment")
-        xmlFreeTextWriter(w)
-        writer = nil
-        guard let content = xmlBufferContent(buffer) else { return [] }
-        let length = Int(xmlBufferLength(buffer))
-        return Array(UnsafeBufferPointer(start: content, count: length))
+    private func indent() {
+        let depth = openLengths.count - 1
+        if depth > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth)) }
+    }
+
+    // MARK: Attributes
+
+    public func attribute(_ name: StaticString, _ value: String?) {
+        guard var value else { return }
+        name.withUTF8Buffer { name in value.withUTF8 { attribute(name: name, value: $0) } }
+    }
+
+    public func attribute(_ name: String, _ value: String?) {
+        guard var value else { return }
+        var name = name
+        name.withUTF8 { name in value.withUTF8 { attribute(name: name, value: $0) } }
+    }
+
+    /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
+    public func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) {
+        value.removeAll(keepingCapacity: true)
+        format(&value)
+        let formatted = value
+        name.withUTF8Buffer { name in formatted.withUnsafeBufferPointer { attribute(name: name, value: $0) } }
+    }
+
+    private func attribute(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+        precondition(tagOpen, "an attribute after the start tag was closed")
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: name)
+        bytes.append(contentsOf: Self.equalsQuote)
+        Self.appendAttributeEscaped(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    // MARK: Text
+
+    public func text(_ value: String) {
+        var value = value
+        value.withUTF8 { text(bytes: $0) }
+    }
+
+    /// Text that `format` writes as UTF-8 bytes (a number, say).
+    public func text(format: (inout [UInt8]) -> Void) {
+        value.removeAll(keepingCapacity: true)
+        format(&value)
+        let formatted = value
+        formatted.withUnsafeBufferPointer { text(bytes: $0) }
+    }
+
+    private func text(bytes text: UnsafeBufferPointer<UInt8>) {
+        precondition(!openLengths.isEmpty, "text outside an element")
+        indentEnd = false
+        if tagOpen {
+            bytes.append(UInt8(ascii: ">"))
+            tagOpen = false
+        }
+        Self.appendTextEscaped(text, to: &bytes)
+    }
+
+    // MARK: Output
+
+    /// Appends everything written so far to `out` and empties the writer; open elements stay
+    /// open.
+    public func take(into out: inout [UInt8]) {
+        out.append(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Escaping, as libxml2 2.9 does it
+
+    private static let closeTagAndNewline: [UInt8] = Array(">\n".utf8)
+    private static let emptyElementEnd: [UInt8] = Array("/>".utf8)
+    private static let endTagStart: [UInt8] = Array("</".utf8)
+    private static let equalsQuote: [UInt8] = Array("=\"".utf8)
+
+    /// Text content: `xmlEncodeSpecialChars`, which escapes `< > & "` and CR and copies the rest,
+    /// UTF-8 included. A NUL ends the text, as it ends a C string.
+    static func appendTextEscaped(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var base = 0
+        for i in text.indices {
+            let b = text[i]
+            let entity: StaticString
+            switch b {
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case 0x0D: entity = "&#13;"
+            case 0:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base..<i]))
+                return
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base..<i]))
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            base = i + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base...]))
+    }
+
+    /// An attribute value: `xmlBufAttrSerializeTxtContent` with no document. Besides the five
+    /// markup characters it escapes TAB, LF and CR (so they survive attribute normalisation) and
+    /// writes every non-ASCII character as a hexadecimal character reference; a byte that does
+    /// not start a valid XML character is written as a reference to the byte itself, except the
+    /// last byte of the value, which 2.9.14 copies as it is.
+    static func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var base = 0
+        var i = 0
+        let n = value.count
+        while i < n {
+            let b = value[i]
+            let entity: StaticString
+            switch b {
+            case 0x0A: entity = "&#10;"
+            case 0x0D: entity = "&#13;"
+            case 0x09: entity = "&#9;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case 0:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
+                return
+            case 0x80... where i + 1 < n && value[i + 1] != 0:
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
+                let (scalar, length) = decodeLikeLibXML(value, at: i)
+                if let scalar {
+                    appendHexReference(scalar, to: &out)
+                    i += length
+                } else {
+                    appendHexReference(UInt32(b), to: &out)
+                    i += 1
+                }
+                base = i
+                continue
+            default:
+                i += 1
+                continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            i += 1
+            base = i
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<n]))
+    }
+
+    /// The character at `i` as libxml2 decodes it (lead byte only decides the length; the
+    /// continuation bytes are masked, not checked), or nil where it writes the byte alone: a
+    /// stray continuation byte, a lead byte of 0xF8 or more, or a value that is not an XML Char.
+    private static func decodeLikeLibXML(_ v: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32?, Int) {
+        let lead = v[i]
+        let length: Int
+        var scalar: UInt32
+        switch lead {
+        case ..<0xC0: return (nil, 1)
+        case ..<0xE0: length = 2; scalar = UInt32(lead & 0x1F)
+        case ..<0xF0: length = 3; scalar = UInt32(lead & 0x0F)
+        case ..<0xF8: length = 4; scalar = UInt32(lead & 0x07)
+        default: return (nil, 1)
+        }
+        for k in 1..<length {
+            // libxml2 reads the next bytes whatever they are; past the end it would read the
+            // NUL terminator, which contributes nothing.
+            let next = i + k < v.count ? v[i + k] : 0
+            scalar = scalar << 6 | UInt32(next & 0x3F)
+        }
+        let isChar = (0x80...0xD7FF).contains(scalar) || (0xE000...0xFFFD).contains(scalar) || (0x10000...0x10FFFF).contains(scalar)
+        return isChar ? (scalar, length) : (nil, 1)
+    }
+
+    /// `&#x` + uppercase hexadecimal without leading zeros + `;` (`xmlSerializeHexCharRef`).
+    private static func appendHexReference(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(contentsOf: [UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "x")])
+        var shift = 28
+        while shift > 0, value >> UInt32(shift) == 0 { shift -= 4 }
+        while shift >= 0 {
+            let digit = UInt8((value >> UInt32(shift)) & 0xF)
+            out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "A") + digit - 10)
+            shift -= 4
+        }
+        out.append(UInt8(ascii: ";"))
     }
 }

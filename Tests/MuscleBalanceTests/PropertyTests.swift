@@ -58,13 +58,13 @@ struct PropertyTests {
     @Test("for any finite inputs the scorer does not crash and prints no NaN or infinity")
     func finite() throws {
         var r = SyntheticClinic.Random(state: 2026)
-        let xml = try ReportXML(protocol: balanceProtocol)
+        let xml = ReportXML(protocol: balanceProtocol)
         let text = TextReport(protocol: balanceProtocol, clinic: nil)
         for iteration in 0..<400 {
             let score = scorer.score(randomPatient(&r))
             let broken = RobustnessHarness.nonFinite(in: score)
             #expect(broken.isEmpty, "iteration \(iteration): \(broken)")
-            _ = try xml.patient(score)
+            _ = xml.patient(score)
             _ = text.render(score)
             if !broken.isEmpty { break }
         }

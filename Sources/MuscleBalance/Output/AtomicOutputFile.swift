@@ -52,8 +52,8 @@ final class AtomicOutputFile {
     }
 
     /// Appends what `render` writes straight into the file's buffer: no array per piece.
-    func write(rendering render: (inout [UInt8]) throws(XMLReadError) -> Void) throws {
-        try render(&buffer)
+    func write(rendering render: (inout [UInt8]) -> Void) throws(Failure) {
+        render(&buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

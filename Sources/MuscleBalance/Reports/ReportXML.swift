@@ -6,16 +6,16 @@ import MuscleBalanceCore
 /// footer. Each piece carries the inputs behind its figures.
 final class ReportXML {
     let balanceProtocol: BalanceProtocol
-    /// One libxml2 writer for the whole file; each patient is taken out as it is finished.
+    /// One writer for the whole file; each patient is taken out as it is finished.
     private let w: XMLFragmentWriter
     /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
     private let adjunctSources: [String: [String]]
     private let tests: [String: TestDefinition]
     private let ratios: [String: RatioIndex]
 
-    init(protocol p: BalanceProtocol) throws(XMLReadError) {
+    init(protocol p: BalanceProtocol) {
         balanceProtocol = p
-        w = try XMLFragmentWriter()
+        w = XMLFragmentWriter()
         adjunctSources = Dictionary(
             p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
             uniquingKeysWith: { a, _ in a })
@@ -37,91 +37,91 @@ final class ReportXML {
         ("imbalance-index", "a region's index = mean of the grade points of its graded indices; overall = sum(weight x region index) / sum(weight) over the regions with a value"),
     ]
 
-    func header(input: String, clinic: String?) throws(XMLReadError) -> [UInt8] {
+    func header(input: String, clinic: String?) -> [UInt8] {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"\(MBTNamespace.report)\""
         text += " protocol=\"\(escape(balanceProtocol.id))\" protocolVersion=\"\(escape(balanceProtocol.version))\""
         text += " input=\"\(escape(input))\""
         if let clinic { text += " clinic=\"\(escape(clinic))\"" }
         text += ">\n"
         var out = Array(text.utf8)
-        try w.start("formulas")
+        w.start("formulas")
         for (id, formula) in Self.formulas {
-            try w.element("formula", [("id", id)], text: formula)
+            w.element("formula", [("id", id)], text: formula)
         }
-        try w.end()
-        try w.take(into: &out)
+        w.end()
+        w.take(into: &out)
         return out
     }
 
-    func footer() throws(XMLReadError) -> [UInt8] {
+    func footer() -> [UInt8] {
         var out: [UInt8] = []
-        try w.start("sources")
+        w.start("sources")
         for source in balanceProtocol.sources {
-            try w.element("source", [("id", source.id), ("kind", source.kind.rawValue)], text: source.citation)
+            w.element("source", [("id", source.id), ("kind", source.kind.rawValue)], text: source.citation)
         }
-        try w.end()
-        try w.take(into: &out)
+        w.end()
+        w.take(into: &out)
         return out + Array("</report>\n".utf8)
     }
 
-    func skipped(patientID: String, line: Int, reason: String) throws(XMLReadError) -> [UInt8] {
+    func skipped(patientID: String, line: Int, reason: String) -> [UInt8] {
         var out: [UInt8] = []
-        try skipped(patientID: patientID, line: line, reason: reason, into: &out)
+        skipped(patientID: patientID, line: line, reason: reason, into: &out)
         return out
     }
 
-    func patient(_ p: PatientScore) throws(XMLReadError) -> [UInt8] {
+    func patient(_ p: PatientScore) -> [UInt8] {
         var out: [UInt8] = []
-        try patient(p, into: &out)
+        patient(p, into: &out)
         return out
     }
 
-    func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) throws(XMLReadError) {
-        try w.start("skipped")
-        try w.attribute("patient", patientID)
-        try integer("line", line)
-        try w.text(reason)
-        try w.end()
-        try w.take(into: &out)
+    func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) {
+        w.start("skipped")
+        w.attribute("patient", patientID)
+        integer("line", line)
+        w.text(reason)
+        w.end()
+        w.take(into: &out)
     }
 
-    func patient(_ p: PatientScore, into out: inout [UInt8]) throws(XMLReadError) {
-        try w.start("patient")
-        try w.attribute("id", p.patientID)
-        try w.attribute("sex", p.sex?.rawValue)
-        try date("birthDate", p.birthDate)
-        try number("bodyMassKg", p.bodyMassKg)
-        try number("heightCm", p.heightCm)
+    func patient(_ p: PatientScore, into out: inout [UInt8]) {
+        w.start("patient")
+        w.attribute("id", p.patientID)
+        w.attribute("sex", p.sex?.rawValue)
+        date("birthDate", p.birthDate)
+        number("bodyMassKg", p.bodyMassKg)
+        number("heightCm", p.heightCm)
         for code in p.conditions {
-            try w.start("condition")
-            try w.attribute("code", code)
-            try w.end()
+            w.start("condition")
+            w.attribute("code", code)
+            w.end()
         }
-        for session in p.sessions { try write(session) }
-        try w.end()
-        try w.take(into: &out)
+        for session in p.sessions { write(session) }
+        w.end()
+        w.take(into: &out)
     }
 
-    private func number(_ name: StaticString, _ value: Double?) throws(XMLReadError) {
+    private func number(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
-        try w.attribute(name) { appendDecimal(value, to: &$0) }
+        w.attribute(name) { appendDecimal(value, to: &$0) }
     }
 
-    private func integer(_ name: StaticString, _ value: Int?) throws(XMLReadError) {
+    private func integer(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
-        try w.attribute(name) { appendInteger(value, to: &$0) }
+        w.attribute(name) { appendInteger(value, to: &$0) }
     }
 
-    private func date(_ name: StaticString, _ value: CivilDate?) throws(XMLReadError) {
+    private func date(_ name: StaticString, _ value: CivilDate?) {
         guard let value else { return }
-        try w.attribute(name) { value.appendISO8601(to: &$0) }
+        w.attribute(name) { value.appendISO8601(to: &$0) }
     }
 
     /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
     /// unless `evenIfEmpty` (the norms and ratio ranges have always written `source=""`).
-    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) throws(XMLReadError) {
+    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
         guard evenIfEmpty || !ids.isEmpty else { return }
-        try w.attribute(name) { out in
+        w.attribute(name) { out in
             for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
                 if out.count > 0 { out.append(UInt8(ascii: " ")) }
                 out.append(contentsOf: id.utf8)
@@ -129,48 +129,48 @@ final class ReportXML {
         }
     }
 
-    private func write(_ s: SessionScore) throws(XMLReadError) {
-        try w.start("session")
-        try date("date", s.date)
-        try integer("age", s.age)
-        try w.attribute("bloodPressure", s.bloodPressure?.description)
-        try w.attribute("assessor", s.assessor)
-        try number("overallIndex", s.overallIndex)
-        try w.attribute("overallGrade", s.overallGrade?.rawValue)
-        for r in s.results { try write(r) }
+    private func write(_ s: SessionScore) {
+        w.start("session")
+        date("date", s.date)
+        integer("age", s.age)
+        w.attribute("bloodPressure", s.bloodPressure?.description)
+        w.attribute("assessor", s.assessor)
+        number("overallIndex", s.overallIndex)
+        w.attribute("overallGrade", s.overallGrade?.rawValue)
+        for r in s.results { write(r) }
         for a in s.asymmetries {
-            try w.start("asymmetry")
-            try w.attribute("test", a.testID)
-            try w.attribute("formula", a.formula.rawValue)
-            try number("left", a.left)
-            try number("right", a.right)
-            try number("value", a.value)
-            try w.attribute("affectedSide", a.affectedSide?.rawValue)
-            try w.attribute("grade", a.grade?.rawValue)
-            try sources("source", a.sources)
-            try w.attribute("noReference", a.noReference?.reason)
-            try w.end()
+            w.start("asymmetry")
+            w.attribute("test", a.testID)
+            w.attribute("formula", a.formula.rawValue)
+            number("left", a.left)
+            number("right", a.right)
+            number("value", a.value)
+            w.attribute("affectedSide", a.affectedSide?.rawValue)
+            w.attribute("grade", a.grade?.rawValue)
+            sources("source", a.sources)
+            w.attribute("noReference", a.noReference?.reason)
+            w.end()
         }
         for r in s.ratios {
             let range = r.acceptable
-            try w.start("ratio")
-            try w.attribute("id", r.ratioID)
-            try w.attribute("side", r.side?.rawValue)
-            try number("numerator", r.numerator)
-            try number("denominator", r.denominator)
-            try number("value", r.value)
-            try w.attribute("grade", r.grade?.rawValue)
-            try number("min", range?.min)
-            try number("above", range?.above)
-            try number("max", range?.max)
-            try number("below", range?.below)
-            try w.attribute("deficient", r.deficient?.rawValue)
+            w.start("ratio")
+            w.attribute("id", r.ratioID)
+            w.attribute("side", r.side?.rawValue)
+            number("numerator", r.numerator)
+            number("denominator", r.denominator)
+            number("value", r.value)
+            w.attribute("grade", r.grade?.rawValue)
+            number("min", range?.min)
+            number("above", range?.above)
+            number("max", range?.max)
+            number("below", range?.below)
+            w.attribute("deficient", r.deficient?.rawValue)
             if let range {
                 // An empty list is still written (source=""), as the schema allows.
-                try sources("source", range.sources.ids, unique: false, evenIfEmpty: true)
+                sources("source", range.sources.ids, unique: false, evenIfEmpty: true)
             }
-            try w.attribute("noReference", r.noReference?.reason)
-            try w.end()
+            w.attribute("noReference", r.noReference?.reason)
+            w.end()
         }
         for f in s.findings {
             let (basis, index): (StaticString, String) =
@@ -179,143 +179,143 @@ final class ReportXML {
                 case .asymmetry(let id): ("asymmetry", id)
                 case .ratio(let id): ("ratio", id)
                 }
-            try w.start("finding")
-            try w.attribute("muscleGroup", f.muscleGroup)
-            try w.attribute("region", f.region.rawValue)
-            try w.attribute("side", f.side?.rawValue)
-            try w.attribute("problem", f.problem.rawValue)
-            try w.attribute("grade", f.grade.rawValue)
-            try w.attribute("basis") { $0.append(contentsOf: UnsafeBufferPointer(start: basis.utf8Start, count: basis.utf8CodeUnitCount)) }
-            try w.attribute("index", index)
-            try w.text(f.text)
-            try w.end()
+            w.start("finding")
+            w.attribute("muscleGroup", f.muscleGroup)
+            w.attribute("region", f.region.rawValue)
+            w.attribute("side", f.side?.rawValue)
+            w.attribute("problem", f.problem.rawValue)
+            w.attribute("grade", f.grade.rawValue)
+            w.attribute("basis") { $0.append(contentsOf: UnsafeBufferPointer(start: basis.utf8Start, count: basis.utf8CodeUnitCount)) }
+            w.attribute("index", index)
+            w.text(f.text)
+            w.end()
         }
         for region in s.regions {
-            try w.start("imbalance")
-            try w.attribute("region", region.region.rawValue)
-            try number("value", region.value)
-            try integer("gradedIndices", region.gradedIndices)
-            try number("weight", region.weight)
-            try w.end()
+            w.start("imbalance")
+            w.attribute("region", region.region.rawValue)
+            number("value", region.value)
+            integer("gradedIndices", region.gradedIndices)
+            number("weight", region.weight)
+            w.end()
         }
-        try w.start("plan")
-        try date("reassessFrom", s.plan.reassessFrom)
-        try date("reassessBy", s.plan.reassessBy)
-        try integer("maxExercises", balanceProtocol.plan.maxExercises)
+        w.start("plan")
+        date("reassessFrom", s.plan.reassessFrom)
+        date("reassessBy", s.plan.reassessBy)
+        integer("maxExercises", balanceProtocol.plan.maxExercises)
         for e in s.plan.exercises {
             let d = e.dosage
-            try w.start("exercise")
-            try w.attribute("id", e.exerciseID)
-            try w.attribute("name", e.name)
-            try w.attribute("side", e.side?.rawValue)
-            try w.attribute("grade", e.grade.rawValue)
-            try integer("sets", e.sets)
-            try integer("repsMin", d.repsMin)
-            try integer("repsMax", d.repsMax)
-            try integer("holds", d.holds)
-            try integer("holdsMax", d.holdsMax)
-            try integer("holdSecondsMin", d.holdSecondsMin)
-            try integer("holdSecondsMax", d.holdSecondsMax)
-            try integer("daysPerWeekMin", d.daysPerWeekMin)
-            try integer("daysPerWeekMax", d.daysPerWeekMax)
-            try sources("source", d.sources.ids, unique: false)
-            try w.text(e.answers)
-            try w.end()
+            w.start("exercise")
+            w.attribute("id", e.exerciseID)
+            w.attribute("name", e.name)
+            w.attribute("side", e.side?.rawValue)
+            w.attribute("grade", e.grade.rawValue)
+            integer("sets", e.sets)
+            integer("repsMin", d.repsMin)
+            integer("repsMax", d.repsMax)
+            integer("holds", d.holds)
+            integer("holdsMax", d.holdsMax)
+            integer("holdSecondsMin", d.holdSecondsMin)
+            integer("holdSecondsMax", d.holdSecondsMax)
+            integer("daysPerWeekMin", d.daysPerWeekMin)
+            integer("daysPerWeekMax", d.daysPerWeekMax)
+            sources("source", d.sources.ids, unique: false)
+            w.text(e.answers)
+            w.end()
         }
         for withheld in s.plan.withheld {
-            try w.start("withheld")
-            try w.attribute("id", withheld.exerciseID)
-            try w.attribute("reason", withheld.reason)
-            try w.end()
+            w.start("withheld")
+            w.attribute("id", withheld.exerciseID)
+            w.attribute("reason", withheld.reason)
+            w.end()
         }
-        for text in s.plan.unanswered { try w.element("unanswered", text: text) }
-        try w.end()
+        for text in s.plan.unanswered { w.element("unanswered", text: text) }
+        w.end()
         for a in s.adjuncts {
-            try w.start("adjunct")
-            try w.attribute("id", a.adjunctID)
-            try w.attribute("name", a.name)
-            try w.attribute("offered", a.offered ? "true" : "false")
-            try w.attribute("alongsideExercise", a.alongsideExercise ? "true" : "false")
-            try number("startMinutes", a.dose.startMinutes)
-            try number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
-            try number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
-            try integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
-            try sources("source", adjunctSources[a.adjunctID] ?? [])
-            for reason in a.reasons { try w.element("reason", text: reason) }
-            for caution in a.cautions { try w.element("caution", text: caution) }
-            try w.end()
+            w.start("adjunct")
+            w.attribute("id", a.adjunctID)
+            w.attribute("name", a.name)
+            w.attribute("offered", a.offered ? "true" : "false")
+            w.attribute("alongsideExercise", a.alongsideExercise ? "true" : "false")
+            number("startMinutes", a.dose.startMinutes)
+            number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
+            number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
+            integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
+            sources("source", adjunctSources[a.adjunctID] ?? [])
+            for reason in a.reasons { w.element("reason", text: reason) }
+            for caution in a.cautions { w.element("caution", text: caution) }
+            w.end()
         }
         if let previous = s.previousDate {
-            try w.start("progress")
-            try date("previousDate", previous)
+            w.start("progress")
+            date("previousDate", previous)
             for c in s.progress {
-                try w.start("change")
-                try w.attribute("test", c.testID)
-                try w.attribute("side", c.side?.rawValue)
-                try number("previous", c.previous)
-                try number("latest", c.latest)
-                try number("change", c.change)
-                try number("mdc", c.mdc)
-                try w.attribute("verdict", c.verdict.rawValue)
-                try w.end()
+                w.start("change")
+                w.attribute("test", c.testID)
+                w.attribute("side", c.side?.rawValue)
+                number("previous", c.previous)
+                number("latest", c.latest)
+                number("change", c.change)
+                number("mdc", c.mdc)
+                w.attribute("verdict", c.verdict.rawValue)
+                w.end()
             }
-            try w.end()
+            w.end()
         }
-        try w.end()
+        w.end()
     }
 
-    private func write(_ r: TestResult) throws(XMLReadError) {
+    private func write(_ r: TestResult) {
         let test = tests[r.testID]
-        try w.start("result")
-        try w.attribute("test", r.testID)
-        try w.attribute("side", r.side?.rawValue)
-        try number("value", r.value)
-        try w.attribute("unit", test?.unit.rawValue ?? r.unit.rawValue)
-        try w.attribute("trialUnit", r.unit.rawValue)
-        try w.attribute("combine", test?.combine.rawValue ?? "max")
+        w.start("result")
+        w.attribute("test", r.testID)
+        w.attribute("side", r.side?.rawValue)
+        number("value", r.value)
+        w.attribute("unit", test?.unit.rawValue ?? r.unit.rawValue)
+        w.attribute("trialUnit", r.unit.rawValue)
+        w.attribute("combine", test?.combine.rawValue ?? "max")
         for trial in r.trials {
-            try w.start("trial")
-            try w.text { appendDecimal(trial, to: &$0) }
-            try w.end()
+            w.start("trial")
+            w.text { appendDecimal(trial, to: &$0) }
+            w.end()
         }
         for c in r.comparisons {
-            try w.start("norm")
+            w.start("norm")
             let kind: String =
                 switch c.outcome {
                 case .meanSD: "meanSD"
                 case .cutoff: "cutoff"
                 case .percentiles: "percentiles"
                 }
-            try w.attribute("kind", kind)
-            try w.attribute("sex", c.stratum.sex?.rawValue ?? "any")
-            try integer("ageMin", c.stratum.ageMin)
-            try integer("ageMax", c.stratum.ageMax)
-            try w.attribute("side", c.stratum.side?.rawValue)
-            try w.attribute("unit", c.unit.symbol)
-            try number("value", c.value)
+            w.attribute("kind", kind)
+            w.attribute("sex", c.stratum.sex?.rawValue ?? "any")
+            integer("ageMin", c.stratum.ageMin)
+            integer("ageMax", c.stratum.ageMax)
+            w.attribute("side", c.stratum.side?.rawValue)
+            w.attribute("unit", c.unit.symbol)
+            number("value", c.value)
             switch c.outcome {
             case .meanSD(let mean, let sd, let derived, let z, let percent, let percentile):
-                try number("mean", mean)
-                try number("sd", sd)
-                try w.attribute("sdFromCI", derived ? "true" : nil)
-                try number("z", z)
-                try number("percentOfMean", percent)
-                try number("percentile", percentile)
+                number("mean", mean)
+                number("sd", sd)
+                w.attribute("sdFromCI", derived ? "true" : nil)
+                number("z", z)
+                number("percentOfMean", percent)
+                number("percentile", percentile)
             case .cutoff(let label, let grade):
-                try w.attribute("class", label)
-                try w.attribute("grade", grade.rawValue)
+                w.attribute("class", label)
+                w.attribute("grade", grade.rawValue)
             case .percentiles(let percentile, let beyond, let median, let percent):
-                try number("percentile", percentile)
-                try w.attribute("beyond", beyond)
-                try number("median", median)
-                try number("percentOfMedian", percent)
+                number("percentile", percentile)
+                w.attribute("beyond", beyond)
+                number("median", median)
+                number("percentOfMedian", percent)
             }
-            try sources("source", c.sources, unique: false, evenIfEmpty: true)
-            try w.attribute("note", c.note)
-            try w.end()
+            sources("source", c.sources, unique: false, evenIfEmpty: true)
+            w.attribute("note", c.note)
+            w.end()
         }
-        if let none = r.noReference { try w.element("noReference", text: none.reason) }
-        try w.end()
+        if let none = r.noReference { w.element("noReference", text: none.reason) }
+        w.end()
     }
 }
 

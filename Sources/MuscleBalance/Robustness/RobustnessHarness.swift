@@ -62,9 +62,9 @@ public struct RobustnessHarness: Sendable {
             var rules = MeasurementRules(protocol: balanceProtocol, today: today)
             _ = rules.check(stream.header)
             let scorer = BalanceScorer(protocol: balanceProtocol)
-            let xml = try ReportXML(protocol: balanceProtocol)
+            let xml = ReportXML(protocol: balanceProtocol)
             let text = TextReport(protocol: balanceProtocol, clinic: stream.header.clinic)
-            var document = try xml.header(input: "fuzz.xml", clinic: stream.header.clinic)
+            var document = xml.header(input: "fuzz.xml", clinic: stream.header.clinic)
             var patients = 0
             while let item = try stream.next(), patients < 50 {
                 patients += 1
@@ -72,13 +72,13 @@ public struct RobustnessHarness: Sendable {
                 if rules.check(item.patient).contains(where: { $0.severity == .error }) { continue }
                 let score = scorer.score(item.patient)
                 broken += Self.nonFinite(in: score)
-                document += try xml.patient(score)
+                document += xml.patient(score)
                 let page = text.render(score)
                 if page.split(separator: "\n").contains(where: { $0.count > TextReport.width }) {
                     broken.append("a text line is wider than \(TextReport.width) columns")
                 }
             }
-            document += try xml.footer()
+            document += xml.footer()
             do {
                 let parsed = try XMLDocumentReader.parse(bytes: document, url: "report.xml", schema: reportSchema)
                 if !parsed.isValid { broken.append("the XML report is not schema-valid: \(parsed.validity.prefix(3))") }
@@ -114,8 +114,8 @@ public struct RobustnessHarness: Sendable {
         let score = BalanceScorer(protocol: p).score(patient)
         var broken = Self.nonFinite(in: score)
         do {
-            let xml = try ReportXML(protocol: p)
-            let document = try xml.header(input: "fuzz.xml", clinic: nil) + xml.patient(score) + xml.footer()
+            let xml = ReportXML(protocol: p)
+            let document = xml.header(input: "fuzz.xml", clinic: nil) + xml.patient(score) + xml.footer()
             let parsed = try XMLDocumentReader.parse(bytes: document, url: "report.xml", schema: reportSchema)
             if !parsed.isValid { broken.append("the XML report is not schema-valid: \(parsed.validity.prefix(3))") }
         } catch {

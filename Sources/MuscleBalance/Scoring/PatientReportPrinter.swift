@@ -52,8 +52,8 @@ public struct PatientReportPrinter: Sendable {
                     index = found
                 }
                 if xml {
-                    let writer = try ReportXML(protocol: rules.balanceProtocol)
-                    let bytes = try writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
+                    let writer = ReportXML(protocol: rules.balanceProtocol)
+                    let bytes = writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
                     return .success(String(decoding: bytes, as: UTF8.self))
                 }
                 return .success(TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic).render(score, session: index))

@@ -55,11 +55,11 @@ final class ReportSink: @unchecked Sendable {
     init(path: String, stem: String, header: MeasurementFileHeader, protocol p: BalanceProtocol, directory: String, rows: SummaryRows) throws {
         self.path = path
         self.rows = rows
-        xml = try ReportXML(protocol: p)
+        xml = ReportXML(protocol: p)
         text = TextReport(protocol: p, clinic: header.clinic)
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
-        try xmlFile.write(try xml.header(input: path, clinic: header.clinic))
+        try xmlFile.write(xml.header(input: path, clinic: header.clinic))
     }
 
     /// Writes the batch; after a failure, records it and writes nothing more.
@@ -78,9 +78,9 @@ final class ReportSink: @unchecked Sendable {
     private func write(_ item: ReportItem) throws {
         switch item.content {
         case .skipped(let patientID, let line, let reason):
-            try xmlFile.write { out throws(XMLReadError) in try xml.skipped(patientID: patientID, line: line, reason: reason, into: &out) }
+            try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, into: &out) }
         case .scored(let score):
-            try xmlFile.write { out throws(XMLReadError) in try xml.patient(score, into: &out) }
+            try xmlFile.write { out in xml.patient(score, into: &out) }
             try textFile.write { out in
                 if !first { out.append(0x0C) }  // a form feed: each patient on a new page
                 text.render(score, into: &out)
@@ -93,7 +93,7 @@ final class ReportSink: @unchecked Sendable {
     /// Ends the XML report and renames both reports into place; the final paths.
     func commit() throws -> (xml: String, text: String) {
         if let failure { throw failure }
-        try xmlFile.write(try xml.footer())
+        try xmlFile.write(xml.footer())
         try xmlFile.commit()
         try textFile.commit()
         return (xmlFile.finalPath, textFile.finalPath)
