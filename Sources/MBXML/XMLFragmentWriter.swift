@@ -9,9 +9,12 @@
 /// the two to the same bytes. This one appends to a Swift byte array with no C string, list node
 /// or call into libxml2 per attribute, which made the XML report about twice as fast.
 ///
+/// A struct, so that its appends are checked for exclusive access when compiled, not at run
+/// time on every call, as a class's stored properties are.
+///
 /// Misuse (an attribute after content, `end()` with nothing open) is a programming error and
 /// traps: the report writer's calls are fixed by its code, not by its input.
-public final class XMLFragmentWriter {
+public struct XMLFragmentWriter {
     private var bytes: [UInt8] = []
     /// The names of the open elements, end to end; `openLengths` says where each one starts.
     private var openNames: [UInt8] = []
@@ -29,16 +32,16 @@ public final class XMLFragmentWriter {
 
     // MARK: Elements
 
-    public func start(_ name: StaticString) {
+    public mutating func start(_ name: StaticString) {
         name.withUTF8Buffer { start(bytes: $0) }
     }
 
-    public func start(_ name: String) {
+    public mutating func start(_ name: String) {
         var name = name
         name.withUTF8 { start(bytes: $0) }
     }
 
-    private func start(bytes name: UnsafeBufferPointer<UInt8>) {
+    private mutating func start(bytes name: UnsafeBufferPointer<UInt8>) {
         if tagOpen {
             bytes.append(contentsOf: Self.closeTagAndNewline)
             tagOpen = false
@@ -51,7 +54,7 @@ public final class XMLFragmentWriter {
         tagOpen = true
     }
 
-    public func end() {
+    public mutating func end() {
         guard let length = openLengths.popLast() else { preconditionFailure("end() with no open element") }
         if tagOpen {
             bytes.append(contentsOf: Self.emptyElementEnd)
@@ -73,47 +76,47 @@ public final class XMLFragmentWriter {
     }
 
     /// An element holding only text.
-    public func element(_ name: StaticString, text: String) {
+    public mutating func element(_ name: StaticString, text: String) {
         start(name)
         self.text(text)
         end()
     }
 
     /// An element with attributes and optional text, in one call.
-    public func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) {
+    public mutating func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) {
         start(name)
         for (key, value) in attributes { attribute(key, value) }
         if let text { self.text(text) }
         end()
     }
 
-    private func indent() {
+    private mutating func indent() {
         let depth = openLengths.count - 1
         if depth > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth)) }
     }
 
     // MARK: Attributes
 
-    public func attribute(_ name: StaticString, _ value: String?) {
+    public mutating func attribute(_ name: StaticString, _ value: String?) {
         guard var value else { return }
         name.withUTF8Buffer { name in value.withUTF8 { attribute(name: name, value: $0) } }
     }
 
-    public func attribute(_ name: String, _ value: String?) {
+    public mutating func attribute(_ name: String, _ value: String?) {
         guard var value else { return }
         var name = name
         name.withUTF8 { name in value.withUTF8 { attribute(name: name, value: $0) } }
     }
 
     /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
-    public func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) {
+    public mutating func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) {
         value.removeAll(keepingCapacity: true)
         format(&value)
         let formatted = value
         name.withUTF8Buffer { name in formatted.withUnsafeBufferPointer { attribute(name: name, value: $0) } }
     }
 
-    private func attribute(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    private mutating func attribute(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))
         bytes.append(contentsOf: name)
@@ -124,20 +127,20 @@ public final class XMLFragmentWriter {
 
     // MARK: Text
 
-    public func text(_ value: String) {
+    public mutating func text(_ value: String) {
         var value = value
         value.withUTF8 { text(bytes: $0) }
     }
 
     /// Text that `format` writes as UTF-8 bytes (a number, say).
-    public func text(format: (inout [UInt8]) -> Void) {
+    public mutating func text(format: (inout [UInt8]) -> Void) {
         value.removeAll(keepingCapacity: true)
         format(&value)
         let formatted = value
         formatted.withUnsafeBufferPointer { text(bytes: $0) }
     }
 
-    private func text(bytes text: UnsafeBufferPointer<UInt8>) {
+    private mutating func text(bytes text: UnsafeBufferPointer<UInt8>) {
         precondition(!openLengths.isEmpty, "text outside an element")
         indentEnd = false
         if tagOpen {
@@ -151,7 +154,7 @@ public final class XMLFragmentWriter {
 
     /// Appends everything written so far to `out` and empties the writer; open elements stay
     /// open.
-    public func take(into out: inout [UInt8]) {
+    public mutating func take(into out: inout [UInt8]) {
         out.append(contentsOf: bytes)
         bytes.removeAll(keepingCapacity: true)
     }

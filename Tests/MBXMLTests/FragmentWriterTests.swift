@@ -64,7 +64,7 @@ struct FragmentWriterTests {
     }
 
     func run(_ ops: [Op]) throws -> (ours: [UInt8], libxml2: [UInt8]) {
-        let ours = XMLFragmentWriter()
+        var ours = XMLFragmentWriter()
         let reference = try LibXMLTextWriter()
         var a: [UInt8] = []
         var b: [UInt8] = []
@@ -116,7 +116,7 @@ struct FragmentWriterTests {
 
     @Test("indentation, empty elements, inline text and escaping, spelled out")
     func handWritten() {
-        let w = XMLFragmentWriter()
+        var w = XMLFragmentWriter()
         w.start("patient")
         w.attribute("id", "A&B \"1\" <é>")
         w.start("session")

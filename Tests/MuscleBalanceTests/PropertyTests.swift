@@ -58,7 +58,7 @@ struct PropertyTests {
     @Test("for any finite inputs the scorer does not crash and prints no NaN or infinity")
     func finite() throws {
         var r = SyntheticClinic.Random(state: 2026)
-        let xml = ReportXML(protocol: balanceProtocol)
+        var xml = ReportXML(protocol: balanceProtocol)
         let text = TextReport(protocol: balanceProtocol, clinic: nil)
         for iteration in 0..<400 {
             let score = scorer.score(randomPatient(&r))

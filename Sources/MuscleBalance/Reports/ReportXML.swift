@@ -4,10 +4,10 @@ import MuscleBalanceCore
 /// The XML report of one clinic file (`urn:musclebalance:report:1`, Reports/report.xsd), written
 /// in pieces so that a file of any size streams: the header, one fragment per patient, the
 /// footer. Each piece carries the inputs behind its figures.
-final class ReportXML {
+struct ReportXML {
     let balanceProtocol: BalanceProtocol
     /// One writer for the whole file; each patient is taken out as it is finished.
-    private let w: XMLFragmentWriter
+    private var w: XMLFragmentWriter
     /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
     private let adjunctSources: [String: [String]]
     private let tests: [String: TestDefinition]
@@ -37,7 +37,7 @@ final class ReportXML {
         ("imbalance-index", "a region's index = mean of the grade points of its graded indices; overall = sum(weight x region index) / sum(weight) over the regions with a value"),
     ]
 
-    func header(input: String, clinic: String?) -> [UInt8] {
+    mutating func header(input: String, clinic: String?) -> [UInt8] {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"\(MBTNamespace.report)\""
         text += " protocol=\"\(escape(balanceProtocol.id))\" protocolVersion=\"\(escape(balanceProtocol.version))\""
         text += " input=\"\(escape(input))\""
@@ -53,7 +53,7 @@ final class ReportXML {
         return out
     }
 
-    func footer() -> [UInt8] {
+    mutating func footer() -> [UInt8] {
         var out: [UInt8] = []
         w.start("sources")
         for source in balanceProtocol.sources {
@@ -64,19 +64,19 @@ final class ReportXML {
         return out + Array("</report>\n".utf8)
     }
 
-    func skipped(patientID: String, line: Int, reason: String) -> [UInt8] {
+    mutating func skipped(patientID: String, line: Int, reason: String) -> [UInt8] {
         var out: [UInt8] = []
         skipped(patientID: patientID, line: line, reason: reason, into: &out)
         return out
     }
 
-    func patient(_ p: PatientScore) -> [UInt8] {
+    mutating func patient(_ p: PatientScore) -> [UInt8] {
         var out: [UInt8] = []
         patient(p, into: &out)
         return out
     }
 
-    func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) {
+    mutating func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) {
         w.start("skipped")
         w.attribute("patient", patientID)
         integer("line", line)
@@ -85,7 +85,7 @@ final class ReportXML {
         w.take(into: &out)
     }
 
-    func patient(_ p: PatientScore, into out: inout [UInt8]) {
+    mutating func patient(_ p: PatientScore, into out: inout [UInt8]) {
         w.start("patient")
         w.attribute("id", p.patientID)
         w.attribute("sex", p.sex?.rawValue)
@@ -102,24 +102,24 @@ final class ReportXML {
         w.take(into: &out)
     }
 
-    private func number(_ name: StaticString, _ value: Double?) {
+    private mutating func number(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
         w.attribute(name) { appendDecimal(value, to: &$0) }
     }
 
-    private func integer(_ name: StaticString, _ value: Int?) {
+    private mutating func integer(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         w.attribute(name) { appendInteger(value, to: &$0) }
     }
 
-    private func date(_ name: StaticString, _ value: CivilDate?) {
+    private mutating func date(_ name: StaticString, _ value: CivilDate?) {
         guard let value else { return }
         w.attribute(name) { value.appendISO8601(to: &$0) }
     }
 
     /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
     /// unless `evenIfEmpty` (the norms and ratio ranges have always written `source=""`).
-    private func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
+    private mutating func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
         guard evenIfEmpty || !ids.isEmpty else { return }
         w.attribute(name) { out in
             for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
@@ -129,7 +129,7 @@ final class ReportXML {
         }
     }
 
-    private func write(_ s: SessionScore) {
+    private mutating func write(_ s: SessionScore) {
         w.start("session")
         date("date", s.date)
         integer("age", s.age)
@@ -264,7 +264,7 @@ final class ReportXML {
         w.end()
     }
 
-    private func write(_ r: TestResult) {
+    private mutating func write(_ r: TestResult) {
         let test = tests[r.testID]
         w.start("result")
         w.attribute("test", r.testID)

@@ -62,7 +62,7 @@ public struct RobustnessHarness: Sendable {
             var rules = MeasurementRules(protocol: balanceProtocol, today: today)
             _ = rules.check(stream.header)
             let scorer = BalanceScorer(protocol: balanceProtocol)
-            let xml = ReportXML(protocol: balanceProtocol)
+            var xml = ReportXML(protocol: balanceProtocol)
             let text = TextReport(protocol: balanceProtocol, clinic: stream.header.clinic)
             var document = xml.header(input: "fuzz.xml", clinic: stream.header.clinic)
             var patients = 0
@@ -114,7 +114,7 @@ public struct RobustnessHarness: Sendable {
         let score = BalanceScorer(protocol: p).score(patient)
         var broken = Self.nonFinite(in: score)
         do {
-            let xml = ReportXML(protocol: p)
+            var xml = ReportXML(protocol: p)
             let document = xml.header(input: "fuzz.xml", clinic: nil) + xml.patient(score) + xml.footer()
             let parsed = try XMLDocumentReader.parse(bytes: document, url: "report.xml", schema: reportSchema)
             if !parsed.isValid { broken.append("the XML report is not schema-valid: \(parsed.validity.prefix(3))") }

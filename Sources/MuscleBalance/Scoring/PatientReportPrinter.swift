@@ -52,7 +52,7 @@ public struct PatientReportPrinter: Sendable {
                     index = found
                 }
                 if xml {
-                    let writer = ReportXML(protocol: rules.balanceProtocol)
+                    var writer = ReportXML(protocol: rules.balanceProtocol)
                     let bytes = writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
                     return .success(String(decoding: bytes, as: UTF8.self))
                 }

@@ -43,7 +43,7 @@ final class ReportSink: @unchecked Sendable {
     // @unchecked: created on the file's thread, then used by the writer thread alone until the
     // file's thread joins it (pthread_join orders every write before what follows the join).
     private let path: String
-    private let xml: ReportXML
+    private var xml: ReportXML
     private let text: TextReport
     private let xmlFile: AtomicOutputFile
     private let textFile: AtomicOutputFile
