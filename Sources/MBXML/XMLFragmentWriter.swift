@@ -14,8 +14,8 @@
 ///
 /// Misuse (an attribute after content, `end()` with nothing open) is a programming error and
 /// traps: the report writer's calls are fixed by its code, not by its input.
-public struct XMLFragmentWriter {
-    private var bytes: [UInt8] = []
+public struct XMLFragmentWriter: ~Copyable {
+    private var bytes = ByteBuffer()
     /// The names of the open elements, end to end; `openLengths` says where each one starts.
     private var openNames: [UInt8] = []
     private var openLengths: [Int] = []
@@ -23,17 +23,13 @@ public struct XMLFragmentWriter {
     private var tagOpen = false
     /// libxml2's `doindent`: false right after text, so the end tag stays on the text's line.
     private var indentEnd = true
-    /// Scratch space for a formatted value, reused for every one.
-    private var value: [UInt8] = []
 
-    public init() {
-        bytes.reserveCapacity(1 << 16)
-    }
+    public init() {}
 
     // MARK: Elements
 
     public mutating func start(_ name: StaticString) {
-        name.withUTF8Buffer { start(bytes: $0) }
+        start(bytes: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     public mutating func start(_ name: String) {
@@ -43,31 +39,29 @@ public struct XMLFragmentWriter {
 
     private mutating func start(bytes name: UnsafeBufferPointer<UInt8>) {
         if tagOpen {
-            bytes.append(contentsOf: Self.closeTagAndNewline)
+            bytes.appendBytes(">\n")
             tagOpen = false
         }
         openNames.append(contentsOf: name)
         openLengths.append(name.count)
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: name)
+        bytes.appendBytes(name)
         tagOpen = true
     }
 
     public mutating func end() {
         guard let length = openLengths.popLast() else { preconditionFailure("end() with no open element") }
         if tagOpen {
-            bytes.append(contentsOf: Self.emptyElementEnd)
+            bytes.appendBytes("/>")
             tagOpen = false
         } else {
             if indentEnd {
                 // libxml2 indents by the depth before the pop.
-                openLengths.append(length)
-                indent()
-                openLengths.removeLast()
+                bytes.append(repeating: UInt8(ascii: " "), count: 2 * openLengths.count)
             }
-            bytes.append(contentsOf: Self.endTagStart)
-            bytes.append(contentsOf: openNames[(openNames.count - length)...])
+            bytes.appendBytes("</")
+            openNames.withUnsafeBufferPointer { bytes.appendBytes(UnsafeBufferPointer(rebasing: $0[($0.count - length)...])) }
             bytes.append(UInt8(ascii: ">"))
         }
         indentEnd = true
@@ -91,15 +85,15 @@ public struct XMLFragmentWriter {
     }
 
     private mutating func indent() {
-        let depth = openLengths.count - 1
-        if depth > 0 { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth)) }
+        bytes.append(repeating: UInt8(ascii: " "), count: 2 * (openLengths.count - 1))
     }
 
     // MARK: Attributes
 
     public mutating func attribute(_ name: StaticString, _ value: String?) {
         guard var value else { return }
-        name.withUTF8Buffer { name in value.withUTF8 { attribute(name: name, value: $0) } }
+        let name = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        value.withUTF8 { attribute(name: name, value: $0) }
     }
 
     public mutating func attribute(_ name: String, _ value: String?) {
@@ -108,21 +102,35 @@ public struct XMLFragmentWriter {
         name.withUTF8 { name in value.withUTF8 { attribute(name: name, value: $0) } }
     }
 
-    /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
-    public mutating func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) {
-        value.removeAll(keepingCapacity: true)
-        format(&value)
-        let formatted = value
-        name.withUTF8Buffer { name in formatted.withUnsafeBufferPointer { attribute(name: name, value: $0) } }
+    /// An attribute whose value `format` appends (a number, say), straight into the output;
+    /// escaped afterwards only if it needs it, which numbers and dates never do.
+    public mutating func attribute(_ name: StaticString, format: (inout ByteBuffer) -> Void) {
+        precondition(tagOpen, "an attribute after the start tag was closed")
+        bytes.append(UInt8(ascii: " "))
+        bytes.appendBytes(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.appendBytes("=\"")
+        let start = bytes.count
+        format(&bytes)
+        reescape(from: start, Self.appendAttributeEscaped)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     private mutating func attribute(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))
-        bytes.append(contentsOf: name)
-        bytes.append(contentsOf: Self.equalsQuote)
+        bytes.appendBytes(name)
+        bytes.appendBytes("=\"")
         Self.appendAttributeEscaped(value, to: &bytes)
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Escapes in place what a formatter appended from `start` on, if anything in it needs it.
+    private mutating func reescape(from start: Int, _ escape: (UnsafeBufferPointer<UInt8>, inout ByteBuffer) -> Void) {
+        let clean = bytes.withBytes(from: start) { $0.allSatisfy { Self.isPlain($0) } }
+        if clean { return }
+        let raw = bytes.withBytes(from: start) { Array($0) }
+        bytes.truncate(to: start)
+        raw.withUnsafeBufferPointer { escape($0, &bytes) }
     }
 
     // MARK: Text
@@ -132,43 +140,50 @@ public struct XMLFragmentWriter {
         value.withUTF8 { text(bytes: $0) }
     }
 
-    /// Text that `format` writes as UTF-8 bytes (a number, say).
-    public mutating func text(format: (inout [UInt8]) -> Void) {
-        value.removeAll(keepingCapacity: true)
-        format(&value)
-        let formatted = value
-        formatted.withUnsafeBufferPointer { text(bytes: $0) }
+    /// Text that `format` appends (a number, say), straight into the output.
+    public mutating func text(format: (inout ByteBuffer) -> Void) {
+        openText()
+        let start = bytes.count
+        format(&bytes)
+        reescape(from: start, Self.appendTextEscaped)
     }
 
     private mutating func text(bytes text: UnsafeBufferPointer<UInt8>) {
+        openText()
+        Self.appendTextEscaped(text, to: &bytes)
+    }
+
+    private mutating func openText() {
         precondition(!openLengths.isEmpty, "text outside an element")
         indentEnd = false
         if tagOpen {
             bytes.append(UInt8(ascii: ">"))
             tagOpen = false
         }
-        Self.appendTextEscaped(text, to: &bytes)
     }
 
     // MARK: Output
 
     /// Appends everything written so far to `out` and empties the writer; open elements stay
     /// open.
-    public mutating func take(into out: inout [UInt8]) {
-        out.append(contentsOf: bytes)
-        bytes.removeAll(keepingCapacity: true)
+    public mutating func take<Out: ByteAppending & ~Copyable>(into out: inout Out) {
+        bytes.withBytes { out.appendBytes($0) }
+        bytes.removeAll()
     }
 
     // MARK: Escaping, as libxml2 2.9 does it
 
-    private static let closeTagAndNewline: [UInt8] = Array(">\n".utf8)
-    private static let emptyElementEnd: [UInt8] = Array("/>".utf8)
-    private static let endTagStart: [UInt8] = Array("</".utf8)
-    private static let equalsQuote: [UInt8] = Array("=\"".utf8)
+    /// A byte both escapers copy as it is (both stop at NUL, so it counts as not plain).
+    private static func isPlain(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x00, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x80...: false
+        default: true
+        }
+    }
 
     /// Text content: `xmlEncodeSpecialChars`, which escapes `< > & "` and CR and copies the rest,
     /// UTF-8 included. A NUL ends the text, as it ends a C string.
-    static func appendTextEscaped(_ text: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendTextEscaped(_ text: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         var base = 0
         for i in text.indices {
             let b = text[i]
@@ -180,15 +195,15 @@ public struct XMLFragmentWriter {
             case UInt8(ascii: "\""): entity = "&quot;"
             case 0x0D: entity = "&#13;"
             case 0:
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base..<i]))
+                out.appendBytes(UnsafeBufferPointer(rebasing: text[base..<i]))
                 return
             default: continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base..<i]))
-            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.appendBytes(UnsafeBufferPointer(rebasing: text[base..<i]))
+            out.appendBytes(entity)
             base = i + 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: text[base...]))
+        out.appendBytes(UnsafeBufferPointer(rebasing: text[base...]))
     }
 
     /// An attribute value: `xmlBufAttrSerializeTxtContent` with no document. Besides the five
@@ -196,7 +211,7 @@ public struct XMLFragmentWriter {
     /// writes every non-ASCII character as a hexadecimal character reference; a byte that does
     /// not start a valid XML character is written as a reference to the byte itself, except the
     /// last byte of the value, which 2.9.14 copies as it is.
-    static func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendAttributeEscaped(_ value: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         var base = 0
         var i = 0
         let n = value.count
@@ -212,10 +227,10 @@ public struct XMLFragmentWriter {
             case UInt8(ascii: ">"): entity = "&gt;"
             case UInt8(ascii: "&"): entity = "&amp;"
             case 0:
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
+                out.appendBytes(UnsafeBufferPointer(rebasing: value[base..<i]))
                 return
             case 0x80... where i + 1 < n && value[i + 1] != 0:
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
+                out.appendBytes(UnsafeBufferPointer(rebasing: value[base..<i]))
                 let (scalar, length) = decodeLikeLibXML(value, at: i)
                 if let scalar {
                     appendHexReference(scalar, to: &out)
@@ -230,12 +245,12 @@ public struct XMLFragmentWriter {
                 i += 1
                 continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<i]))
-            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.appendBytes(UnsafeBufferPointer(rebasing: value[base..<i]))
+            out.appendBytes(entity)
             i += 1
             base = i
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: value[base..<n]))
+        out.appendBytes(UnsafeBufferPointer(rebasing: value[base..<n]))
     }
 
     /// The character at `i` as libxml2 decodes it (lead byte only decides the length; the
@@ -263,8 +278,8 @@ public struct XMLFragmentWriter {
     }
 
     /// `&#x` + uppercase hexadecimal without leading zeros + `;` (`xmlSerializeHexCharRef`).
-    private static func appendHexReference(_ value: UInt32, to out: inout [UInt8]) {
-        out.append(contentsOf: [UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "x")])
+    private static func appendHexReference(_ value: UInt32, to out: inout ByteBuffer) {
+        out.appendBytes("&#x")
         var shift = 28
         while shift > 0, value >> UInt32(shift) == 0 { shift -= 4 }
         while shift >= 0 {

@@ -80,14 +80,14 @@ struct FragmentWriterTests {
                 ours.attribute(name, value)
                 try reference.attribute(name, value)
             case .attributeFormat(let value):
-                ours.attribute("formatted") { $0.append(contentsOf: value.utf8) }
-                try reference.attribute("formatted") { $0.append(contentsOf: value.utf8) }
+                ours.attribute("formatted") { $0.appendBytes(value) }
+                try reference.attribute("formatted") { $0.appendBytes(value) }
             case .text(let value):
                 ours.text(value)
                 try reference.text(value)
             case .textFormat(let value):
-                ours.text { $0.append(contentsOf: value.utf8) }
-                try reference.text { $0.append(contentsOf: value.utf8) }
+                ours.text { $0.appendBytes(value) }
+                try reference.text { $0.appendBytes(value) }
             case .end:
                 ours.end()
                 try reference.end()
@@ -112,6 +112,38 @@ struct FragmentWriterTests {
                 return
             }
         }
+    }
+
+    @Test("a byte buffer grows past its capacity and keeps every byte, as an array would")
+    func byteBufferGrows() {
+        var r = Random(state: 5)
+        var buffer = ByteBuffer(capacity: 16)
+        var array: [UInt8] = []
+        for _ in 0..<2000 {
+            switch r.below(4) {
+            case 0:
+                let byte = UInt8(truncatingIfNeeded: r.next())
+                buffer.append(byte)
+                array.append(byte)
+            case 1:
+                let n = r.below(40)
+                buffer.append(repeating: 0x20, count: n)
+                array.append(contentsOf: repeatElement(0x20, count: n))
+            case 2:
+                let text = randomString(&r)
+                buffer.appendBytes(text)
+                array.appendBytes(text)
+            default:
+                if r.below(50) == 0 {
+                    let keep = r.below(buffer.count + 1)
+                    buffer.truncate(to: keep)
+                    array.removeLast(array.count - keep)
+                }
+            }
+        }
+        #expect(buffer.count == array.count)
+        #expect(buffer.withBytes { Array($0) } == array)
+        #expect(buffer.withBytes(from: 10) { Array($0) } == Array(array[10...]))
     }
 
     @Test("indentation, empty elements, inline text and escaping, spelled out")

@@ -1,3 +1,4 @@
+import MBXML
 import MuscleBalanceCore
 
 /// Numbers in reports: decimal notation, at most six decimals, no trailing zeros ("63.74",
@@ -31,19 +32,19 @@ private let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_0
 /// compares them): a value rounded to at most six decimals and under 10^15 units of its last
 /// decimal has at most 15 significant digits, and for such a decimal the shortest round-trip
 /// form is the decimal itself with its trailing zeros dropped.
-func appendDecimal(_ value: Double, digits: Int = 6, to out: inout [UInt8]) {
+func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int = 6, to out: inout Out) {
     guard value.isFinite else {
         out.append(UInt8(ascii: "0"))
         return
     }
     guard digits >= 0 && digits <= 6 else {
-        out.append(contentsOf: decimal(value, digits: digits).utf8)
+        out.appendBytes(decimal(value, digits: digits))
         return
     }
     let scale = powersOfTen[digits]
     let scaled = (abs(value) * Double(scale)).rounded()
     guard scaled < 1e15 else {
-        out.append(contentsOf: decimal(value, digits: digits).utf8)
+        out.appendBytes(decimal(value, digits: digits))
         return
     }
     var units = UInt64(scaled)
@@ -65,37 +66,34 @@ func appendDecimal(_ value: Double, digits: Int = 6, to out: inout [UInt8]) {
 }
 
 /// The decimal digits of an integer, zero-padded to `width`, written into a byte buffer.
-func appendInteger(_ value: UInt64, width: Int = 1, to out: inout [UInt8]) {
-    var count = 1
-    var bound: UInt64 = 10
-    while value >= bound && count < 20 {
-        count += 1
-        if bound > UInt64.max / 10 { break }
-        bound *= 10
-    }
-    count = max(count, width)
-    let start = out.count
-    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-    var rest = value
-    var index = start + count - 1
-    while rest > 0 {
-        out[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-        rest /= 10
-        index -= 1
+func appendInteger<Out: ByteAppending & ~Copyable>(_ value: UInt64, width: Int = 1, to out: inout Out) {
+    // Up to 20 digits, filled from the right in a stack buffer, then appended at once.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    withUnsafeMutableBytes(of: &digits) { raw in
+        let buffer = raw.bindMemory(to: UInt8.self)
+        var index = buffer.count
+        var rest = value
+        repeat {
+            index -= 1
+            buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        } while rest > 0
+        for _ in 0..<max(0, width - (buffer.count - index)) { out.append(UInt8(ascii: "0")) }
+        out.appendBytes(UnsafeBufferPointer(rebasing: buffer[index...]))
     }
 }
 
 /// A signed integer into a byte buffer.
-func appendInteger(_ value: Int, to out: inout [UInt8]) {
+func appendInteger<Out: ByteAppending & ~Copyable>(_ value: Int, to out: inout Out) {
     if value < 0 { out.append(UInt8(ascii: "-")) }
     appendInteger(UInt64(value.magnitude), to: &out)
 }
 
 extension CivilDate {
     /// `description` ("2026-11-02") written into a byte buffer.
-    func appendISO8601(to out: inout [UInt8]) {
+    func appendISO8601<Out: ByteAppending & ~Copyable>(to out: inout Out) {
         guard year >= 0, month >= 0, day >= 0 else {
-            out.append(contentsOf: description.utf8)
+            out.appendBytes(description)
             return
         }
         appendInteger(UInt64(year), width: 4, to: &out)

@@ -4,7 +4,7 @@ import MuscleBalanceCore
 /// The XML report of one clinic file (`urn:musclebalance:report:1`, Reports/report.xsd), written
 /// in pieces so that a file of any size streams: the header, one fragment per patient, the
 /// footer. Each piece carries the inputs behind its figures.
-struct ReportXML {
+struct ReportXML: ~Copyable {
     let balanceProtocol: BalanceProtocol
     /// One writer for the whole file; each patient is taken out as it is finished.
     private var w: XMLFragmentWriter
@@ -122,9 +122,11 @@ struct ReportXML {
     private mutating func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
         guard evenIfEmpty || !ids.isEmpty else { return }
         w.attribute(name) { out in
+            var first = true
             for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
-                if out.count > 0 { out.append(UInt8(ascii: " ")) }
-                out.append(contentsOf: id.utf8)
+                if !first { out.append(UInt8(ascii: " ")) }
+                first = false
+                out.appendBytes(id)
             }
         }
     }
@@ -185,7 +187,7 @@ struct ReportXML {
             w.attribute("side", f.side?.rawValue)
             w.attribute("problem", f.problem.rawValue)
             w.attribute("grade", f.grade.rawValue)
-            w.attribute("basis") { $0.append(contentsOf: UnsafeBufferPointer(start: basis.utf8Start, count: basis.utf8CodeUnitCount)) }
+            w.attribute("basis") { $0.appendBytes(basis) }
             w.attribute("index", index)
             w.text(f.text)
             w.end()
