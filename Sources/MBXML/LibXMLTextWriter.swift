@@ -79,13 +79,6 @@ public final class LibXMLTextWriter {
         try check(status, "text")
     }
 
-    /// An element holding only text.
-    public func element(_ name: StaticString, text: String) throws(XMLReadError) {
-        try start(name)
-        try self.text(text)
-        try end()
-    }
-
     /// Appends everything written so far to `out` and empties the writer's buffer; open
     /// elements stay open.
     public func take(into out: inout [UInt8]) throws(XMLReadError) {
@@ -93,21 +86,6 @@ public final class LibXMLTextWriter {
         guard let content = xmlBufferContent(buffer) else { return }
         out.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
         xmlBufferEmpty(buffer)
-    }
-
-    public func start(_ name: String, namespace: String? = nil) throws(XMLReadError) {
-        let w = try active()
-        if let namespace {
-            try check(xmlTextWriterStartElementNS(w, nil, name, namespace), "<\(name)>")
-        } else {
-            try check(xmlTextWriterStartElement(w, name), "<\(name)>")
-        }
-    }
-
-    public func attribute(_ name: String, _ value: String?) throws(XMLReadError) {
-        guard let value else { return }
-        let w = try active()
-        try check(quietly { xmlTextWriterWriteAttribute(w, name, value) }, "attribute \(name)")
     }
 
     public func text(_ value: String) throws(XMLReadError) {
@@ -118,24 +96,5 @@ public final class LibXMLTextWriter {
 
     public func end() throws(XMLReadError) {
         try check(xmlTextWriterEndElement(try active()), "an end tag")
-    }
-
-    /// An element with attributes and optional text, in one call.
-    public func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) throws(XMLReadError) {
-        try start(name)
-        for (key, value) in attributes { try attribute(key, value) }
-        if let text { try self.text(text) }
-        try end()
-    }
-
-    /// Closes open elements, frees the writer (which flushes it) and returns the bytes.
-    public func finish() throws(XMLReadError) -> [UInt8] {
-        guard let w = writer else { throw XMLReadError(io: "the writer is already finished") }
-        try check(xmlTextWriterEndDocument(w), "the end of the fragment")
-        xmlFreeTextWriter(w)
-        writer = nil
-        guard let content = xmlBufferContent(buffer) else { return [] }
-        let length = Int(xmlBufferLength(buffer))
-        return Array(UnsafeBufferPointer(start: content, count: length))
     }
 }

@@ -16,9 +16,9 @@
 /// traps: the report writer's calls are fixed by its code, not by its input.
 public struct XMLFragmentWriter: ~Copyable {
     private var bytes = ByteBuffer()
-    /// The names of the open elements, end to end; `openLengths` says where each one starts.
-    private var openNames: [UInt8] = []
-    private var openLengths: [Int] = []
+    /// The open elements, innermost last. Names are `StaticString`s: the report's element and
+    /// attribute names are fixed by its code, so a name costs no copy and no reference count.
+    private var open: [StaticString] = []
     /// The innermost element's start tag is still open (`<name attr="..."`, no `>` yet).
     private var tagOpen = false
     /// libxml2's `doindent`: false right after text, so the end tag stays on the text's line.
@@ -29,44 +29,33 @@ public struct XMLFragmentWriter: ~Copyable {
     // MARK: Elements
 
     public mutating func start(_ name: StaticString) {
-        start(bytes: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-    }
-
-    public mutating func start(_ name: String) {
-        var name = name
-        name.withUTF8 { start(bytes: $0) }
-    }
-
-    private mutating func start(bytes name: UnsafeBufferPointer<UInt8>) {
         if tagOpen {
             bytes.appendBytes(">\n")
             tagOpen = false
         }
-        openNames.append(contentsOf: name)
-        openLengths.append(name.count)
-        indent()
+        open.append(name)
+        bytes.append(repeating: UInt8(ascii: " "), count: 2 * (open.count - 1))
         bytes.append(UInt8(ascii: "<"))
         bytes.appendBytes(name)
         tagOpen = true
     }
 
     public mutating func end() {
-        guard let length = openLengths.popLast() else { preconditionFailure("end() with no open element") }
+        guard let name = open.popLast() else { preconditionFailure("end() with no open element") }
         if tagOpen {
             bytes.appendBytes("/>")
             tagOpen = false
         } else {
             if indentEnd {
                 // libxml2 indents by the depth before the pop.
-                bytes.append(repeating: UInt8(ascii: " "), count: 2 * openLengths.count)
+                bytes.append(repeating: UInt8(ascii: " "), count: 2 * open.count)
             }
             bytes.appendBytes("</")
-            openNames.withUnsafeBufferPointer { bytes.appendBytes(UnsafeBufferPointer(rebasing: $0[($0.count - length)...])) }
+            bytes.appendBytes(name)
             bytes.append(UInt8(ascii: ">"))
         }
         indentEnd = true
         bytes.append(UInt8(ascii: "\n"))
-        openNames.removeLast(length)
     }
 
     /// An element holding only text.
@@ -77,29 +66,18 @@ public struct XMLFragmentWriter: ~Copyable {
     }
 
     /// An element with attributes and optional text, in one call.
-    public mutating func element(_ name: String, _ attributes: [(String, String?)] = [], text: String? = nil) {
+    public mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String?>, text: String? = nil) {
         start(name)
         for (key, value) in attributes { attribute(key, value) }
         if let text { self.text(text) }
         end()
     }
 
-    private mutating func indent() {
-        bytes.append(repeating: UInt8(ascii: " "), count: 2 * (openLengths.count - 1))
-    }
-
     // MARK: Attributes
 
     public mutating func attribute(_ name: StaticString, _ value: String?) {
         guard var value else { return }
-        let name = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         value.withUTF8 { attribute(name: name, value: $0) }
-    }
-
-    public mutating func attribute(_ name: String, _ value: String?) {
-        guard var value else { return }
-        var name = name
-        name.withUTF8 { name in value.withUTF8 { attribute(name: name, value: $0) } }
     }
 
     /// An attribute whose value `format` appends (a number, say), straight into the output;
@@ -107,7 +85,7 @@ public struct XMLFragmentWriter: ~Copyable {
     public mutating func attribute(_ name: StaticString, format: (inout ByteBuffer) -> Void) {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))
-        bytes.appendBytes(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.appendBytes(name)
         bytes.appendBytes("=\"")
         let start = bytes.count
         format(&bytes)
@@ -115,7 +93,7 @@ public struct XMLFragmentWriter: ~Copyable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private mutating func attribute(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    private mutating func attribute(name: StaticString, value: UnsafeBufferPointer<UInt8>) {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))
         bytes.appendBytes(name)
@@ -154,7 +132,7 @@ public struct XMLFragmentWriter: ~Copyable {
     }
 
     private mutating func openText() {
-        precondition(!openLengths.isEmpty, "text outside an element")
+        precondition(!open.isEmpty, "text outside an element")
         indentEnd = false
         if tagOpen {
             bytes.append(UInt8(ascii: ">"))

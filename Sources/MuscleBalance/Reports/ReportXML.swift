@@ -46,7 +46,7 @@ struct ReportXML: ~Copyable {
         var out = Array(text.utf8)
         w.start("formulas")
         for (id, formula) in Self.formulas {
-            w.element("formula", [("id", id)], text: formula)
+            w.element("formula", ["id": id], text: formula)
         }
         w.end()
         w.take(into: &out)
@@ -57,7 +57,7 @@ struct ReportXML: ~Copyable {
         var out: [UInt8] = []
         w.start("sources")
         for source in balanceProtocol.sources {
-            w.element("source", [("id", source.id), ("kind", source.kind.rawValue)], text: source.citation)
+            w.element("source", ["id": source.id, "kind": source.kind.rawValue], text: source.citation)
         }
         w.end()
         w.take(into: &out)
