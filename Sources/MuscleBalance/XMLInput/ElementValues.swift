@@ -29,6 +29,13 @@ extension XMLElement {
 
 extension String {
     func trimmingXMLWhitespace() -> Substring {
+        // Nearly every value has nothing to trim: if neither its first nor its last byte is XML
+        // whitespace, neither its first nor its last Character can be one, so it comes back
+        // whole without walking its grapheme clusters (which was 10% of reading a file).
+        let utf8 = self.utf8
+        func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if !isSpaceByte(first) && !isSpaceByte(last) { return self[...] }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return self[start...end]

@@ -6,13 +6,17 @@ public struct MeasurementRules: Sendable {
     /// The day the check runs: sessions after it are in the future.
     public let today: CivilDate
     private var firstLineOfPatient: [String: Int] = [:]
-    private let testsByID: [String: TestDefinition]
+    /// The protocol's tests and where each id is among them: a measure is looked up once, and
+    /// the duplicate check keys on (test index, side) instead of a string made per measure.
+    private let tests: [TestDefinition]
+    private let testIndex: [String: Int]
     private let conditionCodes: Set<String>
 
     public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
         self.balanceProtocol = balanceProtocol
         self.today = today
-        self.testsByID = Dictionary(balanceProtocol.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.tests = balanceProtocol.tests
+        self.testIndex = Dictionary(balanceProtocol.tests.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         self.conditionCodes = Set(balanceProtocol.conditions.map(\.code))
     }
 
@@ -74,14 +78,17 @@ public struct MeasurementRules: Sendable {
             out.append(session.location.error("blood pressure \(bp) has the diastolic at or above the systolic; write systolic/diastolic", attribute: "bloodPressure"))
         }
 
-        var firstLine: [String: Int] = [:]
+        // The first line of each (test, side) in this session: three slots per test (no side,
+        // left, right); 0 is not seen yet.
+        var firstLine = [Int](repeating: 0, count: 3 * tests.count)
         var withoutNorm: [String] = []
         var needsBodyMass: [String] = []
         for measure in session.measures {
-            guard let test = testsByID[measure.test] else {
-                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(testsByID.keys)))", attribute: "test"))
+            guard let index = testIndex[measure.test] else {
+                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(testIndex.keys)))", attribute: "test"))
                 continue
             }
+            let test = tests[index]
             switch (test.sides, measure.side) {
             case (.midline, .some(let side)):
                 out.append(measure.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
@@ -90,8 +97,8 @@ public struct MeasurementRules: Sendable {
             default:
                 break
             }
-            let key = "\(test.id)|\(measure.side?.rawValue ?? "")"
-            if let line = firstLine[key] {
+            let key = 3 * index + (measure.side == nil ? 0 : measure.side == .left ? 1 : 2)
+            if case let line = firstLine[key], line > 0 {
                 let what = measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
                 out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
             } else {
@@ -119,10 +126,10 @@ public struct MeasurementRules: Sendable {
             }
             if !test.norms.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
                 let age = date.age(bornOn: birth)
-                let matching = test.norms.filter { $0.stratum.covers(sex: sex, age: age, side: measure.side ?? $0.stratum.side) }
-                if matching.isEmpty {
+                let covers = { (norm: ReferenceNorm) in norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) }
+                if !test.norms.contains(where: covers) {
                     withoutNorm.append(measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id)
-                } else if patient.bodyMassKg == nil && matching.contains(where: { $0.unit == .percentOfBodyWeight }) {
+                } else if patient.bodyMassKg == nil && test.norms.contains(where: { covers($0) && $0.unit == .percentOfBodyWeight }) {
                     needsBodyMass.append(test.id)
                 }
             }
@@ -133,7 +140,7 @@ public struct MeasurementRules: Sendable {
         if !needsBodyMass.isEmpty {
             out.append(patient.location.warning("patient '\(patient.id)' has no bodyMassKg, which the norms of \(Set(needsBodyMass).sorted().joined(separator: ", ")) need (percent of body weight); they will be reported without a reference", attribute: "id"))
         }
-        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { testsByID[$0.test]?.norms.isEmpty == false }) {
+        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { testIndex[$0.test].map { tests[$0].norms.isEmpty == false } ?? false }) {
             let missing = [patient.sex == nil ? "sex" : nil, patient.birthDate == nil ? "birthDate" : nil].compactMap { $0 }
             out.append(patient.location.warning("patient '\(patient.id)' has no \(missing.joined(separator: " or ")); norms are chosen by sex and age, so no figure can be compared with one", attribute: "id"))
         }
