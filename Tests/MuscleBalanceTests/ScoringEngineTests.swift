@@ -140,6 +140,8 @@ struct ScoringEngineTests {
     @Test("CSV fields are quoted and never run as formulas")
     func csv() {
         #expect(SummaryRow.csv(["a", "b,c", "say \"hi\"", "=cmd()", "-1.5"]) == "a,\"b,c\",\"say \"\"hi\"\"\",'=cmd(),-1.5")
+        // A CR LF pair is one Character, equal to neither CR nor LF: it is still a line break.
+        #expect(SummaryRow.csv(["two\r\nlines", "x,\u{301}"]) == "\"two\r\nlines\",\"x,\u{301}\"")
     }
 
     @Test("output names are safe and unique in a batch")

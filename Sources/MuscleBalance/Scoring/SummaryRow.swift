@@ -24,7 +24,9 @@ public struct SummaryRow: Sendable, Hashable {
         fields.map { field in
             var f = field
             if let first = f.first, "=+-@".contains(first), Double(f) == nil { f = "'" + f }
-            if f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            // Checked on the bytes, not the Characters: faster, and a CR LF pair (one Character,
+            // equal to neither "\r" nor "\n") or a comma with a combining mark is quoted too.
+            if f.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
                 return "\"" + f.replacing("\"", with: "\"\"") + "\""
             }
             return f
