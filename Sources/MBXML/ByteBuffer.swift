@@ -67,6 +67,20 @@ public struct ByteBuffer: ~Copyable, ByteAppending {
         used += n
     }
 
+    /// Inserts `n` copies of `byte` at `index`, moving what follows (right-aligned cells).
+    public mutating func insert(repeating byte: UInt8, count n: Int, at index: Int) {
+        precondition(index >= 0 && index <= used)
+        guard n > 0 else { return }
+        if used + n > capacity { grow(minimum: used + n) }
+        (base + index + n).moveInitialize(from: base + index, count: used - index)
+        (base + index).initialize(repeating: byte, count: n)
+        used += n
+    }
+
+    public mutating func appendBytes(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendBytes($0) }
+    }
+
     @usableFromInline
     mutating func grow(minimum: Int) {
         var newCapacity = capacity * 2

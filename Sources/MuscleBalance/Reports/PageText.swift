@@ -1,20 +1,23 @@
+import MBXML
+
 /// Bytes of the printable report, built in place: the text report of 20,000 patients is a
 /// quarter of a gigabyte, and a `String` per line, cell and word was most of its cost. Every
 /// piece is appended as UTF-8 to one buffer; padding, wrapping and the page-width cut work on
 /// the bytes, counting a column per Unicode scalar (a UTF-8 lead byte), as `textColumns` does.
-struct PageText {
+struct PageText: ~Copyable {
     static let width = 80
 
-    var bytes: [UInt8]
+    /// A `ByteBuffer` rather than a `[UInt8]`: a page is a few thousand small appends.
+    var bytes = ByteBuffer(capacity: 1 << 15)
     /// Where the line being written starts.
-    private var lineStart: Int
+    private var lineStart = 0
     /// A paragraph being composed before it is wrapped; reused.
-    private var paragraph: [UInt8] = []
+    private var paragraph = ByteBuffer(capacity: 1 << 10)
 
-    init(bytes: [UInt8] = []) {
-        self.bytes = bytes
-        lineStart = bytes.count
-    }
+    init() {}
+
+    /// The page's bytes, as an array (footnotes and the legend, kept for the next page).
+    var array: [UInt8] { bytes.withBytes { Array($0) } }
 
     /// Starts a line at the end of what is there (after a form feed, say).
     mutating func beginLine() { lineStart = bytes.count }
@@ -46,7 +49,7 @@ struct PageText {
 
     /// A cell `width` columns wide: what `content` writes, cut with a "." when too long,
     /// padded with spaces (before it when `right`).
-    mutating func cell(_ width: Int, right: Bool = false, _ content: (inout [UInt8]) -> Void) {
+    mutating func cell(_ width: Int, right: Bool = false, _ content: (inout ByteBuffer) -> Void) {
         let mark = bytes.count
         content(&bytes)
         let count = bytes.columns(from: mark)
@@ -58,7 +61,7 @@ struct PageText {
         let fill = width - count
         guard fill > 0 else { return }
         if right {
-            bytes.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: fill), at: mark)
+            bytes.insert(repeating: UInt8(ascii: " "), count: fill, at: mark)
         } else {
             bytes.putSpaces(fill)
         }
@@ -72,39 +75,40 @@ struct PageText {
 
     /// A paragraph word-wrapped to the page: `indent` spaces before its first line, `hanging`
     /// before the rest. Words are split at spaces; runs of spaces count as one.
-    mutating func wrap(indent: Int = 0, hanging: Int? = nil, _ content: (inout [UInt8]) -> Void) {
-        var text = paragraph
-        paragraph = []
-        text.removeAll(keepingCapacity: true)
-        content(&text)
-        wrapWords(text, indent: indent, hanging: hanging ?? indent)
-        paragraph = text
+    mutating func wrap(indent: Int = 0, hanging: Int? = nil, _ content: (inout ByteBuffer) -> Void) {
+        paragraph.removeAll()
+        content(&paragraph)
+        wrapWords(indent: indent, hanging: hanging ?? indent)
     }
 
     mutating func wrap(_ text: String, indent: Int = 0, hanging: Int? = nil) {
         wrap(indent: indent, hanging: hanging) { $0.put(text) }
     }
 
-    private mutating func wrapWords(_ text: [UInt8], indent: Int, hanging: Int) {
+    /// Wraps `paragraph` onto the page.
+    private mutating func wrapWords(indent: Int, hanging: Int) {
         spaces(indent)
         var length = indent
         var empty = true
         var index = 0
-        let end = text.count
+        let end = paragraph.count
         while index < end {
-            if text[index] == UInt8(ascii: " ") {
-                index += 1
-                continue
+            // The paragraph's storage does not move while the page's grows: they are two buffers.
+            let (start, stop, size) = paragraph.withBytes { text -> (Int, Int, Int) in
+                var start = index
+                while start < end && text[start] == UInt8(ascii: " ") { start += 1 }
+                var stop = start
+                var size = 0
+                while stop < end && text[stop] != UInt8(ascii: " ") {
+                    if text[stop] & 0xC0 != 0x80 { size += 1 }
+                    stop += 1
+                }
+                return (start, stop, size)
             }
-            var stop = index
-            var size = 0
-            while stop < end && text[stop] != UInt8(ascii: " ") {
-                if text[stop] & 0xC0 != 0x80 { size += 1 }
-                stop += 1
-            }
-            place(size: size, separator: " ", &length, &empty, hanging: hanging)
-            bytes.append(contentsOf: text[index..<stop])
             index = stop
+            guard start < stop else { break }
+            place(size: size, separator: " ", &length, &empty, hanging: hanging)
+            paragraph.withBytes(from: start) { bytes.appendBytes(UnsafeBufferPointer(rebasing: $0[..<(stop - start)])) }
         }
         endLine()
     }
@@ -141,20 +145,15 @@ struct PageText {
     }
 }
 
-extension [UInt8] {
-    mutating func put(_ text: String) {
-        var text = text
-        text.withUTF8 { append(contentsOf: $0) }
-    }
+extension ByteAppending where Self: ~Copyable {
+    mutating func put(_ text: String) { appendBytes(text) }
 
     mutating func put(_ text: Substring) {
         var text = text
-        text.withUTF8 { append(contentsOf: $0) }
+        text.withUTF8 { appendBytes($0) }
     }
 
-    mutating func put(_ text: StaticString) {
-        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
+    mutating func put(_ text: StaticString) { appendBytes(text) }
 
     mutating func put(decimal value: Double, digits: Int = 6) { appendDecimal(value, digits: digits, to: &self) }
 
@@ -165,26 +164,30 @@ extension [UInt8] {
         put(unit)
     }
     mutating func put(integer value: Int) { appendInteger(value, to: &self) }
-    mutating func putSpaces(_ count: Int) {
-        if count > 0 { append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
-    }
+}
+
+extension ByteBuffer {
+    mutating func putSpaces(_ count: Int) { append(repeating: UInt8(ascii: " "), count: count) }
 
     /// Columns (Unicode scalars) from `start` to the end.
     func columns(from start: Int) -> Int {
-        var count = 0
-        for index in start..<self.count where self[index] & 0xC0 != 0x80 { count += 1 }
-        return count
+        withBytes(from: start) { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
     }
 
     /// Keeps the first `columns` scalars after `start`, dropping the rest.
     mutating func cut(from start: Int, toColumns columns: Int) {
-        var seen = 0
-        for index in start..<count where self[index] & 0xC0 != 0x80 {
-            if seen == columns {
-                removeSubrange(index...)
-                return
+        let keep = withBytes(from: start) { bytes -> Int? in
+            var seen = 0
+            for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
+                if seen == columns { return offset }
+                seen += 1
             }
-            seen += 1
+            return nil
         }
+        if let keep { truncate(to: start + keep) }
     }
 }

@@ -1,3 +1,4 @@
+import MBXML
 import MuscleBalanceCore
 
 /// The printable report: at most 80 columns, one patient per page (a form feed between
@@ -56,7 +57,7 @@ struct TextReport {
         var order: [String] = []
 
         /// "[1,3]" for these source ids (a repeated id once), or nothing for none.
-        func cite(_ ids: [String], into out: inout [UInt8]) {
+        func cite(_ ids: [String], into out: inout ByteBuffer) {
             var first = true
             for (n, id) in ids.enumerated() where !ids[..<n].contains(id) {
                 let number: Int
@@ -86,12 +87,9 @@ struct TextReport {
             out.put("Patient \(patient.patientID): no dated session to report.\n")
             return
         }
-        // The page is written straight into `out` (swapped in and out, never copied).
         var page = PageText()
-        swap(&page.bytes, &out)
-        page.beginLine()
         render(patient, patient.sessions[min(index ?? patient.sessions.count - 1, patient.sessions.count - 1)], &page)
-        swap(&page.bytes, &out)
+        page.bytes.withBytes { out.append(contentsOf: $0) }
     }
 
     private func render(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
@@ -340,7 +338,7 @@ struct TextReport {
         page.endLine()
         page.line("SOURCES")
         for (n, id) in notes.order.enumerated() {
-            page.bytes += cache.footnote(number: n + 1, id: id) {
+            page.bytes.appendBytes(cache.footnote(number: n + 1, id: id) {
                 var note = PageText()
                 note.wrap(indent: 2, hanging: 6) { p in
                     let source = balanceProtocol.source(id)
@@ -354,17 +352,17 @@ struct TextReport {
                         p.put(")")
                     }
                 }
-                return note.bytes
-            }
+                return note.array
+            })
         }
-        page.bytes += cache.legend {
+        page.bytes.appendBytes(cache.legend {
             var legend = PageText()
             legend.wrap(
                 "z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
                     + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.",
                 indent: 0)
-            return legend.bytes
-        }
+            return legend.array
+        })
     }
 
     // MARK: Pieces
@@ -465,8 +463,8 @@ struct TextReport {
         let scale = max(abs(a.left), abs(a.right))
         func bar(_ v: Double, _ page: inout PageText) {
             let filled = scale > 0 ? Int((abs(v) / scale * Double(barWidth)).rounded()) : 0
-            page.bytes.append(contentsOf: repeatElement(UInt8(ascii: "#"), count: filled))
-            page.bytes.append(contentsOf: repeatElement(UInt8(ascii: "."), count: barWidth - filled))
+            page.bytes.append(repeating: UInt8(ascii: "#"), count: filled)
+            page.bytes.append(repeating: UInt8(ascii: "."), count: barWidth - filled)
         }
         page.add("  ")
         page.cell(24, test?.name ?? a.testID)
@@ -501,7 +499,7 @@ struct TextReport {
         page.endLine()
     }
 
-    private func rangeLabel(_ range: AcceptableRange, _ out: inout [UInt8]) {
+    private func rangeLabel(_ range: AcceptableRange, _ out: inout ByteBuffer) {
         var first = true
         func part(_ symbol: StaticString, _ value: Double?) {
             guard let value else { return }
@@ -516,7 +514,7 @@ struct TextReport {
         part("<", range.below)
     }
 
-    private func dosageText(_ e: PlannedExercise, _ out: inout [UInt8]) {
+    private func dosageText(_ e: PlannedExercise, _ out: inout ByteBuffer) {
         let d = e.dosage
         var first = true
         func separate() {
@@ -553,7 +551,7 @@ struct TextReport {
         }
     }
 
-    private func doseText(_ d: DoseLimits, _ out: inout [UInt8]) {
+    private func doseText(_ d: DoseLimits, _ out: inout ByteBuffer) {
         var first = true
         func separate() {
             if !first { out.put("; ") }
