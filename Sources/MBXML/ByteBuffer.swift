@@ -94,7 +94,8 @@ public struct ByteBuffer: ~Copyable, ByteAppending {
 
     /// The bytes from `start` to the end.
     public func withBytes<T>(from start: Int = 0, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
-        try body(UnsafeBufferPointer(start: base + start, count: count - start))
+        precondition(start >= 0 && start <= used)
+        return try body(UnsafeBufferPointer(start: base + start, count: count - start))
     }
 
     /// Drops the bytes from `newCount` on.
