@@ -1,22 +1,13 @@
 import MBXML
+@testable import MuscleBalance
 import Testing
 
 /// `XMLFragmentWriter` writes the reports without libxml2 on the hot path; these tests hold it
-/// to libxml2's own text writer (`LibXMLTextWriter`), byte for byte.
+/// to libxml2's own text writer (`LibXMLTextWriter`), byte for byte. (Here rather than in
+/// MBXMLTests for the project's seeded generator, `SyntheticClinic.Random`.)
 @Suite("XML fragment writer")
 struct FragmentWriterTests {
-    /// SplitMix64: a failure is reproducible from its seed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Random = SyntheticClinic.Random
 
     /// Everything the escapers treat differently: markup characters, TAB/LF/CR, other control
     /// characters (copied as they are), NUL (ends a C string), two-, three- and four-byte UTF-8,
@@ -166,4 +157,8 @@ struct FragmentWriterTests {
 
             """)
     }
+}
+
+extension SyntheticClinic.Random {
+    mutating func below(_ n: Int) -> Int { int(0...(n - 1)) }
 }
