@@ -19,9 +19,6 @@ struct PageText: ~Copyable {
     /// The page's bytes, as an array (footnotes and the legend, kept for the next page).
     var array: [UInt8] { bytes.withBytes { Array($0) } }
 
-    /// Starts a line at the end of what is there (after a form feed, say).
-    mutating func beginLine() { lineStart = bytes.count }
-
     // MARK: Pieces
 
     mutating func add(_ text: String) { bytes.put(text) }
