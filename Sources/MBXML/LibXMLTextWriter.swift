@@ -6,7 +6,7 @@ import CLibXML2
 /// `XMLFragmentWriter` is held to, byte for byte, by a differential test over random documents.
 public final class LibXMLTextWriter {
     private let buffer: xmlBufferPtr
-    private var writer: xmlTextWriterPtr?
+    private let writer: xmlTextWriterPtr
 
     public init() throws(XMLReadError) {
         LibXML.ensureInitialized()
@@ -22,7 +22,7 @@ public final class LibXMLTextWriter {
     }
 
     deinit {
-        if let writer { xmlFreeTextWriter(writer) }
+        xmlFreeTextWriter(writer)
         xmlBufferFree(buffer)
     }
 
@@ -38,21 +38,16 @@ public final class LibXMLTextWriter {
         if status < 0 { throw XMLReadError(io: "libxml2 could not write \(what)") }
     }
 
-    private func active() throws(XMLReadError) -> xmlTextWriterPtr {
-        guard let writer else { throw XMLReadError(io: "the writer is already finished") }
-        return writer
-    }
-
     /// Scratch space for a formatted attribute value, reused for every one.
     private var value: [UInt8] = []
 
     public func start(_ name: StaticString) throws(XMLReadError) {
-        try check(xmlTextWriterStartElement(try active(), name.utf8Start), "an element")
+        try check(xmlTextWriterStartElement(writer, name.utf8Start), "an element")
     }
 
     public func attribute(_ name: StaticString, _ value: String?) throws(XMLReadError) {
         guard let value else { return }
-        let w = try active()
+        let w = writer
         // withCString lends a native string's own bytes; passing the String where libxml2 wants
         // `const xmlChar *` (unsigned) would copy it into a new array on every call.
         let status = quietly { value.withCString { xmlTextWriterWriteAttribute(w, name.utf8Start, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) } }
@@ -61,7 +56,7 @@ public final class LibXMLTextWriter {
 
     /// An attribute whose value `format` writes as UTF-8 bytes (a number, say).
     public func attribute(_ name: StaticString, format: (inout [UInt8]) -> Void) throws(XMLReadError) {
-        let w = try active()
+        let w = writer
         value.removeAll(keepingCapacity: true)
         format(&value)
         value.append(0)
@@ -71,7 +66,7 @@ public final class LibXMLTextWriter {
 
     /// Text that `format` writes as UTF-8 bytes (a number, say).
     public func text(format: (inout [UInt8]) -> Void) throws(XMLReadError) {
-        let w = try active()
+        let w = writer
         value.removeAll(keepingCapacity: true)
         format(&value)
         value.append(0)
@@ -82,19 +77,19 @@ public final class LibXMLTextWriter {
     /// Appends everything written so far to `out` and empties the writer's buffer; open
     /// elements stay open.
     public func take(into out: inout [UInt8]) throws(XMLReadError) {
-        try check(xmlTextWriterFlush(try active()), "the buffer")
+        try check(xmlTextWriterFlush(writer), "the buffer")
         guard let content = xmlBufferContent(buffer) else { return }
         out.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
         xmlBufferEmpty(buffer)
     }
 
     public func text(_ value: String) throws(XMLReadError) {
-        let w = try active()
+        let w = writer
         let status = value.withCString { xmlTextWriterWriteString(w, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }
         try check(status, "text")
     }
 
     public func end() throws(XMLReadError) {
-        try check(xmlTextWriterEndElement(try active()), "an end tag")
+        try check(xmlTextWriterEndElement(writer), "an end tag")
     }
 }
