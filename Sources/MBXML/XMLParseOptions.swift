@@ -6,8 +6,5 @@ import CLibXML2
 let mbxmlSafeParseOptions: Int32 = Int32(
     XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-/// Namespace of `xmlns` attributes, which are declarations, not data.
-let mbxmlXMLNSNamespace = "http://www.w3.org/2000/xmlns/"
-
 let mbxmlDoctypeRefusal =
     "DOCTYPE declarations are not accepted (they can define entities that read local files or expand without bound); remove the <!DOCTYPE ...> block"

@@ -66,31 +66,55 @@ struct MBXMLTests {
         #expect(result.enumerated().allSatisfy { $0.element == $0.offset.isMultiple(of: 2) })
     }
 
-    @Test("the stream reader hands out one child of the root at a time, validated")
+    /// Records what the event reader reports: the root, the ids of the root's children, and
+    /// every element's depth and name as the vocabulary numbers it.
+    final class Recorder: XMLEventHandler {
+        var root: XMLElement?
+        var childIDs: [String] = []
+        var starts: [(depth: Int, name: Int, line: Int)] = []
+        var ends: [(depth: Int, name: Int)] = []
+        var text = ""
+        func startElement(_ tag: borrowing XMLStartTag) {
+            if tag.depth == 0 { root = tag.element() }
+            if tag.depth == 1 { childIDs.append(tag.string(0) ?? "?") }
+            starts.append((tag.depth, tag.name, tag.line))
+        }
+        func endElement(name: Int, depth: Int) { ends.append((depth, name)) }
+        func characters(_ text: borrowing XMLCharacters) { text.append(to: &self.text) }
+    }
+
+    @Test("the event reader streams the example file, validated, with names as vocabulary indices")
     func stream() throws {
         let schema = try XMLSchema(contentsOf: Self.measurementSchema)
-        let reader = try XMLStreamReader(path: Self.example, schema: schema)
-        let root = try reader.readRoot()
-        #expect(root.name == "measurements")
-        #expect(root.children.isEmpty)
-        var ids: [String] = []
-        while let patient = try reader.nextChild() {
-            ids.append(patient[attribute: "id"] ?? "?")
-            #expect(!patient.children.isEmpty)
-        }
-        #expect(ids == ["RP-0001", "RP-0002", "RP-0003"])
-        #expect(reader.isValidSoFar)
+        let recorder = Recorder()
+        let reader = try XMLEventReader(path: Self.example, schema: schema, vocabulary: XMLVocabulary(["id", "patient", "measure"]), handler: recorder)
+        while try reader.step() {}
+        #expect(recorder.root?.name == "measurements")
+        #expect(recorder.root?.children.isEmpty == true)
+        #expect(recorder.childIDs == ["RP-0001", "RP-0002", "RP-0003"])
+        #expect(recorder.starts.filter { $0.depth == 1 }.allSatisfy { $0.name == 1 })
+        #expect(recorder.starts.filter { $0.name == 2 }.count > 3)
+        #expect(recorder.starts.first { $0.depth == 0 }?.name == XMLVocabulary.unknown)
+        #expect(recorder.starts.count == recorder.ends.count)
         #expect(reader.diagnostics.isEmpty)
     }
 
-    @Test("a fatal error mid-stream is reported, not a crash (libxml2 2.9.14 reader + schema)")
+    @Test("attribute values come back decoded: character references, &amp; and &lt;, prefixed attributes apart")
+    func attributeValues() throws {
+        let text = #"<r xmlns:x="urn:x"><c id="a&amp;b&#38;c&lt;&#x41;" x:id="other"/><c x:id="only"/></r>"#
+        let recorder = Recorder()
+        let reader = try XMLEventReader(bytes: Array(text.utf8), url: "t.xml", schema: nil, vocabulary: XMLVocabulary(["id"]), handler: recorder)
+        while try reader.step() {}
+        #expect(recorder.childIDs == ["a&b&c<A", "?"])
+    }
+
+    @Test("a fatal error mid-stream is reported, not a crash (libxml2 2.9.14 push parser + schema)")
     func fatalMidStream() throws {
         let schema = try XMLSchema(contentsOf: Self.measurementSchema)
         let path = Self.root + "/Tests/MuscleBalanceTests/Fixtures/hostile/truncated.xml"
-        let reader = try XMLStreamReader(path: path, schema: schema)
-        _ = try reader.readRoot()
+        let reader = try XMLEventReader(path: path, schema: schema, vocabulary: XMLVocabulary([]), handler: Recorder())
         #expect(throws: XMLReadError.self) {
-            while try reader.nextChild() != nil {}
+            while try reader.step() {}
         }
     }
 

@@ -40,8 +40,7 @@ public struct FileValidator: Sendable {
         // The root element's namespace says what the file is; reading it costs one buffer.
         let root: XMLElement
         do {
-            let peek = try XMLStreamReader(path: path, schema: nil)
-            root = try peek.readRoot()
+            root = try XMLEventReader.readRoot(path: path)
         } catch {
             return failed(path, error)
         }

@@ -4,10 +4,10 @@ import MBXML
 /// only at the end tag and reports that line; the element starts earlier, and that start is
 /// what whole-document validation (and xmllint) reports.
 enum SchemaErrorPlacement {
-    static func place(_ diagnostic: XMLDiagnostic, in tree: XMLElement) -> XMLDiagnostic {
+    static func place(_ diagnostic: XMLDiagnostic, in elements: [PatientBuilder.ElementStart]) -> XMLDiagnostic {
         guard diagnostic.stage == .schema, diagnostic.message.contains("Missing child element"),
             let name = elementName(in: diagnostic.message),
-            let start = lastStart(of: name, atOrBefore: diagnostic.line, in: tree)
+            let start = elements.lazy.filter({ $0.name == name && $0.line <= diagnostic.line }).map(\.line).max()
         else { return diagnostic }
         var placed = diagnostic
         placed.line = start
@@ -22,13 +22,5 @@ enum SchemaErrorPlacement {
         let rest = message[message.index(after: open)...]
         guard let quote = rest.firstIndex(of: "'") else { return nil }
         return String(rest[..<quote])
-    }
-
-    private static func lastStart(of name: String, atOrBefore line: Int, in element: XMLElement) -> Int? {
-        var best: Int? = element.name == name && element.line <= line ? element.line : nil
-        for child in element.children where child.line <= line {
-            if let found = lastStart(of: name, atOrBefore: line, in: child), found > (best ?? 0) { best = found }
-        }
-        return best
     }
 }

@@ -46,54 +46,57 @@ extension String {
 /// exponents, NaN and INF that Double's own parser would accept.
 func parseDecimal(_ text: String) -> Double? {
     var text = text
-    return text.withUTF8 { bytes -> Double? in
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
-        var start = 0
-        var end = bytes.count
-        while start < end && isSpace(bytes[start]) { start += 1 }
-        while end > start && isSpace(bytes[end - 1]) { end -= 1 }
-        var negative = false
-        if start < end && (bytes[start] == UInt8(ascii: "+") || bytes[start] == UInt8(ascii: "-")) {
-            negative = bytes[start] == UInt8(ascii: "-")
-            start += 1
-        }
-        guard start < end else { return nil }
-        // Digits with at most one point, not the point alone; the mantissa and the number of
-        // decimals on the way.
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var decimals = 0
-        var point = false
-        for index in start..<end {
-            let b = bytes[index]
-            if b == UInt8(ascii: ".") {
-                if point { return nil }
-                point = true
-            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(b - UInt8(ascii: "0"))
-                    if mantissa != 0 { digits += 1 }
-                } else {
-                    digits += 1
-                }
-                if point { decimals += 1 }
-            } else {
-                return nil
-            }
-        }
-        guard end - start > 1 || !point else { return nil }
-        // Clinger's fast path: a mantissa below 2^53 and a power of ten below 10^23 are both
-        // exact doubles, so one division is correctly rounded, as the full parse would be.
-        if digits <= 15 && decimals <= 22 {
-            let value = Double(mantissa) / powersOfTenExact[decimals]
-            return negative ? -value : value
-        }
-        var body = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        if body.hasPrefix(".") { body = "0" + body }
-        if body.hasSuffix(".") { body += "0" }
-        guard let value = Double((negative ? "-" : "") + body), value.isFinite else { return nil }
-        return value
+    return text.withUTF8(parseDecimal)
+}
+
+/// `parseDecimal` on the UTF-8 bytes of the text.
+func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+    var start = 0
+    var end = bytes.count
+    while start < end && isSpace(bytes[start]) { start += 1 }
+    while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+    var negative = false
+    if start < end && (bytes[start] == UInt8(ascii: "+") || bytes[start] == UInt8(ascii: "-")) {
+        negative = bytes[start] == UInt8(ascii: "-")
+        start += 1
     }
+    guard start < end else { return nil }
+    // Digits with at most one point, not the point alone; the mantissa and the number of
+    // decimals on the way.
+    var mantissa: UInt64 = 0
+    var digits = 0
+    var decimals = 0
+    var point = false
+    for index in start..<end {
+        let b = bytes[index]
+        if b == UInt8(ascii: ".") {
+            if point { return nil }
+            point = true
+        } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+            if digits < 19 {
+                mantissa = mantissa &* 10 &+ UInt64(b - UInt8(ascii: "0"))
+                if mantissa != 0 { digits += 1 }
+            } else {
+                digits += 1
+            }
+            if point { decimals += 1 }
+        } else {
+            return nil
+        }
+    }
+    guard end - start > 1 || !point else { return nil }
+    // Clinger's fast path: a mantissa below 2^53 and a power of ten below 10^23 are both
+    // exact doubles, so one division is correctly rounded, as the full parse would be.
+    if digits <= 15 && decimals <= 22 {
+        let value = Double(mantissa) / powersOfTenExact[decimals]
+        return negative ? -value : value
+    }
+    var body = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    if body.hasPrefix(".") { body = "0" + body }
+    if body.hasSuffix(".") { body += "0" }
+    guard let value = Double((negative ? "-" : "") + body), value.isFinite else { return nil }
+    return value
 }
 
 /// 10^0 ... 10^22, every one an exact double.

@@ -2,13 +2,12 @@ import MBXML
 import MuscleBalanceCore
 
 /// A clinic file read one patient at a time, with schema validation on the stream. Each patient
-/// comes with the schema problems that belong to it: libxml2 validates as it parses, ahead of
-/// (or, near a buffer edge, behind) the element the reader hands out, so a patient is handed
-/// on only once the next one has started, and owns the problems on the lines in between.
+/// comes with the schema problems that belong to it: those on its lines, up to the line where
+/// the next child of the root starts. libxml2 validates each element right after the builder
+/// has seen it, so once a chunk is parsed every problem of the children it completed is known.
 final class MeasurementStream {
     struct Item {
         var patient: Patient
-        var tree: XMLElement
         /// Its schema problems, placed on the lines a person looks at.
         var schemaProblems: [XMLDiagnostic]
         var hasSchemaErrors: Bool { schemaProblems.contains { $0.severity == .error } }
@@ -18,22 +17,35 @@ final class MeasurementStream {
     let header: MeasurementFileHeader
     /// Problems outside any patient (the root element, trailing content).
     private(set) var looseProblems: [XMLDiagnostic] = []
-    private let reader: XMLStreamReader
-    private var pending: (patient: Patient, tree: XMLElement)?
+    private let reader: XMLEventReader
+    private let builder: PatientBuilder
+    private var pending: PatientBuilder.Child?
     private var problems: [XMLDiagnostic] = []
+    private var ready: [Item] = []
+    private var nextReady = 0
     private var ended = false
 
     convenience init(path: String, schema: XMLSchema) throws(XMLReadError) {
-        try self.init(reader: try XMLStreamReader(path: path, schema: schema))
+        let builder = PatientBuilder()
+        try self.init(reader: try XMLEventReader(path: path, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
     }
 
     convenience init(bytes: [UInt8], url: String, schema: XMLSchema) throws(XMLReadError) {
-        try self.init(reader: try XMLStreamReader(bytes: bytes, url: url, schema: schema))
+        let builder = PatientBuilder()
+        try self.init(reader: try XMLEventReader(bytes: bytes, url: url, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
     }
 
-    private init(reader: XMLStreamReader) throws(XMLReadError) {
+    private init(reader: XMLEventReader, builder: PatientBuilder) throws(XMLReadError) {
         self.reader = reader
-        root = try reader.readRoot()
+        self.builder = builder
+        while builder.root == nil {
+            if try !reader.step() { break }
+        }
+        if builder.root == nil { _ = try reader.step() }
+        guard let root = builder.root else {
+            throw XMLReadError(io: "'\(reader.path)' has no root element")
+        }
+        self.root = root
         // Under any other root the schema validates nothing below it: refuse the file here,
         // for every caller, rather than read unvalidated patients.
         guard root.name == "measurements", root.namespace == MBTNamespace.measurements else {
@@ -43,37 +55,55 @@ final class MeasurementStream {
                 message: "expected <measurements xmlns=\"\(MBTNamespace.measurements)\">, found \(found)", element: root.name)])
         }
         header = PatientBuilder.header(root)
-        problems = reader.drainDiagnostics()
+        settleCompleted()
     }
 
     /// The next patient, or nil at the end of the file. Throws when the file turns out not to
-    /// be well-formed XML: the caller decides what to keep.
+    /// be well-formed XML, with every libxml2 problem not yet handed out (those of the patients
+    /// in the chunk that broke included): the caller decides what to keep.
     func next() throws(XMLReadError) -> Item? {
-        while !ended {
-            let child = try reader.nextChild()
-            problems += reader.drainDiagnostics()
-            let bound = child?.line ?? Int.max
-            if child == nil { ended = true }
-            let settled = settle(upTo: bound)
-            if let child, child.name == "patient" {
-                pending = (PatientBuilder.patient(child), child)
+        while true {
+            if nextReady < ready.count {
+                defer { nextReady += 1 }
+                return ready[nextReady]
             }
-            if let settled { return settled }
+            ready.removeAll(keepingCapacity: true)
+            nextReady = 0
+            if ended { return nil }
+            let more: Bool
+            do {
+                more = try reader.step()
+            } catch {
+                ended = true
+                throw error
+            }
+            settleCompleted()
+            if !more {
+                settle(upTo: Int.max)
+                ended = true
+            }
         }
-        return nil
     }
 
-    private func settle(upTo bound: Int) -> Item? {
+    private func settleCompleted() {
+        problems += reader.drainDiagnostics()
+        for child in builder.takeCompleted() {
+            settle(upTo: child.line)
+            if child.patient != nil { pending = child }
+        }
+    }
+
+    private func settle(upTo bound: Int) {
         let mine = problems.filter { $0.line < bound }
         problems = problems.filter { $0.line >= bound }
-        guard let (patient, tree) = pending else {
+        guard let child = pending, let patient = child.patient else {
             looseProblems += mine
-            return nil
+            return
         }
         pending = nil
         let before = mine.filter { $0.line < patient.location.line }
         looseProblems += before
-        let own = mine.filter { $0.line >= patient.location.line }.map { SchemaErrorPlacement.place($0, in: tree) }
-        return Item(patient: patient, tree: tree, schemaProblems: own)
+        let own = mine.filter { $0.line >= patient.location.line }.map { SchemaErrorPlacement.place($0, in: child.elements) }
+        ready.append(Item(patient: patient, schemaProblems: own))
     }
 }

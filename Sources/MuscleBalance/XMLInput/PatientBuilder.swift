@@ -1,39 +1,224 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MBXML
 import MuscleBalanceCore
 
-/// Turns one `<patient>` subtree of a clinic file into a `Patient`.
-enum PatientBuilder {
+/// Builds `Patient`s from the events of a clinic file as libxml2 parses it, with no tree in
+/// between. Reads what the old tree walk read, the same way: direct children by local name,
+/// values trimmed of XML whitespace, text of a `<trial>` itself (not of anything inside it).
+final class PatientBuilder: XMLEventHandler {
+    /// Every element and attribute name the builder reads, numbered by the parser.
+    enum Word: Int, CaseIterable {
+        case measurements, patient, condition, session, measure, trial
+        case id, sex, birthDate, bodyMassKg, heightCm, code, date, assessor, bloodPressure, test, side, unit, value, note
+
+        /// The case names are the XML names.
+        static let texts: [String] = allCases.map { String(describing: $0) }
+        var text: String { Self.texts[rawValue] }
+        static let vocabulary = XMLVocabulary(texts)
+    }
+
+    /// A child of the root, complete: a patient, or anything else (which still bounds the
+    /// lines of the patient before it).
+    struct Child {
+        var line: Int
+        var patient: Patient?
+        /// Every element of the child, with its start line, for placing schema errors.
+        var elements: [ElementStart]
+    }
+
+    struct ElementStart {
+        var name: String
+        var line: Int
+    }
+
+    private var assembly = PatientAssembly()
+
+    var root: XMLElement? { assembly.root }
+
+    func takeCompleted() -> [Child] { assembly.takeCompleted() }
+
+    // One exclusive access to `assembly` per event: the state lives in a struct, so its fields
+    // are not checked one by one at run time, as a class's stored properties are.
+    func startElement(_ tag: borrowing XMLStartTag) { assembly.startElement(tag) }
+
+    func endElement(name: Int, depth: Int) { assembly.endElement(name: name, depth: depth) }
+
+    func characters(_ text: borrowing XMLCharacters) { assembly.characters(text) }
+
     static func header(_ root: XMLElement) -> MeasurementFileHeader {
         MeasurementFileHeader(protocolID: root.string("protocol") ?? "", clinic: root.string("clinic"), location: root.location)
     }
+}
 
-    static func patient(_ e: XMLElement) -> Patient {
+/// The builder's state while a file is read: the patient, session and measure open now.
+private struct PatientAssembly {
+    typealias Word = PatientBuilder.Word
+    typealias Child = PatientBuilder.Child
+    typealias ElementStart = PatientBuilder.ElementStart
+
+    /// What an open element is to the builder.
+    private enum Role {
+        case root, patient, condition, session, measure, trial, other
+    }
+
+    private(set) var root: XMLElement?
+    /// Children of the root completed since the last `takeCompleted()`.
+    private var completed: [Child] = []
+    private var roles: [Role] = []
+    private var patient: Patient?
+    private var session: AssessmentSession?
+    private var measure: Measure?
+    /// A `<trial>`'s character data so far, as UTF-8.
+    private var trialText: [UInt8] = []
+    /// Test ids, condition codes and assessors repeat from patient to patient: kept once.
+    private var recent = RecentValues()
+    private var childLine = 0
+    private var elements: [ElementStart] = []
+    private var elementsCapacity = 64
+
+    mutating func takeCompleted() -> [Child] {
+        defer { completed.removeAll(keepingCapacity: true) }
+        return completed
+    }
+
+    mutating func startElement(_ tag: borrowing XMLStartTag) {
+        let parent = roles.last
+        let name = tag.name
+        let role: Role
+        switch parent {
+        case nil:
+            root = tag.element()
+            roles.append(.root)
+            return
+        case .root:
+            childLine = tag.line
+            elements = []
+            elements.reserveCapacity(elementsCapacity)
+            role = name == Word.patient.rawValue ? .patient : .other
+            if role == .patient { patient = makePatient(tag) }
+        case .patient where name == Word.condition.rawValue:
+            role = .condition
+            let code = Self.trimmedValue(tag, .code) { recent.string($0) } ?? ""
+            patient?.conditions.append(PatientCondition(code: code, location: SourceLocation(line: tag.line, element: "condition")))
+        case .patient where name == Word.session.rawValue:
+            role = .session
+            session = makeSession(tag)
+        case .session where name == Word.measure.rawValue:
+            role = .measure
+            measure = makeMeasure(tag)
+        case .measure where name == Word.trial.rawValue:
+            role = .trial
+            trialText.removeAll(keepingCapacity: true)
+        default:
+            role = .other
+        }
+        elements.append(ElementStart(name: name == XMLVocabulary.unknown ? tag.nameText : Word.texts[name], line: tag.line))
+        roles.append(role)
+    }
+
+    mutating func endElement(name: Int, depth: Int) {
+        guard let role = roles.popLast() else { return }
+        switch role {
+        case .root, .condition, .other:
+            break
+        case .patient:
+            break
+        case .session:
+            // take(): moved, not copied, into the parent.
+            if let session = session.take() { patient?.sessions.append(session) }
+        case .measure:
+            if let measure = measure.take() { session?.measures.append(measure) }
+        case .trial:
+            if let reading = trialText.withUnsafeBufferPointer(parseDecimal) { measure?.trials.append(reading) }
+        }
+        if depth == 1 {
+            elementsCapacity = max(elementsCapacity, elements.count)
+            completed.append(Child(line: childLine, patient: role == .patient ? patient.take() : nil, elements: elements))
+            elements = []
+        }
+    }
+
+    mutating func characters(_ text: borrowing XMLCharacters) {
+        if roles.last == .trial { trialText.append(contentsOf: text.bytes) }
+    }
+
+    private mutating func makePatient(_ tag: borrowing XMLStartTag) -> Patient {
         Patient(
-            id: e.string("id").map { String($0.trimmingXMLWhitespace()) } ?? "",
-            sex: e.string("sex").flatMap { Sex(rawValue: String($0.trimmingXMLWhitespace())) },
-            birthDate: e.string("birthDate").flatMap { CivilDate($0.trimmingXMLWhitespace()) },
-            bodyMassKg: e.double("bodyMassKg"), heightCm: e.double("heightCm"),
-            conditions: e.children(named: "condition").map {
-                PatientCondition(code: String(($0.string("code") ?? "").trimmingXMLWhitespace()), location: $0.location)
-            },
-            sessions: e.children(named: "session").map(session), location: e.location)
+            id: Self.trimmedValue(tag, .id) { String(decoding: $0, as: UTF8.self) } ?? "",
+            sex: Self.trimmedValue(tag, .sex) { Self.match($0, Sex.allCases) } ?? nil,
+            birthDate: Self.trimmedValue(tag, .birthDate) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
+            bodyMassKg: tag.withValue(Word.bodyMassKg.rawValue, parseDecimal) ?? nil,
+            heightCm: tag.withValue(Word.heightCm.rawValue, parseDecimal) ?? nil,
+            conditions: [], sessions: [], location: SourceLocation(line: tag.line, element: "patient"))
     }
 
-    private static func session(_ e: XMLElement) -> AssessmentSession {
-        let dateText = String((e.string("date") ?? "").trimmingXMLWhitespace())
+    private mutating func makeSession(_ tag: borrowing XMLStartTag) -> AssessmentSession {
+        let dateText = Self.trimmedValue(tag, .date) { String(decoding: $0, as: UTF8.self) } ?? ""
         return AssessmentSession(
-            date: CivilDate(dateText), dateText: dateText, assessor: e.string("assessor"),
-            bloodPressure: e.string("bloodPressure").flatMap { BloodPressure(String($0.trimmingXMLWhitespace())) },
-            measures: e.children(named: "measure").map(measure), location: e.location)
+            date: CivilDate(dateText), dateText: dateText, assessor: tag.withValue(Word.assessor.rawValue) { recent.string($0) },
+            bloodPressure: Self.trimmedValue(tag, .bloodPressure) { BloodPressure(String(decoding: $0, as: UTF8.self)) } ?? nil,
+            measures: [], location: SourceLocation(line: tag.line, element: "session"))
     }
 
-    private static func measure(_ e: XMLElement) -> Measure {
-        let unitText = String((e.string("unit") ?? "").trimmingXMLWhitespace())
+    private mutating func makeMeasure(_ tag: borrowing XMLStartTag) -> Measure {
+        let unit = Self.trimmedValue(tag, .unit) { Self.match($0, MeasurementUnit.allCases) } ?? nil
+        // A known unit's text is its raw value; only an unknown one needs its own string.
+        let unitText = unit?.rawValue ?? Self.trimmedValue(tag, .unit) { String(decoding: $0, as: UTF8.self) } ?? ""
         return Measure(
-            test: String((e.string("test") ?? "").trimmingXMLWhitespace()),
-            side: e.string("side").flatMap { BodySide(rawValue: String($0.trimmingXMLWhitespace())) },
-            unit: MeasurementUnit(rawValue: unitText), unitText: unitText, value: e.double("value"),
-            trials: e.children(named: "trial").compactMap { parseDecimal($0.text) }, note: e.string("note"),
-            location: e.location)
+            test: Self.trimmedValue(tag, .test) { recent.string($0) } ?? "",
+            side: Self.trimmedValue(tag, .side) { Self.match($0, BodySide.allCases) } ?? nil,
+            unit: unit, unitText: unitText,
+            value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
+            trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure"))
+    }
+
+    /// Calls `body` with the attribute's value trimmed of XML whitespace, as the tree walk did
+    /// (`trimmingXMLWhitespace`): straight from libxml2's bytes when there is nothing to trim,
+    /// which is nearly always; through the same String trimming otherwise.
+    private static func trimmedValue<R>(_ tag: borrowing XMLStartTag, _ word: Word, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        tag.withValue(word.rawValue) { bytes in
+            func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+            if let first = bytes.first, let last = bytes.last, !isSpace(first), !isSpace(last) { return body(bytes) }
+            var text = trimmed(String(decoding: bytes, as: UTF8.self))
+            return text.withUTF8(body)
+        }
+    }
+
+    /// The case whose raw value is exactly these bytes (what `init(rawValue:)` would give).
+    private static func match<T: RawRepresentable<String>>(_ bytes: UnsafeBufferPointer<UInt8>, _ cases: [T]) -> T? {
+        cases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+    }
+}
+
+/// The value without leading and trailing XML whitespace; the same string when there is none.
+private func trimmed(_ text: String) -> String {
+    let t = text.trimmingXMLWhitespace()
+    return t.startIndex == text.startIndex && t.endIndex == text.endIndex ? text : String(t)
+}
+
+/// A few dozen distinct values that recur on every patient (test ids, condition codes,
+/// assessors): each is made into a String once and then shared. Bounded, so a file of unique
+/// values costs no more memory than one of repeated ones.
+struct RecentValues {
+    private var keys: [[UInt8]] = []
+    private var values: [String] = []
+    static let capacity = 128
+
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return "" }
+        for index in keys.indices where keys[index].count == bytes.count {
+            let same = keys[index].withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+            if same { return values[index] }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if keys.count < Self.capacity {
+            keys.append(Array(bytes))
+            values.append(text)
+        }
+        return text
     }
 }
