@@ -77,8 +77,13 @@ public struct XMLFragmentWriter: ~Copyable {
     // MARK: Attributes
 
     public mutating func attribute(_ name: StaticString, _ value: String?) {
-        guard var value else { return }
-        value.withUTF8 { attribute(name: name, value: $0) }
+        guard let value else { return }
+        // The string's own storage, borrowed: no copy, so no reference counting per attribute.
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { attribute(name: name, value: $0) }
+        if done == nil {
+            var value = value
+            value.withUTF8 { attribute(name: name, value: $0) }
+        }
     }
 
     /// An attribute whose value `format` appends (a number, say), straight into the output;
@@ -96,6 +101,11 @@ public struct XMLFragmentWriter: ~Copyable {
 
     private mutating func attribute(name: StaticString, value: UnsafeBufferPointer<UInt8>) {
         precondition(tagOpen, "an attribute after the start tag was closed")
+        if Self.isPlain(value) {
+            // Nearly every value: nothing to escape, so the whole attribute goes in at once.
+            bytes.appendAttribute(name: name, plainValue: value)
+            return
+        }
         bytes.append(UInt8(ascii: " "))
         bytes.appendBytes(name)
         bytes.appendBytes("=\"")
@@ -105,7 +115,7 @@ public struct XMLFragmentWriter: ~Copyable {
 
     /// Escapes in place what a formatter appended from `start` on, if anything in it needs it.
     private mutating func reescape(from start: Int, _ escape: (UnsafeBufferPointer<UInt8>, inout ByteBuffer) -> Void) {
-        let clean = bytes.withBytes(from: start) { $0.allSatisfy { Self.isPlain($0) } }
+        let clean = bytes.withBytes(from: start) { Self.isPlain($0) }
         if clean { return }
         let raw = bytes.withBytes(from: start) { Array($0) }
         bytes.truncate(to: start)
@@ -153,11 +163,46 @@ public struct XMLFragmentWriter: ~Copyable {
     // MARK: Escaping, as libxml2 2.9 does it
 
     /// A byte both escapers copy as it is (both stop at NUL, so it counts as not plain).
+    @inline(__always)
     private static func isPlain(_ b: UInt8) -> Bool {
-        switch b {
-        case 0x00, 0x09, 0x0A, 0x0D, UInt8(ascii: "\""), UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x80...: false
-        default: true
+        // NUL, TAB, LF, CR, '"', '&', '<' and '>' are all below 64: one bit each in a mask.
+        let special: UInt64 = 1 << 0x00 | 1 << 0x09 | 1 << 0x0A | 1 << 0x0D | 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E
+        return b < 64 ? (special >> UInt64(b)) & 1 == 0 : b < 0x80
+    }
+
+    /// True when no byte needs escaping, in either escaper. Eight bytes at a time: a word with
+    /// no byte of 0x80 or more, none below 0x20 and none of `" & < >` is plain throughout (a
+    /// stricter test than `isPlain(_: UInt8)`, which lets the other control characters by);
+    /// a word that fails is looked at byte by byte, so the answer is always `isPlain`'s.
+    static func isPlain(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = value.baseAddress else { return true }
+        let n = value.count
+        var i = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            // A byte with its high bit set, or below 0x20 (control characters, NUL):
+            // (b - 0x20) borrows into the high bit exactly when b < 0x20, for ASCII b.
+            if (w | (w &- 0x20 &* ones)) & highs != 0 { return Self.isPlainBytewise(value, from: i) }
+            // A byte equal to one of the four markup characters: the classic zero-byte test
+            // on the word XORed with each.
+            func hasByte(_ c: UInt64) -> Bool {
+                let x = w ^ (c &* ones)
+                return (x &- ones) & ~x & highs != 0
+            }
+            if hasByte(0x22) || hasByte(0x26) || hasByte(0x3C) || hasByte(0x3E) {
+                return Self.isPlainBytewise(value, from: i)
+            }
+            i += 8
         }
+        return isPlainBytewise(value, from: i)
+    }
+
+    private static func isPlainBytewise(_ value: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
+        for i in start..<value.count where !isPlain(value[i]) { return false }
+        return true
     }
 
     /// Text content: `xmlEncodeSpecialChars`, which escapes `< > & "` and CR and copies the rest,

@@ -29,23 +29,25 @@ public enum ScoreDirection: String, Sendable, Hashable {
     case targetBand = "target-band"
 }
 
-/// One test of the protocol: how it is done, read and judged.
-public struct TestDefinition: Sendable {
-    public var id: String
-    public var name: String
-    public var muscleGroup: String
-    public var quality: MuscleQuality
-    public var dimension: Dimension
-    public var unit: MeasurementUnit
-    public var sides: TestSides
-    public var combine: TrialCombination
-    public var direction: ScoreDirection
-    public var position: String
-    public var plausibleRange: PlausibleRange
-    public var targetBand: TargetBand?
-    public var minimalDetectableChange: MinimalDetectableChange?
-    public var norms: [ReferenceNorm]
-    public var location: SourceLocation
+/// One test of the protocol: how it is done, read and judged. Immutable, and a class: the
+/// scorer and both reports look a test up for every result they handle, and a reference is
+/// one count where a copy of this struct was a dozen (2% of a run).
+public final class TestDefinition: Sendable {
+    public let id: String
+    public let name: String
+    public let muscleGroup: String
+    public let quality: MuscleQuality
+    public let dimension: Dimension
+    public let unit: MeasurementUnit
+    public let sides: TestSides
+    public let combine: TrialCombination
+    public let direction: ScoreDirection
+    public let position: String
+    public let plausibleRange: PlausibleRange
+    public let targetBand: TargetBand?
+    public let minimalDetectableChange: MinimalDetectableChange?
+    public let norms: [ReferenceNorm]
+    public let location: SourceLocation
 
     public init(
         id: String, name: String, muscleGroup: String, quality: MuscleQuality, dimension: Dimension,

@@ -12,7 +12,14 @@ public struct TestResult: Sendable, Hashable {
     public var noReference: NoReference?
 
     /// The worst grade any cut-off gives; nil when no cut-off applies.
-    public var grade: Grade? { comparisons.compactMap(\.grade).max() }
+    public var grade: Grade? {
+        // A loop, not compactMap + max: the reports ask for it several times per result.
+        var worst: Grade?
+        for c in comparisons {
+            if let g = c.grade, worst.map({ g > $0 }) ?? true { worst = g }
+        }
+        return worst
+    }
 
     /// The z-score of the mean/SD norm, when there is one.
     public var z: Double? {
