@@ -40,3 +40,30 @@ struct CoreTests {
         #expect(MeasurementUnit.second.dimension != MeasurementUnit.centimetre.dimension)
     }
 }
+
+@Suite("Id tables")
+struct IDTableTests {
+    @Test("an id table finds what a Dictionary finds, first value of an id winning, across many collisions")
+    func sameAsDictionary() {
+        // 600 ids in a table of 2,048 slots: probes run past collisions and wrap around.
+        let ids = (0..<600).map { "test-\($0 % 500)-\(String(repeating: "x", count: $0 % 7))" } + ["", "é", "hip-abduction-strength"]
+        let pairs = ids.enumerated().map { ($0.element, $0.offset) }
+        let table = IDTable(pairs)
+        let reference = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
+        for id in ids + ["missing", "test-1", "test-1-x ", "e\u{301}"] {
+            #expect(table[id] == reference[id], "\(id)")
+        }
+        #expect(IDTable([(String, Int)]())["anything"] == nil)
+    }
+
+    @Test("equality is String's: canonically equal ids match, ASCII or not (the Kelvin sign is K)")
+    func canonicalEquivalence() {
+        let ascii = IDTable([("k", 1), ("K", 2)])
+        #expect(ascii["\u{212A}"] == 2)
+        #expect(ascii["K"] == 2)
+        let kelvin = IDTable([("\u{212A}", 3), ("e\u{301}", 4)])
+        #expect(kelvin["K"] == 3)
+        #expect(kelvin["\u{E9}"] == 4)
+        #expect(kelvin["k"] == nil)
+    }
+}

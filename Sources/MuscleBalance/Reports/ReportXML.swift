@@ -10,8 +10,8 @@ struct ReportXML: ~Copyable {
     private var w: XMLFragmentWriter
     /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
     private let adjunctSources: [String: [String]]
-    private let tests: [String: TestDefinition]
-    private let ratios: [String: RatioIndex]
+    private let tests: IDTable<TestDefinition>
+    private let ratios: IDTable<RatioIndex>
 
     init(protocol p: BalanceProtocol) {
         balanceProtocol = p
@@ -19,8 +19,8 @@ struct ReportXML: ~Copyable {
         adjunctSources = Dictionary(
             p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
             uniquingKeysWith: { a, _ in a })
-        tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        ratios = Dictionary(p.ratios.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        tests = IDTable(p.tests.map { ($0.id, $0) })
+        ratios = IDTable(p.ratios.map { ($0.id, $0) })
     }
 
     static let formulas: [(String, String)] = [

@@ -8,10 +8,10 @@ struct TextReport {
     static let width = 80
     let balanceProtocol: BalanceProtocol
     let clinic: String?
-    private let tests: [String: TestDefinition]
-    private let testRegions: [String: BodyRegion]
-    private let ratioNames: [String: String]
-    private let conditionLabels: [String: String]
+    private let tests: IDTable<TestDefinition>
+    private let testRegions: IDTable<BodyRegion>
+    private let ratioNames: IDTable<String>
+    private let conditionLabels: IDTable<String>
     private let protocolLine: String
     private let cache = Cache()
 
@@ -44,11 +44,13 @@ struct TextReport {
     init(protocol p: BalanceProtocol, clinic: String?) {
         balanceProtocol = p
         self.clinic = clinic
-        tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let groups = Dictionary(p.muscleGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        testRegions = tests.compactMapValues { groups[$0.muscleGroup]?.region }
-        ratioNames = Dictionary(p.ratios.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        conditionLabels = Dictionary(p.conditions.map { ($0.code, $0.label) }, uniquingKeysWith: { a, _ in a })
+        tests = IDTable(p.tests.map { ($0.id, $0) })
+        let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
+        // The region of the first test of each id, as for `tests`.
+        var seen = Set<String>()
+        testRegions = IDTable(p.tests.filter { seen.insert($0.id).inserted }.compactMap { t in groups[t.muscleGroup].map { (t.id, $0.region) } })
+        ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
+        conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
         protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
     }
 

@@ -2,19 +2,19 @@
 /// checked by hand. Lookup tables are built once per protocol, not per measure.
 public struct BalanceScorer: Sendable {
     public let balanceProtocol: BalanceProtocol
-    private let tests: [String: TestDefinition]
-    private let groups: [String: MuscleGroup]
+    private let tests: IDTable<TestDefinition>
+    private let groups: IDTable<MuscleGroup>
     private let asymmetryRules: [MuscleQuality: AsymmetryRule]
-    private let testOrder: [String: Int]
-    private let groupOrder: [String: Int]
+    private let testOrder: IDTable<Int>
+    private let groupOrder: IDTable<Int>
 
     public init(protocol p: BalanceProtocol) {
         balanceProtocol = p
-        tests = Dictionary(p.tests.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        groups = Dictionary(p.muscleGroups.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        tests = IDTable(p.tests.map { ($0.id, $0) })
+        groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
         asymmetryRules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
-        testOrder = Dictionary(p.tests.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        groupOrder = Dictionary(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
+        groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
     }
 
     /// Scores every session of a patient that `MeasurementRules` passed; the latest is also
@@ -43,8 +43,13 @@ public struct BalanceScorer: Sendable {
 
     func score(_ session: AssessmentSession, on date: CivilDate, of patient: Patient) -> SessionScore {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
+        // In protocol order, then no side, left, right (the side's raw value, as text, sorts
+        // the same way); each key worked out once per result, not once per comparison.
+        func sideRank(_ side: BodySide?) -> Int { side == nil ? 0 : side == .left ? 1 : 2 }
         let results = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
-            .sorted { (testOrder[$0.testID] ?? 0, $0.side?.rawValue ?? "") < (testOrder[$1.testID] ?? 0, $1.side?.rawValue ?? "") }
+            .map { (key: (testOrder[$0.testID] ?? 0, sideRank($0.side)), result: $0) }
+            .sorted { $0.key < $1.key }
+            .map(\.result)
         let asymmetries = self.asymmetries(results)
         let ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
@@ -89,11 +94,31 @@ public struct BalanceScorer: Sendable {
 
     // MARK: Indices
 
+    /// Where each (test, side) first is among `results`: three slots per protocol test (no
+    /// side, left, right), -1 where it is not. What `first(where:)` on the id and side finds,
+    /// with one lookup per result instead of a scan per test.
+    private func positions(_ results: [TestResult]) -> [Int] {
+        var positions = [Int](repeating: -1, count: 3 * balanceProtocol.tests.count)
+        for (i, r) in results.enumerated() {
+            guard let t = testOrder[r.testID] else { continue }
+            let k = 3 * t + (r.side == nil ? 0 : r.side == .left ? 1 : 2)
+            if positions[k] < 0 { positions[k] = i }
+        }
+        return positions
+    }
+
+    private func find(_ testID: String, _ side: BodySide?, in results: [TestResult], _ positions: [Int]) -> TestResult? {
+        guard let t = testOrder[testID] else { return nil }
+        let i = positions[3 * t + (side == nil ? 0 : side == .left ? 1 : 2)]
+        return i < 0 ? nil : results[i]
+    }
+
     func asymmetries(_ results: [TestResult]) -> [AsymmetryResult] {
         var out: [AsymmetryResult] = []
+        let positions = self.positions(results)
         for test in balanceProtocol.tests where test.sides == .bilateral {
-            guard let left = results.first(where: { $0.testID == test.id && $0.side == .left }),
-                let right = results.first(where: { $0.testID == test.id && $0.side == .right })
+            guard let left = find(test.id, .left, in: results, positions),
+                let right = find(test.id, .right, in: results, positions)
             else { continue }
             guard let rule = asymmetryRules[test.quality] else {
                 out.append(AsymmetryResult(testID: test.id, formula: .absoluteDifference, left: left.value, right: right.value,
@@ -144,8 +169,9 @@ public struct BalanceScorer: Sendable {
 
     func ratios(_ results: [TestResult]) -> [RatioResult] {
         var out: [RatioResult] = []
+        let positions = self.positions(results)
         func value(_ test: String, _ side: BodySide?) -> Double? {
-            results.first { $0.testID == test && $0.side == side }?.value
+            find(test, side, in: results, positions)?.value
         }
         for ratio in balanceProtocol.ratios {
             let perSide = ratio.numeratorSide == .each || ratio.denominatorSide == .each
@@ -218,9 +244,10 @@ public struct BalanceScorer: Sendable {
                 muscleGroup: group.id, region: ratio.region, side: side, problem: problem, grade: grade, basis: .ratio(ratioID: ratio.id),
                 text: "\(sided(side))\(group.name) \(word(problem)): \(ratio.name)\(r.side.map { " (\($0.rawValue))" } ?? "") \(fixed(r.value, 2)), \(rangeText(r.acceptable))"))
         }
-        return out.sorted { a, b in
-            (a.grade, -(groupOrder[a.muscleGroup] ?? 0)) > (b.grade, -(groupOrder[b.muscleGroup] ?? 0))
-        }
+        // Worst first, then in the protocol's order of muscle groups; keys worked out once.
+        return out.map { (key: ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)), finding: $0) }
+            .sorted { $0.key > $1.key }
+            .map(\.finding)
     }
 
     private func problem(for quality: MuscleQuality) -> MuscleProblem {

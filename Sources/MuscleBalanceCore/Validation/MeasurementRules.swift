@@ -9,14 +9,14 @@ public struct MeasurementRules: Sendable {
     /// The protocol's tests and where each id is among them: a measure is looked up once, and
     /// the duplicate check keys on (test index, side) instead of a string made per measure.
     private let tests: [TestDefinition]
-    private let testIndex: [String: Int]
+    private let testIndex: IDTable<Int>
     private let conditionCodes: Set<String>
 
     public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
         self.balanceProtocol = balanceProtocol
         self.today = today
         self.tests = balanceProtocol.tests
-        self.testIndex = Dictionary(balanceProtocol.tests.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.testIndex = IDTable(balanceProtocol.tests.enumerated().map { ($1.id, $0) })
         self.conditionCodes = Set(balanceProtocol.conditions.map(\.code))
     }
 
@@ -85,7 +85,7 @@ public struct MeasurementRules: Sendable {
         var needsBodyMass: [String] = []
         for measure in session.measures {
             guard let index = testIndex[measure.test] else {
-                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(testIndex.keys)))", attribute: "test"))
+                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(tests.map(\.id))))", attribute: "test"))
                 continue
             }
             let test = tests[index]
