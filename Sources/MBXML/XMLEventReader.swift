@@ -11,7 +11,8 @@ public protocol XMLEventHandler: AnyObject {
     func startElement(_ tag: borrowing XMLStartTag)
     /// `name` is the vocabulary index of the element that ends (`XMLVocabulary.unknown` if none).
     func endElement(name: Int, depth: Int)
-    /// Character data of the innermost open element, in one or more pieces.
+    /// Character data of the innermost open element, in one or more pieces; only for the
+    /// elements the vocabulary asks text of.
     func characters(_ text: borrowing XMLCharacters)
 }
 
@@ -39,6 +40,9 @@ public final class XMLEventReader {
     private var validation: xmlSchemaValidCtxtPtr?
     private var plug: xmlSchemaSAXPlugPtr?
     private var depth = 0
+    /// Per depth of the open elements, whether the handler wants its character data (a fixed
+    /// block: depth never passes `maximumDepth`).
+    private let textWanted: UnsafeMutablePointer<Bool>
     /// Why the parse was stopped from inside a callback (a DOCTYPE, too deep).
     private var refusal: XMLDiagnostic?
     private var started = false
@@ -58,6 +62,8 @@ public final class XMLEventReader {
         self.handler = handler
         names = XMLNameTable(vocabulary)
         chunk = .allocate(capacity: Self.chunkSize)
+        textWanted = .allocate(capacity: Self.maximumDepth + 2)
+        textWanted.initialize(repeating: false, count: Self.maximumDepth + 2)
     }
 
     /// Reads a document held in memory (fuzzing, tests), with the same safety and validation.
@@ -76,6 +82,8 @@ public final class XMLEventReader {
         self.handler = handler
         names = XMLNameTable(vocabulary)
         chunk = .allocate(capacity: Self.chunkSize)
+        textWanted = .allocate(capacity: Self.maximumDepth + 2)
+        textWanted.initialize(repeating: false, count: Self.maximumDepth + 2)
     }
 
     deinit {
@@ -86,6 +94,7 @@ public final class XMLEventReader {
         if let validation { xmlSchemaFreeValidCtxt(validation) }
         sax?.deallocate()
         chunk.deallocate()
+        textWanted.deallocate()
         switch source {
         case .descriptor(let fd): close(fd)
         case .memory(let bytes, _): bytes.deallocate()
@@ -250,10 +259,12 @@ public final class XMLEventReader {
             return
         }
         names.sawRoot = true
+        let name = names.index(of: localName)
         let tag = XMLStartTag(
-            name: names.index(of: localName), line: currentLine, depth: depth, localName: localName,
+            name: name, line: currentLine, depth: depth, localName: localName,
             namespaceURI: namespace, attributes: attributes, attributeCount: count, names: names)
         depth += 1
+        textWanted[depth - 1] = names.wantsText(name)
         handler.startElement(tag)
     }
 
@@ -264,7 +275,7 @@ public final class XMLEventReader {
     }
 
     fileprivate func characters(_ text: UnsafePointer<xmlChar>, _ count: Int) {
-        if refusal != nil || depth == 0 { return }
+        if refusal != nil || depth == 0 || !textWanted[depth - 1] { return }
         handler.characters(XMLCharacters(bytes: UnsafeBufferPointer(start: text, count: count)))
     }
 
@@ -317,7 +328,7 @@ public final class XMLEventReader {
             func characters(_ text: borrowing XMLCharacters) {}
         }
         let catcher = RootCatcher()
-        let reader = try XMLEventReader(path: path, schema: nil, vocabulary: XMLVocabulary([]), handler: catcher)
+        let reader = try XMLEventReader(path: path, schema: nil, vocabulary: XMLVocabulary([], textOf: []), handler: catcher)
         do {
             while catcher.root == nil, try reader.step() {}
         } catch where catcher.root != nil {
@@ -330,13 +341,19 @@ public final class XMLEventReader {
     }
 }
 
-/// The names a handler cares about, in the order it numbers them.
+/// The names a handler cares about, in the order it numbers them, and the elements whose
+/// character data it wants (the rest, whitespace between elements mostly, is never handed over).
 public struct XMLVocabulary: Sendable {
     public static let unknown = -1
     let names: [String]
+    /// Per name: whether its text goes to the handler; `allText` for every element's.
+    let wantsText: [Bool]
+    let allText: Bool
 
-    public init(_ names: [String]) {
+    public init(_ names: [String], textOf textNames: Set<String>? = nil) {
         self.names = names
+        allText = textNames == nil
+        wantsText = names.map { textNames?.contains($0) ?? true }
     }
 }
 
@@ -457,6 +474,8 @@ public struct XMLCharacters: ~Copyable {
 /// the same name every time, so each is compared as text once and then found by address.
 final class XMLNameTable {
     private let vocabulary: [[UInt8]]
+    private let textOfName: [Bool]
+    private let textOfUnknown: Bool
     /// Open addressing on the pointer's bits; 0 is an empty slot.
     private let keys: UnsafeMutablePointer<UInt>
     private let values: UnsafeMutablePointer<Int>
@@ -467,6 +486,8 @@ final class XMLNameTable {
 
     init(_ vocabulary: XMLVocabulary) {
         self.vocabulary = vocabulary.names.map { Array($0.utf8) }
+        textOfName = vocabulary.wantsText
+        textOfUnknown = vocabulary.allText
         keys = .allocate(capacity: Self.slots)
         keys.initialize(repeating: 0, count: Self.slots)
         values = .allocate(capacity: Self.slots)
@@ -476,6 +497,10 @@ final class XMLNameTable {
     deinit {
         keys.deallocate()
         values.deallocate()
+    }
+
+    func wantsText(_ index: Int) -> Bool {
+        index == XMLVocabulary.unknown ? textOfUnknown : textOfName[index]
     }
 
     func index(of name: UnsafePointer<xmlChar>) -> Int {

@@ -108,6 +108,18 @@ struct MBXMLTests {
         #expect(recorder.childIDs == ["a&b&c<A", "?"])
     }
 
+    @Test("character data goes to the handler only for the elements the vocabulary asks text of")
+    func textOfChosenElements() throws {
+        let text = "<r>x<a>1<b>2</b>3</a>y</r>"
+        for (textOf, expected) in [(Set(["a"]), "13"), (Set(["a", "b"]), "123"), ([], ""), (nil, "x123y")] as [(Set<String>?, String)] {
+            let recorder = Recorder()
+            let reader = try XMLEventReader(
+                bytes: Array(text.utf8), url: "t.xml", schema: nil, vocabulary: XMLVocabulary(["a", "b"], textOf: textOf), handler: recorder)
+            while try reader.step() {}
+            #expect(recorder.text == expected, "\(String(describing: textOf))")
+        }
+    }
+
     @Test("a fatal error mid-stream is reported, not a crash (libxml2 2.9.14 push parser + schema)")
     func fatalMidStream() throws {
         let schema = try XMLSchema(contentsOf: Self.measurementSchema)

@@ -18,7 +18,8 @@ final class PatientBuilder: XMLEventHandler {
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
         var text: String { Self.texts[rawValue] }
-        static let vocabulary = XMLVocabulary(texts)
+        /// Only a `<trial>`'s text is read.
+        static let vocabulary = XMLVocabulary(texts, textOf: ["trial"])
     }
 
     /// A child of the root, complete: a patient, or anything else (which still bounds the
