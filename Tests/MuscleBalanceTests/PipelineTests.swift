@@ -1,5 +1,5 @@
 import Foundation
-import MuscleBalance
+@testable import MuscleBalance
 import Testing
 
 /// Reading and writing on two threads must not change a byte: the reports and the summary are
@@ -43,5 +43,24 @@ struct PipelineTests {
         let report = try String(contentsOfFile: threaded + "/" + names.first { $0.hasSuffix(".report.txt") && $0.contains("input") }!, encoding: .utf8)
         let ids = report.split(separator: "\n").filter { $0.contains("Patient SYN-") }.map { $0.split(separator: " ")[1] }
         #expect(ids.map { Int($0.dropFirst(4)) } == Array(1...700))
+    }
+
+    @Test("a file gets its own scoring and writing threads when the batch leaves cores idle, or when it is large")
+    func whichFilesArePipelined() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mbt-pipelining-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let small = Paths.example
+        let large = dir + "/large.xml"
+        // Only the size is looked at: a sparse 5 MiB file will do.
+        #expect(FileManager.default.createFile(atPath: large, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: large))
+        try handle.truncate(atOffset: 5 << 20)
+        try handle.close()
+        let cores = BatchScorer.activeCores
+        #expect(BatchScorer.worthPipelining(small, files: 1))
+        #expect(BatchScorer.worthPipelining(small, files: cores) == false)
+        #expect(BatchScorer.worthPipelining(large, files: 2_000))
+        #expect(BatchScorer.worthPipelining(small, files: 2_000) == false)
     }
 }
