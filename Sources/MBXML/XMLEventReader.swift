@@ -417,8 +417,6 @@ public struct XMLStartTag: ~Copyable {
         return body(raw)
     }
 
-    public func has(_ name: Int) -> Bool { find(name) != nil }
-
     public func string(_ name: Int) -> String? {
         withValue(name) { String(decoding: $0, as: UTF8.self) }
     }

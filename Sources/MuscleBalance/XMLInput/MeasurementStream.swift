@@ -38,12 +38,10 @@ final class MeasurementStream {
     private init(reader: XMLEventReader, builder: PatientBuilder) throws(XMLReadError) {
         self.reader = reader
         self.builder = builder
-        while builder.root == nil {
-            if try !reader.step() { break }
-        }
-        if builder.root == nil { _ = try reader.step() }
+        // The reader throws at the end of a document with no element, so a root is there.
+        while builder.root == nil, try reader.step() {}
         guard let root = builder.root else {
-            throw XMLReadError(io: "'\(reader.path)' has no root element")
+            throw XMLReadError([XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file has no root element; expected an XML document")])
         }
         self.root = root
         // Under any other root the schema validates nothing below it: refuse the file here,

@@ -17,7 +17,6 @@ final class PatientBuilder: XMLEventHandler {
 
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
-        var text: String { Self.texts[rawValue] }
         /// Only a `<trial>`'s text is read.
         static let vocabulary = XMLVocabulary(texts, textOf: ["trial"])
     }
@@ -124,9 +123,7 @@ private struct PatientAssembly {
     mutating func endElement(name: Int, depth: Int) {
         guard let role = roles.popLast() else { return }
         switch role {
-        case .root, .condition, .other:
-            break
-        case .patient:
+        case .root, .patient, .condition, .other:
             break
         case .session:
             // take(): moved, not copied, into the parent.
