@@ -54,20 +54,13 @@ public final class XMLEventReader {
     }
 
     /// Opens `path` for streaming; with `schema`, every element is validated as it is read.
-    public init(path: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) throws(XMLReadError) {
+    public convenience init(path: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) throws(XMLReadError) {
         LibXML.ensureInitialized()
-        source = .descriptor(try FileBytes.openForStreaming(path))
-        self.path = path
-        self.schema = schema
-        self.handler = handler
-        names = XMLNameTable(vocabulary)
-        chunk = .allocate(capacity: Self.chunkSize)
-        textWanted = .allocate(capacity: Self.maximumDepth + 2)
-        textWanted.initialize(repeating: false, count: Self.maximumDepth + 2)
+        self.init(source: .descriptor(try FileBytes.openForStreaming(path)), path: path, schema: schema, vocabulary: vocabulary, handler: handler)
     }
 
     /// Reads a document held in memory (fuzzing, tests), with the same safety and validation.
-    public init(bytes: [UInt8], url: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) throws(XMLReadError) {
+    public convenience init(bytes: [UInt8], url: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) throws(XMLReadError) {
         LibXML.ensureInitialized()
         guard !bytes.isEmpty else {
             throw XMLReadError([XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file is empty (0 bytes); expected an XML document")])
@@ -76,8 +69,13 @@ public final class XMLEventReader {
         bytes.withUnsafeBytes { raw in
             _ = copy.initialize(from: raw.bindMemory(to: CChar.self))
         }
-        source = .memory(copy, offset: 0)
-        self.path = url
+        self.init(source: .memory(copy, offset: 0), path: url, schema: schema, vocabulary: vocabulary, handler: handler)
+    }
+
+    /// Takes `source` over: deinit closes or frees it.
+    private init(source: Source, path: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) {
+        self.source = source
+        self.path = path
         self.schema = schema
         self.handler = handler
         names = XMLNameTable(vocabulary)
