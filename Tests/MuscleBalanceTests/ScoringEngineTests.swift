@@ -58,13 +58,15 @@ struct ScoringEngineTests {
     func extraSets() throws {
         var p = base
         let index = try #require(p.exercises.firstIndex { $0.id == "side-bridge" })
-        p.exercises[index].dosage.sets = 2
-        p.exercises[index].dosage.extraSetsAffectedSide = 1
+        var dosage = p.exercises[index].dosage
+        dosage.sets = 2
+        dosage.extraSetsAffectedSide = 1
+        p.exercises[index] = p.exercises[index].replacing(dosage: dosage)
         // Side bridge right/left 40 / 60 = 0.667 < 0.95: the right side falls short...
         let s = try latest(patient([measure("side-bridge-endurance", .left, .second, [60]), measure("side-bridge-endurance", .right, .second, [40])]), p)
         #expect(s.findings.contains { $0.side == .right && $0.problem == .asymmetric })
         // ...and for low endurance on both sides the both-sides rule still favours the weaker side.
-        p.exercises[index].problem = .asymmetric
+        p.exercises[index] = p.exercises[index].replacing(problem: .asymmetric)
         let t = try latest(patient([measure("side-bridge-endurance", .left, .second, [60]), measure("side-bridge-endurance", .right, .second, [40])]), p)
         let sides = t.plan.exercises.filter { $0.exerciseID == "side-bridge" }.map { ($0.side, $0.sets) }
         #expect(sides.count == 2)
@@ -88,7 +90,7 @@ struct ScoringEngineTests {
     func withheld() throws {
         var p = base
         let index = try #require(p.exercises.firstIndex { $0.id == "clamshell" })
-        p.exercises[index].contraindications = [Contraindication(condition: "recent-joint-replacement", kind: .absolute, sources: SourceReferences(ids: ["x"], location: Self.here), location: Self.here)]
+        p.exercises[index] = p.exercises[index].replacing(contraindications: [Contraindication(condition: "recent-joint-replacement", kind: .absolute, sources: SourceReferences(ids: ["x"], location: Self.here), location: Self.here)])
         let s = try latest(patient([measure("hip-abduction-strength", .left, .newton, [60]), measure("hip-abduction-strength", .right, .newton, [100])],
                                    conditions: ["recent-joint-replacement"]), p)
         #expect(!s.plan.exercises.contains { $0.exerciseID == "clamshell" })
@@ -149,5 +151,15 @@ struct ScoringEngineTests {
         #expect(OutputNames.stems(for: ["a/x.xml", "b/x.xml", "x-2.xml", "../../etc/passwd", ".hidden.xml", "a b\u{0}c.xml"]) == [
             "x", "x-2", "x-2-2", "passwd", "hidden", "a_b_c",
         ])
+    }
+}
+
+extension CorrectiveExercise {
+    /// The same exercise with some fields changed (the model is immutable).
+    func replacing(dosage: Dosage? = nil, problem: MuscleProblem? = nil, contraindications: [Contraindication]? = nil) -> CorrectiveExercise {
+        CorrectiveExercise(
+            id: id, name: name, muscleGroup: muscleGroup, problem: problem ?? self.problem, sideRule: sideRule,
+            instructions: instructions, dosage: dosage ?? self.dosage, contraindications: contraindications ?? self.contraindications,
+            sources: sources, location: location)
     }
 }

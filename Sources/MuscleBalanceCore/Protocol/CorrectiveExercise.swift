@@ -13,17 +13,18 @@ public enum SideRule: String, Sendable, Hashable {
     case midline
 }
 
-public struct CorrectiveExercise: Sendable {
-    public var id: String
-    public var name: String
-    public var muscleGroup: String
-    public var problem: MuscleProblem
-    public var sideRule: SideRule
-    public var instructions: String
-    public var dosage: Dosage
-    public var contraindications: [Contraindication]
-    public var sources: SourceReferences
-    public var location: SourceLocation
+/// Immutable, and a class, like `TestDefinition`: the plan looks exercises up for every finding.
+public final class CorrectiveExercise: Sendable {
+    public let id: String
+    public let name: String
+    public let muscleGroup: String
+    public let problem: MuscleProblem
+    public let sideRule: SideRule
+    public let instructions: String
+    public let dosage: Dosage
+    public let contraindications: [Contraindication]
+    public let sources: SourceReferences
+    public let location: SourceLocation
 
     public init(
         id: String, name: String, muscleGroup: String, problem: MuscleProblem, sideRule: SideRule,

@@ -8,13 +8,14 @@ public enum BodyRegion: String, Sendable, Hashable, CaseIterable, Comparable {
 }
 
 /// Muscles tested and treated together (gluteus medius and the other hip abductors, say).
-public struct MuscleGroup: Sendable, Hashable {
-    public var id: String
+/// Immutable, and a class, like `TestDefinition`: every finding and index looks its group up.
+public final class MuscleGroup: Sendable {
+    public let id: String
     /// The name a clinician uses in a finding: "left gluteus medius weak".
-    public var name: String
-    public var region: BodyRegion
-    public var description: String
-    public var location: SourceLocation
+    public let name: String
+    public let region: BodyRegion
+    public let description: String
+    public let location: SourceLocation
 
     public init(id: String, name: String, region: BodyRegion, description: String, location: SourceLocation) {
         self.id = id

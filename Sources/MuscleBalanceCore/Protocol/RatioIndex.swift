@@ -4,17 +4,18 @@ public enum RatioSide: String, Sendable, Hashable {
 }
 
 /// An agonist/antagonist or endurance ratio (hamstring:quadriceps, McGill's flexion/extension).
-public struct RatioIndex: Sendable {
-    public var id: String
-    public var name: String
-    public var region: BodyRegion
-    public var numerator: String
-    public var numeratorSide: RatioSide?
-    public var denominator: String
-    public var denominatorSide: RatioSide?
-    public var acceptable: AcceptableRange?
-    public var note: String?
-    public var location: SourceLocation
+/// Immutable, and a class, like `TestDefinition`: looked up for every ratio of every session.
+public final class RatioIndex: Sendable {
+    public let id: String
+    public let name: String
+    public let region: BodyRegion
+    public let numerator: String
+    public let numeratorSide: RatioSide?
+    public let denominator: String
+    public let denominatorSide: RatioSide?
+    public let acceptable: AcceptableRange?
+    public let note: String?
+    public let location: SourceLocation
 
     public init(
         id: String, name: String, region: BodyRegion, numerator: String, numeratorSide: RatioSide?,

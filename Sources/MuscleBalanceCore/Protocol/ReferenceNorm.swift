@@ -64,7 +64,9 @@ public enum NormUnit: Sendable, Hashable {
 }
 
 /// A published reference for one stratum of one test.
-public struct ReferenceNorm: Sendable, Hashable {
+/// Immutable, and a class, like `TestDefinition`: the rules and the scorer walk a test's norms
+/// for every measure.
+public final class ReferenceNorm: Sendable {
     public enum Kind: Sendable, Hashable {
         case meanSD(MeanSD)
         case cutoffs([CutoffClass])
@@ -79,12 +81,12 @@ public struct ReferenceNorm: Sendable, Hashable {
         }
     }
 
-    public var kind: Kind
-    public var stratum: NormStratum
-    public var unit: NormUnit
-    public var sources: SourceReferences
-    public var note: String?
-    public var location: SourceLocation
+    public let kind: Kind
+    public let stratum: NormStratum
+    public let unit: NormUnit
+    public let sources: SourceReferences
+    public let note: String?
+    public let location: SourceLocation
 
     public init(
         kind: Kind, stratum: NormStratum, unit: NormUnit, sources: SourceReferences, note: String?,
