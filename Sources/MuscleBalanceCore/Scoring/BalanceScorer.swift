@@ -46,10 +46,9 @@ public struct BalanceScorer: Sendable {
         // In protocol order, then no side, left, right (the side's raw value, as text, sorts
         // the same way); each key worked out once per result, not once per comparison.
         func sideRank(_ side: BodySide?) -> Int { side == nil ? 0 : side == .left ? 1 : 2 }
-        let results = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
-            .map { (key: (testOrder[$0.testID] ?? 0, sideRank($0.side)), result: $0) }
-            .sorted { $0.key < $1.key }
-            .map(\.result)
+        let unsorted = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
+        let keys = unsorted.map { (testOrder[$0.testID] ?? 0, sideRank($0.side)) }
+        let results = unsorted.indices.sorted { keys[$0] < keys[$1] }.map { unsorted[$0] }
         let asymmetries = self.asymmetries(results)
         let ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
@@ -245,9 +244,8 @@ public struct BalanceScorer: Sendable {
                 text: "\(sided(side))\(group.name) \(word(problem)): \(ratio.name)\(r.side.map { " (\($0.rawValue))" } ?? "") \(fixed(r.value, 2)), \(rangeText(r.acceptable))"))
         }
         // Worst first, then in the protocol's order of muscle groups; keys worked out once.
-        return out.map { (key: ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)), finding: $0) }
-            .sorted { $0.key > $1.key }
-            .map(\.finding)
+        let keys = out.map { ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)) }
+        return out.indices.sorted { keys[$0] > keys[$1] }.map { out[$0] }
     }
 
     private func problem(for quality: MuscleQuality) -> MuscleProblem {
