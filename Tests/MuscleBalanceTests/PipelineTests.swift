@@ -63,4 +63,13 @@ struct PipelineTests {
         #expect(BatchScorer.worthPipelining(large, files: 2_000))
         #expect(BatchScorer.worthPipelining(small, files: 2_000) == false)
     }
+
+    @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])
+    func filesInFlight(count: Int) {
+        let seen = Locked([Int](repeating: 0, count: count))
+        FilesInFlight.forEach(count, cores: 2) { index in
+            seen.withLock { $0[index] += 1 }
+        }
+        #expect(seen.withLock { $0 } == [Int](repeating: 1, count: count))
+    }
 }

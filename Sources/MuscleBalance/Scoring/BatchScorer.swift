@@ -109,8 +109,8 @@ public struct BatchScorer: Sendable {
             initial.summaryError = error.description
         }
         let state = Locked(initial)
-        let done = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+        let done = Counter()
+        FilesInFlight.forEach(paths.count, cores: Self.activeCores) { index in
             let outcome: FileScoreOutcome
             if cancellation?.isCancelled == true {
                 let rows = SummaryRows(directory: outputDirectory)
@@ -137,8 +137,7 @@ public struct BatchScorer: Sendable {
                     s.next += 1
                 }
             }
-            let count = done.add(1, ordering: .relaxed).newValue
-            progress?(count, paths.count)
+            progress?(done.increment(), paths.count)
         }
         return state.withLock { s in
             var summaryError = s.summaryError
@@ -271,6 +270,12 @@ public struct BatchScorer: Sendable {
         outcome.diagnostics = engine.sorted
         return outcome
     }
+}
+
+/// Files finished so far, for the progress line.
+private final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() -> Int { value.add(1, ordering: .relaxed).newValue }
 }
 
 /// Output file names: the input's stem, made safe for any file system and unique in the batch.
