@@ -267,7 +267,7 @@ struct ReportXML: ~Copyable {
     }
 
     private mutating func write(_ r: TestResult) {
-        let test = tests[r.testID]
+        let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
         w.start("result")
         w.attribute("test", r.testID)
         w.attribute("side", r.side?.rawValue)

@@ -9,7 +9,8 @@ struct TextReport {
     let balanceProtocol: BalanceProtocol
     let clinic: String?
     private let tests: IDTable<TestDefinition>
-    private let testRegions: IDTable<BodyRegion>
+    /// The region of each of the protocol's tests, by index.
+    private let testRegions: [BodyRegion?]
     private let ratioNames: IDTable<String>
     private let conditionLabels: IDTable<String>
     private let protocolLine: String
@@ -46,9 +47,7 @@ struct TextReport {
         self.clinic = clinic
         tests = IDTable(p.tests.map { ($0.id, $0) })
         let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
-        // The region of the first test of each id, as for `tests`.
-        var seen = Set<String>()
-        testRegions = IDTable(p.tests.filter { seen.insert($0.id).inserted }.compactMap { t in groups[t.muscleGroup].map { (t.id, $0.region) } })
+        testRegions = p.tests.map { groups[$0.muscleGroup]?.region }
         ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
         conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
         protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
@@ -148,7 +147,7 @@ struct TextReport {
         page.line("RESULTS BY REGION")
         for region in BodyRegion.allCases {
             var header = false
-            for r in s.results where testRegions[r.testID] == region {
+            for r in s.results where testRegions[r.testIndex] == region {
                 if !header {
                     page.add("  ")
                     page.line(region.rawValue.uppercased())
@@ -375,7 +374,7 @@ struct TextReport {
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
     private func resultLines(_ r: TestResult, _ notes: Footnotes, _ page: inout PageText) {
-        let test = tests[r.testID]
+        let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
         let unit = test?.unit.rawValue ?? ""
         // The row shows the last comparison's reference and percent.
         var reference: NormComparison?

@@ -47,7 +47,7 @@ public struct BalanceScorer: Sendable {
         // the same way); each key worked out once per result, not once per comparison.
         func sideRank(_ side: BodySide?) -> Int { side == nil ? 0 : side == .left ? 1 : 2 }
         let unsorted = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
-        let keys = unsorted.map { (testOrder[$0.testID] ?? 0, sideRank($0.side)) }
+        let keys = unsorted.map { ($0.testIndex, sideRank($0.side)) }
         let results = unsorted.indices.sorted { keys[$0] < keys[$1] }.map { unsorted[$0] }
         let asymmetries = self.asymmetries(results)
         let ratios = self.ratios(results)
@@ -62,11 +62,15 @@ public struct BalanceScorer: Sendable {
     }
 
     func result(for measure: Measure, patient: Patient, age: Int?) -> TestResult? {
-        guard let test = tests[measure.test], let unit = measure.unit, unit.dimension == test.dimension else { return nil }
+        guard let index = testOrder[measure.test], let unit = measure.unit else { return nil }
+        let test = balanceProtocol.tests[index]
+        guard unit.dimension == test.dimension else { return nil }
         let canonical = measure.readings.map(unit.toCanonical)
         let combined = measure.value.map(unit.toCanonical) ?? test.combine.combine(canonical)
         guard let value = combined, value.isFinite else { return nil }
-        var result = TestResult(testID: test.id, side: measure.side, trials: measure.readings, unit: unit, value: value, comparisons: [], noReference: nil)
+        var result = TestResult(
+            testID: test.id, testIndex: index, side: measure.side, trials: measure.readings, unit: unit, value: value, comparisons: [],
+            noReference: nil)
         guard !test.norms.isEmpty else {
             result.noReference = NoReference("the protocol has no norm for this test")
             return result
@@ -99,7 +103,7 @@ public struct BalanceScorer: Sendable {
     private func positions(_ results: [TestResult]) -> [Int] {
         var positions = [Int](repeating: -1, count: 3 * balanceProtocol.tests.count)
         for (i, r) in results.enumerated() {
-            guard let t = testOrder[r.testID] else { continue }
+            let t = r.testIndex
             let k = 3 * t + (r.side == nil ? 0 : r.side == .left ? 1 : 2)
             if positions[k] < 0 { positions[k] = i }
         }
@@ -210,7 +214,8 @@ public struct BalanceScorer: Sendable {
     func findings(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> [Finding] {
         var out: [Finding] = []
         for r in results {
-            guard let test = tests[r.testID], let group = groups[test.muscleGroup], let grade = r.grade, grade > .normal,
+            let test = balanceProtocol.tests[r.testIndex]
+            guard let group = groups[test.muscleGroup], let grade = r.grade, grade > .normal,
                 let label = r.comparisons.lazy.compactMap({ c -> String? in if case .cutoff(let l, _) = c.outcome { return l } else { return nil } }).first
             else { continue }
             let problem = self.problem(for: test.quality)
@@ -272,7 +277,7 @@ public struct BalanceScorer: Sendable {
     func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
         var graded: [BodyRegion: [Grade]] = [:]
         for r in results {
-            if let grade = r.grade, let test = tests[r.testID], let group = groups[test.muscleGroup] { graded[group.region, default: []].append(grade) }
+            if let grade = r.grade, let group = groups[balanceProtocol.tests[r.testIndex].muscleGroup] { graded[group.region, default: []].append(grade) }
         }
         for a in asymmetries {
             if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { graded[group.region, default: []].append(grade) }

@@ -2,6 +2,9 @@
 /// with each norm that covers the patient (or why none does).
 public struct TestResult: Sendable, Hashable {
     public var testID: String
+    /// Where the test stands in the `tests` of the protocol the result was scored against: the
+    /// scorer and the reports reach the definition by index, with no id hashed per result.
+    public var testIndex: Int
     public var side: BodySide?
     public var trials: [Double]
     public var unit: MeasurementUnit
