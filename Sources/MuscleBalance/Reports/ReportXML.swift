@@ -139,7 +139,7 @@ struct ReportXML: ~Copyable {
         w.attribute("assessor", s.assessor)
         number("overallIndex", s.overallIndex)
         w.attribute("overallGrade", s.overallGrade?.rawValue)
-        for r in s.results { write(r) }
+        for i in s.results.indices { write(s.results[i]) }
         for a in s.asymmetries {
             w.start("asymmetry")
             w.attribute("test", a.testID)
@@ -266,7 +266,7 @@ struct ReportXML: ~Copyable {
         w.end()
     }
 
-    private mutating func write(_ r: TestResult) {
+    private mutating func write(_ r: borrowing TestResult) {
         let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
         w.start("result")
         w.attribute("test", r.testID)

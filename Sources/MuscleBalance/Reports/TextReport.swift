@@ -147,14 +147,16 @@ struct TextReport {
         page.line("RESULTS BY REGION")
         for region in BodyRegion.allCases {
             var header = false
-            for r in s.results where testRegions[r.testIndex] == region {
+            // By index: a `for r in` loop copies every result (a dozen reference counts) on each
+            // of the three passes, matching or not.
+            for i in s.results.indices where testRegions[s.results[i].testIndex] == region {
                 if !header {
                     page.add("  ")
                     page.line(region.rawValue.uppercased())
                     page.line(Self.resultsHeader)
                     header = true
                 }
-                resultLines(r, notes, &page)
+                resultLines(s.results[i], notes, &page)
             }
         }
 
@@ -373,7 +375,7 @@ struct TextReport {
 
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
-    private func resultLines(_ r: TestResult, _ notes: Footnotes, _ page: inout PageText) {
+    private func resultLines(_ r: borrowing TestResult, _ notes: Footnotes, _ page: inout PageText) {
         let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
         let unit = test?.unit.rawValue ?? ""
         // The row shows the last comparison's reference and percent.
