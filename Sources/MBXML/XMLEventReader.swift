@@ -403,16 +403,27 @@ public struct XMLStartTag: ~Copyable {
     }
 
     /// Calls `body` with the attribute's value as UTF-8, if the attribute is present.
+    /// Inlinable, so the caller's `R` is specialised; the lookup itself is not generic.
+    @inlinable
     public func withValue<R>(_ name: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard let (start, end) = find(name) else { return nil }
+        var result: R?
+        withValueBytes(name) { result = body($0) }
+        return result
+    }
+
+    /// `withValue` without a result type, so that it is compiled once, not per caller's type
+    /// across the module boundary.
+    public func withValueBytes(_ name: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let (start, end) = find(name) else { return }
         let raw = UnsafeBufferPointer(start: start, count: end - start)
         // Without entity substitution libxml2 hands a literal '&' over as "&#38;" (its tree
         // builder decodes it later); nothing else can be escaped, as DOCTYPEs are refused.
         if raw.contains(UInt8(ascii: "&")) {
             let decoded = XMLStartTag.decodeAmpersands(raw)
-            return decoded.withUnsafeBufferPointer(body)
+            decoded.withUnsafeBufferPointer(body)
+            return
         }
-        return body(raw)
+        body(raw)
     }
 
     public func string(_ name: Int) -> String? {

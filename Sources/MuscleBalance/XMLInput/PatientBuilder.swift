@@ -147,7 +147,7 @@ private struct PatientAssembly {
     private mutating func makePatient(_ tag: borrowing XMLStartTag) -> Patient {
         Patient(
             id: Self.trimmedValue(tag, .id) { String(decoding: $0, as: UTF8.self) } ?? "",
-            sex: Self.trimmedValue(tag, .sex) { Self.match($0, Sex.allCases) } ?? nil,
+            sex: Self.trimmedValue(tag, .sex) { Self.sexes.match($0) } ?? nil,
             birthDate: Self.trimmedValue(tag, .birthDate) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
             bodyMassKg: tag.withValue(Word.bodyMassKg.rawValue, parseDecimal) ?? nil,
             heightCm: tag.withValue(Word.heightCm.rawValue, parseDecimal) ?? nil,
@@ -163,12 +163,12 @@ private struct PatientAssembly {
     }
 
     private mutating func makeMeasure(_ tag: borrowing XMLStartTag) -> Measure {
-        let unit = Self.trimmedValue(tag, .unit) { Self.match($0, MeasurementUnit.allCases) } ?? nil
+        let unit = Self.trimmedValue(tag, .unit) { Self.units.match($0) } ?? nil
         // A known unit's text is its raw value; only an unknown one needs its own string.
         let unitText = unit?.rawValue ?? Self.trimmedValue(tag, .unit) { String(decoding: $0, as: UTF8.self) } ?? ""
         return Measure(
             test: Self.trimmedValue(tag, .test) { recent.string($0) } ?? "",
-            side: Self.trimmedValue(tag, .side) { Self.match($0, BodySide.allCases) } ?? nil,
+            side: Self.trimmedValue(tag, .side) { Self.sides.match($0) } ?? nil,
             unit: unit, unitText: unitText,
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
             trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure"))
@@ -186,10 +186,9 @@ private struct PatientAssembly {
         }
     }
 
-    /// The case whose raw value is exactly these bytes (what `init(rawValue:)` would give).
-    private static func match<T: RawRepresentable<String>>(_ bytes: UnsafeBufferPointer<UInt8>, _ cases: [T]) -> T? {
-        cases.first { $0.rawValue.utf8.elementsEqual(bytes) }
-    }
+    private static let sexes = RawValueBytes(Sex.allCases)
+    private static let units = RawValueBytes(MeasurementUnit.allCases)
+    private static let sides = RawValueBytes(BodySide.allCases)
 }
 
 /// The value without leading and trailing XML whitespace; the same string when there is none.
@@ -218,5 +217,25 @@ struct RecentValues {
             values.append(text)
         }
         return text
+    }
+}
+
+/// The cases of a string enum by the bytes of their raw values: `match` gives what
+/// `init(rawValue:)` would, compared as bytes (no String made, no generic walk of a UTF-8 view).
+struct RawValueBytes<T: RawRepresentable & Sendable>: Sendable where T.RawValue == String {
+    private let entries: [(bytes: [UInt8], value: T)]
+
+    init(_ cases: [T]) {
+        entries = cases.map { (Array($0.rawValue.utf8), $0) }
+    }
+
+    func match(_ bytes: UnsafeBufferPointer<UInt8>) -> T? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            return entries.first { $0.bytes.isEmpty }?.value
+        }
+        for entry in entries where entry.bytes.count == bytes.count {
+            if entry.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, bytes.count) == 0 }) { return entry.value }
+        }
+        return nil
     }
 }
