@@ -201,7 +201,15 @@ public struct XMLFragmentWriter: ~Copyable {
     }
 
     private static func isPlainBytewise(_ value: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
-        for i in start..<value.count where !isPlain(value[i]) { return false }
+        // Pointer steps, no bounds check per byte: most values (numbers, sides, grades) are
+        // shorter than a word and are checked here whole.
+        guard let base = value.baseAddress else { return true }
+        var p = base + start
+        let end = base + value.count
+        while p < end {
+            if !isPlain(p.pointee) { return false }
+            p += 1
+        }
         return true
     }
 
