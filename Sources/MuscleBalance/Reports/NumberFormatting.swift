@@ -67,6 +67,17 @@ func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int 
 
 /// The decimal digits of an integer, zero-padded to `width`, written into a byte buffer.
 func appendInteger<Out: ByteAppending & ~Copyable>(_ value: UInt64, width: Int = 1, to out: inout Out) {
+    // Most integers in a report (sets, days, ages, the digits after a point) are one or two
+    // digits: written directly.
+    if value < 100 && width <= 2 {
+        if value >= 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+        } else if width == 2 {
+            out.append(UInt8(ascii: "0"))
+        }
+        out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
+        return
+    }
     // Up to 20 digits, filled from the right in a stack buffer, then appended at once.
     var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
     withUnsafeMutableBytes(of: &digits) { raw in
