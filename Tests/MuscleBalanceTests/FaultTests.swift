@@ -61,7 +61,10 @@ struct FaultTests {
             #expect(try entries(out) == ["big.report.txt", "big.report.xml", "summary.csv"])
             #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")) == before, "the old report is intact")
             let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
-            #expect(summary.contains("file error: interrupted"))
+            // The signal lands as soon as a temporary exists; summary.csv's is made first, so
+            // on a loaded machine the file may not have started yet ("not scored") rather than
+            // be stopped halfway ("file error"). Either way its row says it was interrupted.
+            #expect(summary.contains("file error: interrupted") || summary.contains("not scored: interrupted"), "\(summary)")
         }
     }
 

@@ -94,7 +94,7 @@ struct PropertyTests {
         }
     }
 
-    @Test("numbers written into bytes read exactly as decimal() prints them")
+    @Test("numbers written into bytes read exactly as decimal() and fixed() print them")
     func decimalBytes() {
         var r = SyntheticClinic.Random(state: 77)
         var values: [Double] = [
@@ -109,6 +109,9 @@ struct PropertyTests {
                 var bytes: [UInt8] = []
                 appendDecimal(value, digits: digits, to: &bytes)
                 #expect(String(decoding: bytes, as: UTF8.self) == decimal(value, digits: digits), "\(value) to \(digits) digits")
+                var fixedBytes: [UInt8] = []
+                appendFixed(value, digits, to: &fixedBytes)
+                #expect(String(decoding: fixedBytes, as: UTF8.self) == fixed(value, digits), "\(value) fixed to \(digits) digits")
             }
         }
         for date in [CivilDate(year: 2026, month: 11, day: 2), CivilDate(year: 987, month: 1, day: 31), CivilDate(year: 12345, month: 12, day: 9)].compactMap({ $0 }) {

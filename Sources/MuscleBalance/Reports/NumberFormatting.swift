@@ -65,6 +65,31 @@ func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int 
     appendInteger(units, width: places, to: &out)
 }
 
+/// `fixed(value, digits)` ("-1.20": exactly `digits` decimals) written straight into a byte
+/// buffer; the same steps, so the same text (PropertyTests compares them). Values `fixed`
+/// spells out specially (not finite, beyond 2^53) go through it.
+func appendFixed<Out: ByteAppending & ~Copyable>(_ value: Double, _ digits: Int, to out: inout Out) {
+    guard value.isFinite, abs(value) < 9_007_199_254_740_992, digits >= 0 else {
+        out.appendBytes(fixed(value, digits))
+        return
+    }
+    let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
+    let rounded = (abs(value) * scale).rounded() / scale
+    let negative = value < 0 && rounded != 0
+    var whole = Int(rounded.rounded(.down))
+    var fraction = Int(((rounded - Double(whole)) * scale).rounded())
+    if fraction >= Int(scale) {
+        whole += 1
+        fraction -= Int(scale)
+    }
+    if negative { out.append(UInt8(ascii: "-")) }
+    appendInteger(UInt64(whole), to: &out)
+    if digits > 0 {
+        out.append(UInt8(ascii: "."))
+        appendInteger(UInt64(fraction), width: digits, to: &out)
+    }
+}
+
 /// The decimal digits of an integer, zero-padded to `width`, written into a byte buffer.
 func appendInteger<Out: ByteAppending & ~Copyable>(_ value: UInt64, width: Int = 1, to out: inout Out) {
     // Most integers in a report (sets, days, ages, the digits after a point) are one or two

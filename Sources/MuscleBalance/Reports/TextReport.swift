@@ -437,7 +437,7 @@ struct TextReport {
                 switch c.outcome {
                 case .meanSD(_, _, _, let z, _, let percentile):
                     p.put("z ")
-                    p.put(fixed(z, 2))
+                    appendFixed(z, 2, to: &p)
                     p.put(", percentile ")
                     p.put(decimal: percentile, digits: 0)
                 case .cutoff(let label, _):
