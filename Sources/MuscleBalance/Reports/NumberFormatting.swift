@@ -25,8 +25,6 @@ func decimal(_ value: Double, digits: Int = 6) -> String {
     return text == "-0" ? "0" : text
 }
 
-private let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000]
-
 /// `decimal(value, digits:)` written straight into a byte buffer, with no `String` made: the
 /// reports print tens of numbers per measure. The same text as `decimal()` (PropertyTests
 /// compares them): a value rounded to at most six decimals and under 10^15 units of its last
@@ -41,13 +39,30 @@ func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int 
         out.appendBytes(decimal(value, digits: digits))
         return
     }
-    let scale = powersOfTen[digits]
-    let scaled = (abs(value) * Double(scale)).rounded()
-    guard scaled < 1e15 else {
+    let scale: UInt64
+    switch digits {
+    case 0: scale = 1
+    case 1: scale = 10
+    case 2: scale = 100
+    case 3: scale = 1_000
+    case 4: scale = 10_000
+    case 5: scale = 100_000
+    default: scale = 1_000_000
+    }
+    // `(x).rounded()` (half away from zero) without the call into libm: for 0 <= x < 2^63 the
+    // conversion truncates, and x minus its integer part is exact, so the half is decided
+    // exactly. Past 10^15 units the slow path takes over, as before.
+    let raw = abs(value) * Double(scale)
+    guard raw < 1e15 else {
         out.appendBytes(decimal(value, digits: digits))
         return
     }
-    var units = UInt64(scaled)
+    let whole = UInt64(raw)
+    var units = raw - Double(whole) >= 0.5 ? whole + 1 : whole
+    guard units < 1_000_000_000_000_000 else {
+        out.appendBytes(decimal(value, digits: digits))
+        return
+    }
     if units == 0 {
         out.append(UInt8(ascii: "0"))
         return
