@@ -81,21 +81,12 @@ func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int 
 }
 
 /// `fixed(value, digits)` ("-1.20": exactly `digits` decimals) written straight into a byte
-/// buffer; the same steps, so the same text (PropertyTests compares them). Values `fixed`
-/// spells out specially (not finite, beyond 2^53) go through it.
+/// buffer from the same `fixedParts`, so the same text (PropertyTests compares them). Values
+/// `fixed` spells out another way (not finite, beyond 2^53) go through it.
 func appendFixed<Out: ByteAppending & ~Copyable>(_ value: Double, _ digits: Int, to out: inout Out) {
-    guard value.isFinite, abs(value) < 9_007_199_254_740_992, digits >= 0 else {
+    guard digits >= 0, let (negative, whole, fraction) = fixedParts(value, digits) else {
         out.appendBytes(fixed(value, digits))
         return
-    }
-    let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
-    let rounded = (abs(value) * scale).rounded() / scale
-    let negative = value < 0 && rounded != 0
-    var whole = Int(rounded.rounded(.down))
-    var fraction = Int(((rounded - Double(whole)) * scale).rounded())
-    if fraction >= Int(scale) {
-        whole += 1
-        fraction -= Int(scale)
     }
     if negative { out.append(UInt8(ascii: "-")) }
     appendInteger(UInt64(whole), to: &out)

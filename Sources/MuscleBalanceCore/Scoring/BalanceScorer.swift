@@ -415,7 +415,20 @@ func round2(_ v: Double) -> Double { (v * 100).rounded() / 100 }
 public func fixed(_ value: Double, _ digits: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
     // Beyond 2^53 a double has no fraction; its digits are expanded from Swift's shortest form.
-    if abs(value) >= 9_007_199_254_740_992 { return expandedInteger(value) }
+    guard let (negative, whole, fraction) = fixedParts(value, digits) else { return expandedInteger(value) }
+    var text = (negative ? "-" : "") + String(whole)
+    if digits > 0 {
+        let f = String(fraction)
+        text += "." + String(repeating: "0", count: digits - f.count) + f
+    }
+    return text
+}
+
+/// What `fixed` prints, in parts: the sign, the whole part and the fraction as an integer of
+/// `digits` digits; nil where it spells the value out another way (not finite, beyond 2^53).
+/// The byte writer of the reports (`appendFixed`) uses the same parts.
+public func fixedParts(_ value: Double, _ digits: Int) -> (negative: Bool, whole: Int, fraction: Int)? {
+    guard value.isFinite, abs(value) < 9_007_199_254_740_992 else { return nil }
     let scale = (0..<digits).reduce(1.0) { r, _ in r * 10 }
     let rounded = (abs(value) * scale).rounded() / scale
     let negative = value < 0 && rounded != 0
@@ -425,12 +438,7 @@ public func fixed(_ value: Double, _ digits: Int) -> String {
         whole += 1
         fraction -= Int(scale)
     }
-    var text = (negative ? "-" : "") + String(whole)
-    if digits > 0 {
-        let f = String(fraction)
-        text += "." + String(repeating: "0", count: digits - f.count) + f
-    }
-    return text
+    return (negative, whole, fraction)
 }
 
 /// "1.25e+20" -> "125000000000000000000": the integer digits of a large double, no exponent.
