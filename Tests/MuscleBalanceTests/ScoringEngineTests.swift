@@ -146,6 +146,19 @@ struct ScoringEngineTests {
         #expect(SummaryRow.csv(["two\r\nlines", "x,\u{301}"]) == "\"two\r\nlines\",\"x,\u{301}\"")
     }
 
+    @Test("a summary line written as bytes is the CSV of its fields, whatever they hold")
+    func csvLineBytes() {
+        let odd = ["", "a", "b,c", "say \"hi\"", "=cmd()", "-1.5", "-x", "+1", "@a", "=\u{301}x", "two\r\nlines", "x,\u{301}", "é", "a\"\u{301}b", "'q", "P-0001"]
+        for (n, field) in odd.enumerated() {
+            let row = SummaryRow(
+                file: "f\(n).xml", patient: field, date: "2026-11-02", overallIndex: odd[(n + 3) % odd.count], grade: "mild",
+                topFindings: odd[(n + 7) % odd.count], status: field)
+            var bytes: [UInt8] = []
+            row.appendCSVLine(to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == SummaryRow.csv(row.fields) + "\n", "\(field)")
+        }
+    }
+
     @Test("output names are safe and unique in a batch")
     func names() {
         #expect(OutputNames.stems(for: ["a/x.xml", "b/x.xml", "x-2.xml", "../../etc/passwd", ".hidden.xml", "a b\u{0}c.xml"]) == [
