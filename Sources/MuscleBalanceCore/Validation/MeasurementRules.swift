@@ -116,13 +116,17 @@ public struct MeasurementRules: Sendable {
                 out.append(measure.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
             }
             if let unit = measure.unit, unit.dimension == test.dimension {
-                for reading in measure.readings {
+                func checkPlausible(_ reading: Double) {
                     let canonical = unit.toCanonical(reading)
                     if !test.plausibleRange.contains(canonical) {
                         let shown = unit == test.unit ? "\(format(reading)) \(unit.rawValue)" : "\(format(reading)) \(unit.rawValue) (\(format(canonical)) \(test.unit.rawValue))"
                         out.append(measure.location.error("\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit", attribute: measure.value != nil ? "value" : "test"))
                     }
                 }
+                // The readings in `readings` order (the value, then the trials), without the
+                // array `readings` allocates.
+                if let value = measure.value { checkPlausible(value) }
+                for trial in measure.trials { checkPlausible(trial) }
             }
             if !test.norms.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
                 let age = date.age(bornOn: birth)
