@@ -6,9 +6,21 @@ final class ErrorCollector {
     private(set) var diagnostics: [XMLDiagnostic] = []
     /// The stage errors are filed under unless libxml2's domain says otherwise.
     var stage: XMLDiagnostic.Stage = .parse
-    /// Stops runaway error floods (a binary file can produce one error per byte).
-    let limit = 200
+    /// Stops runaway error floods (a binary file can produce one error per byte). A stream
+    /// that takes its problems out as it goes is bounded per stretch, not per file.
+    let limit: Int
     private(set) var truncated = false
+
+    init(limit: Int = 200) {
+        self.limit = limit
+    }
+
+    /// The problems collected since the last call, which the collector then forgets: a file of
+    /// any size keeps only what one stretch of it produced.
+    func takeAll() -> [XMLDiagnostic] {
+        defer { diagnostics.removeAll(keepingCapacity: true) }
+        return diagnostics
+    }
 
     var hasErrors: Bool {
         diagnostics.contains { $0.severity == .error }

@@ -30,8 +30,11 @@ public final class XMLEventReader {
     private let handler: any XMLEventHandler
     private let names: XMLNameTable
     private let schema: XMLSchema?
-    private let collector = ErrorCollector()
-    private var drained = 0
+    /// Problems of one chunk at most: taken out by `drainDiagnostics` after every step.
+    private let collector = ErrorCollector(limit: XMLEventReader.problemsPerChunk)
+    /// More problems than this in one chunk refuse the file: some would otherwise be lost, and
+    /// a patient whose schema errors were lost would be scored on data the schema refused.
+    public static let problemsPerChunk = 10_000
     private var source: Source
     private let chunk: UnsafeMutablePointer<CChar>
     /// Set up by the first step (libxml2 wants the first bytes to detect the encoding).
@@ -99,17 +102,14 @@ public final class XMLEventReader {
         }
     }
 
-    /// Every problem libxml2 has reported so far.
+    /// The problems libxml2 has reported and `drainDiagnostics` has not yet taken.
     public var diagnostics: [XMLDiagnostic] { collector.diagnostics }
 
     /// Problems reported since the last call. Validation runs in step with the handler's
-    /// calls (libxml2 calls the handler first, then the validator, for each event), so inside
-    /// a `startElement` these are exactly the problems of everything before that element.
+    /// calls (libxml2 calls the handler first, then the validator, for each event), so after a
+    /// step these are the problems of everything the handler has been given.
     public func drainDiagnostics() -> [XMLDiagnostic] {
-        let all = collector.diagnostics
-        guard drained < all.count else { return [] }
-        defer { drained = all.count }
-        return Array(all[drained...])
+        collector.takeAll()
     }
 
     /// Parses the next chunk, calling the handler for what it completes. Returns false once the
@@ -135,6 +135,14 @@ public final class XMLEventReader {
         if status != 0 || parser.pointee.wellFormed == 0 {
             ended = true
             throw XMLReadError(failure("the file is not well-formed XML"))
+        }
+        if collector.truncated {
+            ended = true
+            throw XMLReadError(firstProblems() + [
+                XMLDiagnostic(
+                    severity: .error, stage: .schema, line: currentLine, column: 0,
+                    message: "more than \(Self.problemsPerChunk) problems in one stretch of the file (before line \(currentLine)); the file is refused rather than read in part: fix the first problems and run again")
+            ])
         }
         if terminate == 1 {
             ended = true
@@ -209,13 +217,33 @@ public final class XMLEventReader {
         count -= head
     }
 
-    /// The problems not yet handed out, with a fallback message if libxml2 gave no error.
+    /// A refused file shows its first problems only: a broken byte can repeat one error for
+    /// every character after it, and the first ones are what to fix.
+    public static let problemsShownForRefusedFile = 200
+
+    /// The problems not yet handed out (the first `problemsShownForRefusedFile`, then a count),
+    /// with a fallback message if libxml2 gave no error.
     private func failure(_ fallback: String) -> [XMLDiagnostic] {
-        let pending = drainDiagnostics()
+        let pending = firstProblems()
         if pending.contains(where: { $0.severity == .error }) { return pending }
         return pending + [
             XMLDiagnostic(severity: .error, stage: .parse, line: currentLine, column: currentColumn, message: fallback)
         ]
+    }
+
+    /// The pending problems for a refused file: the first ones, then (a warning, so the count
+    /// of errors stays true to what is shown) how many more there were.
+    private func firstProblems() -> [XMLDiagnostic] {
+        var pending = drainDiagnostics()
+        let shown = Self.problemsShownForRefusedFile
+        guard pending.count > shown else { return pending }
+        let more = pending.count - shown
+        let last = pending[shown - 1]
+        pending.removeLast(more)
+        pending.append(XMLDiagnostic(
+            severity: .warning, stage: last.stage, line: last.line, column: last.column,
+            message: "\(more) more problems after this one are not shown; fix these and run again"))
+        return pending
     }
 
     private var currentLine: Int {

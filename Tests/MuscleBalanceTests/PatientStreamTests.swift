@@ -122,4 +122,41 @@ struct PatientStreamTests {
         #expect(stream[0].sessions.first?.measures.first?.unit == .newton)
         #expect(stream[1].sessions.first?.measures.first?.trials == [12, 3.5, 4, 57])
     }
+
+    @Test("schema errors are never dropped: 300 patients with an error on every measure are all flagged")
+    func manySchemaErrors() throws {
+        // About 30 errors per patient, 9,000 in all: the collector's flood limit must bound
+        // what is pending between two chunks, not the whole file, or the patients after the
+        // first few hundred errors would be scored on data the schema refused.
+        var text = ""
+        SyntheticClinic(patients: 300, seed: 3).write { text += $0 }
+        text = text.replacingOccurrences(of: "<measure ", with: "<measure foo=\"1\" ")
+        let stream = try MeasurementStream(bytes: Array(text.utf8), url: "t.xml", schema: sharedLibrary.measurementSchema)
+        var flagged = 0, total = 0
+        while let item = try stream.next() {
+            total += 1
+            if item.hasSchemaErrors { flagged += 1 }
+        }
+        #expect(total == 300)
+        #expect(flagged == 300)
+    }
+
+    @Test("a flood of problems in one chunk refuses the file instead of dropping some")
+    func problemFlood() throws {
+        // Four problems per 21-byte patient (two unknown attributes, no id, no session): over
+        // 12,000 in the first 64 KiB, more than the reader keeps at once.
+        let text = Self.head + String(repeating: "<patient x=\"\" y=\"\"/>\n", count: 4_000) + "</measurements>\n"
+        let stream = try? MeasurementStream(bytes: Array(text.utf8), url: "t.xml", schema: sharedLibrary.measurementSchema)
+        let error = #expect(throws: XMLReadError.self) {
+            guard let stream else {
+                _ = try MeasurementStream(bytes: Array(text.utf8), url: "t.xml", schema: sharedLibrary.measurementSchema)
+                return
+            }
+            while try stream.next() != nil {}
+        }
+        #expect(error?.diagnostics.last?.message.contains("problems in one stretch of the file") == true, "\(String(describing: error))")
+        // The first problems, how many more there were, and the refusal: not twelve thousand lines.
+        #expect(error?.diagnostics.count == XMLEventReader.problemsShownForRefusedFile + 2)
+        #expect(error?.diagnostics.dropLast().last?.message.contains("more problems after this one are not shown") == true)
+    }
 }
