@@ -31,6 +31,15 @@ struct ScoringEngineTests {
         try #require(BalanceScorer(protocol: protocolDefinition ?? base).score(p).sessions.last)
     }
 
+    @Test("grades and regions order as declared, and their ranks index allCases")
+    func ranks() {
+        #expect(Grade.allCases.map(\.rank) == [0, 1, 2, 3])
+        #expect(BodyRegion.allCases.map(\.rank) == [0, 1, 2])
+        #expect(Grade.normal < .mild && Grade.mild < .moderate && Grade.moderate < .severe && !(Grade.severe < .severe))
+        #expect(BodyRegion.hip < .pelvis && BodyRegion.pelvis < .spine && !(BodyRegion.spine < .hip))
+        #expect([Grade.moderate, .normal, .severe, .mild].max() == .severe)
+    }
+
     @Test("swapping left and right swaps the affected side and keeps the asymmetry")
     func mirror() throws {
         let a = try latest(patient([measure("hip-abduction-strength", .left, .newton, [80]), measure("hip-abduction-strength", .right, .newton, [100])]))
@@ -148,7 +157,7 @@ struct ScoringEngineTests {
 
     @Test("a summary line written as bytes is the CSV of its fields, whatever they hold")
     func csvLineBytes() {
-        let odd = ["", "a", "b,c", "say \"hi\"", "=cmd()", "-1.5", "-x", "+1", "@a", "=\u{301}x", "two\r\nlines", "x,\u{301}", "é", "a\"\u{301}b", "'q", "P-0001"]
+        let odd = ["", "a", "b,c", "say \"hi\"", "=cmd()", "-1.5", "-x", "+1", "@a", "=\u{301}x", "two\r\nlines", "x,\u{301}", "é", "a\"\u{301}b", "'q", "P-0001", "x, \"y\", z", "\"\"", "a\nb"]
         for (n, field) in odd.enumerated() {
             let row = SummaryRow(
                 file: "f\(n).xml", patient: field, date: "2026-11-02", overallIndex: odd[(n + 3) % odd.count], grade: "mild",

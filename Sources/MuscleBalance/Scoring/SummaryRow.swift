@@ -42,19 +42,35 @@ public struct SummaryRow: Sendable, Hashable {
         byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
     }
 
-    /// `escaped(field)` appended as bytes. Nearly every field (ids, dates, numbers, plain
-    /// findings) starts with none of `= + - @` and holds nothing to quote: its bytes go straight
-    /// in. The rest take the String path above, which decides on Characters where it must.
+    /// `escaped(field)` appended as bytes. Nearly every field (ids, dates, numbers, findings)
+    /// starts with none of `= + - @` and is ASCII: its bytes go straight in, quoted when they
+    /// must be. The rest take the String path above, which decides on Characters where it must.
     private static func appendField(_ field: String, to out: inout [UInt8]) {
         let utf8 = field.utf8
         if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
             out.put(escaped(field))
             return
         }
-        if utf8.contains(where: isSpecial) {
+        var special = false, ascii = true
+        for byte in utf8 {
+            if isSpecial(byte) { special = true }
+            if byte >= 0x80 { ascii = false }
+        }
+        guard special else {
+            out.put(field)
+            return
+        }
+        // ASCII text has no combining marks, so a quote there is a Character of its own and the
+        // String path would double exactly these bytes: quoted here with no String built.
+        guard ascii else {
             out.put(escaped(field))
             return
         }
-        out.put(field)
+        out.append(UInt8(ascii: "\""))
+        for byte in utf8 {
+            out.append(byte)
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -116,5 +116,9 @@ public struct Measure: Sendable, Hashable {
     }
 
     /// Every reading as written, in the file's unit.
-    public var readings: [Double] { (value.map { [$0] } ?? []) + trials }
+    public var readings: [Double] {
+        // Trials alone are shared, not copied: most measures give trials and no value.
+        guard let value else { return trials }
+        return [value] + trials
+    }
 }

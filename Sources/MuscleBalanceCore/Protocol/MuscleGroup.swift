@@ -2,9 +2,18 @@
 public enum BodyRegion: String, Sendable, Hashable, CaseIterable, Comparable {
     case hip, pelvis, spine
 
-    public static func < (a: BodyRegion, b: BodyRegion) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    /// Declaration order, as a number (also an index into `allCases`).
+    @inlinable
+    public var rank: Int {
+        switch self {
+        case .hip: 0
+        case .pelvis: 1
+        case .spine: 2
+        }
     }
+
+    @inlinable
+    public static func < (a: BodyRegion, b: BodyRegion) -> Bool { a.rank < b.rank }
 }
 
 /// Muscles tested and treated together (gluteus medius and the other hip abductors, say).

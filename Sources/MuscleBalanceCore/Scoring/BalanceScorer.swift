@@ -7,6 +7,16 @@ public struct BalanceScorer: Sendable {
     private let asymmetryRules: [MuscleQuality: AsymmetryRule]
     private let testOrder: IDTable<Int>
     private let groupOrder: IDTable<Int>
+    private let ratioTable: IDTable<RatioIndex>
+    /// "no norm for a male aged 37", made once for each sex and common age rather than for
+    /// every measure with no norm.
+    private let noNormReasons: [[String]]
+    /// The indices of each muscle group's exercises, in protocol order.
+    private let exercisesByGroup: IDTable<[Int]>
+    /// The imbalance index's points for each grade and weight for each region, by rank
+    /// (0 where the protocol gives none).
+    private let gradePoints: [Double]
+    private let regionWeights: [Double]
 
     public init(protocol p: BalanceProtocol) {
         balanceProtocol = p
@@ -15,6 +25,19 @@ public struct BalanceScorer: Sendable {
         asymmetryRules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
         groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
+        ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
+        noNormReasons = Sex.allCases.map { sex in (0...Self.commonAges).map { Self.noNormReason(sex, $0) } }
+        var byGroup: [(String, [Int])] = []
+        for (index, exercise) in p.exercises.enumerated() {
+            if let at = byGroup.firstIndex(where: { $0.0 == exercise.muscleGroup }) {
+                byGroup[at].1.append(index)
+            } else {
+                byGroup.append((exercise.muscleGroup, [index]))
+            }
+        }
+        exercisesByGroup = IDTable(byGroup)
+        gradePoints = Grade.allCases.map { p.imbalanceIndex.gradePoints[$0] ?? 0 }
+        regionWeights = BodyRegion.allCases.map { region in p.imbalanceIndex.regionWeights.first { $0.region == region }?.weight ?? 0 }
     }
 
     /// Scores every session of a patient that `MeasurementRules` passed; the latest is also
@@ -65,8 +88,9 @@ public struct BalanceScorer: Sendable {
         guard let index = testOrder[measure.test], let unit = measure.unit else { return nil }
         let test = balanceProtocol.tests[index]
         guard unit.dimension == test.dimension else { return nil }
-        let canonical = measure.readings.map(unit.toCanonical)
-        let combined = measure.value.map(unit.toCanonical) ?? test.combine.combine(canonical)
+        // A value given as such is the result; otherwise the trials (then all the readings)
+        // combine.
+        let combined = measure.value.map(unit.toCanonical) ?? test.combine.combine(measure.trials.map(unit.toCanonical))
         guard let value = combined, value.isFinite else { return nil }
         var result = TestResult(
             testID: test.id, testIndex: index, side: measure.side, trials: measure.readings, unit: unit, value: value, comparisons: [],
@@ -79,20 +103,30 @@ public struct BalanceScorer: Sendable {
             result.noReference = NoReference(patient.sex == nil ? "sex not recorded" : "birth date not recorded")
             return result
         }
-        let covering = test.norms.filter { $0.stratum.covers(sex: sex, age: age, side: measure.side ?? $0.stratum.side) }
-        guard !covering.isEmpty else {
-            result.noReference = NoReference("no norm for a \(sex.rawValue) aged \(age)")
-            return result
-        }
+        var covered = false
         var reasons: [String] = []
-        for norm in covering {
+        for norm in test.norms where norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) {
+            covered = true
             switch NormMath.compare(value, with: norm, test: test, bodyMassKg: patient.bodyMassKg) {
             case .success(let comparison): result.comparisons.append(comparison)
             case .failure(let why): reasons.append(why.reason)
             }
         }
+        guard covered else {
+            result.noReference = NoReference(noNorm(sex, age))
+            return result
+        }
         if result.comparisons.isEmpty { result.noReference = NoReference(reasons.joined(separator: "; ")) }
         return result
+    }
+
+    private static let commonAges = 130
+
+    private static func noNormReason(_ sex: Sex, _ age: Int) -> String { "no norm for a \(sex.rawValue) aged \(age)" }
+
+    private func noNorm(_ sex: Sex, _ age: Int) -> String {
+        guard age >= 0 && age <= Self.commonAges else { return Self.noNormReason(sex, age) }
+        return noNormReasons[sex == .female ? 0 : 1][age]
     }
 
     // MARK: Indices
@@ -213,6 +247,7 @@ public struct BalanceScorer: Sendable {
 
     func findings(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> [Finding] {
         var out: [Finding] = []
+        let positions = self.positions(results)
         for r in results {
             let test = balanceProtocol.tests[r.testIndex]
             guard let group = groups[test.muscleGroup], let grade = r.grade, grade > .normal,
@@ -230,14 +265,14 @@ public struct BalanceScorer: Sendable {
             else { continue }
             let problem: MuscleProblem = test.quality == .strength ? .weak : test.quality == .endurance ? .asymmetric : .tight
             var text = "\(side.rawValue) \(group.name) \(word(problem)): \(format(round1(value)))\(a.formula == .absoluteDifference ? " \(test.unit.rawValue)" : "%") asymmetry"
-            if let z = results.first(where: { $0.testID == a.testID && $0.side == side })?.z {
+            if let z = find(a.testID, side, in: results, positions)?.z {
                 text += ", z = \(fixed(z, 2))"
             }
             out.append(Finding(muscleGroup: group.id, region: group.region, side: side, problem: problem, grade: grade, basis: .asymmetry(testID: test.id), text: text))
         }
         for r in ratios {
             guard let grade = r.grade, grade > .normal, let deficient = r.deficient,
-                let ratio = balanceProtocol.ratios.first(where: { $0.id == r.ratioID })
+                let ratio = ratioTable[r.ratioID]
             else { continue }
             let testID = deficient == .numerator ? ratio.numerator : ratio.denominator
             guard let test = tests[testID], let group = groups[test.muscleGroup] else { continue }
@@ -275,31 +310,39 @@ public struct BalanceScorer: Sendable {
     // MARK: Imbalance index
 
     func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
-        var graded: [BodyRegion: [Grade]] = [:]
+        // Per region (by rank): the points of its grades, added in the order they are found,
+        // and how many there are.
+        var sums = [Double](repeating: 0, count: BodyRegion.allCases.count)
+        var counts = [Int](repeating: 0, count: BodyRegion.allCases.count)
+        var worst: Grade?
+        func add(_ grade: Grade, _ region: BodyRegion) {
+            sums[region.rank] += gradePoints[grade.rank]
+            counts[region.rank] += 1
+            if worst.map({ grade > $0 }) ?? true { worst = grade }
+        }
         for r in results {
-            if let grade = r.grade, let group = groups[balanceProtocol.tests[r.testIndex].muscleGroup] { graded[group.region, default: []].append(grade) }
+            if let grade = r.grade, let group = groups[balanceProtocol.tests[r.testIndex].muscleGroup] { add(grade, group.region) }
         }
         for a in asymmetries {
-            if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { graded[group.region, default: []].append(grade) }
+            if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { add(grade, group.region) }
         }
         for r in ratios {
-            if let grade = r.grade, let ratio = balanceProtocol.ratios.first(where: { $0.id == r.ratioID }) { graded[ratio.region, default: []].append(grade) }
+            if let grade = r.grade, let ratio = ratioTable[r.ratioID] { add(grade, ratio.region) }
         }
-        let points = balanceProtocol.imbalanceIndex.gradePoints
         var regions: [RegionIndex] = []
+        regions.reserveCapacity(BodyRegion.allCases.count)
         var weighted = 0.0, weights = 0.0
         for region in BodyRegion.allCases {
-            let weight = balanceProtocol.imbalanceIndex.regionWeights.first { $0.region == region }?.weight ?? 0
-            let grades = graded[region] ?? []
-            let value = grades.isEmpty ? nil : grades.map { points[$0] ?? 0 }.reduce(0, +) / Double(grades.count)
+            let weight = regionWeights[region.rank]
+            let count = counts[region.rank]
+            let value = count == 0 ? nil : sums[region.rank] / Double(count)
             if let value, weight > 0 {
                 weighted += weight * value
                 weights += weight
             }
-            regions.append(RegionIndex(region: region, value: value, gradedIndices: grades.count, weight: weight))
+            regions.append(RegionIndex(region: region, value: value, gradedIndices: count, weight: weight))
         }
-        let all = graded.values.flatMap { $0 }
-        return (regions, weights > 0 ? weighted / weights : nil, all.max())
+        return (regions, weights > 0 ? weighted / weights : nil, worst)
     }
 
     // MARK: Plan
@@ -307,16 +350,18 @@ public struct BalanceScorer: Sendable {
     func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
         let conditions = Set(patient.conditions.map(\.code))
         var planned: [PlannedExercise] = []
-        var seen = Set<String>()
+        /// (exercise, side) pairs planned so far: 3 x the exercise's index + the side's rank.
+        var seen = Set<Int>()
         var withheld: [WithheldExercise] = []
         var unanswered: [String] = []
         for finding in findings {
-            let matches = balanceProtocol.exercises.filter { $0.muscleGroup == finding.muscleGroup && $0.problem == finding.problem }
+            let matches = (exercisesByGroup[finding.muscleGroup] ?? []).filter { balanceProtocol.exercises[$0].problem == finding.problem }
             if matches.isEmpty {
                 unanswered.append(finding.text)
                 continue
             }
-            for exercise in matches {
+            for index in matches {
+                let exercise = balanceProtocol.exercises[index]
                 if let blocked = exercise.contraindications.first(where: { conditions.contains($0.condition) }) {
                     if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
                         withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: \(blocked.condition)"))
@@ -330,8 +375,7 @@ public struct BalanceScorer: Sendable {
                 case .midline: sides = [nil]
                 }
                 for side in sides {
-                    let key = "\(exercise.id)|\(side?.rawValue ?? "")"
-                    guard seen.insert(key).inserted else { continue }
+                    guard seen.insert(3 * index + (side == nil ? 0 : side == .left ? 1 : 2)).inserted else { continue }
                     var sets = exercise.dosage.sets
                     if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
                         sets = (sets ?? 0) + extra
