@@ -86,6 +86,12 @@ public struct XMLFragmentWriter: ~Copyable {
         }
     }
 
+    /// Attributes escaped when the run was made, appended as they are.
+    public mutating func attributes(_ run: XMLAttributeRun) {
+        precondition(tagOpen, "an attribute after the start tag was closed")
+        run.bytes.withUnsafeBufferPointer { bytes.appendBytes($0) }
+    }
+
     /// An attribute whose value `format` appends (a number, say), straight into the output;
     /// escaped afterwards only if it needs it, which numbers and dates never do.
     public mutating func attribute(_ name: StaticString, format: (inout ByteBuffer) -> Void) {
@@ -321,4 +327,24 @@ public struct XMLFragmentWriter: ~Copyable {
         }
         out.append(UInt8(ascii: ";"))
     }
+}
+
+/// Attributes escaped once and written many times: a norm's stratum, sources and note are the
+/// same on every patient's page, and escaping them again for each was a tenth of the XML
+/// report. Made by the writer's own `attribute` calls, so the bytes are exactly what those
+/// calls would write in place.
+public struct XMLAttributeRun: Sendable {
+    let bytes: [UInt8]
+
+    public init(_ write: (inout XMLFragmentWriter) -> Void) {
+        var w = XMLFragmentWriter()
+        w.start("x")
+        write(&w)
+        var all: [UInt8] = []
+        w.take(into: &all)
+        // "<x", then the attributes; the tag is still open.
+        bytes = Array(all.dropFirst(2))
+    }
+
+    public var isEmpty: Bool { bytes.isEmpty }
 }

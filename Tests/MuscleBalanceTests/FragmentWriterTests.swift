@@ -134,6 +134,32 @@ struct FragmentWriterTests {
         #expect(buffer.withBytes(from: 10) { Array($0) } == Array(array[10...]))
     }
 
+    @Test("a run of attributes escaped once writes what the attribute calls write in place")
+    func attributeRuns() {
+        var r = Random(state: 7)
+        for _ in 0..<300 {
+            let values = (0..<r.below(4)).map { _ in r.below(5) == 0 ? nil : randomString(&r) }
+            func attributes(_ w: inout XMLFragmentWriter) {
+                for (n, value) in values.enumerated() { w.attribute(Self.names[n % Self.names.count], value) }
+                w.attribute("n") { appendInteger(values.count, to: &$0) }
+            }
+            let run = XMLAttributeRun(attributes)
+            var inPlace = XMLFragmentWriter(), fromRun = XMLFragmentWriter()
+            inPlace.start("norm")
+            inPlace.attribute("kind", "meanSD")
+            attributes(&inPlace)
+            inPlace.end()
+            fromRun.start("norm")
+            fromRun.attribute("kind", "meanSD")
+            fromRun.attributes(run)
+            fromRun.end()
+            var a: [UInt8] = [], b: [UInt8] = []
+            inPlace.take(into: &a)
+            fromRun.take(into: &b)
+            #expect(a == b, "\(values)")
+        }
+    }
+
     @Test("indentation, empty elements, inline text and escaping, spelled out")
     func handWritten() {
         var w = XMLFragmentWriter()

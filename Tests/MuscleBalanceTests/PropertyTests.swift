@@ -70,6 +70,26 @@ struct PropertyTests {
         }
     }
 
+    @Test("a norm's attributes escaped once per file are what writing them in place gives")
+    func normRuns() throws {
+        // A second load of the protocol: equal content, other objects, so that the report
+        // writer cannot use its runs and writes each norm attribute by attribute.
+        let copy = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        var r = SyntheticClinic.Random(state: 11)
+        var own = ReportXML(protocol: balanceProtocol), other = ReportXML(protocol: copy)
+        var norms = 0
+        for _ in 0..<200 {
+            var patient = randomPatient(&r)
+            patient.sex = r.unit() < 0.5 ? .female : .male
+            patient.birthDate = CivilDate(year: r.int(1946...2006), month: 6, day: 1)
+            let score = scorer.score(patient)
+            norms += score.sessions.flatMap(\.results).map(\.comparisons.count).reduce(0, +)
+            let same = own.patient(score) == other.patient(score)
+            #expect(same)
+        }
+        #expect(norms > 200)
+    }
+
     @Test("swapping left and right swaps the weaker side and keeps the asymmetry")
     func mirror() {
         var r = SyntheticClinic.Random(state: 7)

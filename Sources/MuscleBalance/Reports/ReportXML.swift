@@ -12,6 +12,8 @@ struct ReportXML: ~Copyable {
     private let adjunctSources: [String: [String]]
     private let tests: IDTable<TestDefinition>
     private let ratios: IDTable<RatioIndex>
+    /// For each of the protocol's tests, by index, its norms' fixed attributes, by index.
+    private let normRuns: [[NormRuns]]
 
     init(protocol p: BalanceProtocol) {
         balanceProtocol = p
@@ -21,6 +23,7 @@ struct ReportXML: ~Copyable {
             uniquingKeysWith: { a, _ in a })
         tests = IDTable(p.tests.map { ($0.id, $0) })
         ratios = IDTable(p.ratios.map { ($0.id, $0) })
+        normRuns = p.tests.map { $0.norms.map(NormRuns.init) }
     }
 
     static let formulas: [(String, String)] = [
@@ -108,8 +111,51 @@ struct ReportXML: ~Copyable {
     }
 
     private mutating func integer(_ name: StaticString, _ value: Int?) {
+        Self.integer(name, value, &w)
+    }
+
+    private static func integer(_ name: StaticString, _ value: Int?, _ w: inout XMLFragmentWriter) {
         guard let value else { return }
         w.attribute(name) { appendInteger(value, to: &$0) }
+    }
+
+    // MARK: A norm's fixed attributes
+
+    /// The attributes of a `<norm>` that depend only on the norm, escaped once per file.
+    private struct NormRuns {
+        let norm: ReferenceNorm
+        /// sex, ageMin, ageMax, side, unit.
+        let stratum: XMLAttributeRun
+        /// source, note.
+        let provenance: XMLAttributeRun
+
+        init(_ norm: ReferenceNorm) {
+            self.norm = norm
+            stratum = XMLAttributeRun { ReportXML.stratum(norm, &$0) }
+            provenance = XMLAttributeRun { ReportXML.provenance(norm, &$0) }
+        }
+    }
+
+    private static func stratum(_ norm: ReferenceNorm, _ w: inout XMLFragmentWriter) {
+        w.attribute("sex", norm.stratum.sex?.rawValue ?? "any")
+        integer("ageMin", norm.stratum.ageMin, &w)
+        integer("ageMax", norm.stratum.ageMax, &w)
+        w.attribute("side", norm.stratum.side?.rawValue)
+        w.attribute("unit", norm.unit.symbol)
+    }
+
+    private static func provenance(_ norm: ReferenceNorm, _ w: inout XMLFragmentWriter) {
+        sources("source", norm.sources.ids, unique: false, evenIfEmpty: true, &w)
+        w.attribute("note", norm.note)
+    }
+
+    /// The runs of the norm `c` was compared with, when it is the protocol's own (a comparison
+    /// made elsewhere is written attribute by attribute).
+    private func runs(_ testIndex: Int, _ c: NormComparison) -> NormRuns? {
+        guard testIndex >= 0 && testIndex < normRuns.count else { return nil }
+        let runs = normRuns[testIndex]
+        guard c.normIndex >= 0 && c.normIndex < runs.count, runs[c.normIndex].norm === c.norm else { return nil }
+        return runs[c.normIndex]
     }
 
     private mutating func date(_ name: StaticString, _ value: CivilDate?) {
@@ -120,6 +166,10 @@ struct ReportXML: ~Copyable {
     /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
     /// unless `evenIfEmpty` (the norms and ratio ranges have always written `source=""`).
     private mutating func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
+        Self.sources(name, ids, unique: unique, evenIfEmpty: evenIfEmpty, &w)
+    }
+
+    private static func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false, _ w: inout XMLFragmentWriter) {
         guard evenIfEmpty || !ids.isEmpty else { return }
         w.attribute(name) { out in
             var first = true
@@ -282,18 +332,19 @@ struct ReportXML: ~Copyable {
         }
         for c in r.comparisons {
             w.start("norm")
-            let kind: String =
+            let kind: StaticString =
                 switch c.outcome {
                 case .meanSD: "meanSD"
                 case .cutoff: "cutoff"
                 case .percentiles: "percentiles"
                 }
-            w.attribute("kind", kind)
-            w.attribute("sex", c.stratum.sex?.rawValue ?? "any")
-            integer("ageMin", c.stratum.ageMin)
-            integer("ageMax", c.stratum.ageMax)
-            w.attribute("side", c.stratum.side?.rawValue)
-            w.attribute("unit", c.unit.symbol)
+            w.attribute("kind") { $0.appendBytes(kind) }
+            let runs = self.runs(r.testIndex, c)
+            if let runs {
+                w.attributes(runs.stratum)
+            } else {
+                Self.stratum(c.norm, &w)
+            }
             number("value", c.value)
             switch c.outcome {
             case .meanSD(let mean, let sd, let derived, let z, let percent, let percentile):
@@ -312,8 +363,11 @@ struct ReportXML: ~Copyable {
                 number("median", median)
                 number("percentOfMedian", percent)
             }
-            sources("source", c.sources, unique: false, evenIfEmpty: true)
-            w.attribute("note", c.note)
+            if let runs {
+                w.attributes(runs.provenance)
+            } else {
+                Self.provenance(c.norm, &w)
+            }
             w.end()
         }
         if let none = r.noReference { w.element("noReference", text: none.reason) }

@@ -105,9 +105,9 @@ public struct BalanceScorer: Sendable {
         }
         var covered = false
         var reasons: [String] = []
-        for norm in test.norms where norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) {
+        for (normIndex, norm) in test.norms.enumerated() where norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) {
             covered = true
-            switch NormMath.compare(value, with: norm, test: test, bodyMassKg: patient.bodyMassKg) {
+            switch NormMath.compare(value, with: norm, at: normIndex, test: test, bodyMassKg: patient.bodyMassKg) {
             case .success(let comparison): result.comparisons.append(comparison)
             case .failure(let why): reasons.append(why.reason)
             }

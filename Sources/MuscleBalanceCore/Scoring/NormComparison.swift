@@ -12,14 +12,38 @@ public struct NormComparison: Sendable, Hashable {
     public var outcome: Outcome
     /// The value in the norm's own unit (percent of body weight, inches...).
     public var value: Double
-    public var unit: NormUnit
-    public var stratum: NormStratum
-    public var sources: [String]
-    public var note: String?
+    /// The norm compared with, and where it is among its test's norms: the reports write its
+    /// stratum, sources and note, the same for every patient, from text escaped once.
+    public let norm: ReferenceNorm
+    public let normIndex: Int
+
+    public var unit: NormUnit { norm.unit }
+    public var stratum: NormStratum { norm.stratum }
+    public var sources: [String] { norm.sources.ids }
+    public var note: String? { norm.note }
 
     public var grade: Grade? {
         if case .cutoff(_, let grade) = outcome { return grade }
         return nil
+    }
+
+    init(outcome: Outcome, value: Double, norm: ReferenceNorm, normIndex: Int) {
+        self.outcome = outcome
+        self.value = value
+        self.norm = norm
+        self.normIndex = normIndex
+    }
+
+    /// The same norm (by identity: norms are immutable and owned by their protocol).
+    public static func == (a: NormComparison, b: NormComparison) -> Bool {
+        a.outcome == b.outcome && a.value == b.value && a.norm === b.norm && a.normIndex == b.normIndex
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(outcome)
+        hasher.combine(value)
+        hasher.combine(ObjectIdentifier(norm))
+        hasher.combine(normIndex)
     }
 }
 
@@ -35,7 +59,7 @@ public struct NoReference: Error, Sendable, Hashable {
 enum NormMath {
     /// Compares `canonical` (in the test's unit) with `norm`, or says why it cannot.
     static func compare(
-        _ canonical: Double, with norm: ReferenceNorm, test: TestDefinition, bodyMassKg: Double?
+        _ canonical: Double, with norm: ReferenceNorm, at normIndex: Int, test: TestDefinition, bodyMassKg: Double?
     ) -> Result<NormComparison, NoReference> {
         let value: Double
         switch norm.unit {
@@ -69,7 +93,7 @@ enum NormMath {
             outcome = percentile(of: value, in: points)
         }
         return .success(
-            NormComparison(outcome: outcome, value: value, unit: norm.unit, stratum: norm.stratum, sources: norm.sources.ids, note: norm.note))
+            NormComparison(outcome: outcome, value: value, norm: norm, normIndex: normIndex))
     }
 
     static func classify(_ value: Double, _ classes: [CutoffClass]) -> CutoffClass? {
