@@ -90,6 +90,60 @@ struct PropertyTests {
         #expect(norms > 200)
     }
 
+    /// Greedy word wrap, one Character at a time: what `PageText` did before it worked on bytes.
+    static func referenceWrap(_ text: String, indent: Int, hanging: Int) -> String {
+        var lines: [String] = []
+        var line = String(repeating: " ", count: indent)
+        var length = indent
+        var empty = true
+        for word in text.split(separator: " ") {
+            let size = word.unicodeScalars.count
+            if !empty && length + 1 + size > 80 {
+                lines.append(line)
+                line = String(repeating: " ", count: hanging)
+                length = hanging
+                empty = true
+            }
+            if !empty {
+                line += " "
+                length += 1
+            }
+            line += word
+            length += size
+            empty = false
+        }
+        lines.append(line)
+        return lines.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(80))) + "\n" }.joined()
+    }
+
+    @Test("paragraphs wrap as greedy word wrap does, on the fast path and off it")
+    func wrapping() {
+        var r = SyntheticClinic.Random(state: 31)
+        let words = ["a", "z", "1.84,", "percentile", "[1,2]", "é", "中文", "😀", "e\u{301}", String(repeating: "x", count: 85), String(repeating: "ß", count: 50)]
+        var fast = 0
+        for _ in 0..<3000 {
+            var text = r.unit() < 0.1 ? " " : ""
+            for n in 0..<r.int(0...30) {
+                if n > 0 { text += r.unit() < 0.1 ? String(repeating: " ", count: r.int(2...3)) : " " }
+                text += words[r.int(0...(r.unit() < 0.9 ? 8 : words.count - 1))]
+            }
+            if r.unit() < 0.1 { text += " " }
+            let indent = r.int(0...40), hanging = r.int(0...40)
+            var page = PageText()
+            page.wrap(text, indent: indent, hanging: hanging)
+            let got = String(decoding: page.array, as: UTF8.self)
+            #expect(got == Self.referenceWrap(text, indent: indent, hanging: hanging), "\(text.debugDescription) \(indent) \(hanging)")
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { b in
+                let single = !text.hasPrefix(" ") && !text.hasSuffix(" ") && !text.contains("  ")
+                #expect(PageText.isSingleSpaced(b) == single, "\(text.debugDescription)")
+                #expect(PageText.columns(b) == text.unicodeScalars.count)
+                if single && indent + text.unicodeScalars.count <= 80 { fast += 1 }
+            }
+        }
+        #expect(fast > 300)
+    }
+
     @Test("swapping left and right swaps the weaker side and keeps the asymmetry")
     func mirror() {
         var r = SyntheticClinic.Random(state: 7)

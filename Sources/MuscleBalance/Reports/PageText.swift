@@ -27,11 +27,15 @@ struct PageText: ~Copyable {
 
     /// Ends the line; a line wider than the page is cut at the page width.
     mutating func endLine() {
-        if bytes.count - lineStart > Self.width {
-            bytes.cut(from: lineStart, toColumns: Self.width)
+        Self.endLine(&bytes, &lineStart)
+    }
+
+    private static func endLine(_ page: inout ByteBuffer, _ lineStart: inout Int) {
+        if page.count - lineStart > width {
+            page.cut(from: lineStart, toColumns: width)
         }
-        bytes.append(UInt8(ascii: "\n"))
-        lineStart = bytes.count
+        page.append(UInt8(ascii: "\n"))
+        lineStart = page.count
     }
 
     mutating func line(_ text: StaticString) {
@@ -84,30 +88,102 @@ struct PageText: ~Copyable {
 
     /// Wraps `paragraph` onto the page.
     private mutating func wrapWords(indent: Int, hanging: Int) {
-        spaces(indent)
+        // The paragraph is read while the page grows: two stored properties, so two accesses
+        // that do not overlap.
+        Self.wrap(paragraph, into: &bytes, lineStart: &lineStart, indent: indent, hanging: hanging)
+    }
+
+    /// One pass over the paragraph's bytes: a word is found, measured in columns and copied
+    /// in one piece.
+    private static func wrap(_ paragraph: borrowing ByteBuffer, into page: inout ByteBuffer, lineStart: inout Int, indent: Int, hanging: Int) {
+        let space = UInt8(ascii: " ")
+        page.putSpaces(indent)
         var length = indent
         var empty = true
-        var index = 0
-        let end = paragraph.count
-        while index < end {
-            // The paragraph's storage does not move while the page's grows: they are two buffers.
-            let (start, stop, size) = paragraph.withBytes { text -> (Int, Int, Int) in
+        paragraph.withBytes { text in
+            // Most paragraphs (a norm's z and percentile, a finding) fit on their first line as
+            // written: then wrapping changes nothing and the bytes go in at once.
+            if isSingleSpaced(text), indent + columns(text) <= width {
+                page.appendBytes(text)
+                return
+            }
+            let end = text.count
+            var index = 0
+            while index < end {
                 var start = index
-                while start < end && text[start] == UInt8(ascii: " ") { start += 1 }
+                while start < end && text[start] == space { start += 1 }
                 var stop = start
                 var size = 0
-                while stop < end && text[stop] != UInt8(ascii: " ") {
+                while stop < end && text[stop] != space {
                     if text[stop] & 0xC0 != 0x80 { size += 1 }
                     stop += 1
                 }
-                return (start, stop, size)
+                index = stop
+                guard start < stop else { break }
+                // As `place(size:separator:...)` with a one-space separator.
+                if !empty && length + 1 + size > width {
+                    endLine(&page, &lineStart)
+                    page.putSpaces(hanging)
+                    length = hanging
+                    empty = true
+                }
+                if !empty {
+                    page.append(space)
+                    length += 1
+                }
+                length += size
+                empty = false
+                page.appendBytes(UnsafeBufferPointer(rebasing: text[start..<stop]))
             }
-            index = stop
-            guard start < stop else { break }
-            place(size: size, separator: " ", &length, &empty, hanging: hanging)
-            paragraph.withBytes(from: start) { bytes.appendBytes(UnsafeBufferPointer(rebasing: $0[..<(stop - start)])) }
         }
-        endLine()
+        endLine(&page, &lineStart)
+    }
+
+    /// No space at either end and none doubled: the words are already joined as wrapping
+    /// joins them. Eight bytes at a time.
+    static func isSingleSpaced(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress, !text.isEmpty else { return true }
+        let space = UInt8(ascii: " ")
+        if text[0] == space || text[text.count - 1] == space { return false }
+        let raw = UnsafeRawPointer(base)
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        var i = 0
+        var previousWasSpace = false
+        while i + 8 <= text.count {
+            let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020
+            // The high bit of each byte that was a space, exactly.
+            let spaces = ~(((x & lows) &+ lows) | x | lows)
+            if spaces & (spaces << 8) != 0 || (previousWasSpace && spaces & 0x80 != 0) { return false }
+            previousWasSpace = spaces >> 63 != 0
+            i += 8
+        }
+        while i < text.count {
+            let isSpace = text[i] == space
+            if isSpace && previousWasSpace { return false }
+            previousWasSpace = isSpace
+            i += 1
+        }
+        return true
+    }
+
+    /// Columns (UTF-8 lead bytes), eight bytes at a time.
+    static func columns(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var count = 0
+        var i = 0
+        while i + 8 <= text.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A continuation byte is 10xxxxxx: its top bit set and the next one clear.
+            let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
+            count += 8 - continuations.nonzeroBitCount
+            i += 8
+        }
+        while i < text.count {
+            if text[i] & 0xC0 != 0x80 { count += 1 }
+            i += 1
+        }
+        return count
     }
 
     /// Makes room for a piece `size` columns wide on the line being filled: a new line (indented
@@ -168,11 +244,7 @@ extension ByteBuffer {
 
     /// Columns (Unicode scalars) from `start` to the end.
     func columns(from start: Int) -> Int {
-        withBytes(from: start) { bytes in
-            var count = 0
-            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-            return count
-        }
+        withBytes(from: start) { PageText.columns($0) }
     }
 
     /// Keeps the first `columns` scalars after `start`, dropping the rest.
