@@ -8,6 +8,13 @@ public struct BalanceScorer: Sendable {
     private let testOrder: IDTable<Int>
     private let groupOrder: IDTable<Int>
     private let ratioTable: IDTable<RatioIndex>
+    /// By test index: the first test with the same id (itself, in a valid protocol), its
+    /// asymmetry rule, and the rule's sources followed by its grades' (a graded asymmetry's).
+    private let firstOfID: [Int]
+    /// The cautions of each adjunct therapy, by index: shared by every decision.
+    private let adjunctCautions: [[String]]
+    private let asymmetryRuleOfTest: [AsymmetryRule?]
+    private let gradedAsymmetrySources: [[String]]
     /// "no norm for a male aged 37", made once for each sex and common age rather than for
     /// every measure with no norm.
     private let noNormReasons: [[String]]
@@ -26,6 +33,14 @@ public struct BalanceScorer: Sendable {
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
         groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
         ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
+        let order = testOrder
+        firstOfID = p.tests.enumerated().map { order[$0.element.id] ?? $0.offset }
+        adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
+        let rules = asymmetryRules
+        asymmetryRuleOfTest = p.tests.map { rules[$0.quality] }
+        gradedAsymmetrySources = p.tests.map { test in
+            rules[test.quality].map { $0.sources.ids + $0.grades.flatMap(\.sources.ids) } ?? []
+        }
         noNormReasons = Sex.allCases.map { sex in (0...Self.commonAges).map { Self.noNormReason(sex, $0) } }
         var byGroup: [(String, [Int])] = []
         for (index, exercise) in p.exercises.enumerated() {
@@ -77,7 +92,7 @@ public struct BalanceScorer: Sendable {
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
         let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: ratios)
         let plan = self.plan(findings: findings, patient: patient, date: date)
-        let adjuncts = balanceProtocol.adjuncts.map { decide($0, patient: patient, session: session) }
+        let adjuncts = balanceProtocol.adjuncts.indices.map { decide(at: $0, patient: patient, session: session) }
         return SessionScore(
             date: date, age: age, bloodPressure: session.bloodPressure, assessor: session.assessor, results: results,
             asymmetries: asymmetries, ratios: ratios, findings: findings, regions: regions, overallIndex: overall,
@@ -153,11 +168,12 @@ public struct BalanceScorer: Sendable {
     func asymmetries(_ results: [TestResult]) -> [AsymmetryResult] {
         var out: [AsymmetryResult] = []
         let positions = self.positions(results)
-        for test in balanceProtocol.tests where test.sides == .bilateral {
-            guard let left = find(test.id, .left, in: results, positions),
-                let right = find(test.id, .right, in: results, positions)
-            else { continue }
-            guard let rule = asymmetryRules[test.quality] else {
+        for (t, test) in balanceProtocol.tests.enumerated() where test.sides == .bilateral {
+            // The results are slotted by the first test of this id, as `testOrder` finds it.
+            let slot = 3 * firstOfID[t]
+            guard positions[slot + 1] >= 0, positions[slot + 2] >= 0 else { continue }
+            let left = results[positions[slot + 1]], right = results[positions[slot + 2]]
+            guard let rule = asymmetryRuleOfTest[t] else {
                 out.append(AsymmetryResult(testID: test.id, formula: .absoluteDifference, left: left.value, right: right.value,
                     value: abs(left.value - right.value), affectedSide: affected(left.value, right.value, test.direction),
                     grade: nil, sources: [], noReference: NoReference("the protocol has no asymmetry rule for \(test.quality.rawValue)")))
@@ -188,7 +204,7 @@ public struct BalanceScorer: Sendable {
                 result.noReference = NoReference("no published grade thresholds for \(test.quality.rawValue) asymmetry")
             } else if let magnitude {
                 result.grade = rule.grades.last { magnitude >= $0.atLeast }?.grade ?? .normal
-                result.sources += rule.grades.flatMap(\.sources.ids)
+                result.sources = gradedAsymmetrySources[t]
             }
             out.append(result)
         }
@@ -397,7 +413,8 @@ public struct BalanceScorer: Sendable {
 
     // MARK: Adjuncts
 
-    func decide(_ adjunct: AdjunctTherapy, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
+    func decide(at index: Int, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
+        let adjunct = balanceProtocol.adjuncts[index]
         let conditions = Set(patient.conditions.map(\.code))
         var reasons: [String] = []
         for c in adjunct.contraindications where conditions.contains(c.condition) {
@@ -415,14 +432,15 @@ public struct BalanceScorer: Sendable {
         }
         return AdjunctDecision(
             adjunctID: adjunct.id, name: adjunct.name, offered: reasons.isEmpty, reasons: reasons, dose: adjunct.dose,
-            cautions: adjunct.cautions.map(\.text), alongsideExercise: adjunct.alongsideExercise)
+            cautions: adjunctCautions[index], alongsideExercise: adjunct.alongsideExercise)
     }
 
     // MARK: Progress
 
     func progress(from previous: [TestResult], to latest: [TestResult]) -> [ProgressItem] {
-        latest.compactMap { now in
-            guard let before = previous.first(where: { $0.testID == now.testID && $0.side == now.side }), let test = tests[now.testID] else { return nil }
+        let positions = self.positions(previous)
+        return latest.compactMap { now in
+            guard let before = find(now.testID, now.side, in: previous, positions), let test = tests[now.testID] else { return nil }
             let change = now.value - before.value
             guard change.isFinite else { return nil }
             let mdc = test.minimalDetectableChange?.value
