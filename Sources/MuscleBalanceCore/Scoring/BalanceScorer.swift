@@ -8,6 +8,10 @@ public struct BalanceScorer: Sendable {
     private let testOrder: IDTable<Int>
     private let groupOrder: IDTable<Int>
     private let ratioTable: IDTable<RatioIndex>
+    /// "acceptable >= 1 and <= 1.2" for each ratio, by id: the same in every finding.
+    private let ratioRangeTexts: IDTable<String>
+    /// The muscle group of each test, by index.
+    private let groupOfTest: [MuscleGroup?]
     /// By test index: the first test with the same id (itself, in a valid protocol), its
     /// asymmetry rule, and the rule's sources followed by its grades' (a graded asymmetry's).
     private let firstOfID: [Int]
@@ -33,6 +37,9 @@ public struct BalanceScorer: Sendable {
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
         groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
         ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
+        ratioRangeTexts = IDTable(p.ratios.map { ($0.id, rangeText($0.acceptable)) })
+        let groupTable = groups
+        groupOfTest = p.tests.map { groupTable[$0.muscleGroup] }
         let order = testOrder
         firstOfID = p.tests.enumerated().map { order[$0.element.id] ?? $0.offset }
         adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
@@ -266,25 +273,54 @@ public struct BalanceScorer: Sendable {
         let positions = self.positions(results)
         for r in results {
             let test = balanceProtocol.tests[r.testIndex]
-            guard let group = groups[test.muscleGroup], let grade = r.grade, grade > .normal,
+            guard let grade = r.grade, grade > .normal, let group = groupOfTest[r.testIndex],
                 let label = r.comparisons.lazy.compactMap({ c -> String? in if case .cutoff(let l, _) = c.outcome { return l } else { return nil } }).first
             else { continue }
             let problem = self.problem(for: test.quality)
-            let shown = "\(format(round2(r.value))) \(test.unit.rawValue)"
+            // "left hip flexors tight: label, Thomas test 12.5 deg"
+            var text = TextBuilder()
+            sided(r.side, &text)
+            text.add(group.name)
+            text.add(" ")
+            text.add(word(problem))
+            text.add(": ")
+            text.add(label)
+            text.add(", ")
+            text.add(test.name)
+            text.add(" ")
+            text.add(format(round2(r.value)))
+            text.add(" ")
+            text.add(test.unit.rawValue)
             out.append(Finding(
                 muscleGroup: group.id, region: group.region, side: r.side, problem: problem, grade: grade, basis: .cutoff(testID: test.id),
-                text: "\(sided(r.side))\(group.name) \(word(problem)): \(label), \(test.name) \(shown)"))
+                text: text.text))
         }
         for a in asymmetries {
             guard let grade = a.grade, grade > .normal, let side = a.affectedSide, let test = tests[a.testID], let group = groups[test.muscleGroup],
                 let value = a.value
             else { continue }
             let problem: MuscleProblem = test.quality == .strength ? .weak : test.quality == .endurance ? .asymmetric : .tight
-            var text = "\(side.rawValue) \(group.name) \(word(problem)): \(format(round1(value)))\(a.formula == .absoluteDifference ? " \(test.unit.rawValue)" : "%") asymmetry"
-            if let z = find(a.testID, side, in: results, positions)?.z {
-                text += ", z = \(fixed(z, 2))"
+            // "right gluteus medius weak: 38.5% asymmetry, z = -1.20"
+            var text = TextBuilder()
+            text.add(side.rawValue)
+            text.add(" ")
+            text.add(group.name)
+            text.add(" ")
+            text.add(word(problem))
+            text.add(": ")
+            text.add(format(round1(value)))
+            if a.formula == .absoluteDifference {
+                text.add(" ")
+                text.add(test.unit.rawValue)
+            } else {
+                text.add("%")
             }
-            out.append(Finding(muscleGroup: group.id, region: group.region, side: side, problem: problem, grade: grade, basis: .asymmetry(testID: test.id), text: text))
+            text.add(" asymmetry")
+            if let z = find(a.testID, side, in: results, positions)?.z {
+                text.add(", z = ")
+                text.add(fixed(z, 2))
+            }
+            out.append(Finding(muscleGroup: group.id, region: group.region, side: side, problem: problem, grade: grade, basis: .asymmetry(testID: test.id), text: text.text))
         }
         for r in ratios {
             guard let grade = r.grade, grade > .normal, let deficient = r.deficient,
@@ -295,9 +331,27 @@ public struct BalanceScorer: Sendable {
             let explicit = deficient == .numerator ? ratio.numeratorSide : ratio.denominatorSide
             let side: BodySide? = explicit == .each ? r.side : explicit.flatMap { BodySide(rawValue: $0.rawValue) }
             let problem: MuscleProblem = ratio.numerator == ratio.denominator ? .asymmetric : self.problem(for: test.quality == .flexibility ? .strength : test.quality)
+            // "left hip abductors weak: Hip abduction:adduction (left) 0.80, acceptable >= 1 and <= 1.2"
+            var text = TextBuilder()
+            sided(side, &text)
+            text.add(group.name)
+            text.add(" ")
+            text.add(word(problem))
+            text.add(": ")
+            text.add(ratio.name)
+            if let ratioSide = r.side {
+                text.add(" (")
+                text.add(ratioSide.rawValue)
+                text.add(")")
+            }
+            text.add(" ")
+            text.add(fixed(r.value, 2))
+            text.add(", ")
+            // The scorer's ratio results carry their ratio's range.
+            text.add(ratioRangeTexts[r.ratioID] ?? rangeText(r.acceptable))
             out.append(Finding(
                 muscleGroup: group.id, region: ratio.region, side: side, problem: problem, grade: grade, basis: .ratio(ratioID: ratio.id),
-                text: "\(sided(side))\(group.name) \(word(problem)): \(ratio.name)\(r.side.map { " (\($0.rawValue))" } ?? "") \(fixed(r.value, 2)), \(rangeText(r.acceptable))"))
+                text: text.text))
         }
         // Worst first, then in the protocol's order of muscle groups; keys worked out once.
         let keys = out.map { ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)) }
@@ -312,7 +366,7 @@ public struct BalanceScorer: Sendable {
         }
     }
 
-    private func word(_ problem: MuscleProblem) -> String {
+    private func word(_ problem: MuscleProblem) -> StaticString {
         switch problem {
         case .weak: "weak"
         case .tight: "tight"
@@ -321,7 +375,12 @@ public struct BalanceScorer: Sendable {
         }
     }
 
-    private func sided(_ side: BodySide?) -> String { side.map { "\($0.rawValue) " } ?? "" }
+    /// "left " or "right ", or nothing.
+    private func sided(_ side: BodySide?, _ text: inout TextBuilder) {
+        guard let side else { return }
+        text.add(side.rawValue)
+        text.add(" ")
+    }
 
     // MARK: Imbalance index
 
@@ -337,7 +396,7 @@ public struct BalanceScorer: Sendable {
             if worst.map({ grade > $0 }) ?? true { worst = grade }
         }
         for r in results {
-            if let grade = r.grade, let group = groups[balanceProtocol.tests[r.testIndex].muscleGroup] { add(grade, group.region) }
+            if let grade = r.grade, let group = groupOfTest[r.testIndex] { add(grade, group.region) }
         }
         for a in asymmetries {
             if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { add(grade, group.region) }
