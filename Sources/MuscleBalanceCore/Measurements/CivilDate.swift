@@ -42,7 +42,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// common years.
     public func age(bornOn birth: CivilDate) -> Int {
         var years = year - birth.year
-        if (month, day) < (birth.month, birth.day) { years -= 1 }
+        if month < birth.month || (month == birth.month && day < birth.day) { years -= 1 }
         return years
     }
 
@@ -74,7 +74,9 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
-        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+        if a.year != b.year { return a.year < b.year }
+        if a.month != b.month { return a.month < b.month }
+        return a.day < b.day
     }
 
     public var description: String {

@@ -11,6 +11,9 @@ public struct MeasurementRules: Sendable {
     private let tests: [TestDefinition]
     private let testIndex: IDTable<Int>
     private let conditionCodes: Set<String>
+    /// "hip-abduction-strength (left)": each test with no side, left and right, as the
+    /// warnings name a measure; made once, not for every measure that has no norm.
+    private let measureLabels: [String]
 
     public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
         self.balanceProtocol = balanceProtocol
@@ -18,6 +21,7 @@ public struct MeasurementRules: Sendable {
         self.tests = balanceProtocol.tests
         self.testIndex = IDTable(balanceProtocol.tests.enumerated().map { ($1.id, $0) })
         self.conditionCodes = Set(balanceProtocol.conditions.map(\.code))
+        self.measureLabels = balanceProtocol.tests.flatMap { [$0.id, "\($0.id) (left)", "\($0.id) (right)"] }
     }
 
     public func check(_ header: MeasurementFileHeader) -> [Diagnostic] {
@@ -81,6 +85,11 @@ public struct MeasurementRules: Sendable {
         // The first line of each (test, side) in this session: three slots per test (no side,
         // left, right); 0 is not seen yet.
         var firstLine = [Int](repeating: 0, count: 3 * tests.count)
+        // Norms are chosen by sex and age at the session, the same for every measure.
+        var stratum: (sex: Sex, age: Int)?
+        if let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
+            stratum = (sex, date.age(bornOn: birth))
+        }
         var withoutNorm: [String] = []
         var needsBodyMass: [String] = []
         for measure in session.measures {
@@ -128,11 +137,10 @@ public struct MeasurementRules: Sendable {
                 if let value = measure.value { checkPlausible(value) }
                 for trial in measure.trials { checkPlausible(trial) }
             }
-            if !test.norms.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
-                let age = date.age(bornOn: birth)
+            if !test.norms.isEmpty, let (sex, age) = stratum {
                 let covers = { (norm: ReferenceNorm) in norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) }
                 if !test.norms.contains(where: covers) {
-                    withoutNorm.append(measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id)
+                    withoutNorm.append(measureLabels[key])
                 } else if patient.bodyMassKg == nil && test.norms.contains(where: { covers($0) && $0.unit == .percentOfBodyWeight }) {
                     needsBodyMass.append(test.id)
                 }
