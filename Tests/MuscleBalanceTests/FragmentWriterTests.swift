@@ -68,13 +68,13 @@ struct FragmentWriterTests {
                 ours.attribute(name, value)
                 try reference.attribute(name, value)
             case .attributeFormat(let value):
-                ours.attribute("formatted") { $0.appendBytes(value) }
+                ours.attribute("formatted", format: { $0.appendBytes(value) })
                 try reference.attribute("formatted") { $0.appendBytes(value) }
             case .text(let value):
                 ours.text(value)
                 try reference.text(value)
             case .textFormat(let value):
-                ours.text { $0.appendBytes(value) }
+                ours.text(format: { $0.appendBytes(value) })
                 try reference.text { $0.appendBytes(value) }
             case .end:
                 ours.end()
@@ -141,7 +141,7 @@ struct FragmentWriterTests {
             let values = (0..<r.below(4)).map { _ in r.below(5) == 0 ? nil : randomString(&r) }
             func attributes(_ w: inout XMLFragmentWriter) {
                 for (n, value) in values.enumerated() { w.attribute(Self.names[n % Self.names.count], value) }
-                w.attribute("n") { appendInteger(values.count, to: &$0) }
+                w.attribute("n", plain: { appendInteger(values.count, to: &$0) })
             }
             let run = XMLAttributeRun(attributes)
             var inPlace = XMLFragmentWriter(), fromRun = XMLFragmentWriter()

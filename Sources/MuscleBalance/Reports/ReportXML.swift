@@ -107,7 +107,7 @@ struct ReportXML: ~Copyable {
 
     private mutating func number(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
-        w.attribute(name) { appendDecimal(value, to: &$0) }
+        w.attribute(name, plain: { appendDecimal(value, to: &$0) })
     }
 
     private mutating func integer(_ name: StaticString, _ value: Int?) {
@@ -116,7 +116,7 @@ struct ReportXML: ~Copyable {
 
     private static func integer(_ name: StaticString, _ value: Int?, _ w: inout XMLFragmentWriter) {
         guard let value else { return }
-        w.attribute(name) { appendInteger(value, to: &$0) }
+        w.attribute(name, plain: { appendInteger(value, to: &$0) })
     }
 
     // MARK: A norm's fixed attributes
@@ -160,7 +160,7 @@ struct ReportXML: ~Copyable {
 
     private mutating func date(_ name: StaticString, _ value: CivilDate?) {
         guard let value else { return }
-        w.attribute(name) { value.appendISO8601(to: &$0) }
+        w.attribute(name, plain: { value.appendISO8601(to: &$0) })
     }
 
     /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
@@ -171,14 +171,14 @@ struct ReportXML: ~Copyable {
 
     private static func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false, _ w: inout XMLFragmentWriter) {
         guard evenIfEmpty || !ids.isEmpty else { return }
-        w.attribute(name) { out in
+        w.attribute(name, format: { out in
             var first = true
             for (n, id) in ids.enumerated() where !unique || !ids[..<n].contains(id) {
                 if !first { out.append(UInt8(ascii: " ")) }
                 first = false
                 out.appendBytes(id)
             }
-        }
+        })
     }
 
     private mutating func write(_ s: SessionScore) {
@@ -237,7 +237,7 @@ struct ReportXML: ~Copyable {
             w.attribute("side", f.side?.rawValue)
             w.attribute("problem", f.problem.rawValue)
             w.attribute("grade", f.grade.rawValue)
-            w.attribute("basis") { $0.appendBytes(basis) }
+            w.attribute("basis", plain: { $0.appendBytes(basis) })
             w.attribute("index", index)
             w.text(f.text)
             w.end()
@@ -327,7 +327,7 @@ struct ReportXML: ~Copyable {
         w.attribute("combine", test?.combine.rawValue ?? "max")
         for trial in r.trials {
             w.start("trial")
-            w.text { appendDecimal(trial, to: &$0) }
+            w.text(plain: { appendDecimal(trial, to: &$0) })
             w.end()
         }
         for c in r.comparisons {
@@ -338,7 +338,7 @@ struct ReportXML: ~Copyable {
                 case .cutoff: "cutoff"
                 case .percentiles: "percentiles"
                 }
-            w.attribute("kind") { $0.appendBytes(kind) }
+            w.attribute("kind", plain: { $0.appendBytes(kind) })
             let runs = self.runs(r.testIndex, c)
             if let runs {
                 w.attributes(runs.stratum)
