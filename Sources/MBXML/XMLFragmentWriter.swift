@@ -105,6 +105,17 @@ public struct XMLFragmentWriter: ~Copyable {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// An attribute whose value is a word fixed in the code (an enumerated value: "left",
+    /// "moderate"); nil writes nothing. Like `attribute(_:plain:)`, it is not checked for
+    /// escaping in a release build.
+    public mutating func attribute(_ name: StaticString, word: StaticString?) {
+        guard let word else { return }
+        precondition(tagOpen, "an attribute after the start tag was closed")
+        let value = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        assert(Self.isPlain(value), "a word that needs escaping")
+        bytes.appendAttribute(name: name, plainValue: value)
+    }
+
     /// An attribute whose value `format` appends and that never needs escaping, by how it is
     /// made: a number or a date (digits, a sign, a point). Nothing is checked in a release
     /// build; a debug build (the tests) traps on anything else. A quarter of a million

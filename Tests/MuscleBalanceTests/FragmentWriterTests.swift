@@ -1,4 +1,5 @@
 import MBXML
+import MuscleBalanceCore
 @testable import MuscleBalance
 import Testing
 
@@ -158,6 +159,32 @@ struct FragmentWriterTests {
             fromRun.take(into: &b)
             #expect(a == b, "\(values)")
         }
+    }
+
+    /// Every case's word, beside its raw value.
+    static func words<T: XMLWord>(_: T.Type) -> [(String, String)] {
+        T.allCases.map { ($0.rawValue, $0.xmlWord.description) }
+    }
+
+    @Test("the report's enumerated words are their raw values, case by case")
+    func enumeratedWords() {
+        let all = Self.words(Grade.self) + Self.words(BodySide.self) + Self.words(BodyRegion.self) + Self.words(MeasurementUnit.self)
+            + Self.words(TrialCombination.self) + Self.words(AsymmetryFormula.self) + Self.words(MuscleProblem.self)
+            + Self.words(RatioTerm.self) + Self.words(ProgressItem.Verdict.self)
+        #expect(all.count == 4 + 2 + 3 + 8 + 5 + 3 + 4 + 2 + 4)
+        for (raw, word) in all { #expect(raw == word) }
+        var a = XMLFragmentWriter(), b = XMLFragmentWriter()
+        a.start("x")
+        a.attribute("side", word: BodySide.left.xmlWord)
+        a.attribute("grade", word: nil)
+        a.end()
+        b.start("x")
+        b.attribute("side", "left")
+        b.end()
+        var x: [UInt8] = [], y: [UInt8] = []
+        a.take(into: &x)
+        b.take(into: &y)
+        #expect(x == y)
     }
 
     @Test("indentation, empty elements, inline text and escaping, spelled out")

@@ -1,5 +1,5 @@
 /// How left and right are compared for the tests of one quality.
-public enum AsymmetryFormula: String, Sendable, Hashable {
+public enum AsymmetryFormula: String, Sendable, Hashable, CaseIterable {
     /// (stronger - weaker) / stronger x 100 (Bishop 2016).
     case percentOfStronger = "percent-of-stronger"
     /// weaker / stronger x 100.

@@ -17,7 +17,7 @@ public enum BodySide: String, Sendable, Hashable, CaseIterable, Comparable {
 }
 
 /// How several trials of one measure become one value.
-public enum TrialCombination: String, Sendable, Hashable {
+public enum TrialCombination: String, Sendable, Hashable, CaseIterable {
     case max, min, mean, median, last
 }
 

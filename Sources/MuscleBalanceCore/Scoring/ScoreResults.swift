@@ -60,7 +60,7 @@ public struct RatioResult: Sendable, Hashable {
     public var deficient: RatioTerm?
 }
 
-public enum RatioTerm: String, Sendable, Hashable {
+public enum RatioTerm: String, Sendable, Hashable, CaseIterable {
     case numerator, denominator
 }
 
@@ -127,7 +127,7 @@ public struct AdjunctDecision: Sendable, Hashable {
 }
 
 public struct ProgressItem: Sendable, Hashable {
-    public enum Verdict: String, Sendable, Hashable {
+    public enum Verdict: String, Sendable, Hashable, CaseIterable {
         case improved, worsened
         case withinMDC = "within-mdc"
         case noMDC = "no-mdc"
