@@ -173,6 +173,9 @@ struct FragmentWriterTests {
             + Self.words(RatioTerm.self) + Self.words(ProgressItem.Verdict.self)
         #expect(all.count == 4 + 2 + 3 + 8 + 5 + 3 + 4 + 2 + 4)
         for (raw, word) in all { #expect(raw == word) }
+        for unit in MeasurementUnit.allCases.map(NormUnit.absolute) + [.percentOfBodyWeight] {
+            #expect(unit.word.description == unit.symbol)
+        }
         var a = XMLFragmentWriter(), b = XMLFragmentWriter()
         a.start("x")
         a.attribute("side", word: BodySide.left.xmlWord)

@@ -237,6 +237,13 @@ extension ByteAppending where Self: ~Copyable {
         put(unit)
     }
     mutating func put(integer value: Int) { appendInteger(value, to: &self) }
+
+    /// `put(value:unit:)` with the unit as a word.
+    mutating func put(value: Double, word unit: StaticString) {
+        put(decimal: value, digits: 1)
+        put(" ")
+        put(unit)
+    }
 }
 
 extension ByteBuffer {

@@ -377,7 +377,8 @@ struct TextReport {
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
     private func resultLines(_ r: borrowing TestResult, _ notes: Footnotes, _ page: inout PageText) {
         let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
-        let unit = test?.unit.rawValue ?? ""
+        // The test's unit as a word (no String per row); none for a result with no test.
+        let unit: StaticString = test?.unit.xmlWord ?? ""
         // The row shows the last comparison's reference and percent.
         var reference: NormComparison?
         var percent: Double?
@@ -399,7 +400,7 @@ struct TextReport {
         page.cell(2, r.side.map { $0 == .left ? "L" : "R" } ?? "")
         page.add(" ")
         page.cell(11) { p in
-            p.put(value: r.value, unit: unit)
+            p.put(value: r.value, word: unit)
         }
         page.add(" ")
         page.cell(16) { p in
@@ -407,12 +408,12 @@ struct TextReport {
             case .meanSD(let mean, _, _, _, _, _):
                 p.put(decimal: mean, digits: 2)
                 p.put(" ")
-                p.put(reference!.unit.symbol)
+                p.put(reference!.unit.word)
             case .cutoff:
                 p.put("cut-off")
             case .percentiles(_, _, let median, _):
                 p.put("P50 ")
-                p.put(value: median ?? 0, unit: reference!.unit.symbol)
+                p.put(value: median ?? 0, word: reference!.unit.word)
             case nil:
                 p.put("no reference")
             }
@@ -425,13 +426,14 @@ struct TextReport {
             }
         }
         page.add(" ")
-        page.line(r.grade?.rawValue ?? "-")
+        page.line(r.grade?.xmlWord ?? "-")
         for c in r.comparisons {
             page.wrap(indent: 30, hanging: 32) { p in
-                if c.unit.symbol != unit {
+                // Shown in the norm's own unit when it is not the test's.
+                if test.map({ c.unit != .absolute($0.unit) }) ?? true {
                     p.put(decimal: c.value, digits: 2)
                     p.put(" ")
-                    p.put(c.unit.symbol)
+                    p.put(c.unit.word)
                     p.put(", ")
                 }
                 switch c.outcome {
@@ -460,7 +462,7 @@ struct TextReport {
 
     private func barLines(_ a: AsymmetryResult, _ page: inout PageText) {
         let test = tests[a.testID]
-        let unit = test?.unit.rawValue ?? ""
+        let unit: StaticString = test?.unit.xmlWord ?? ""
         let barWidth = 20
         // Bars are scaled to the larger magnitude of the two; negative angles draw from zero.
         let scale = max(abs(a.left), abs(a.right))
@@ -475,7 +477,7 @@ struct TextReport {
         bar(a.left, &page)
         page.add(" ")
         page.cell(9) { p in
-            p.put(value: a.left, unit: unit)
+            p.put(value: a.left, word: unit)
         }
         page.endLine()
         page.add("  ")
@@ -484,7 +486,7 @@ struct TextReport {
         bar(a.right, &page)
         page.add(" ")
         page.cell(9) { p in
-            p.put(value: a.right, unit: unit)
+            p.put(value: a.right, word: unit)
         }
         page.add(" ")
         if let value = a.value {
@@ -497,7 +499,7 @@ struct TextReport {
             }
             if let side = a.affectedSide { page.add(side == .left ? " L" : " R") }
             page.add(" ")
-            page.add(a.grade?.rawValue ?? "n/r")
+            page.add(a.grade?.xmlWord ?? "n/r")
         }
         page.endLine()
     }

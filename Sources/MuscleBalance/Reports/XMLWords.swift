@@ -105,3 +105,13 @@ extension ProgressItem.Verdict: XMLWord {
         }
     }
 }
+
+extension NormUnit {
+    /// `symbol` as a word.
+    var word: StaticString {
+        switch self {
+        case .absolute(let unit): unit.xmlWord
+        case .percentOfBodyWeight: "%BW"
+        }
+    }
+}
