@@ -92,58 +92,11 @@ public struct MeasurementRules: Sendable {
         }
         var withoutNorm: [String] = []
         var needsBodyMass: [String] = []
-        for measure in session.measures {
-            guard let index = testIndex[measure.test] else {
-                out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(tests.map(\.id))))", attribute: "test"))
-                continue
-            }
-            let test = tests[index]
-            switch (test.sides, measure.side) {
-            case (.midline, .some(let side)):
-                out.append(measure.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
-            case (.bilateral, nil):
-                out.append(measure.location.error("'\(test.id)' is done on each side; add side=\"left\" or side=\"right\"", attribute: "test"))
-            default:
-                break
-            }
-            let key = 3 * index + (measure.side == nil ? 0 : measure.side == .left ? 1 : 2)
-            if case let line = firstLine[key], line > 0 {
-                let what = measure.side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
-                out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
-            } else {
-                firstLine[key] = measure.location.line
-            }
-            if measure.unit == nil {
-                out.append(measure.location.error("unknown unit '\(measure.unitText)'; use N, kgf, lbf, deg, cm, mm, in or s", attribute: "unit"))
-            }
-            if let unit = measure.unit, unit.dimension != test.dimension {
-                out.append(measure.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))
-            }
-            if measure.value != nil && !measure.trials.isEmpty {
-                out.append(measure.location.error("measure of '\(test.id)' has both a value attribute and <trial> elements; keep one", attribute: "value"))
-            } else if measure.value == nil && measure.trials.isEmpty {
-                out.append(measure.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
-            }
-            if let unit = measure.unit, unit.dimension == test.dimension {
-                func checkPlausible(_ reading: Double) {
-                    let canonical = unit.toCanonical(reading)
-                    if !test.plausibleRange.contains(canonical) {
-                        let shown = unit == test.unit ? "\(format(reading)) \(unit.rawValue)" : "\(format(reading)) \(unit.rawValue) (\(format(canonical)) \(test.unit.rawValue))"
-                        out.append(measure.location.error("\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit", attribute: measure.value != nil ? "value" : "test"))
-                    }
-                }
-                // The readings in `readings` order (the value, then the trials), without the
-                // array `readings` allocates.
-                if let value = measure.value { checkPlausible(value) }
-                for trial in measure.trials { checkPlausible(trial) }
-            }
-            if !test.norms.isEmpty, let (sex, age) = stratum {
-                let covers = { (norm: ReferenceNorm) in norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) }
-                if !test.norms.contains(where: covers) {
-                    withoutNorm.append(measureLabels[key])
-                } else if patient.bodyMassKg == nil && test.norms.contains(where: { covers($0) && $0.unit == .percentOfBodyWeight }) {
-                    needsBodyMass.append(test.id)
-                }
+        // Each measure is borrowed from the session's storage, not copied (a copy is a
+        // reference count for each of its strings and arrays, three times per measure).
+        session.measures.withUnsafeBufferPointer { measures in
+            for i in measures.indices {
+                check(measures[i], in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
             }
         }
         if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
@@ -156,6 +109,69 @@ public struct MeasurementRules: Sendable {
             let missing = [patient.sex == nil ? "sex" : nil, patient.birthDate == nil ? "birthDate" : nil].compactMap { $0 }
             out.append(patient.location.warning("patient '\(patient.id)' has no \(missing.joined(separator: " or ")); norms are chosen by sex and age, so no figure can be compared with one", attribute: "id"))
         }
+    }
+
+    private func check(
+        _ measure: borrowing Measure, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
+        _ firstLine: inout [Int], _ withoutNorm: inout [String], _ needsBodyMass: inout [String], _ out: inout [Diagnostic]
+    ) {
+        guard let index = testIndex[measure.test] else {
+            out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(tests.map(\.id))))", attribute: "test"))
+            return
+        }
+        let test = tests[index]
+        let side = measure.side
+        switch (test.sides, side) {
+        case (.midline, .some(let side)):
+            out.append(measure.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
+        case (.bilateral, nil):
+            out.append(measure.location.error("'\(test.id)' is done on each side; add side=\"left\" or side=\"right\"", attribute: "test"))
+        default:
+            break
+        }
+        let key = 3 * index + (side == nil ? 0 : side == .left ? 1 : 2)
+        if case let line = firstLine[key], line > 0 {
+            let what = side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
+            out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
+        } else {
+            firstLine[key] = measure.location.line
+        }
+        if measure.unit == nil {
+            out.append(measure.location.error("unknown unit '\(measure.unitText)'; use N, kgf, lbf, deg, cm, mm, in or s", attribute: "unit"))
+        }
+        if let unit = measure.unit, unit.dimension != test.dimension {
+            out.append(measure.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))
+        }
+        let hasValue = measure.value != nil
+        if hasValue && !measure.trials.isEmpty {
+            out.append(measure.location.error("measure of '\(test.id)' has both a value attribute and <trial> elements; keep one", attribute: "value"))
+        } else if !hasValue && measure.trials.isEmpty {
+            out.append(measure.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
+        }
+        if let unit = measure.unit, unit.dimension == test.dimension {
+            // The readings in `readings` order (the value, then the trials), without the
+            // array `readings` allocates.
+            if let value = measure.value, !test.plausibleRange.contains(unit.toCanonical(value)) {
+                out.append(implausible(value, unit, test, measure.location, hasValue: hasValue))
+            }
+            for t in measure.trials.indices where !test.plausibleRange.contains(unit.toCanonical(measure.trials[t])) {
+                out.append(implausible(measure.trials[t], unit, test, measure.location, hasValue: hasValue))
+            }
+        }
+        if !test.norms.isEmpty, let (sex, age) = stratum {
+            let covers = { (norm: ReferenceNorm) in norm.stratum.covers(sex: sex, age: age, side: side ?? norm.stratum.side) }
+            if !test.norms.contains(where: covers) {
+                withoutNorm.append(measureLabels[key])
+            } else if patient.bodyMassKg == nil && test.norms.contains(where: { covers($0) && $0.unit == .percentOfBodyWeight }) {
+                needsBodyMass.append(test.id)
+            }
+        }
+    }
+
+    private func implausible(_ reading: Double, _ unit: MeasurementUnit, _ test: TestDefinition, _ location: SourceLocation, hasValue: Bool) -> Diagnostic {
+        let canonical = unit.toCanonical(reading)
+        let shown = unit == test.unit ? "\(format(reading)) \(unit.rawValue)" : "\(format(reading)) \(unit.rawValue) (\(format(canonical)) \(test.unit.rawValue))"
+        return location.error("\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit", attribute: hasValue ? "value" : "test")
     }
 
     /// "; did you mean 'x'?" when one known id is one or two edits away.
