@@ -89,11 +89,11 @@ public struct BalanceScorer: Sendable {
     func score(_ session: AssessmentSession, on date: CivilDate, of patient: Patient) -> SessionScore {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
         // In protocol order, then no side, left, right (the side's raw value, as text, sorts
-        // the same way); each key worked out once per result, not once per comparison.
+        // the same way).
         func sideRank(_ side: BodySide?) -> Int { side == nil ? 0 : side == .left ? 1 : 2 }
-        let unsorted = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
-        let keys = unsorted.map { ($0.testIndex, sideRank($0.side)) }
-        let results = unsorted.indices.sorted { keys[$0] < keys[$1] }.map { unsorted[$0] }
+        // Sorted in place on an integer key: results are moved, not copied.
+        var results = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
+        results.sort { 3 * $0.testIndex + sideRank($0.side) < 3 * $1.testIndex + sideRank($1.side) }
         let asymmetries = self.asymmetries(results)
         let ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
