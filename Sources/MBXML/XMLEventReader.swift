@@ -37,6 +37,9 @@ public final class XMLEventReader {
     public static let problemsPerChunk = 10_000
     private var source: Source
     private let chunk: UnsafeMutablePointer<CChar>
+    /// The current start tag's attribute names as vocabulary indices (see `XMLStartTag`).
+    private var attributeNames: UnsafeMutablePointer<Int>
+    private var attributeNamesCapacity = 16
     /// Set up by the first step (libxml2 wants the first bytes to detect the encoding).
     private var parser: xmlParserCtxtPtr?
     private var sax: UnsafeMutablePointer<xmlSAXHandler>?
@@ -85,6 +88,7 @@ public final class XMLEventReader {
         chunk = .allocate(capacity: Self.chunkSize)
         textWanted = .allocate(capacity: Self.maximumDepth + 2)
         textWanted.initialize(repeating: false, count: Self.maximumDepth + 2)
+        attributeNames = .allocate(capacity: attributeNamesCapacity)
     }
 
     deinit {
@@ -96,6 +100,7 @@ public final class XMLEventReader {
         sax?.deallocate()
         chunk.deallocate()
         textWanted.deallocate()
+        attributeNames.deallocate()
         switch source {
         case .descriptor(let fd): close(fd)
         case .memory(let bytes, _): bytes.deallocate()
@@ -286,9 +291,22 @@ public final class XMLEventReader {
         }
         names.sawRoot = true
         let name = names.index(of: localName)
+        // Each attribute's name is looked up once per tag, however often the handler asks.
+        if count > attributeNamesCapacity {
+            attributeNames.deallocate()
+            attributeNamesCapacity = count
+            attributeNames = .allocate(capacity: count)
+        }
+        if let attributes {
+            for i in 0..<count {
+                let base = attributes + 5 * i
+                // An attribute in a namespace (prefixed) is a different attribute.
+                attributeNames[i] = base[2] == nil ? base[0].map { names.index(of: $0) } ?? XMLVocabulary.unknown : XMLVocabulary.unknown
+            }
+        }
         let tag = XMLStartTag(
             name: name, line: currentLine, depth: depth, localName: localName,
-            namespaceURI: namespace, attributes: attributes, attributeCount: count, names: names)
+            namespaceURI: namespace, attributes: attributes, attributeCount: count, attributeNames: attributeNames)
         depth += 1
         textWanted[depth - 1] = names.wantsText(name)
         handler.startElement(tag)
@@ -397,11 +415,13 @@ public struct XMLStartTag: ~Copyable {
     private let attributeCount: Int
     /// Unretained: the reader owns the table for longer than any tag lives, and a retain per
     /// attribute looked at was 320,000 atomic operations per 1,000 patients.
-    private let names: Unmanaged<XMLNameTable>
+    /// Each attribute's vocabulary index (`XMLVocabulary.unknown` for other names and for
+    /// prefixed ones), worked out by the reader when the tag arrived.
+    private let attributeNames: UnsafePointer<Int>
 
     fileprivate init(
         name: Int, line: Int, depth: Int, localName: UnsafePointer<xmlChar>, namespaceURI: UnsafePointer<xmlChar>?,
-        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int, names: XMLNameTable
+        attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, attributeCount: Int, attributeNames: UnsafeMutablePointer<Int>
     ) {
         self.name = name
         self.line = line
@@ -410,7 +430,7 @@ public struct XMLStartTag: ~Copyable {
         self.namespaceURI = namespaceURI
         self.attributes = attributes
         self.attributeCount = attributeCount
-        self.names = Unmanaged.passUnretained(names)
+        self.attributeNames = UnsafePointer(attributeNames)
     }
 
     /// The local name as written (for messages about names outside the vocabulary).
@@ -423,10 +443,7 @@ public struct XMLStartTag: ~Copyable {
         guard let attributes else { return nil }
         for i in 0..<attributeCount {
             let base = attributes + 5 * i
-            // An attribute in a namespace (prefixed) is a different attribute.
-            guard base[2] == nil, let local = base[0], names._withUnsafeGuaranteedRef({ $0.index(of: local) }) == name,
-                let start = base[3], let end = base[4]
-            else { continue }
+            guard attributeNames[i] == name, let start = base[3], let end = base[4] else { continue }
             return (start, end)
         }
         return nil
