@@ -176,7 +176,10 @@ struct PageText: ~Copyable {
             let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             // A continuation byte is 10xxxxxx: its top bit set and the next one clear.
             let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
-            count += 8 - continuations.nonzeroBitCount
+            count += 8
+            // ASCII, nearly all of a report, has none: no bit count (a dozen instructions
+            // without the POPCNT instruction, which the baseline x86-64 target lacks).
+            if continuations != 0 { count -= continuations.nonzeroBitCount }
             i += 8
         }
         while i < text.count {
