@@ -39,26 +39,41 @@ enum ColumnResolver {
         var lineNumber = 1
         var current: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // Line numbers only grow: the wanted ones, in order, with the next one not yet passed.
+        let ordered = wanted.sorted()
+        var next = 0
+        func isWanted(_ line: Int) -> Bool {
+            while next < ordered.count && ordered[next] < line { next += 1 }
+            return next < ordered.count && ordered[next] == line
+        }
         reading: while lineNumber <= last {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
-            var start = 0
-            for index in 0..<n where chunk[index] == 10 {
-                if wanted.contains(lineNumber) {
-                    current += chunk[start..<min(index, start + max(0, lineLimit - current.count))]
-                    lines[lineNumber] = current
+            // Line ends found with memchr: a clinic file is read to its last warning, and a
+            // byte-by-byte scan of it cost more than scoring a patient.
+            let done = chunk.withUnsafeBufferPointer { buffer -> Bool in
+                guard let base = buffer.baseAddress else { return true }
+                var start = 0
+                while let found = memchr(base + start, 10, n - start) {
+                    let index = found.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+                    if isWanted(lineNumber) {
+                        current += buffer[start..<min(index, start + max(0, lineLimit - current.count))]
+                        lines[lineNumber] = current
+                    }
+                    current.removeAll(keepingCapacity: true)
+                    lineNumber += 1
+                    start = index + 1
+                    if lineNumber > last { return true }
                 }
-                current.removeAll(keepingCapacity: true)
-                lineNumber += 1
-                start = index + 1
-                if lineNumber > last { break reading }
+                if isWanted(lineNumber) && current.count < lineLimit {
+                    current += buffer[start..<min(n, start + lineLimit - current.count)]
+                }
+                return false
             }
-            if wanted.contains(lineNumber) && current.count < lineLimit {
-                current += chunk[start..<min(n, start + lineLimit - current.count)]
-            }
+            if done { break reading }
         }
-        if wanted.contains(lineNumber), !current.isEmpty, lines[lineNumber] == nil { lines[lineNumber] = current }
+        if isWanted(lineNumber), !current.isEmpty, lines[lineNumber] == nil { lines[lineNumber] = current }
         return apply(diagnostics, lines: lines)
     }
 
