@@ -72,4 +72,22 @@ struct PipelineTests {
         }
         #expect(seen.withLock { $0 } == [Int](repeating: 1, count: count))
     }
+
+    @Test("a protocol's rules, scorer and report tables are made once per batch and path, from any thread")
+    func preparedOnce() throws {
+        let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let prepared = PreparedProtocols()
+        let made = Locked(0)
+        let got = Locked([ObjectIdentifier]())
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let p = prepared.prepared(i % 2 == 0 ? "a.xml" : "b.xml") {
+                made.withLock { $0 += 1 }
+                return PreparedProtocol(loaded, today: testToday)
+            }
+            got.withLock { $0.append(ObjectIdentifier(p)) }
+        }
+        // One kept per path (a race may make a spare, never keep it).
+        #expect(Set(got.withLock { $0 }).count == 2)
+        #expect(made.withLock { $0 } >= 2)
+    }
 }

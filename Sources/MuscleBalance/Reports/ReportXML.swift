@@ -5,25 +5,36 @@ import MuscleBalanceCore
 /// in pieces so that a file of any size streams: the header, one fragment per patient, the
 /// footer. Each piece carries the inputs behind its figures.
 struct ReportXML: ~Copyable {
-    let balanceProtocol: BalanceProtocol
+    /// What the report needs of its protocol, worked out once per protocol and shared by every
+    /// file of a batch (a file of ten patients spent as long building these as writing them).
+    final class Tables: Sendable {
+        let balanceProtocol: BalanceProtocol
+        /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
+        let adjunctSources: [String: [String]]
+        /// For each of the protocol's tests, by index, its norms' fixed attributes, by index.
+        fileprivate let normRuns: [[NormRuns]]
+
+        init(protocol p: BalanceProtocol) {
+            balanceProtocol = p
+            adjunctSources = Dictionary(
+                p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
+                uniquingKeysWith: { a, _ in a })
+            normRuns = p.tests.map { $0.norms.map(NormRuns.init) }
+        }
+    }
+
+    let tables: Tables
+    var balanceProtocol: BalanceProtocol { tables.balanceProtocol }
     /// One writer for the whole file; each patient is taken out as it is finished.
     private var w: XMLFragmentWriter
-    /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
-    private let adjunctSources: [String: [String]]
-    private let tests: IDTable<TestDefinition>
-    private let ratios: IDTable<RatioIndex>
-    /// For each of the protocol's tests, by index, its norms' fixed attributes, by index.
-    private let normRuns: [[NormRuns]]
+
+    init(tables: Tables) {
+        self.tables = tables
+        w = XMLFragmentWriter()
+    }
 
     init(protocol p: BalanceProtocol) {
-        balanceProtocol = p
-        w = XMLFragmentWriter()
-        adjunctSources = Dictionary(
-            p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
-            uniquingKeysWith: { a, _ in a })
-        tests = IDTable(p.tests.map { ($0.id, $0) })
-        ratios = IDTable(p.ratios.map { ($0.id, $0) })
-        normRuns = p.tests.map { $0.norms.map(NormRuns.init) }
+        self.init(tables: Tables(protocol: p))
     }
 
     static let formulas: [(String, String)] = [
@@ -122,7 +133,7 @@ struct ReportXML: ~Copyable {
     // MARK: A norm's fixed attributes
 
     /// The attributes of a `<norm>` that depend only on the norm, escaped once per file.
-    private struct NormRuns {
+    fileprivate struct NormRuns: Sendable {
         let norm: ReferenceNorm
         /// sex, ageMin, ageMax, side, unit.
         let stratum: XMLAttributeRun
@@ -152,8 +163,8 @@ struct ReportXML: ~Copyable {
     /// The runs of the norm `c` was compared with, when it is the protocol's own (a comparison
     /// made elsewhere is written attribute by attribute).
     private func runs(_ testIndex: Int, _ c: NormComparison) -> NormRuns? {
-        guard testIndex >= 0 && testIndex < normRuns.count else { return nil }
-        let runs = normRuns[testIndex]
+        guard testIndex >= 0 && testIndex < tables.normRuns.count else { return nil }
+        let runs = tables.normRuns[testIndex]
         guard c.normIndex >= 0 && c.normIndex < runs.count, runs[c.normIndex].norm === c.norm else { return nil }
         return runs[c.normIndex]
     }
@@ -253,7 +264,7 @@ struct ReportXML: ~Copyable {
         w.start("plan")
         date("reassessFrom", s.plan.reassessFrom)
         date("reassessBy", s.plan.reassessBy)
-        integer("maxExercises", balanceProtocol.plan.maxExercises)
+        integer("maxExercises", tables.balanceProtocol.plan.maxExercises)
         for e in s.plan.exercises {
             let d = e.dosage
             w.start("exercise")
@@ -292,7 +303,7 @@ struct ReportXML: ~Copyable {
             number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
             number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
             integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
-            sources("source", adjunctSources[a.adjunctID] ?? [])
+            sources("source", tables.adjunctSources[a.adjunctID] ?? [])
             for reason in a.reasons { w.element("reason", text: reason) }
             for caution in a.cautions { w.element("caution", text: caution) }
             w.end()
@@ -317,7 +328,7 @@ struct ReportXML: ~Copyable {
     }
 
     private mutating func write(_ r: borrowing TestResult) {
-        let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
+        let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
         w.start("result")
         w.attribute("test", r.testID)
         w.attribute("side", word: r.side?.xmlWord)

@@ -6,14 +6,31 @@ import MuscleBalanceCore
 /// before, and the norms' sources as numbered footnotes.
 struct TextReport {
     static let width = 80
-    let balanceProtocol: BalanceProtocol
+    /// What the report needs of its protocol, worked out once per protocol and shared by every
+    /// file of a batch.
+    final class Tables: Sendable {
+        let balanceProtocol: BalanceProtocol
+        let tests: IDTable<TestDefinition>
+        /// The region of each of the protocol's tests, by index.
+        let testRegions: [BodyRegion?]
+        let ratioNames: IDTable<String>
+        let conditionLabels: IDTable<String>
+        let protocolLine: String
+
+        init(protocol p: BalanceProtocol) {
+            balanceProtocol = p
+            tests = IDTable(p.tests.map { ($0.id, $0) })
+            let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
+            testRegions = p.tests.map { groups[$0.muscleGroup]?.region }
+            ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
+            conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
+            protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
+        }
+    }
+
+    let tables: Tables
     let clinic: String?
-    private let tests: IDTable<TestDefinition>
-    /// The region of each of the protocol's tests, by index.
-    private let testRegions: [BodyRegion?]
-    private let ratioNames: IDTable<String>
-    private let conditionLabels: IDTable<String>
-    private let protocolLine: String
+    var balanceProtocol: BalanceProtocol { tables.balanceProtocol }
     private let cache = Cache()
 
     /// Text that is the same on every page (footnotes, the legend), wrapped once per file.
@@ -42,15 +59,13 @@ struct TextReport {
         }
     }
 
-    init(protocol p: BalanceProtocol, clinic: String?) {
-        balanceProtocol = p
+    init(tables: Tables, clinic: String?) {
+        self.tables = tables
         self.clinic = clinic
-        tests = IDTable(p.tests.map { ($0.id, $0) })
-        let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
-        testRegions = p.tests.map { groups[$0.muscleGroup]?.region }
-        ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
-        conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
-        protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
+    }
+
+    init(protocol p: BalanceProtocol, clinic: String?) {
+        self.init(tables: Tables(protocol: p), clinic: clinic)
     }
 
     /// Numbered footnotes, in order of first use.
@@ -117,13 +132,13 @@ struct TextReport {
         if let assessor = s.assessor { when.append("Assessor \(assessor)") }
         when.append("Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")")
         page.fields(when)
-        page.wrap(protocolLine)
+        page.wrap(tables.protocolLine)
         page.wrap { p in
             p.put("Conditions: ")
             if patient.conditions.isEmpty { p.put("none recorded") }
             for (n, code) in patient.conditions.enumerated() {
                 if n > 0 { p.put(", ") }
-                p.put(conditionLabels[code] ?? code)
+                p.put(tables.conditionLabels[code] ?? code)
             }
         }
         if patient.sessions.count > 1 {
@@ -149,7 +164,7 @@ struct TextReport {
             var header = false
             // By index: a `for r in` loop copies every result (a dozen reference counts) on each
             // of the three passes, matching or not.
-            for i in s.results.indices where testRegions[s.results[i].testIndex] == region {
+            for i in s.results.indices where tables.testRegions[s.results[i].testIndex] == region {
                 if !header {
                     page.add("  ")
                     page.line(region.rawValue.uppercased())
@@ -172,7 +187,7 @@ struct TextReport {
             for r in s.ratios {
                 page.add("  ")
                 page.cell(39) { c in
-                    c.put(ratioNames[r.ratioID] ?? r.ratioID)
+                    c.put(tables.ratioNames[r.ratioID] ?? r.ratioID)
                     if let side = r.side {
                         c.put(" (")
                         c.put(side.rawValue)
@@ -217,7 +232,7 @@ struct TextReport {
                 p.put(" and ")
                 by.appendISO8601(to: &p)
                 p.put(" ")
-                notes.cite(balanceProtocol.plan.reassessmentSources.ids, into: &p)
+                notes.cite(tables.balanceProtocol.plan.reassessmentSources.ids, into: &p)
                 p.put(")")
             }
         }
@@ -300,7 +315,7 @@ struct TextReport {
             page.bytes.put(previous.description)
             page.endLine()
             for c in s.progress {
-                let test = tests[c.testID]
+                let test = tables.tests[c.testID]
                 let unit = test?.unit.rawValue ?? ""
                 page.add("  ")
                 page.cell(26) { p in
@@ -344,7 +359,7 @@ struct TextReport {
             page.bytes.appendBytes(cache.footnote(number: n + 1, id: id) {
                 var note = PageText()
                 note.wrap(indent: 2, hanging: 6) { p in
-                    let source = balanceProtocol.source(id)
+                    let source = tables.balanceProtocol.source(id)
                     p.put("[")
                     p.put(integer: n + 1)
                     p.put("] ")
@@ -376,7 +391,7 @@ struct TextReport {
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
     private func resultLines(_ r: borrowing TestResult, _ notes: Footnotes, _ page: inout PageText) {
-        let test: TestDefinition? = balanceProtocol.tests[r.testIndex]
+        let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
         // The test's unit as a word (no String per row); none for a result with no test.
         let unit: StaticString = test?.unit.xmlWord ?? ""
         // The row shows the last comparison's reference and percent.
@@ -461,7 +476,7 @@ struct TextReport {
     }
 
     private func barLines(_ a: AsymmetryResult, _ page: inout PageText) {
-        let test = tests[a.testID]
+        let test = tables.tests[a.testID]
         let unit: StaticString = test?.unit.xmlWord ?? ""
         let barWidth = 20
         // Bars are scaled to the larger magnitude of the two; negative angles draw from zero.

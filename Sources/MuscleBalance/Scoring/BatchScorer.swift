@@ -41,6 +41,8 @@ public struct BatchScorer: Sendable {
     /// Whether each file is scored and written on threads of their own while it is read (the
     /// default, `ReportPipeline`); off, one thread does it all. The output is the same either way.
     public let pipelined: Bool
+    /// Rules, scorer and report tables of each protocol used, made once per batch.
+    private let preparedProtocols = PreparedProtocols()
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -204,17 +206,18 @@ public struct BatchScorer: Sendable {
         do {
             let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
             let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
-            guard var rules = validator.measurementRules(for: stream.header, &engine) else {
+            guard let (protocolPath, balanceProtocol) = validator.loadedProtocol(for: stream.header, &engine) else {
                 return fail("its protocol '\(stream.header.protocolID)' is missing or broken")
             }
+            let prepared = preparedProtocols.prepared(protocolPath) { PreparedProtocol(balanceProtocol, today: today) }
+            var rules = prepared.rules
             let headerProblems = rules.check(stream.header)
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
-            let scorer = BalanceScorer(protocol: rules.balanceProtocol)
             let sink = try ReportSink(
-                path: path, stem: stem, header: stream.header, protocol: rules.balanceProtocol, directory: outputDirectory, rows: rows)
+                path: path, stem: stem, header: stream.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows)
             let pipeline = ReportPipeline(
-                sink: sink, scorer: scorer, file: path, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
+                sink: sink, scorer: prepared.scorer, file: path, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
                 batchesAhead: Self.batchesAhead)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
@@ -315,5 +318,38 @@ struct FileIdentity: Hashable {
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
+    }
+}
+
+/// What scoring a file needs of its protocol, beyond the protocol itself: the rules' and the
+/// scorer's lookup tables and both reports' fixed text. Made once per protocol and batch:
+/// made per file, they cost a 10-patient file as much as scoring two of its patients.
+final class PreparedProtocol: Sendable {
+    let rules: MeasurementRules
+    let scorer: BalanceScorer
+    let xml: ReportXML.Tables
+    let text: TextReport.Tables
+
+    init(_ p: BalanceProtocol, today: CivilDate) {
+        rules = MeasurementRules(protocol: p, today: today)
+        scorer = BalanceScorer(protocol: p)
+        xml = ReportXML.Tables(protocol: p)
+        text = TextReport.Tables(protocol: p)
+    }
+}
+
+/// The batch's prepared protocols, by the path each was loaded from.
+final class PreparedProtocols: Sendable {
+    private let byPath = Locked<[String: PreparedProtocol]>([:])
+
+    func prepared(_ path: String, _ make: () -> PreparedProtocol) -> PreparedProtocol {
+        if let known = byPath.withLock({ $0[path] }) { return known }
+        // Made outside the lock; if two files race, the first one stored is kept.
+        let made = make()
+        return byPath.withLock { table in
+            if let known = table[path] { return known }
+            table[path] = made
+            return made
+        }
     }
 }

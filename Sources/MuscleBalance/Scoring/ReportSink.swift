@@ -52,11 +52,14 @@ final class ReportSink: @unchecked Sendable {
     /// Why writing stopped (a full disk, say); the file then fails.
     private(set) var failure: (any Error)?
 
-    init(path: String, stem: String, header: MeasurementFileHeader, protocol p: BalanceProtocol, directory: String, rows: SummaryRows) throws {
+    init(
+        path: String, stem: String, header: MeasurementFileHeader, xml xmlTables: ReportXML.Tables, text textTables: TextReport.Tables,
+        directory: String, rows: SummaryRows
+    ) throws {
         self.path = path
         self.rows = rows
-        xml = ReportXML(protocol: p)
-        text = TextReport(protocol: p, clinic: header.clinic)
+        xml = ReportXML(tables: xmlTables)
+        text = TextReport(tables: textTables, clinic: header.clinic)
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
         try xmlFile.write(xml.header(input: path, clinic: header.clinic))

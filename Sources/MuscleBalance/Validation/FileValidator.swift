@@ -102,6 +102,12 @@ public struct FileValidator: Sendable {
     /// The rules for the protocol the file names (or the override); nil, with an error, when
     /// that protocol is missing or broken.
     func measurementRules(for header: MeasurementFileHeader, _ engine: inout DiagnosticsEngine) -> MeasurementRules? {
+        loadedProtocol(for: header, &engine).map { MeasurementRules(protocol: $0.balanceProtocol, today: today) }
+    }
+
+    /// The protocol the file names (or the override) and the path it was loaded from; nil,
+    /// with an error, when that protocol is missing or broken.
+    func loadedProtocol(for header: MeasurementFileHeader, _ engine: inout DiagnosticsEngine) -> (path: String, balanceProtocol: BalanceProtocol)? {
         let protocolPath = protocolOverride ?? library.path(forProtocolID: header.protocolID)
         let result = library.load(path: protocolPath)
         guard let loaded = result.balanceProtocol else {
@@ -113,6 +119,6 @@ public struct FileValidator: Sendable {
             engine.emit(header.location.error(message, attribute: "protocol"))
             return nil
         }
-        return MeasurementRules(protocol: loaded, today: today)
+        return (protocolPath, loaded)
     }
 }
