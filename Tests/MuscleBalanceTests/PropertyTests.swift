@@ -1,5 +1,5 @@
 @testable import MuscleBalance
-import MuscleBalanceCore
+@testable import MuscleBalanceCore
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -186,6 +186,10 @@ struct PropertyTests {
                 var fixedBytes: [UInt8] = []
                 appendFixed(value, digits, to: &fixedBytes)
                 #expect(String(decoding: fixedBytes, as: UTF8.self) == fixed(value, digits), "\(value) fixed to \(digits) digits")
+                var sentence = TextBuilder(capacity: 4)
+                sentence.add("z = ")
+                sentence.add(fixed: value, digits)
+                #expect(sentence.text == "z = " + fixed(value, digits), "\(value) fixed to \(digits) digits in a sentence")
             }
         }
         for date in [CivilDate(year: 2026, month: 11, day: 2), CivilDate(year: 987, month: 1, day: 31), CivilDate(year: 12345, month: 12, day: 9)].compactMap({ $0 }) {

@@ -318,7 +318,7 @@ public struct BalanceScorer: Sendable {
             text.add(" asymmetry")
             if let z = find(a.testID, side, in: results, positions)?.z {
                 text.add(", z = ")
-                text.add(fixed(z, 2))
+                text.add(fixed: z, 2)
             }
             out.append(Finding(muscleGroup: group.id, region: group.region, side: side, problem: problem, grade: grade, basis: .asymmetry(testID: test.id), text: text.text))
         }
@@ -345,7 +345,7 @@ public struct BalanceScorer: Sendable {
                 text.add(")")
             }
             text.add(" ")
-            text.add(fixed(r.value, 2))
+            text.add(fixed: r.value, 2)
             text.add(", ")
             // The scorer's ratio results carry their ratio's range.
             text.add(ratioRangeTexts[r.ratioID] ?? rangeText(r.acceptable))
