@@ -144,6 +144,33 @@ struct PropertyTests {
         #expect(fast > 300)
     }
 
+    @Test("a scored session's summary line written as bytes is the line of its SummaryRow")
+    func scoredSummaryLines() {
+        var r = SyntheticClinic.Random(state: 13)
+        let names = ["clinic.xml", "a,b.xml", "say \"hi\".xml", "=cmd.xml", "-x.xml", "é,ü.xml", "P-1", "@p", "two\r\nlines", ""]
+        var lines = 0
+        for n in 0..<300 {
+            var patient = randomPatient(&r)
+            patient.sex = r.unit() < 0.5 ? .female : .male
+            patient.birthDate = CivilDate(year: r.int(1946...2006), month: 6, day: 1)
+            let score = scorer.score(patient)
+            let file = names[n % names.count], id = names[(n / names.count) % names.count]
+            for session in score.sessions {
+                var bytes: [UInt8] = [], expected: [UInt8] = []
+                SummaryRow.appendScoredLine(file: file, patient: id, session: session, to: &bytes)
+                SummaryRow(
+                    file: file, patient: id, date: session.date.description,
+                    overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
+                    grade: session.overallGrade?.rawValue ?? "",
+                    topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"
+                ).appendCSVLine(to: &expected)
+                #expect(bytes == expected, "\(file) \(id)")
+                lines += 1
+            }
+        }
+        #expect(lines >= 600)
+    }
+
     @Test("swapping left and right swaps the weaker side and keeps the asymmetry")
     func mirror() {
         var r = SyntheticClinic.Random(state: 7)

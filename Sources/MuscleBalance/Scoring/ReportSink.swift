@@ -19,12 +19,7 @@ struct ReportItem: Sendable {
     static func scored(_ score: PatientScore, file: String) -> ReportItem {
         var summary: [UInt8] = []
         for session in score.sessions {
-            SummaryRow(
-                file: file, patient: score.patientID, date: session.date.description,
-                overallIndex: session.overallIndex.map { decimal($0, digits: 1) } ?? "",
-                grade: session.overallGrade?.rawValue ?? "",
-                topFindings: session.findings.prefix(3).map(\.text).joined(separator: "; "), status: "scored"
-            ).appendCSVLine(to: &summary)
+            SummaryRow.appendScoredLine(file: file, patient: score.patientID, session: session, to: &summary)
         }
         return ReportItem(content: .scored(score), summary: summary, summaryRows: score.sessions.count)
     }

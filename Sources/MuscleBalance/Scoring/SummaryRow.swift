@@ -1,3 +1,4 @@
+import MuscleBalanceCore
 /// One line of summary.csv: a scored session, or a patient or file that could not be scored.
 public struct SummaryRow: Sendable, Hashable {
     public var file: String
@@ -46,31 +47,65 @@ public struct SummaryRow: Sendable, Hashable {
     /// starts with none of `= + - @` and is ASCII: its bytes go straight in, quoted when they
     /// must be. The rest take the String path above, which decides on Characters where it must.
     private static func appendField(_ field: String, to out: inout [UInt8]) {
-        let utf8 = field.utf8
-        if let first = utf8.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
-            out.put(escaped(field))
+        let done: Void? = field.utf8.withContiguousStorageIfAvailable { appendField(bytes: $0, to: &out) }
+        if done == nil { Array(field.utf8).withUnsafeBufferPointer { appendField(bytes: $0, to: &out) } }
+    }
+
+    /// `appendField` of the String these UTF-8 bytes spell.
+    private static func appendField(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if let first = bytes.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
+            out.put(escaped(String(decoding: bytes, as: UTF8.self)))
             return
         }
         var special = false, ascii = true
-        for byte in utf8 {
+        for byte in bytes {
             if isSpecial(byte) { special = true }
             if byte >= 0x80 { ascii = false }
         }
         guard special else {
-            out.put(field)
+            out.append(contentsOf: bytes)
             return
         }
         // ASCII text has no combining marks, so a quote there is a Character of its own and the
         // String path would double exactly these bytes: quoted here with no String built.
         guard ascii else {
-            out.put(escaped(field))
+            out.put(escaped(String(decoding: bytes, as: UTF8.self)))
             return
         }
         out.append(UInt8(ascii: "\""))
-        for byte in utf8 {
+        for byte in bytes {
             out.append(byte)
             if byte == UInt8(ascii: "\"") { out.append(byte) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The line of a scored session: what `SummaryRow(...).appendCSVLine` writes for it, with
+    /// the date, the index and the three top findings put together as bytes, not as Strings.
+    static func appendScoredLine(file: String, patient: String, session: SessionScore, to out: inout [UInt8]) {
+        var field: [UInt8] = []
+        field.reserveCapacity(256)
+        appendField(file, to: &out)
+        out.append(UInt8(ascii: ","))
+        appendField(patient, to: &out)
+        out.append(UInt8(ascii: ","))
+        session.date.appendISO8601(to: &field)
+        field.withUnsafeBufferPointer { appendField(bytes: $0, to: &out) }
+        out.append(UInt8(ascii: ","))
+        field.removeAll(keepingCapacity: true)
+        if let index = session.overallIndex { appendDecimal(index, digits: 1, to: &field) }
+        field.withUnsafeBufferPointer { appendField(bytes: $0, to: &out) }
+        out.append(UInt8(ascii: ","))
+        appendField(session.overallGrade?.rawValue ?? "", to: &out)
+        out.append(UInt8(ascii: ","))
+        field.removeAll(keepingCapacity: true)
+        for (n, finding) in session.findings.prefix(3).enumerated() {
+            if n > 0 { field.put("; ") }
+            field.put(finding.text)
+        }
+        field.withUnsafeBufferPointer { appendField(bytes: $0, to: &out) }
+        out.append(UInt8(ascii: ","))
+        out.put("scored")
+        out.append(UInt8(ascii: "\n"))
     }
 }
