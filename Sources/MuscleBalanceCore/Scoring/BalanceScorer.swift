@@ -8,6 +8,8 @@ public struct BalanceScorer: Sendable {
     private let testOrder: IDTable<Int>
     private let groupOrder: IDTable<Int>
     private let ratioTable: IDTable<RatioIndex>
+    /// Each ratio's numerator and denominator tests, by index (as `testOrder` finds them).
+    private let ratioTests: [(Int?, Int?)]
     /// "acceptable >= 1 and <= 1.2" for each ratio, by id: the same in every finding.
     private let ratioRangeTexts: IDTable<String>
     /// The muscle group of each test, by index.
@@ -37,10 +39,11 @@ public struct BalanceScorer: Sendable {
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
         groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
         ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
+        let order = testOrder
+        ratioTests = p.ratios.map { (order[$0.numerator], order[$0.denominator]) }
         ratioRangeTexts = IDTable(p.ratios.map { ($0.id, rangeText($0.acceptable)) })
         let groupTable = groups
         groupOfTest = p.tests.map { groupTable[$0.muscleGroup] }
-        let order = testOrder
         firstOfID = p.tests.enumerated().map { order[$0.element.id] ?? $0.offset }
         adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
         let rules = asymmetryRules
@@ -230,20 +233,21 @@ public struct BalanceScorer: Sendable {
     func ratios(_ results: [TestResult]) -> [RatioResult] {
         var out: [RatioResult] = []
         let positions = self.positions(results)
-        func value(_ test: String, _ side: BodySide?) -> Double? {
-            find(test, side, in: results, positions)?.value
+        /// The value of the result in slot (test index, side), if there is one.
+        func value(_ test: Int?, _ side: BodySide?) -> Double? {
+            guard let test else { return nil }
+            let i = positions[3 * test + (side == nil ? 0 : side == .left ? 1 : 2)]
+            return i < 0 ? nil : results[i].value
         }
-        for ratio in balanceProtocol.ratios {
+        for (r, ratio) in balanceProtocol.ratios.enumerated() {
+            let (numeratorTest, denominatorTest) = ratioTests[r]
             let perSide = ratio.numeratorSide == .each || ratio.denominatorSide == .each
-            let cases: [(BodySide?, BodySide?, BodySide?)] =
-                perSide
-                ? BodySide.allCases.map { side in
-                    (side, ratio.numeratorSide == .each ? side : ratio.numeratorSide.flatMap { BodySide(rawValue: $0.rawValue) },
-                     ratio.denominatorSide == .each ? side : ratio.denominatorSide.flatMap { BodySide(rawValue: $0.rawValue) })
-                }
-                : [(nil, ratio.numeratorSide.flatMap { BodySide(rawValue: $0.rawValue) }, ratio.denominatorSide.flatMap { BodySide(rawValue: $0.rawValue) })]
-            for (side, numeratorSide, denominatorSide) in cases {
-                guard let n = value(ratio.numerator, numeratorSide), let d = value(ratio.denominator, denominatorSide), d > 0 else { continue }
+            // Per side: left, then right; otherwise once, with the sides the ratio names.
+            for pass in 0..<(perSide ? 2 : 1) {
+                let side: BodySide? = perSide ? (pass == 0 ? .left : .right) : nil
+                let numeratorSide = ratio.numeratorSide == .each ? side : ratio.numeratorSide.flatMap { BodySide(rawValue: $0.rawValue) }
+                let denominatorSide = ratio.denominatorSide == .each ? side : ratio.denominatorSide.flatMap { BodySide(rawValue: $0.rawValue) }
+                guard let n = value(numeratorTest, numeratorSide), let d = value(denominatorTest, denominatorSide), d > 0 else { continue }
                 let v = n / d
                 // Only a denominator far below any plausible reading overflows; the rules refuse
                 // such values before scoring, and the core never prints an infinity.
@@ -426,7 +430,8 @@ public struct BalanceScorer: Sendable {
         let conditions = Set(patient.conditions.map(\.code))
         var planned: [PlannedExercise] = []
         /// (exercise, side) pairs planned so far: 3 x the exercise's index + the side's rank.
-        var seen = Set<Int>()
+        /// A few dozen at most: a list is cheaper than a Set.
+        var seen: [Int] = []
         var withheld: [WithheldExercise] = []
         var unanswered: [String] = []
         for finding in findings {
@@ -450,7 +455,9 @@ public struct BalanceScorer: Sendable {
                 case .midline: sides = [nil]
                 }
                 for side in sides {
-                    guard seen.insert(3 * index + (side == nil ? 0 : side == .left ? 1 : 2)).inserted else { continue }
+                    let key = 3 * index + (side == nil ? 0 : side == .left ? 1 : 2)
+                    guard !seen.contains(key) else { continue }
+                    seen.append(key)
                     var sets = exercise.dosage.sets
                     if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
                         sets = (sets ?? 0) + extra
