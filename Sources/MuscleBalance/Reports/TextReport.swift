@@ -69,11 +69,11 @@ struct TextReport {
     }
 
     /// Numbered footnotes, in order of first use.
-    private final class Footnotes {
+    private struct Footnotes {
         var order: [String] = []
 
         /// "[1,3]" for these source ids (a repeated id once), or nothing for none.
-        func cite(_ ids: [String], into out: inout ByteBuffer) {
+        mutating func cite(_ ids: [String], into out: inout ByteBuffer) {
             var first = true
             for (n, id) in ids.enumerated() where !ids[..<n].contains(id) {
                 let number: Int
@@ -109,7 +109,9 @@ struct TextReport {
     }
 
     private func render(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
-        let notes = Footnotes()
+        // A value, passed down inout: a class's array was checked for exclusive access at run
+        // time on every citation.
+        var notes = Footnotes()
 
         page.add("MUSCLE BALANCE REPORT")
         let clinicName = clinic ?? ""
@@ -171,7 +173,7 @@ struct TextReport {
                     page.line(Self.resultsHeader)
                     header = true
                 }
-                resultLines(s.results[i], notes, &page)
+                resultLines(s.results[i], &notes, &page)
             }
         }
 
@@ -390,7 +392,7 @@ struct TextReport {
 
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
-    private func resultLines(_ r: borrowing TestResult, _ notes: Footnotes, _ page: inout PageText) {
+    private func resultLines(_ r: borrowing TestResult, _ notes: inout Footnotes, _ page: inout PageText) {
         let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
         // The test's unit as a word (no String per row); none for a result with no test.
         let unit: StaticString = test?.unit.xmlWord ?? ""
