@@ -95,14 +95,19 @@ public struct XMLFragmentWriter: ~Copyable {
     /// An attribute whose value `format` appends (a number, say), straight into the output;
     /// escaped afterwards only if it needs it, which numbers and dates never do.
     public mutating func attribute(_ name: StaticString, format: (inout ByteBuffer) -> Void) {
+        let start = openAttribute(name)
+        format(&bytes)
+        reescape(from: start, Self.appendAttributeEscaped)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes ` name="` and says where the value starts.
+    private mutating func openAttribute(_ name: StaticString) -> Int {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))
         bytes.appendBytes(name)
         bytes.appendBytes("=\"")
-        let start = bytes.count
-        format(&bytes)
-        reescape(from: start, Self.appendAttributeEscaped)
-        bytes.append(UInt8(ascii: "\""))
+        return bytes.count
     }
 
     /// An attribute whose value is a word fixed in the code (an enumerated value: "left",
@@ -121,11 +126,7 @@ public struct XMLFragmentWriter: ~Copyable {
     /// build; a debug build (the tests) traps on anything else. A quarter of a million
     /// numbers per 1,000 patients were each checked byte by byte before.
     public mutating func attribute(_ name: StaticString, plain format: (inout ByteBuffer) -> Void) {
-        precondition(tagOpen, "an attribute after the start tag was closed")
-        bytes.append(UInt8(ascii: " "))
-        bytes.appendBytes(name)
-        bytes.appendBytes("=\"")
-        let start = bytes.count
+        let start = openAttribute(name)
         format(&bytes)
         assert(bytes.withBytes(from: start) { Self.isPlain($0) }, "a plain attribute value that needs escaping")
         bytes.append(UInt8(ascii: "\""))

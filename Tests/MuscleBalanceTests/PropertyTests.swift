@@ -55,6 +55,15 @@ struct PropertyTests {
             sessions: [session, session], location: Self.here)
     }
 
+    /// A random patient of a sex and an adult age the norms cover, so that most results meet a
+    /// norm.
+    func adultPatient(_ r: inout SyntheticClinic.Random) -> Patient {
+        var patient = randomPatient(&r)
+        patient.sex = r.unit() < 0.5 ? .female : .male
+        patient.birthDate = CivilDate(year: r.int(1946...2006), month: 6, day: 1)
+        return patient
+    }
+
     @Test("for any finite inputs the scorer does not crash and prints no NaN or infinity")
     func finite() throws {
         var r = SyntheticClinic.Random(state: 2026)
@@ -79,10 +88,7 @@ struct PropertyTests {
         var own = ReportXML(protocol: balanceProtocol), other = ReportXML(protocol: copy)
         var norms = 0
         for _ in 0..<200 {
-            var patient = randomPatient(&r)
-            patient.sex = r.unit() < 0.5 ? .female : .male
-            patient.birthDate = CivilDate(year: r.int(1946...2006), month: 6, day: 1)
-            let score = scorer.score(patient)
+            let score = scorer.score(adultPatient(&r))
             norms += score.sessions.flatMap(\.results).map(\.comparisons.count).reduce(0, +)
             let same = own.patient(score) == other.patient(score)
             #expect(same)
@@ -150,10 +156,7 @@ struct PropertyTests {
         let names = ["clinic.xml", "a,b.xml", "say \"hi\".xml", "=cmd.xml", "-x.xml", "é,ü.xml", "P-1", "@p", "two\r\nlines", ""]
         var lines = 0
         for n in 0..<300 {
-            var patient = randomPatient(&r)
-            patient.sex = r.unit() < 0.5 ? .female : .male
-            patient.birthDate = CivilDate(year: r.int(1946...2006), month: 6, day: 1)
-            let score = scorer.score(patient)
+            let score = scorer.score(adultPatient(&r))
             let file = names[n % names.count], id = names[(n / names.count) % names.count]
             for session in score.sessions {
                 var bytes: [UInt8] = [], expected: [UInt8] = []

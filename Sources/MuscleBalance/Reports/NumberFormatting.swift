@@ -109,20 +109,10 @@ func appendInteger<Out: ByteAppending & ~Copyable>(_ value: UInt64, width: Int =
         out.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
         return
     }
-    // Up to 20 digits, filled from the right in a stack buffer, then appended at once.
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-    withUnsafeMutableBytes(of: &digits) { raw in
-        let buffer = raw.bindMemory(to: UInt8.self)
-        var index = buffer.count
-        var rest = value
-        repeat {
-            index -= 1
-            buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
-            rest /= 10
-        } while rest > 0
-        for _ in 0..<max(0, width - (buffer.count - index)) { out.append(UInt8(ascii: "0")) }
-        out.appendBytes(UnsafeBufferPointer(rebasing: buffer[index...]))
-    }
+    // Up to 20 digits, filled from the right in a stack buffer, then appended at once (any
+    // padding past the buffer's 32 bytes first).
+    for _ in 0..<max(0, width - 32) { out.append(UInt8(ascii: "0")) }
+    withDecimalDigits(value, width: min(width, 32)) { out.appendBytes($0) }
 }
 
 /// A signed integer into a byte buffer.
