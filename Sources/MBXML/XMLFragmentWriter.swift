@@ -102,6 +102,7 @@ public struct XMLFragmentWriter: ~Copyable {
     }
 
     /// Writes ` name="` and says where the value starts.
+    @inline(__always)
     private mutating func openAttribute(_ name: StaticString) -> Int {
         precondition(tagOpen, "an attribute after the start tag was closed")
         bytes.append(UInt8(ascii: " "))

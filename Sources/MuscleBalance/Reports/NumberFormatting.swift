@@ -110,9 +110,11 @@ func appendInteger<Out: ByteAppending & ~Copyable>(_ value: UInt64, width: Int =
         return
     }
     // Up to 20 digits, filled from the right in a stack buffer, then appended at once (any
-    // padding past the buffer's 32 bytes first).
-    for _ in 0..<max(0, width - 32) { out.append(UInt8(ascii: "0")) }
-    withDecimalDigits(value, width: min(width, 32)) { out.appendBytes($0) }
+    // padding past the buffer's 24 bytes first).
+    if width > 24 {
+        for _ in 0..<(width - 24) { out.append(UInt8(ascii: "0")) }
+    }
+    withDecimalDigits(value, width: min(width, 24)) { out.appendBytes($0) }
 }
 
 /// A signed integer into a byte buffer.
