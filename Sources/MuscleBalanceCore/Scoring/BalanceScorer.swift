@@ -4,7 +4,6 @@ public struct BalanceScorer: Sendable {
     public let balanceProtocol: BalanceProtocol
     private let tests: IDTable<TestDefinition>
     private let groups: IDTable<MuscleGroup>
-    private let asymmetryRules: [MuscleQuality: AsymmetryRule]
     private let testOrder: IDTable<Int>
     private let groupOrder: IDTable<Int>
     private let ratioTable: IDTable<RatioIndex>
@@ -35,7 +34,6 @@ public struct BalanceScorer: Sendable {
         balanceProtocol = p
         tests = IDTable(p.tests.map { ($0.id, $0) })
         groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
-        asymmetryRules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
         groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
         ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
@@ -46,7 +44,7 @@ public struct BalanceScorer: Sendable {
         groupOfTest = p.tests.map { groupTable[$0.muscleGroup] }
         firstOfID = p.tests.enumerated().map { order[$0.element.id] ?? $0.offset }
         adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
-        let rules = asymmetryRules
+        let rules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
         asymmetryRuleOfTest = p.tests.map { rules[$0.quality] }
         gradedAsymmetrySources = p.tests.map { test in
             rules[test.quality].map { $0.sources.ids + $0.grades.flatMap(\.sources.ids) } ?? []
