@@ -30,7 +30,6 @@ struct TextReport {
 
     let tables: Tables
     let clinic: String?
-    var balanceProtocol: BalanceProtocol { tables.balanceProtocol }
     private let cache = Cache()
 
     /// Text that is the same on every page (footnotes, the legend), wrapped once per file.
