@@ -280,12 +280,7 @@ public struct BalanceScorer: Sendable {
             else { continue }
             let problem = self.problem(for: test.quality)
             // "left hip flexors tight: label, Thomas test 12.5 deg"
-            var text = TextBuilder()
-            sided(r.side, &text)
-            text.add(group.name)
-            text.add(" ")
-            text.add(word(problem))
-            text.add(": ")
+            var text = sentence(r.side, group, problem)
             text.add(label)
             text.add(", ")
             text.add(test.name)
@@ -303,13 +298,7 @@ public struct BalanceScorer: Sendable {
             else { continue }
             let problem: MuscleProblem = test.quality == .strength ? .weak : test.quality == .endurance ? .asymmetric : .tight
             // "right gluteus medius weak: 38.5% asymmetry, z = -1.20"
-            var text = TextBuilder()
-            text.add(side.rawValue)
-            text.add(" ")
-            text.add(group.name)
-            text.add(" ")
-            text.add(word(problem))
-            text.add(": ")
+            var text = sentence(side, group, problem)
             text.add(format(round1(value)))
             if a.formula == .absoluteDifference {
                 text.add(" ")
@@ -334,12 +323,7 @@ public struct BalanceScorer: Sendable {
             let side: BodySide? = explicit == .each ? r.side : explicit.flatMap { BodySide(rawValue: $0.rawValue) }
             let problem: MuscleProblem = ratio.numerator == ratio.denominator ? .asymmetric : self.problem(for: test.quality == .flexibility ? .strength : test.quality)
             // "left hip abductors weak: Hip abduction:adduction (left) 0.80, acceptable >= 1 and <= 1.2"
-            var text = TextBuilder()
-            sided(side, &text)
-            text.add(group.name)
-            text.add(" ")
-            text.add(word(problem))
-            text.add(": ")
+            var text = sentence(side, group, problem)
             text.add(ratio.name)
             if let ratioSide = r.side {
                 text.add(" (")
@@ -377,11 +361,19 @@ public struct BalanceScorer: Sendable {
         }
     }
 
-    /// "left " or "right ", or nothing.
-    private func sided(_ side: BodySide?, _ text: inout TextBuilder) {
-        guard let side else { return }
-        text.add(side.rawValue)
+    /// A finding's sentence up to its colon: "left gluteus medius weak: ", the side left out
+    /// when there is none.
+    private func sentence(_ side: BodySide?, _ group: MuscleGroup, _ problem: MuscleProblem) -> TextBuilder {
+        var text = TextBuilder()
+        if let side {
+            text.add(side.rawValue)
+            text.add(" ")
+        }
+        text.add(group.name)
         text.add(" ")
+        text.add(word(problem))
+        text.add(": ")
+        return text
     }
 
     // MARK: Imbalance index
