@@ -100,6 +100,19 @@ struct FaultTests {
         #expect(try entries(out) == ["summary.csv"])
     }
 
+    @Test("a write that fails on the chunk writer's thread (EFBIG past 4 MiB) is the same clear error", .disabled(if: underThreadSanitizer))
+    func fileTooLargeForDirectWrites() throws {
+        let dir = try temporaryDirectory("efbig-direct")
+        let input = dir + "/big.xml"
+        try generate(input, patients: 1000, seed: 9)
+        let out = dir + "/out"
+        // 4,096 blocks of 1 KiB: four chunks of the XML report go out with O_DIRECT, the fifth fails.
+        let result = try run("/bin/bash", ["-c", "ulimit -f 4096; exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("big.report.xml': File too large"), "\(result.stdout)")
+        #expect(try entries(out) == ["summary.csv"])
+    }
+
     static let canMount: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")
 
     @Test("a full disk (a 64 KiB tmpfs) is a clear error and leaves nothing partial", .enabled(if: canMount))

@@ -16,12 +16,17 @@ final class AtomicOutputFile {
     private var descriptor: Int32
     private var buffer: [UInt8] = []
     private var committed = false
+    private var direct: DirectWrites
+    /// Whether some of the file went to disk with O_DIRECT (see `DirectWrites`).
+    var wroteDirect: Bool { direct.wroteDirect }
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    init(directory: String, name: String) throws(Failure) {
+    /// `direct: false` writes through the page cache only (see `DirectWrites`).
+    init(directory: String, name: String, direct allowDirect: Bool = true) throws(Failure) {
+        direct = DirectWrites(direct: allowDirect)
         finalPath = directory + "/" + name
         var template = Array((directory + "/." + name + ".tmp-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
@@ -41,6 +46,7 @@ final class AtomicOutputFile {
 
     deinit {
         if !committed {
+            direct.cancel()
             if descriptor >= 0 { close(descriptor) }
             unlink(temporaryPath)
         }
@@ -62,34 +68,14 @@ final class AtomicOutputFile {
     }
 
     private func flush() throws(Failure) {
-        try writeAll(descriptor, buffer, finalPath)
-        written += buffer.count
+        try direct.append(buffer, descriptor: descriptor, path: finalPath)
         buffer.removeAll(keepingCapacity: true)
-        startWriteback()
-    }
-
-    /// Bytes written so far, and up to where the kernel has been asked to write them out.
-    private var written = 0
-    private var writebackStart = 0
-    private static let writebackStep = 8 << 20
-
-    /// Asks the kernel to start writing what is already written, every 8 MiB, without waiting:
-    /// the disk works while the reports are still being made, and the fsync of `commit()` has
-    /// only the tail left (on 20,000 patients it waited 0.3 s for 720 MB otherwise). On Linux
-    /// POSIX_FADV_DONTNEED starts the writeback of dirty pages and drops the pages already
-    /// written, so a report of any size also leaves the page cache as it found it.
-    private func startWriteback() {
-        #if os(Linux)
-        guard written - writebackStart >= Self.writebackStep else { return }
-        // Advice only: a failure here changes nothing, and commit()'s fsync still decides.
-        _ = posix_fadvise(descriptor, off_t(writebackStart), off_t(written - writebackStart), POSIX_FADV_DONTNEED)
-        writebackStart = written
-        #endif
     }
 
     /// Flushes, syncs and renames into place. After a failure nothing is left behind.
     func commit() throws(Failure) {
         try flush()
+        try direct.finish(descriptor: descriptor, path: finalPath)
         if fsync(descriptor) != 0 && errno != EINVAL {
             throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
         }
