@@ -87,27 +87,18 @@ struct FaultTests {
     /// limit, before mbt runs: that one case is left to the plain and ASan runs.
     static let underThreadSanitizer = ProcessInfo.processInfo.environment["MBT_SANITIZER"] == "thread"
 
-    @Test("a write that fails (file-size limit: EFBIG) is a clear error and leaves nothing partial", .disabled(if: underThreadSanitizer))
-    func fileTooLarge() throws {
+    /// 64 blocks of 1 KiB: the summary fits, a 200-patient report does not (a buffered write
+    /// fails). 4,096 blocks: four 1 MiB chunks of a 1,000-patient XML report go out with
+    /// O_DIRECT, and the fifth fails on the chunk writer's thread.
+    @Test(
+        "a write that fails (file-size limit: EFBIG), buffered or on the chunk writer's thread, is a clear error and leaves nothing partial",
+        .disabled(if: underThreadSanitizer), arguments: [(patients: 200, blocks: 64), (patients: 1000, blocks: 4096)])
+    func fileTooLarge(patients: Int, blocks: Int) throws {
         let dir = try temporaryDirectory("efbig")
         let input = dir + "/big.xml"
-        try generate(input, patients: 200, seed: 9)
+        try generate(input, patients: patients, seed: 9)
         let out = dir + "/out"
-        // 64 blocks of 1 KiB: the summary fits, a 200-patient report does not.
-        let result = try run("/bin/bash", ["-c", "ulimit -f 64; exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
-        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("File too large"), "\(result.stdout)")
-        #expect(try entries(out) == ["summary.csv"])
-    }
-
-    @Test("a write that fails on the chunk writer's thread (EFBIG past 4 MiB) is the same clear error", .disabled(if: underThreadSanitizer))
-    func fileTooLargeForDirectWrites() throws {
-        let dir = try temporaryDirectory("efbig-direct")
-        let input = dir + "/big.xml"
-        try generate(input, patients: 1000, seed: 9)
-        let out = dir + "/out"
-        // 4,096 blocks of 1 KiB: four chunks of the XML report go out with O_DIRECT, the fifth fails.
-        let result = try run("/bin/bash", ["-c", "ulimit -f 4096; exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
+        let result = try run("/bin/bash", ["-c", "ulimit -f \(blocks); exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("big.report.xml': File too large"), "\(result.stdout)")
         #expect(try entries(out) == ["summary.csv"])
