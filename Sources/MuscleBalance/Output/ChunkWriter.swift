@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes the full chunks of a large report on a thread of its own, in order, while the report
 /// writer fills the next one. An O_DIRECT write waits for the device; on the report writer's
 /// own thread that wait left a core idle (20,000 patients: 0.4 s less system time, but only
@@ -47,12 +41,11 @@ final class ChunkWriter {
         return try state.outcome()
     }
 
-    /// What the two threads share, behind one pthread mutex (ThreadSanitizer sees it).
+    /// What the two threads share, behind one `ConditionLock`.
     private final class State: @unchecked Sendable {
-        // @unchecked: every stored property is used with `mutex` held, except `direct`, which
+        // @unchecked: every stored property is used with `lock` held, except `direct`, which
         // the writing thread alone uses until it is joined.
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private let lock = ConditionLock()
         private var queue: [(chunk: UnsafeMutableRawPointer, count: Int)] = []
         private var free: [UnsafeMutableRawPointer]
         private var failure: AtomicOutputFile.Failure?
@@ -62,39 +55,27 @@ final class ChunkWriter {
 
         init(chunks: Int) {
             free = (0..<chunks).map { _ in DirectWrites.allocateChunk() }
-            pthread_mutex_init(mutex, nil)
-            pthread_cond_init(changed, nil)
         }
 
         deinit {
             for chunk in free { chunk.deallocate() }
             for item in queue { item.chunk.deallocate() }
-            pthread_cond_destroy(changed)
-            pthread_mutex_destroy(mutex)
-            mutex.deallocate()
-            changed.deallocate()
         }
 
         func submit(_ chunk: UnsafeMutableRawPointer, count: Int) throws(AtomicOutputFile.Failure) -> UnsafeMutableRawPointer {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            if let failure { throw failure }
-            queue.append((chunk, count))
-            pthread_cond_broadcast(changed)
-            while free.isEmpty { pthread_cond_wait(changed, mutex) }
-            return free.removeLast()
+            try lock.withLock { () throws(AtomicOutputFile.Failure) in
+                if let failure { throw failure }
+                queue.append((chunk, count))
+                lock.broadcast()
+                while free.isEmpty { lock.wait() }
+                return free.removeLast()
+            }
         }
 
         /// The writing thread: chunks in order until closed and drained, or abandoned. After a
         /// failure the rest are dropped; `submit` and `outcome` report it.
         func run(descriptor: Int32, path: String) {
-            pthread_mutex_lock(mutex)
-            while true {
-                while queue.isEmpty && !closed && !abandoned { pthread_cond_wait(changed, mutex) }
-                if abandoned || queue.isEmpty { break }
-                let item = queue.removeFirst()
-                let failed = failure != nil
-                pthread_mutex_unlock(mutex)
+            while let (item, failed) = next() {
                 var error: AtomicOutputFile.Failure?
                 if !failed {
                     do throws(AtomicOutputFile.Failure) {
@@ -103,34 +84,43 @@ final class ChunkWriter {
                         error = refused
                     }
                 }
-                pthread_mutex_lock(mutex)
-                if failure == nil { failure = error }
-                free.append(item.chunk)
-                pthread_cond_broadcast(changed)
+                lock.withLock {
+                    if failure == nil { failure = error }
+                    free.append(item.chunk)
+                    lock.broadcast()
+                }
             }
-            pthread_mutex_unlock(mutex)
+        }
+
+        /// The next chunk to write and whether an earlier one failed; nil when the thread is done.
+        private func next() -> ((chunk: UnsafeMutableRawPointer, count: Int), failed: Bool)? {
+            lock.withLock {
+                while queue.isEmpty && !closed && !abandoned { lock.wait() }
+                if abandoned || queue.isEmpty { return nil }
+                return (queue.removeFirst(), failure != nil)
+            }
         }
 
         func close() {
-            pthread_mutex_lock(mutex)
-            closed = true
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(mutex)
+            lock.withLock {
+                closed = true
+                lock.broadcast()
+            }
         }
 
         func abandon() {
-            pthread_mutex_lock(mutex)
-            abandoned = true
-            pthread_cond_broadcast(changed)
-            pthread_mutex_unlock(mutex)
+            lock.withLock {
+                abandoned = true
+                lock.broadcast()
+            }
         }
 
         /// After the thread is joined: the first failure, or whether O_DIRECT is still on.
         func outcome() throws(AtomicOutputFile.Failure) -> Bool {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            if let failure { throw failure }
-            return direct
+            try lock.withLock { () throws(AtomicOutputFile.Failure) in
+                if let failure { throw failure }
+                return direct
+            }
         }
     }
 }

@@ -9,13 +9,9 @@ import Darwin
 /// stays flat whatever the file's size. Either side can stop the other: the writer `abandon`s
 /// (a full disk) and the reader's next `put` says so; the reader `close`s and the writer
 /// drains what is left.
-///
-/// A pthread mutex and condition variables, not `Synchronization.Mutex`: ThreadSanitizer sees
-/// these (Scripts/sanitizers).
 final class HandOff<Element: Sendable>: @unchecked Sendable {
-    // @unchecked: every stored property is read and written with `mutex` held.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // @unchecked: every stored property is read and written with `lock` held.
+    private let lock = ConditionLock()
     private var batches: [[Element]] = []
     private var closed = false
     private var abandoned = false
@@ -23,54 +19,45 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(changed, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(changed)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        changed.deallocate()
     }
 
     /// Waits for room, then queues the batch. False when the other side has abandoned: stop.
     func put(_ batch: [Element]) -> Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while batches.count >= capacity && !abandoned { pthread_cond_wait(changed, mutex) }
-        guard !abandoned else { return false }
-        batches.append(batch)
-        pthread_cond_broadcast(changed)
-        return true
+        lock.withLock {
+            while batches.count >= capacity && !abandoned { lock.wait() }
+            guard !abandoned else { return false }
+            batches.append(batch)
+            lock.broadcast()
+            return true
+        }
     }
 
     /// The next batch, in order; nil once the queue is closed and empty, or abandoned.
     func take() -> [Element]? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while batches.isEmpty && !closed && !abandoned { pthread_cond_wait(changed, mutex) }
-        guard !abandoned, !batches.isEmpty else { return nil }
-        let batch = batches.removeFirst()
-        pthread_cond_broadcast(changed)
-        return batch
+        lock.withLock {
+            while batches.isEmpty && !closed && !abandoned { lock.wait() }
+            guard !abandoned, !batches.isEmpty else { return nil }
+            let batch = batches.removeFirst()
+            lock.broadcast()
+            return batch
+        }
     }
 
     /// No more batches will come.
     func close() {
-        pthread_mutex_lock(mutex)
-        closed = true
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            closed = true
+            lock.broadcast()
+        }
     }
 
     /// Drop what is queued and refuse what comes.
     func abandon() {
-        pthread_mutex_lock(mutex)
-        abandoned = true
-        batches.removeAll()
-        pthread_cond_broadcast(changed)
-        pthread_mutex_unlock(mutex)
+        lock.withLock {
+            abandoned = true
+            batches.removeAll()
+            lock.broadcast()
+        }
     }
 }
 
