@@ -23,7 +23,12 @@ struct MBT: ParsableCommand {
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            let split = FileArguments.split(Array(CommandLine.arguments.dropFirst()), commands: [Score.self, Validate.self])
+            var command = try parseAsRoot(split.forParser)
+            if let files = split.files, var takesFiles = command as? any TakesManyFiles {
+                takesFiles.files = files
+                command = takesFiles
+            }
             try command.run()
         } catch let failure as EnvironmentFailure {
             writeStandardError("error: \(failure.message)\n")

@@ -9,8 +9,9 @@ import Glibc
 import Darwin
 #endif
 
-struct Score: ParsableCommand {
+struct Score: TakesManyFiles {
     static let configuration = CommandConfiguration(
+        commandName: "score",
         abstract: "Score clinic measurement files into reports and a summary.",
         discussion: """
             For each FILE, writes DIR/<file stem>.report.xml (every figure with the inputs \
@@ -30,6 +31,7 @@ struct Score: ParsableCommand {
 
     @Argument(help: "Clinic measurement files.")
     var files: [String]
+    static let optionsWithValues: Set<String> = ["--out", "--protocol", "--protocols"]
 
     @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String

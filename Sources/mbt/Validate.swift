@@ -2,8 +2,9 @@ import ArgumentParser
 import MuscleBalance
 import MuscleBalanceCore
 
-struct Validate: ParsableCommand {
+struct Validate: TakesManyFiles {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check protocol definitions and clinic measurement files.",
         discussion: """
             Each file is recognised by the namespace of its root element. The XML Schema \
@@ -25,6 +26,7 @@ struct Validate: ParsableCommand {
 
     @Argument(help: "Protocol definitions and/or clinic measurement files.")
     var files: [String]
+    static let optionsWithValues: Set<String> = ["--protocol", "--protocols"]
 
     @Option(name: .long, help: ArgumentHelp("Check clinic files against this protocol file instead of the one they name.", valueName: "file"))
     var `protocol`: String?
