@@ -200,7 +200,7 @@ struct ReportXML: ~Copyable {
         w.attribute("assessor", s.assessor)
         number("overallIndex", s.overallIndex)
         w.attribute("overallGrade", word: s.overallGrade?.xmlWord)
-        for i in s.results.indices { write(s.results[i]) }
+        s.results.forEachInPlace { write($0) }
         for a in s.asymmetries {
             w.start("asymmetry")
             w.attribute("test", a.testID)
@@ -327,21 +327,22 @@ struct ReportXML: ~Copyable {
         w.end()
     }
 
-    private mutating func write(_ r: borrowing TestResult) {
-        let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
+    /// `r` points into the session's results: its fields are read in place (see `forEachInPlace`).
+    private mutating func write(_ r: UnsafePointer<TestResult>) {
+        let test: TestDefinition? = tables.balanceProtocol.tests[r.pointee.testIndex]
         w.start("result")
-        w.attribute("test", r.testID)
-        w.attribute("side", word: r.side?.xmlWord)
-        number("value", r.value)
-        w.attribute("unit", word: (test?.unit ?? r.unit).xmlWord)
-        w.attribute("trialUnit", word: r.unit.xmlWord)
+        w.attribute("test", r.pointee.testID)
+        w.attribute("side", word: r.pointee.side?.xmlWord)
+        number("value", r.pointee.value)
+        w.attribute("unit", word: (test?.unit ?? r.pointee.unit).xmlWord)
+        w.attribute("trialUnit", word: r.pointee.unit.xmlWord)
         w.attribute("combine", word: test?.combine.xmlWord ?? "max")
-        for trial in r.trials {
+        for trial in r.pointee.trials {
             w.start("trial")
             w.text(plain: { appendDecimal(trial, to: &$0) })
             w.end()
         }
-        for c in r.comparisons {
+        for c in r.pointee.comparisons {
             w.start("norm")
             let kind: StaticString =
                 switch c.outcome {
@@ -350,7 +351,7 @@ struct ReportXML: ~Copyable {
                 case .percentiles: "percentiles"
                 }
             w.attribute("kind", plain: { $0.appendBytes(kind) })
-            let runs = self.runs(r.testIndex, c)
+            let runs = self.runs(r.pointee.testIndex, c)
             if let runs {
                 w.attributes(runs.stratum)
             } else {
@@ -381,7 +382,7 @@ struct ReportXML: ~Copyable {
             }
             w.end()
         }
-        if let none = r.noReference { w.element("noReference", text: none.reason) }
+        if let none = r.pointee.noReference { w.element("noReference", text: none.reason) }
         w.end()
     }
 }

@@ -89,12 +89,7 @@ public struct BalanceScorer: Sendable {
 
     func score(_ session: AssessmentSession, on date: CivilDate, of patient: Patient) -> SessionScore {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
-        // In protocol order, then no side, left, right (the side's raw value, as text, sorts
-        // the same way).
-        func sideRank(_ side: BodySide?) -> Int { side == nil ? 0 : side == .left ? 1 : 2 }
-        // Sorted in place on an integer key: results are moved, not copied.
-        var results = session.measures.compactMap { result(for: $0, patient: patient, age: age) }
-        results.sort { 3 * $0.testIndex + sideRank($0.side) < 3 * $1.testIndex + sideRank($1.side) }
+        let results = self.results(session.measures, patient: patient, age: age)
         let asymmetries = self.asymmetries(results)
         let ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
@@ -107,40 +102,77 @@ public struct BalanceScorer: Sendable {
             overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil)
     }
 
-    func result(for measure: Measure, patient: Patient, age: Int?) -> TestResult? {
-        guard let index = testOrder[measure.test], let unit = measure.unit else { return nil }
+    /// The session's results in protocol order, then no side, left, right (the side's raw
+    /// value, as text, sorts the same way); measures of the same test and side (which the rules
+    /// refuse) stay in file order.
+    ///
+    /// The order is worked out on integer keys and each result made in its place: sorting the
+    /// results, and reading the measures through `map`, copied each of them (every String and
+    /// array in it retained, then released) about three times per measure.
+    func results(_ measures: [Measure], patient: Patient, age: Int?) -> [TestResult] {
+        let count = measures.count
+        var order: [Int] = []
+        order.reserveCapacity(count)
+        var results: [TestResult] = []
+        results.reserveCapacity(count)
+        measures.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<count {
+                guard let t = testOrder[base[i].test] else { continue }
+                let side = base[i].side
+                // (3 x test + side) x count + position: one integer per measure, unique.
+                order.append((3 * t + (side == nil ? 0 : side == .left ? 1 : 2)) * count + i)
+            }
+            order.sort()
+            for key in order {
+                let i = key % count
+                if let r = result(for: base + i, testIndex: key / count / 3, patient: patient, age: age) { results.append(r) }
+            }
+        }
+        return results
+    }
+
+    /// The result of the measure `measure` points at, whose test is the protocol's test
+    /// `index` (the pointer lets its fields be read in place: see `Array.forEachInPlace`).
+    private func result(for measure: UnsafePointer<Measure>, testIndex index: Int, patient: Patient, age: Int?) -> TestResult? {
+        guard let unit = measure.pointee.unit else { return nil }
         let test = balanceProtocol.tests[index]
         guard unit.dimension == test.dimension else { return nil }
-        // A value given as such is the result; otherwise the trials (then all the readings)
-        // combine.
-        let combined = measure.value.map(unit.toCanonical) ?? test.combine.combine(measure.trials.map(unit.toCanonical))
+        // A value given as such is the result; otherwise the trials (then all the readings, as
+        // `Measure.readings` gives them: read field by field, as a computed property would
+        // copy the measure) combine.
+        let combined = measure.pointee.value.map(unit.toCanonical) ?? test.combine.combine(measure.pointee.trials.map(unit.toCanonical))
         guard let value = combined, value.isFinite else { return nil }
-        var result = TestResult(
-            testID: test.id, testIndex: index, side: measure.side, trials: measure.readings, unit: unit, value: value, comparisons: [],
-            noReference: nil)
-        guard !test.norms.isEmpty else {
-            result.noReference = NoReference("the protocol has no norm for this test")
-            return result
-        }
+        // The result is made once, at the end: one made early and filled in was copied whole
+        // on its way out.
+        var comparisons: [NormComparison] = []
+        let noReference = compare(value, test, measure.pointee.side, patient, age, &comparisons)
+        return TestResult(
+            testID: test.id, testIndex: index, side: measure.pointee.side, trials: measure.pointee.value.map { [$0] + measure.pointee.trials } ?? measure.pointee.trials,
+            unit: unit, value: value,
+            comparisons: comparisons, noReference: noReference)
+    }
+
+    /// Compares `value` with each of the test's norms that covers the patient; says why there
+    /// is no reference when none can be used.
+    private func compare(
+        _ value: Double, _ test: TestDefinition, _ side: BodySide?, _ patient: Patient, _ age: Int?, _ comparisons: inout [NormComparison]
+    ) -> NoReference? {
+        guard !test.norms.isEmpty else { return NoReference("the protocol has no norm for this test") }
         guard let sex = patient.sex, let age else {
-            result.noReference = NoReference(patient.sex == nil ? "sex not recorded" : "birth date not recorded")
-            return result
+            return NoReference(patient.sex == nil ? "sex not recorded" : "birth date not recorded")
         }
         var covered = false
         var reasons: [String] = []
-        for (normIndex, norm) in test.norms.enumerated() where norm.stratum.covers(sex: sex, age: age, side: measure.side ?? norm.stratum.side) {
+        for (normIndex, norm) in test.norms.enumerated() where norm.stratum.covers(sex: sex, age: age, side: side ?? norm.stratum.side) {
             covered = true
             switch NormMath.compare(value, with: norm, at: normIndex, test: test, bodyMassKg: patient.bodyMassKg) {
-            case .success(let comparison): result.comparisons.append(comparison)
+            case .success(let comparison): comparisons.append(comparison)
             case .failure(let why): reasons.append(why.reason)
             }
         }
-        guard covered else {
-            result.noReference = NoReference(noNorm(sex, age))
-            return result
-        }
-        if result.comparisons.isEmpty { result.noReference = NoReference(reasons.joined(separator: "; ")) }
-        return result
+        guard covered else { return NoReference(noNorm(sex, age)) }
+        return comparisons.isEmpty ? NoReference(reasons.joined(separator: "; ")) : nil
     }
 
     private static let commonAges = 130

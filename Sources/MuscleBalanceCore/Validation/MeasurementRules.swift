@@ -92,12 +92,11 @@ public struct MeasurementRules: Sendable {
         }
         var withoutNorm: [String] = []
         var needsBodyMass: [String] = []
-        // Each measure is borrowed from the session's storage, not copied (a copy is a
-        // reference count for each of its strings and arrays, three times per measure).
-        session.measures.withUnsafeBufferPointer { measures in
-            for i in measures.indices {
-                check(measures[i], in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
-            }
+        // Each measure is read where it lies, not copied (a copy is a reference count for each
+        // of its strings and arrays; lending it `borrowing` still copied it: see
+        // `Array.forEachInPlace`).
+        session.measures.forEachInPlace { measure in
+            check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
         }
         if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
             out.append(session.location.warning("no norm for a \(sex.rawValue) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
@@ -112,50 +111,50 @@ public struct MeasurementRules: Sendable {
     }
 
     private func check(
-        _ measure: borrowing Measure, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
+        _ measure: UnsafePointer<Measure>, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
         _ firstLine: inout [Int], _ withoutNorm: inout [String], _ needsBodyMass: inout [String], _ out: inout [Diagnostic]
     ) {
-        guard let index = testIndex[measure.test] else {
-            out.append(measure.location.error("unknown test '\(measure.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.test, in: Set(tests.map(\.id))))", attribute: "test"))
+        guard let index = testIndex[measure.pointee.test] else {
+            out.append(measure.pointee.location.error("unknown test '\(measure.pointee.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.pointee.test, in: Set(tests.map(\.id))))", attribute: "test"))
             return
         }
         let test = tests[index]
-        let side = measure.side
+        let side = measure.pointee.side
         switch (test.sides, side) {
         case (.midline, .some(let side)):
-            out.append(measure.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
+            out.append(measure.pointee.location.error("'\(test.id)' is a midline test; remove side=\"\(side.rawValue)\"", attribute: "side"))
         case (.bilateral, nil):
-            out.append(measure.location.error("'\(test.id)' is done on each side; add side=\"left\" or side=\"right\"", attribute: "test"))
+            out.append(measure.pointee.location.error("'\(test.id)' is done on each side; add side=\"left\" or side=\"right\"", attribute: "test"))
         default:
             break
         }
         let key = 3 * index + (side == nil ? 0 : side == .left ? 1 : 2)
         if case let line = firstLine[key], line > 0 {
             let what = side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
-            out.append(measure.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
+            out.append(measure.pointee.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
         } else {
-            firstLine[key] = measure.location.line
+            firstLine[key] = measure.pointee.location.line
         }
-        if measure.unit == nil {
-            out.append(measure.location.error("unknown unit '\(measure.unitText)'; use N, kgf, lbf, deg, cm, mm, in or s", attribute: "unit"))
+        if measure.pointee.unit == nil {
+            out.append(measure.pointee.location.error("unknown unit '\(measure.pointee.unitText)'; use N, kgf, lbf, deg, cm, mm, in or s", attribute: "unit"))
         }
-        if let unit = measure.unit, unit.dimension != test.dimension {
-            out.append(measure.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))
+        if let unit = measure.pointee.unit, unit.dimension != test.dimension {
+            out.append(measure.pointee.location.error("unit '\(unit.rawValue)' measures \(unit.dimension.rawValue), but '\(test.id)' measures \(test.dimension.rawValue) (in \(test.unit.rawValue))", attribute: "unit"))
         }
-        let hasValue = measure.value != nil
-        if hasValue && !measure.trials.isEmpty {
-            out.append(measure.location.error("measure of '\(test.id)' has both a value attribute and <trial> elements; keep one", attribute: "value"))
-        } else if !hasValue && measure.trials.isEmpty {
-            out.append(measure.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
+        let hasValue = measure.pointee.value != nil
+        if hasValue && !measure.pointee.trials.isEmpty {
+            out.append(measure.pointee.location.error("measure of '\(test.id)' has both a value attribute and <trial> elements; keep one", attribute: "value"))
+        } else if !hasValue && measure.pointee.trials.isEmpty {
+            out.append(measure.pointee.location.error("measure of '\(test.id)' has no reading; add value=\"...\" or <trial> elements", attribute: "test"))
         }
-        if let unit = measure.unit, unit.dimension == test.dimension {
+        if let unit = measure.pointee.unit, unit.dimension == test.dimension {
             // The readings in `readings` order (the value, then the trials), without the
             // array `readings` allocates.
-            if let value = measure.value, !test.plausibleRange.contains(unit.toCanonical(value)) {
-                out.append(implausible(value, unit, test, measure.location, hasValue: hasValue))
+            if let value = measure.pointee.value, !test.plausibleRange.contains(unit.toCanonical(value)) {
+                out.append(implausible(value, unit, test, measure.pointee.location, hasValue: hasValue))
             }
-            for t in measure.trials.indices where !test.plausibleRange.contains(unit.toCanonical(measure.trials[t])) {
-                out.append(implausible(measure.trials[t], unit, test, measure.location, hasValue: hasValue))
+            for t in measure.pointee.trials.indices where !test.plausibleRange.contains(unit.toCanonical(measure.pointee.trials[t])) {
+                out.append(implausible(measure.pointee.trials[t], unit, test, measure.pointee.location, hasValue: hasValue))
             }
         }
         if !test.norms.isEmpty, let (sex, age) = stratum {

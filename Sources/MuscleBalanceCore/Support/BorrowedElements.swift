@@ -1,0 +1,17 @@
+extension Array {
+    /// Calls `body` with a pointer to each element in turn, so that the element's fields are
+    /// read where they lie.
+    ///
+    /// `for x in array`, `map` and `array[i]` copy each element, and so does lending one to a
+    /// `borrowing` parameter of a function that mutates anything (the compiler cannot prove
+    /// the element unchanged meanwhile). Copying a result retains every String and array
+    /// inside it, and releases them after: a `TestResult` holds four. `pointer.pointee.field`
+    /// reads one field alone. The pointer is valid only inside `body`.
+    @inlinable @inline(__always)
+    public func forEachInPlace(_ body: (UnsafePointer<Element>) throws -> Void) rethrows {
+        try withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<buffer.count { try body(base + i) }
+        }
+    }
+}
