@@ -162,11 +162,12 @@ struct ReportXML: ~Copyable {
 
     /// The runs of the norm `c` was compared with, when it is the protocol's own (a comparison
     /// made elsewhere is written attribute by attribute).
-    private func runs(_ testIndex: Int, _ c: NormComparison) -> NormRuns? {
+    private func runs(_ testIndex: Int, _ c: UnsafePointer<NormComparison>) -> NormRuns? {
         guard testIndex >= 0 && testIndex < tables.normRuns.count else { return nil }
         let runs = tables.normRuns[testIndex]
-        guard c.normIndex >= 0 && c.normIndex < runs.count, runs[c.normIndex].norm === c.norm else { return nil }
-        return runs[c.normIndex]
+        let normIndex = c.pointee.normIndex
+        guard normIndex >= 0 && normIndex < runs.count, runs[normIndex].norm === c.pointee.norm else { return nil }
+        return runs[normIndex]
     }
 
     private mutating func date(_ name: StaticString, _ value: CivilDate?) {
@@ -201,56 +202,56 @@ struct ReportXML: ~Copyable {
         number("overallIndex", s.overallIndex)
         w.attribute("overallGrade", word: s.overallGrade?.xmlWord)
         s.results.forEachInPlace { write($0) }
-        for a in s.asymmetries {
+        s.asymmetries.forEachInPlace { a in
             w.start("asymmetry")
-            w.attribute("test", a.testID)
-            w.attribute("formula", word: a.formula.xmlWord)
-            number("left", a.left)
-            number("right", a.right)
-            number("value", a.value)
-            w.attribute("affectedSide", word: a.affectedSide?.xmlWord)
-            w.attribute("grade", word: a.grade?.xmlWord)
-            sources("source", a.sources)
-            w.attribute("noReference", a.noReference?.reason)
+            w.attribute("test", a.pointee.testID)
+            w.attribute("formula", word: a.pointee.formula.xmlWord)
+            number("left", a.pointee.left)
+            number("right", a.pointee.right)
+            number("value", a.pointee.value)
+            w.attribute("affectedSide", word: a.pointee.affectedSide?.xmlWord)
+            w.attribute("grade", word: a.pointee.grade?.xmlWord)
+            sources("source", a.pointee.sources)
+            w.attribute("noReference", a.pointee.noReference?.reason)
             w.end()
         }
-        for r in s.ratios {
-            let range = r.acceptable
+        s.ratios.forEachInPlace { r in
+            let range = r.pointee.acceptable
             w.start("ratio")
-            w.attribute("id", r.ratioID)
-            w.attribute("side", word: r.side?.xmlWord)
-            number("numerator", r.numerator)
-            number("denominator", r.denominator)
-            number("value", r.value)
-            w.attribute("grade", word: r.grade?.xmlWord)
+            w.attribute("id", r.pointee.ratioID)
+            w.attribute("side", word: r.pointee.side?.xmlWord)
+            number("numerator", r.pointee.numerator)
+            number("denominator", r.pointee.denominator)
+            number("value", r.pointee.value)
+            w.attribute("grade", word: r.pointee.grade?.xmlWord)
             number("min", range?.min)
             number("above", range?.above)
             number("max", range?.max)
             number("below", range?.below)
-            w.attribute("deficient", word: r.deficient?.xmlWord)
+            w.attribute("deficient", word: r.pointee.deficient?.xmlWord)
             if let range {
                 // An empty list is still written (source=""), as the schema allows.
                 sources("source", range.sources.ids, unique: false, evenIfEmpty: true)
             }
-            w.attribute("noReference", r.noReference?.reason)
+            w.attribute("noReference", r.pointee.noReference?.reason)
             w.end()
         }
-        for f in s.findings {
+        s.findings.forEachInPlace { f in
             let (basis, index): (StaticString, String) =
-                switch f.basis {
+                switch f.pointee.basis {
                 case .cutoff(let id): ("cutoff", id)
                 case .asymmetry(let id): ("asymmetry", id)
                 case .ratio(let id): ("ratio", id)
                 }
             w.start("finding")
-            w.attribute("muscleGroup", f.muscleGroup)
-            w.attribute("region", word: f.region.xmlWord)
-            w.attribute("side", word: f.side?.xmlWord)
-            w.attribute("problem", word: f.problem.xmlWord)
-            w.attribute("grade", word: f.grade.xmlWord)
+            w.attribute("muscleGroup", f.pointee.muscleGroup)
+            w.attribute("region", word: f.pointee.region.xmlWord)
+            w.attribute("side", word: f.pointee.side?.xmlWord)
+            w.attribute("problem", word: f.pointee.problem.xmlWord)
+            w.attribute("grade", word: f.pointee.grade.xmlWord)
             w.attribute("basis", plain: { $0.appendBytes(basis) })
             w.attribute("index", index)
-            w.text(f.text)
+            w.text(f.pointee.text)
             w.end()
         }
         for region in s.regions {
@@ -265,14 +266,14 @@ struct ReportXML: ~Copyable {
         date("reassessFrom", s.plan.reassessFrom)
         date("reassessBy", s.plan.reassessBy)
         integer("maxExercises", tables.balanceProtocol.plan.maxExercises)
-        for e in s.plan.exercises {
-            let d = e.dosage
+        s.plan.exercises.forEachInPlace { e in
+            let d = e.pointee.dosage
             w.start("exercise")
-            w.attribute("id", e.exerciseID)
-            w.attribute("name", e.name)
-            w.attribute("side", word: e.side?.xmlWord)
-            w.attribute("grade", word: e.grade.xmlWord)
-            integer("sets", e.sets)
+            w.attribute("id", e.pointee.exerciseID)
+            w.attribute("name", e.pointee.name)
+            w.attribute("side", word: e.pointee.side?.xmlWord)
+            w.attribute("grade", word: e.pointee.grade.xmlWord)
+            integer("sets", e.pointee.sets)
             integer("repsMin", d.repsMin)
             integer("repsMax", d.repsMax)
             integer("holds", d.holds)
@@ -282,7 +283,7 @@ struct ReportXML: ~Copyable {
             integer("daysPerWeekMin", d.daysPerWeekMin)
             integer("daysPerWeekMax", d.daysPerWeekMax)
             sources("source", d.sources.ids, unique: false)
-            w.text(e.answers)
+            w.text(e.pointee.answers)
             w.end()
         }
         for withheld in s.plan.withheld {
@@ -293,33 +294,33 @@ struct ReportXML: ~Copyable {
         }
         for text in s.plan.unanswered { w.element("unanswered", text: text) }
         w.end()
-        for a in s.adjuncts {
+        s.adjuncts.forEachInPlace { a in
             w.start("adjunct")
-            w.attribute("id", a.adjunctID)
-            w.attribute("name", a.name)
-            w.attribute("offered", word: a.offered ? "true" : "false")
-            w.attribute("alongsideExercise", word: a.alongsideExercise ? "true" : "false")
-            number("startMinutes", a.dose.startMinutes)
-            number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
-            number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
-            integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
-            sources("source", tables.adjunctSources[a.adjunctID] ?? [])
-            for reason in a.reasons { w.element("reason", text: reason) }
-            for caution in a.cautions { w.element("caution", text: caution) }
+            w.attribute("id", a.pointee.adjunctID)
+            w.attribute("name", a.pointee.name)
+            w.attribute("offered", word: a.pointee.offered ? "true" : "false")
+            w.attribute("alongsideExercise", word: a.pointee.alongsideExercise ? "true" : "false")
+            number("startMinutes", a.pointee.dose.startMinutes)
+            number("maxMinutesPerSession", a.pointee.dose.maxMinutesPerSession)
+            number("maxMinutesPerDay", a.pointee.dose.maxMinutesPerDay)
+            integer("maxSessionsPerWeek", a.pointee.dose.maxSessionsPerWeek)
+            sources("source", tables.adjunctSources[a.pointee.adjunctID] ?? [])
+            for reason in a.pointee.reasons { w.element("reason", text: reason) }
+            for caution in a.pointee.cautions { w.element("caution", text: caution) }
             w.end()
         }
         if let previous = s.previousDate {
             w.start("progress")
             date("previousDate", previous)
-            for c in s.progress {
+            s.progress.forEachInPlace { c in
                 w.start("change")
-                w.attribute("test", c.testID)
-                w.attribute("side", word: c.side?.xmlWord)
-                number("previous", c.previous)
-                number("latest", c.latest)
-                number("change", c.change)
-                number("mdc", c.mdc)
-                w.attribute("verdict", word: c.verdict.xmlWord)
+                w.attribute("test", c.pointee.testID)
+                w.attribute("side", word: c.pointee.side?.xmlWord)
+                number("previous", c.pointee.previous)
+                number("latest", c.pointee.latest)
+                number("change", c.pointee.change)
+                number("mdc", c.pointee.mdc)
+                w.attribute("verdict", word: c.pointee.verdict.xmlWord)
                 w.end()
             }
             w.end()
@@ -342,10 +343,10 @@ struct ReportXML: ~Copyable {
             w.text(plain: { appendDecimal(trial, to: &$0) })
             w.end()
         }
-        for c in r.pointee.comparisons {
+        r.pointee.comparisons.forEachInPlace { c in
             w.start("norm")
             let kind: StaticString =
-                switch c.outcome {
+                switch c.pointee.outcome {
                 case .meanSD: "meanSD"
                 case .cutoff: "cutoff"
                 case .percentiles: "percentiles"
@@ -355,10 +356,10 @@ struct ReportXML: ~Copyable {
             if let runs {
                 w.attributes(runs.stratum)
             } else {
-                Self.stratum(c.norm, &w)
+                Self.stratum(c.pointee.norm, &w)
             }
-            number("value", c.value)
-            switch c.outcome {
+            number("value", c.pointee.value)
+            switch c.pointee.outcome {
             case .meanSD(let mean, let sd, let derived, let z, let percent, let percentile):
                 number("mean", mean)
                 number("sd", sd)
@@ -378,7 +379,7 @@ struct ReportXML: ~Copyable {
             if let runs {
                 w.attributes(runs.provenance)
             } else {
-                Self.provenance(c.norm, &w)
+                Self.provenance(c.pointee.norm, &w)
             }
             w.end()
         }

@@ -163,16 +163,17 @@ struct TextReport {
         page.line("RESULTS BY REGION")
         for region in BodyRegion.allCases {
             var header = false
-            // By index: a `for r in` loop copies every result (a dozen reference counts) on each
-            // of the three passes, matching or not.
-            for i in s.results.indices where tables.testRegions[s.results[i].testIndex] == region {
+            // In place: a `for r in` loop copies every result (a dozen reference counts) on each
+            // of the three passes, matching or not, and so did lending one to `resultLines`.
+            s.results.forEachInPlace { r in
+                guard tables.testRegions[r.pointee.testIndex] == region else { return }
                 if !header {
                     page.add("  ")
                     page.line(region.rawValue.uppercased())
                     page.line(Self.resultsHeader)
                     header = true
                 }
-                resultLines(s.results[i], &notes, &page)
+                resultLines(r, &notes, &page)
             }
         }
 
@@ -185,21 +186,21 @@ struct TextReport {
         if !s.ratios.isEmpty {
             page.endLine()
             page.line("RATIOS")
-            for r in s.ratios {
+            s.ratios.forEachInPlace { r in
                 page.add("  ")
                 page.cell(39) { c in
-                    c.put(tables.ratioNames[r.ratioID] ?? r.ratioID)
-                    if let side = r.side {
+                    c.put(tables.ratioNames[r.pointee.ratioID] ?? r.pointee.ratioID)
+                    if let side = r.pointee.side {
                         c.put(" (")
                         c.put(side.rawValue)
                         c.put(")")
                     }
                 }
                 page.add(" ")
-                page.cell(5, right: true) { $0.put(decimal: r.value, digits: 2) }
+                page.cell(5, right: true) { $0.put(decimal: r.pointee.value, digits: 2) }
                 page.add("  ")
                 page.cell(22) { c in
-                    if let range = r.acceptable {
+                    if let range = r.pointee.acceptable {
                         rangeLabel(range, &c)
                         c.put(" ")
                         notes.cite(range.sources.ids, into: &c)
@@ -208,19 +209,19 @@ struct TextReport {
                     }
                 }
                 page.add(" ")
-                page.line(r.grade?.rawValue ?? "-")
+                page.line(r.pointee.grade?.rawValue ?? "-")
             }
         }
 
         page.endLine()
         page.line("FINDINGS")
         if s.findings.isEmpty { page.line("  No finding: every graded index is normal or has no reference.") }
-        for f in s.findings {
+        s.findings.forEachInPlace { f in
             page.wrap(indent: 2, hanging: 4) { p in
                 p.put("- [")
-                p.put(f.grade.rawValue)
+                p.put(f.pointee.grade.rawValue)
                 p.put("] ")
-                p.put(f.text)
+                p.put(f.pointee.text)
             }
         }
 
@@ -238,12 +239,12 @@ struct TextReport {
             }
         }
         if s.plan.exercises.isEmpty { page.line("  No exercise: no finding that the protocol's library answers.") }
-        for (n, e) in s.plan.exercises.enumerated() {
+        s.plan.exercises.forEachInPlace { n, e in
             page.wrap(indent: 2, hanging: 5) { p in
                 p.put(integer: n + 1)
                 p.put(". ")
-                p.put(e.name)
-                if let side = e.side {
+                p.put(e.pointee.name)
+                if let side = e.pointee.side {
                     p.put(" - ")
                     p.put(side.rawValue)
                     p.put(" side only")
@@ -252,11 +253,11 @@ struct TextReport {
             page.wrap(indent: 5, hanging: 5) { p in
                 dosageText(e, &p)
                 p.put(" ")
-                notes.cite(e.dosage.sources.ids, into: &p)
+                notes.cite(e.pointee.dosage.sources.ids, into: &p)
             }
             page.wrap(indent: 5, hanging: 10) { p in
                 p.put("for: ")
-                p.put(e.answers)
+                p.put(e.pointee.answers)
             }
         }
         for w in s.plan.withheld {
@@ -277,21 +278,21 @@ struct TextReport {
 
         page.endLine()
         page.line("ADJUNCT THERAPIES")
-        for a in s.adjuncts {
-            if a.offered {
+        s.adjuncts.forEachInPlace { a in
+            if a.pointee.offered {
                 page.wrap(indent: 2, hanging: 4) { p in
-                    p.put(a.name)
+                    p.put(a.pointee.name)
                     p.put(": may be offered")
-                    if a.alongsideExercise { p.put(", alongside the exercise plan, never instead of it") }
+                    if a.pointee.alongsideExercise { p.put(", alongside the exercise plan, never instead of it") }
                     p.put(".")
                 }
                 page.wrap(indent: 4, hanging: 6) { p in
                     p.put("Dose: ")
-                    doseText(a.dose, &p)
+                    doseText(a.pointee.dose, &p)
                     p.put(" ")
-                    notes.cite(a.dose.sources.ids, into: &p)
+                    notes.cite(a.pointee.dose.sources.ids, into: &p)
                 }
-                for caution in a.cautions {
+                for caution in a.pointee.cautions {
                     page.wrap(indent: 4, hanging: 6) { p in
                         p.put("Caution: ")
                         p.put(caution)
@@ -299,9 +300,9 @@ struct TextReport {
                 }
             } else {
                 page.wrap(indent: 2, hanging: 4) { p in
-                    p.put(a.name)
+                    p.put(a.pointee.name)
                     p.put(": NOT RECOMMENDED: ")
-                    for (n, reason) in a.reasons.enumerated() {
+                    for (n, reason) in a.pointee.reasons.enumerated() {
                         if n > 0 { p.put("; ") }
                         p.put(reason)
                     }
@@ -315,36 +316,36 @@ struct TextReport {
             page.add("PROGRESS SINCE ")
             page.bytes.put(previous.description)
             page.endLine()
-            for c in s.progress {
-                let test = tables.tests[c.testID]
+            s.progress.forEachInPlace { c in
+                let test = tables.tests[c.pointee.testID]
                 let unit = test?.unit.rawValue ?? ""
                 page.add("  ")
                 page.cell(26) { p in
-                    p.put(test?.name ?? c.testID)
-                    if let side = c.side { p.put(side == .left ? " L" : " R") }
+                    p.put(test?.name ?? c.pointee.testID)
+                    if let side = c.pointee.side { p.put(side == .left ? " L" : " R") }
                 }
                 page.add(" ")
-                page.cell(6, right: true) { $0.put(decimal: c.previous, digits: 1) }
+                page.cell(6, right: true) { $0.put(decimal: c.pointee.previous, digits: 1) }
                 page.add(" -> ")
                 page.cell(9) { p in
-                    p.put(value: c.latest, unit: unit)
+                    p.put(value: c.pointee.latest, unit: unit)
                 }
                 page.add(" ")
                 page.cell(7, right: true) { p in
-                    if c.change >= 0 { p.put("+") }
-                    p.put(decimal: c.change, digits: 1)
+                    if c.pointee.change >= 0 { p.put("+") }
+                    p.put(decimal: c.pointee.change, digits: 1)
                 }
                 page.add("  ")
-                switch c.verdict {
+                switch c.pointee.verdict {
                 case .improved, .worsened:
-                    page.add(c.verdict == .improved ? "improved (MDC " : "worse (MDC ")
-                    page.bytes.put(decimal: c.mdc ?? 0)
+                    page.add(c.pointee.verdict == .improved ? "improved (MDC " : "worse (MDC ")
+                    page.bytes.put(decimal: c.pointee.mdc ?? 0)
                     page.add(" ")
                     page.add(unit)
                     page.add(")")
                 case .withinMDC:
                     page.add("within MDC ")
-                    page.bytes.put(decimal: c.mdc ?? 0)
+                    page.bytes.put(decimal: c.pointee.mdc ?? 0)
                     page.add(" ")
                     page.add(unit)
                 case .noMDC:
@@ -391,45 +392,48 @@ struct TextReport {
 
     /// Row: test, side, value, the reference value (mean, or median of a table), percent of
     /// it, grade. Below it: the value in the norm's unit, z, percentile or class, and the source.
-    private func resultLines(_ r: borrowing TestResult, _ notes: inout Footnotes, _ page: inout PageText) {
-        let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
+    ///
+    /// `r` points into the session's results: the cells' closures capture the pointer, where
+    /// capturing the result copied it whole.
+    private func resultLines(_ r: UnsafePointer<TestResult>, _ notes: inout Footnotes, _ page: inout PageText) {
+        let test: TestDefinition? = tables.balanceProtocol.tests[r.pointee.testIndex]
         // The test's unit as a word (no String per row); none for a result with no test.
         let unit: StaticString = test?.unit.xmlWord ?? ""
         // The row shows the last comparison's reference and percent.
-        var reference: NormComparison?
+        var reference: UnsafePointer<NormComparison>?
         var percent: Double?
-        for c in r.comparisons {
-            switch c.outcome {
+        r.pointee.comparisons.forEachInPlace { c in
+            switch c.pointee.outcome {
             case .meanSD(_, _, _, _, let p, _):
                 reference = c
                 if let p { percent = p }
             case .cutoff:
-                if r.comparisons.count == 1 { reference = c }
+                if r.pointee.comparisons.count == 1 { reference = c }
             case .percentiles(_, _, let median, let p):
                 if median != nil { reference = c }
                 if let p { percent = p }
             }
         }
         page.add("  ")
-        page.cell(24, test?.name ?? r.testID)
+        page.cell(24, test?.name ?? r.pointee.testID)
         page.add(" ")
-        page.cell(2, r.side.map { $0 == .left ? "L" : "R" } ?? "")
+        page.cell(2, r.pointee.side.map { $0 == .left ? "L" : "R" } ?? "")
         page.add(" ")
         page.cell(11) { p in
-            p.put(value: r.value, word: unit)
+            p.put(value: r.pointee.value, word: unit)
         }
         page.add(" ")
         page.cell(16) { p in
-            switch reference?.outcome {
+            switch reference?.pointee.outcome {
             case .meanSD(let mean, _, _, _, _, _):
                 p.put(decimal: mean, digits: 2)
                 p.put(" ")
-                p.put(reference!.unit.word)
+                p.put(reference!.pointee.unit.word)
             case .cutoff:
                 p.put("cut-off")
             case .percentiles(_, _, let median, _):
                 p.put("P50 ")
-                p.put(value: median ?? 0, word: reference!.unit.word)
+                p.put(value: median ?? 0, word: reference!.pointee.unit.word)
             case nil:
                 p.put("no reference")
             }
@@ -442,17 +446,17 @@ struct TextReport {
             }
         }
         page.add(" ")
-        page.line(r.grade?.xmlWord ?? "-")
-        for c in r.comparisons {
+        page.line(TestResult.grade(of: r.pointee.comparisons)?.xmlWord ?? "-")
+        r.pointee.comparisons.forEachInPlace { c in
             page.wrap(indent: 30, hanging: 32) { p in
                 // Shown in the norm's own unit when it is not the test's.
-                if test.map({ c.unit != .absolute($0.unit) }) ?? true {
-                    p.put(decimal: c.value, digits: 2)
+                if test.map({ c.pointee.unit != .absolute($0.unit) }) ?? true {
+                    p.put(decimal: c.pointee.value, digits: 2)
                     p.put(" ")
-                    p.put(c.unit.word)
+                    p.put(c.pointee.unit.word)
                     p.put(", ")
                 }
-                switch c.outcome {
+                switch c.pointee.outcome {
                 case .meanSD(_, _, _, let z, _, let percentile):
                     p.put("z ")
                     appendFixed(z, 2, to: &p)
@@ -470,10 +474,10 @@ struct TextReport {
                     }
                 }
                 p.put(" ")
-                notes.cite(c.sources, into: &p)
+                notes.cite(c.pointee.sources, into: &p)
             }
         }
-        if let reason = r.noReference, r.comparisons.isEmpty { page.wrap(reason.reason, indent: 30, hanging: 32) }
+        if let reason = r.pointee.noReference, r.pointee.comparisons.isEmpty { page.wrap(reason.reason, indent: 30, hanging: 32) }
     }
 
     private func barLines(_ a: AsymmetryResult, _ page: inout PageText) {
@@ -535,8 +539,8 @@ struct TextReport {
         part("<", range.below)
     }
 
-    private func dosageText(_ e: PlannedExercise, _ out: inout ByteBuffer) {
-        let d = e.dosage
+    private func dosageText(_ e: UnsafePointer<PlannedExercise>, _ out: inout ByteBuffer) {
+        let d = e.pointee.dosage
         var first = true
         func separate() {
             if !first { out.put("; ") }
@@ -554,7 +558,7 @@ struct TextReport {
             }
             out.put(unit)
         }
-        if let sets = e.sets {
+        if let sets = e.pointee.sets {
             separate()
             out.put(integer: sets)
             out.put(" sets")
@@ -563,7 +567,7 @@ struct TextReport {
         if let a = d.holds { range(a, d.holdsMax, " holds") }
         if let a = d.holdSecondsMin { range(a, d.holdSecondsMax, " s each") }
         if let a = d.daysPerWeekMin { range(a, d.daysPerWeekMax, " days a week") }
-        let noSets = e.sets == nil && d.holds == nil
+        let noSets = e.pointee.sets == nil && d.holds == nil
         let noDays = d.daysPerWeekMin == nil
         if noSets || noDays {
             separate()

@@ -15,7 +15,11 @@ public struct TestResult: Sendable, Hashable {
     public var noReference: NoReference?
 
     /// The worst grade any cut-off gives; nil when no cut-off applies.
-    public var grade: Grade? {
+    public var grade: Grade? { Self.grade(of: comparisons) }
+
+    /// `grade`, from the comparisons alone: a report reading a result in place (through a
+    /// pointer) asks this, as calling the property would copy the whole result.
+    public static func grade(of comparisons: [NormComparison]) -> Grade? {
         // A loop, not compactMap + max: the reports ask for it several times per result.
         var worst: Grade?
         for c in comparisons {

@@ -15,3 +15,14 @@ extension Array {
         }
     }
 }
+
+extension Array {
+    /// `forEachInPlace` with each element's index, for numbered lists.
+    @inlinable @inline(__always)
+    public func forEachInPlace(_ body: (Int, UnsafePointer<Element>) throws -> Void) rethrows {
+        try withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<buffer.count { try body(i, base + i) }
+        }
+    }
+}
