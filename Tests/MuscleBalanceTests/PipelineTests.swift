@@ -45,6 +45,35 @@ struct PipelineTests {
         #expect(ids.map { Int($0.dropFirst(4)) } == Array(1...700))
     }
 
+    /// The protocol's tables (footnotes and the XML report's fixed blocks among them) are
+    /// shared by every file of a batch, several at once: no file's report may depend on what
+    /// the others wrote first.
+    @Test("each file's reports are the same scored in a batch of files sharing the protocol's tables as scored alone")
+    func sharedTablesChangeNothing() throws {
+        let input = NSTemporaryDirectory() + "mbt-shared-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: input) }
+        let paths = try (1...12).map { seed in
+            var text = ""
+            SyntheticClinic(patients: 3 + seed, seed: UInt64(seed)).write { text += $0 }
+            let path = input + "/clinic-\(seed).xml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let (together, outcomes) = try score(paths, pipelined: true)
+        #expect(outcomes.allSatisfy { !$0.hasFailures })
+        for path in paths {
+            let (alone, _) = try score([path], pipelined: true)
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            for suffix in [".report.xml", ".report.txt"] {
+                let a = try Data(contentsOf: URL(fileURLWithPath: together + "/" + stem + suffix))
+                let b = try Data(contentsOf: URL(fileURLWithPath: alone + "/" + stem + suffix))
+                #expect(a == b, "\(stem)\(suffix) differs")
+                #expect(!a.isEmpty)
+            }
+        }
+    }
+
     @Test("a file gets its own scoring and writing threads when the batch leaves cores idle, or when it is large")
     func whichFilesArePipelined() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mbt-pipelining-\(UUID().uuidString)").path

@@ -13,6 +13,11 @@ struct ReportXML: ~Copyable {
         let adjunctSources: [String: [String]]
         /// For each of the protocol's tests, by index, its norms' fixed attributes, by index.
         fileprivate let normRuns: [[NormRuns]]
+        /// The `<formulas>` after the root's start tag and the `<sources>` before its end tag:
+        /// the same in every file's report, so written once (escaping them per file was a
+        /// tenth of a ten-patient file's fixed cost).
+        fileprivate let formulas: [UInt8]
+        fileprivate let sources: [UInt8]
 
         init(protocol p: BalanceProtocol) {
             balanceProtocol = p
@@ -20,6 +25,23 @@ struct ReportXML: ~Copyable {
                 p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
                 uniquingKeysWith: { a, _ in a })
             normRuns = p.tests.map { $0.norms.map(NormRuns.init) }
+            var w = XMLFragmentWriter()
+            var formulas: [UInt8] = []
+            w.start("formulas")
+            for (id, formula) in ReportXML.formulas {
+                w.element("formula", ["id": id], text: formula)
+            }
+            w.end()
+            w.take(into: &formulas)
+            self.formulas = formulas
+            var sources: [UInt8] = []
+            w.start("sources")
+            for source in p.sources {
+                w.element("source", ["id": source.id, "kind": source.kind.rawValue], text: source.citation)
+            }
+            w.end()
+            w.take(into: &sources)
+            self.sources = sources
         }
     }
 
@@ -57,25 +79,11 @@ struct ReportXML: ~Copyable {
         text += " input=\"\(escape(input))\""
         if let clinic { text += " clinic=\"\(escape(clinic))\"" }
         text += ">\n"
-        var out = Array(text.utf8)
-        w.start("formulas")
-        for (id, formula) in Self.formulas {
-            w.element("formula", ["id": id], text: formula)
-        }
-        w.end()
-        w.take(into: &out)
-        return out
+        return Array(text.utf8) + tables.formulas
     }
 
-    mutating func footer() -> [UInt8] {
-        var out: [UInt8] = []
-        w.start("sources")
-        for source in balanceProtocol.sources {
-            w.element("source", ["id": source.id, "kind": source.kind.rawValue], text: source.citation)
-        }
-        w.end()
-        w.take(into: &out)
-        return out + Array("</report>\n".utf8)
+    func footer() -> [UInt8] {
+        tables.sources + Array("</report>\n".utf8)
     }
 
     mutating func skipped(patientID: String, line: Int, reason: String) -> [UInt8] {

@@ -16,6 +16,12 @@ struct TextReport {
         let ratioNames: IDTable<String>
         let conditionLabels: IDTable<String>
         let protocolLine: String
+        /// The legend under the sources, wrapped once.
+        let legend: [UInt8]
+        /// Each footnote as wrapped, by number and source id, shared by every file of the batch
+        /// (each file's own `Cache` sits in front): made per file, footnotes and legend were a
+        /// quarter of a ten-patient file's fixed cost.
+        fileprivate let footnotes = Locked<[FootnoteKey: [UInt8]]>([:])
 
         init(protocol p: BalanceProtocol) {
             balanceProtocol = p
@@ -25,35 +31,56 @@ struct TextReport {
             ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
             conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
             protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
+            var legend = PageText()
+            legend.wrap(
+                "z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
+                    + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.",
+                indent: 0)
+            self.legend = legend.array
         }
+
+        /// Footnote `number`, citing source `id`, wrapped.
+        fileprivate func footnote(number: Int, id: String) -> [UInt8] {
+            let key = FootnoteKey(number: number, id: id)
+            if let known = footnotes.withLock({ $0[key] }) { return known }
+            var note = PageText()
+            note.wrap(indent: 2, hanging: 6) { p in
+                let source = balanceProtocol.source(id)
+                p.put("[")
+                p.put(integer: number)
+                p.put("] ")
+                p.put(source?.citation ?? id)
+                if let source, source.kind != .cited {
+                    p.put(" (")
+                    p.put(source.kind.rawValue)
+                    p.put(")")
+                }
+            }
+            let bytes = note.array
+            footnotes.withLock { $0[key] = bytes }
+            return bytes
+        }
+    }
+
+    fileprivate struct FootnoteKey: Hashable {
+        var number: Int
+        var id: String
     }
 
     let tables: Tables
     let clinic: String?
     private let cache = Cache()
 
-    /// Text that is the same on every page (footnotes, the legend), wrapped once per file.
-    /// A TextReport belongs to one file's scoring, on one thread.
+    /// The footnotes this file has used, in front of the batch's shared ones (`Tables`), so
+    /// that a page takes no lock. A TextReport belongs to one file's scoring, on one thread.
     private final class Cache {
-        struct Key: Hashable {
-            var number: Int
-            var id: String
-        }
-        var footnotes: [Key: [UInt8]] = [:]
-        var legendBytes: [UInt8]?
+        var footnotes: [FootnoteKey: [UInt8]] = [:]
 
-        func footnote(number: Int, id: String, _ make: () -> [UInt8]) -> [UInt8] {
-            let key = Key(number: number, id: id)
+        func footnote(number: Int, id: String, from tables: Tables) -> [UInt8] {
+            let key = FootnoteKey(number: number, id: id)
             if let known = footnotes[key] { return known }
-            let bytes = make()
+            let bytes = tables.footnote(number: number, id: id)
             footnotes[key] = bytes
-            return bytes
-        }
-
-        func legend(_ make: () -> [UInt8]) -> [UInt8] {
-            if let legendBytes { return legendBytes }
-            let bytes = make()
-            legendBytes = bytes
             return bytes
         }
     }
@@ -358,31 +385,9 @@ struct TextReport {
         page.endLine()
         page.line("SOURCES")
         for (n, id) in notes.order.enumerated() {
-            page.bytes.appendBytes(cache.footnote(number: n + 1, id: id) {
-                var note = PageText()
-                note.wrap(indent: 2, hanging: 6) { p in
-                    let source = tables.balanceProtocol.source(id)
-                    p.put("[")
-                    p.put(integer: n + 1)
-                    p.put("] ")
-                    p.put(source?.citation ?? id)
-                    if let source, source.kind != .cited {
-                        p.put(" (")
-                        p.put(source.kind.rawValue)
-                        p.put(")")
-                    }
-                }
-                return note.array
-            })
+            page.bytes.appendBytes(cache.footnote(number: n + 1, id: id, from: tables))
         }
-        page.bytes.appendBytes(cache.legend {
-            var legend = PageText()
-            legend.wrap(
-                "z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
-                    + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.",
-                indent: 0)
-            return legend.array
-        })
+        page.bytes.appendBytes(tables.legend)
     }
 
     // MARK: Pieces
