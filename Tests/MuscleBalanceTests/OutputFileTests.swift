@@ -111,4 +111,21 @@ struct OutputFileTests {
             #expect(Self.firstDifference(try [UInt8](Data(contentsOf: URL(fileURLWithPath: directory + "/report.xml"))), bytes) == nil)
         }
     }
+
+    /// Reports hold patients' data: their mode is 0666 less the user's umask, as for any file a
+    /// program makes (they were 0644 whatever the umask), the summary's too.
+    @Test("reports and the summary get the mode the umask leaves", arguments: [("022", "644"), ("077", "600"), ("027", "640")])
+    func modeFollowsUmask(umask: String, mode: String) throws {
+        let out = NSTemporaryDirectory() + "mbt-umask-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try run("/bin/bash", ["-c", "umask \(umask) && exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, Paths.example, out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(names == ["clinic-example.report.txt", "clinic-example.report.xml", "summary.csv"])
+        for name in names {
+            let attributes = try FileManager.default.attributesOfItem(atPath: out + "/" + name)
+            let permissions = try #require(attributes[.posixPermissions] as? Int)
+            #expect(String(permissions, radix: 8) == mode, "\(name)")
+        }
+    }
 }

@@ -28,16 +28,21 @@ final class AtomicOutputFile {
     init(directory: String, name: String, direct allowDirect: Bool = true) throws(Failure) {
         direct = DirectWrites(direct: allowDirect)
         finalPath = directory + "/" + name
-        var template = Array((directory + "/." + name + ".tmp-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return -1 }
-            return mkstemp(base)
+        // Like mkstemp (a new name, O_EXCL), but with mode 0666 less the umask, as any file a
+        // program makes: mkstemp's 0600 had to be widened by a chmod before the rename, which
+        // also ignored a umask that keeps patients' reports from other users.
+        var fd: Int32 = -1
+        var path = ""
+        for _ in 0..<100 {
+            path = directory + "/." + name + ".tmp-" + Self.randomSuffix()
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
         }
         guard fd >= 0 else {
             throw Failure(description: "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))")
         }
         descriptor = fd
-        temporaryPath = template.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { String(cString: $0) } ?? "" }
+        temporaryPath = path
         // Held until the file is renamed or dropped: a temporary nobody holds belongs to a run
         // that was killed, and `removeStaleTemporaries` may delete it.
         flock(fd, LOCK_EX)
@@ -50,6 +55,13 @@ final class AtomicOutputFile {
             if descriptor >= 0 { close(descriptor) }
             unlink(temporaryPath)
         }
+    }
+
+    /// Six letters or digits, as mkstemp puts in place of its XXXXXX.
+    private static func randomSuffix() -> String {
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        return String(decoding: (0..<6).map { _ in letters[Int(generator.next(upperBound: UInt64(letters.count)))] }, as: UTF8.self)
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {
@@ -84,7 +96,6 @@ final class AtomicOutputFile {
         guard closed == 0 else {
             throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
         }
-        fchmodat(AT_FDCWD, temporaryPath, 0o644, 0)
         guard rename(temporaryPath, finalPath) == 0 else {
             throw Failure(description: "cannot put '\(finalPath)' in place: \(String(cString: strerror(errno)))")
         }
