@@ -198,6 +198,14 @@ public struct XMLFragmentWriter: ~Copyable {
 
     /// Appends everything written so far to `out` and empties the writer; open elements stay
     /// open.
+    /// Swaps the writer's buffer with `out`. Called before writing, the writer writes onto the
+    /// end of `out` (a report file's buffer), and called again after, hands it back: the
+    /// pieces then need no copy out (`take`). Every position the writer keeps is taken from
+    /// the buffer's count, so what `out` already holds does not matter.
+    public mutating func exchangeBuffer(with out: inout ByteBuffer) {
+        swap(&bytes, &out)
+    }
+
     public mutating func take<Out: ByteAppending & ~Copyable>(into out: inout Out) {
         bytes.withBytes { out.appendBytes($0) }
         bytes.removeAll()

@@ -14,7 +14,9 @@ final class AtomicOutputFile {
     let finalPath: String
     private(set) var temporaryPath: String
     private var descriptor: Int32
-    private var buffer: [UInt8] = []
+    /// What is written, until 64 KiB are there to hand on. The reports render straight onto
+    /// its end (`write(rendering:)`), with no buffer of their own to copy from.
+    private var buffer = ByteBuffer(capacity: 1 << 17)
     private var committed = false
     private var direct: DirectWrites
     /// Whether some of the file went to disk with O_DIRECT (see `DirectWrites`).
@@ -46,7 +48,6 @@ final class AtomicOutputFile {
         // Held until the file is renamed or dropped: a temporary nobody holds belongs to a run
         // that was killed, and `removeStaleTemporaries` may delete it.
         flock(fd, LOCK_EX)
-        buffer.reserveCapacity(1 << 16)
     }
 
     deinit {
@@ -65,12 +66,12 @@ final class AtomicOutputFile {
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {
-        buffer += bytes
+        buffer.appendBytes(bytes)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
-    /// Appends what `render` writes straight into the file's buffer: no array per piece.
-    func write(rendering render: (inout [UInt8]) -> Void) throws(Failure) {
+    /// Appends what `render` writes straight onto the end of the file's buffer.
+    func write(rendering render: (inout ByteBuffer) -> Void) throws(Failure) {
         render(&buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
@@ -80,8 +81,12 @@ final class AtomicOutputFile {
     }
 
     private func flush() throws(Failure) {
-        try direct.append(buffer, descriptor: descriptor, path: finalPath)
-        buffer.removeAll(keepingCapacity: true)
+        var failure: Failure?
+        buffer.withBytes { bytes in
+            do throws(Failure) { try direct.append(UnsafeRawBufferPointer(bytes), descriptor: descriptor, path: finalPath) } catch { failure = error }
+        }
+        buffer.removeAll()
+        if let failure { throw failure }
     }
 
     /// Flushes, syncs and renames into place. After a failure nothing is left behind.

@@ -16,6 +16,19 @@ struct PageText: ~Copyable {
 
     init() {}
 
+    /// A page written onto the end of `out` (a report file's buffer), which it holds until
+    /// `finish(into:)` gives it back: no page of its own to copy from.
+    init(continuing out: inout ByteBuffer) {
+        bytes = ByteBuffer(capacity: 16)
+        swap(&bytes, &out)
+        lineStart = bytes.count
+    }
+
+    /// Gives the buffer taken by `init(continuing:)` back to `out`, with the page on its end.
+    consuming func finish(into out: inout ByteBuffer) {
+        swap(&bytes, &out)
+    }
+
     /// The page's bytes, as an array (footnotes and the legend, kept for the next page).
     var array: [UInt8] { bytes.withBytes { Array($0) } }
 

@@ -99,15 +99,38 @@ struct ReportXML: ~Copyable {
     }
 
     mutating func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) {
+        writeSkipped(patientID: patientID, line: line, reason: reason)
+        w.take(into: &out)
+    }
+
+    mutating func patient(_ p: PatientScore, into out: inout [UInt8]) {
+        writePatient(p)
+        w.take(into: &out)
+    }
+
+    /// The `<skipped>` element, written onto the end of `out` (a file's buffer).
+    mutating func skipped(patientID: String, line: Int, reason: String, onto out: inout ByteBuffer) {
+        w.exchangeBuffer(with: &out)
+        writeSkipped(patientID: patientID, line: line, reason: reason)
+        w.exchangeBuffer(with: &out)
+    }
+
+    /// The `<patient>` element, written onto the end of `out` (a file's buffer).
+    mutating func patient(_ p: PatientScore, onto out: inout ByteBuffer) {
+        w.exchangeBuffer(with: &out)
+        writePatient(p)
+        w.exchangeBuffer(with: &out)
+    }
+
+    private mutating func writeSkipped(patientID: String, line: Int, reason: String) {
         w.start("skipped")
         w.attribute("patient", patientID)
         integer("line", line)
         w.text(reason)
         w.end()
-        w.take(into: &out)
     }
 
-    mutating func patient(_ p: PatientScore, into out: inout [UInt8]) {
+    private mutating func writePatient(_ p: PatientScore) {
         w.start("patient")
         w.attribute("id", p.patientID)
         w.attribute("sex", p.sex?.rawValue)
@@ -121,7 +144,6 @@ struct ReportXML: ~Copyable {
         }
         for session in p.sessions { write(session) }
         w.end()
-        w.take(into: &out)
     }
 
     private mutating func number(_ name: StaticString, _ value: Double?) {

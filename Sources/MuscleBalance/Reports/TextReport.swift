@@ -134,6 +134,17 @@ struct TextReport {
         page.bytes.withBytes { out.append(contentsOf: $0) }
     }
 
+    /// Writes the patient's page onto the end of `out` (a report file's buffer).
+    func render(_ patient: PatientScore, onto out: inout ByteBuffer) {
+        guard !patient.sessions.isEmpty else {
+            out.put("Patient \(patient.patientID): no dated session to report.\n")
+            return
+        }
+        var page = PageText(continuing: &out)
+        render(patient, patient.sessions[patient.sessions.count - 1], &page)
+        page.finish(into: &out)
+    }
+
     private func render(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
         // A value, passed down inout: a class's array was checked for exclusive access at run
         // time on every citation.

@@ -76,12 +76,12 @@ final class ReportSink: @unchecked Sendable {
     private func write(_ item: ReportItem) throws {
         switch item.content {
         case .skipped(let patientID, let line, let reason):
-            try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, into: &out) }
+            try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, onto: &out) }
         case .scored(let score):
-            try xmlFile.write { out in xml.patient(score, into: &out) }
+            try xmlFile.write { out in xml.patient(score, onto: &out) }
             try textFile.write { out in
                 if !first { out.append(0x0C) }  // a form feed: each patient on a new page
-                text.render(score, into: &out)
+                text.render(score, onto: &out)
             }
             first = false
         }
