@@ -5,7 +5,7 @@ public struct MeasurementRules: Sendable {
     public let balanceProtocol: BalanceProtocol
     /// The day the check runs: sessions after it are in the future.
     public let today: CivilDate
-    private var firstLineOfPatient: [String: Int] = [:]
+    private var firstLineOfPatient = PatientIDLines()
     /// The protocol's tests and where each id is among them: a measure is looked up once, and
     /// the duplicate check keys on (test index, side) instead of a string made per measure.
     private let tests: [TestDefinition]
@@ -34,7 +34,7 @@ public struct MeasurementRules: Sendable {
     /// Records a patient's id without checking the patient (one whose schema errors are
     /// already reported), so that a later duplicate is still found.
     public mutating func record(patientID id: String, line: Int) {
-        if firstLineOfPatient[id] == nil { firstLineOfPatient[id] = line }
+        firstLineOfPatient.record(id, line: line)
     }
 
     /// Records the patient's id (for duplicates) and checks everything about the patient.
@@ -46,10 +46,10 @@ public struct MeasurementRules: Sendable {
         if patient.sessions.isEmpty {
             out.append(patient.location.error("patient '\(patient.id)' has no session", attribute: "id"))
         }
-        if let line = firstLineOfPatient[patient.id] {
+        if let line = firstLineOfPatient.line(of: patient.id) {
             out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
         } else {
-            firstLineOfPatient[patient.id] = patient.location.line
+            firstLineOfPatient.record(patient.id, line: patient.location.line)
         }
         var seenConditions = Set<String>()
         for condition in patient.conditions {
