@@ -116,8 +116,11 @@ public struct Measure: Sendable, Hashable {
     }
 
     /// Every reading as written, in the file's unit.
-    public var readings: [Double] {
-        // Trials alone are shared, not copied: most measures give trials and no value.
+    public var readings: [Double] { Self.readings(value: value, trials: trials) }
+
+    /// `readings`, from the two fields: the value (if any) first, then the trials. Trials alone
+    /// are shared, not copied: most measures give trials and no value.
+    public static func readings(value: Double?, trials: [Double]) -> [Double] {
         guard let value else { return trials }
         return [value] + trials
     }

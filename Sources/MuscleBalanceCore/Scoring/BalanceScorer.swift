@@ -138,9 +138,8 @@ public struct BalanceScorer: Sendable {
         guard let unit = measure.pointee.unit else { return nil }
         let test = balanceProtocol.tests[index]
         guard unit.dimension == test.dimension else { return nil }
-        // A value given as such is the result; otherwise the trials (then all the readings, as
-        // `Measure.readings` gives them: read field by field, as a computed property would
-        // copy the measure) combine.
+        // A value given as such is the result; otherwise the trials (then all the readings)
+        // combine. Fields are read one by one: a computed property would copy the measure.
         let combined = measure.pointee.value.map(unit.toCanonical) ?? test.combine.combine(measure.pointee.trials.map(unit.toCanonical))
         guard let value = combined, value.isFinite else { return nil }
         // The result is made once, at the end: one made early and filled in was copied whole
@@ -148,8 +147,8 @@ public struct BalanceScorer: Sendable {
         var comparisons: [NormComparison] = []
         let noReference = compare(value, test, measure.pointee.side, patient, age, &comparisons)
         return TestResult(
-            testID: test.id, testIndex: index, side: measure.pointee.side, trials: measure.pointee.value.map { [$0] + measure.pointee.trials } ?? measure.pointee.trials,
-            unit: unit, value: value,
+            testID: test.id, testIndex: index, side: measure.pointee.side,
+            trials: Measure.readings(value: measure.pointee.value, trials: measure.pointee.trials), unit: unit, value: value,
             comparisons: comparisons, noReference: noReference)
     }
 
