@@ -58,11 +58,18 @@ final class AtomicOutputFile {
         }
     }
 
-    /// Six letters or digits, as mkstemp puts in place of its XXXXXX.
+    /// Six letters or digits, as mkstemp puts in place of its XXXXXX, from one draw of the
+    /// system's generator (each draw is a getrandom system call; 62^6 < 2^36).
     private static func randomSuffix() -> String {
         let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<6).map { _ in letters[Int(generator.next(upperBound: UInt64(letters.count)))] }, as: UTF8.self)
+        var draw: UInt64 = generator.next()
+        var suffix: [UInt8] = []
+        for _ in 0..<6 {
+            suffix.append(letters[Int(draw % UInt64(letters.count))])
+            draw /= UInt64(letters.count)
+        }
+        return String(decoding: suffix, as: UTF8.self)
     }
 
     func write(_ bytes: [UInt8]) throws(Failure) {

@@ -134,7 +134,8 @@ struct TextReport {
         page.bytes.withBytes { out.append(contentsOf: $0) }
     }
 
-    /// Writes the patient's page onto the end of `out` (a report file's buffer).
+    /// Writes the patient's page (the latest session, as a batch's report gives it) onto the
+    /// end of `out` (a report file's buffer).
     func render(_ patient: PatientScore, onto out: inout ByteBuffer) {
         guard !patient.sessions.isEmpty else {
             out.put("Patient \(patient.patientID): no dated session to report.\n")
