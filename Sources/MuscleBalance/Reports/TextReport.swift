@@ -441,18 +441,20 @@ struct TextReport {
         }
         page.add(" ")
         page.cell(16) { p in
-            switch reference?.pointee.outcome {
+            guard let reference else {
+                p.put("no reference")
+                return
+            }
+            switch reference.pointee.outcome {
             case .meanSD(let mean, _, _, _, _, _):
                 p.put(decimal: mean, digits: 2)
                 p.put(" ")
-                p.put(reference!.pointee.unit.word)
+                p.put(reference.pointee.unit.word)
             case .cutoff:
                 p.put("cut-off")
             case .percentiles(_, _, let median, _):
                 p.put("P50 ")
-                p.put(value: median ?? 0, word: reference!.pointee.unit.word)
-            case nil:
-                p.put("no reference")
+                p.put(value: median ?? 0, word: reference.pointee.unit.word)
             }
         }
         page.add(" ")
