@@ -196,8 +196,6 @@ public struct XMLFragmentWriter: ~Copyable {
 
     // MARK: Output
 
-    /// Appends everything written so far to `out` and empties the writer; open elements stay
-    /// open.
     /// Swaps the writer's buffer with `out`. Called before writing, the writer writes onto the
     /// end of `out` (a report file's buffer), and called again after, hands it back: the
     /// pieces then need no copy out (`take`). Every position the writer keeps is taken from
@@ -206,6 +204,8 @@ public struct XMLFragmentWriter: ~Copyable {
         swap(&bytes, &out)
     }
 
+    /// Appends everything written so far to `out` and empties the writer; open elements stay
+    /// open.
     public mutating func take<Out: ByteAppending & ~Copyable>(into out: inout Out) {
         bytes.withBytes { out.appendBytes($0) }
         bytes.removeAll()

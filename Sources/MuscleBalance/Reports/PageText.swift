@@ -8,16 +8,18 @@ struct PageText: ~Copyable {
     static let width = 80
 
     /// A `ByteBuffer` rather than a `[UInt8]`: a page is a few thousand small appends.
-    var bytes = ByteBuffer(capacity: 1 << 15)
+    var bytes: ByteBuffer
     /// Where the line being written starts.
     private var lineStart = 0
     /// A paragraph being composed before it is wrapped; reused.
     private var paragraph = ByteBuffer(capacity: 1 << 10)
 
-    init() {}
+    init() {
+        bytes = ByteBuffer(capacity: 1 << 15)
+    }
 
     /// A page written onto the end of `out` (a report file's buffer), which it holds until
-    /// `finish(into:)` gives it back: no page of its own to copy from.
+    /// `finish(into:)` gives it back: no page of its own to allocate or copy from.
     init(continuing out: inout ByteBuffer) {
         bytes = ByteBuffer(capacity: 16)
         swap(&bytes, &out)
