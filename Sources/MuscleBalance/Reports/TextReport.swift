@@ -125,24 +125,20 @@ struct TextReport {
 
     /// Appends the patient's page to `out`.
     func render(_ patient: PatientScore, session index: Int? = nil, into out: inout [UInt8]) {
-        guard !patient.sessions.isEmpty else {
-            out.put("Patient \(patient.patientID): no dated session to report.\n")
-            return
-        }
-        var page = PageText()
-        render(patient, patient.sessions[min(index ?? patient.sessions.count - 1, patient.sessions.count - 1)], &page)
-        page.bytes.withBytes { out.append(contentsOf: $0) }
+        var page = ByteBuffer(capacity: 1 << 15)
+        render(patient, session: index, onto: &page)
+        page.withBytes { out.append(contentsOf: $0) }
     }
 
-    /// Writes the patient's page (the latest session, as a batch's report gives it) onto the
-    /// end of `out` (a report file's buffer).
-    func render(_ patient: PatientScore, onto out: inout ByteBuffer) {
+    /// Writes the patient's page (the latest session, or the one at `index`) onto the end of
+    /// `out` (a report file's buffer).
+    func render(_ patient: PatientScore, session index: Int? = nil, onto out: inout ByteBuffer) {
         guard !patient.sessions.isEmpty else {
             out.put("Patient \(patient.patientID): no dated session to report.\n")
             return
         }
         var page = PageText(continuing: &out)
-        render(patient, patient.sessions[patient.sessions.count - 1], &page)
+        render(patient, patient.sessions[min(index ?? patient.sessions.count - 1, patient.sessions.count - 1)], &page)
         page.finish(into: &out)
     }
 
