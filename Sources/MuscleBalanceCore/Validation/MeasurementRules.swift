@@ -46,10 +46,8 @@ public struct MeasurementRules: Sendable {
         if patient.sessions.isEmpty {
             out.append(patient.location.error("patient '\(patient.id)' has no session", attribute: "id"))
         }
-        if let line = firstLineOfPatient.line(of: patient.id) {
+        if let line = firstLineOfPatient.record(patient.id, line: patient.location.line) {
             out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
-        } else {
-            firstLineOfPatient.record(patient.id, line: patient.location.line)
         }
         var seenConditions = Set<String>()
         for condition in patient.conditions {

@@ -16,30 +16,27 @@ struct PatientIDLines {
     private var count = 0
     private var others: [String: Int] = [:]
 
-    /// The line `id` was first recorded on, if it was.
-    func line(of id: String) -> Int? {
-        // An ASCII id not in the arena may still be among the others (one the arena refused).
-        if let offset = Self.ascii(id, { bytes in find(bytes).found }) ?? nil {
-            return Int(truncatingIfNeeded: readLine(at: offset))
-        }
-        return others.isEmpty ? nil : others[id]
-    }
-
-    /// Records `id` as first seen on `line`, unless it was recorded before.
-    mutating func record(_ id: String, line: Int) {
-        let stored: Bool? = Self.ascii(id) { bytes in
-            guard bytes.count <= Int(UInt16.max), arena.count + 10 + bytes.count < Int(UInt32.max) else { return false }
+    /// Records `id` as first seen on `line`, unless it was recorded before: then returns the
+    /// line it was first recorded on (a duplicate), and keeps it.
+    @discardableResult
+    mutating func record(_ id: String, line: Int) -> Int? {
+        let inArena: Int?? = Self.ascii(id) { bytes -> Int?? in
+            // An id the arena cannot take goes to the others.
+            guard bytes.count <= Int(UInt16.max), arena.count + 10 + bytes.count < Int(UInt32.max) else { return nil }
             let (found, bucket) = find(bytes)
-            if found != nil { return true }
+            if let found { return .some(Int(truncatingIfNeeded: readLine(at: found))) }
             buckets[bucket] = UInt32(arena.count + 1)
             withUnsafeBytes(of: UInt64(truncatingIfNeeded: line).littleEndian) { arena.append(contentsOf: $0) }
             withUnsafeBytes(of: UInt16(bytes.count).littleEndian) { arena.append(contentsOf: $0) }
             arena.append(contentsOf: bytes)
             count += 1
             if count * 4 > buckets.count * 3 { grow() }
-            return true
-        }
-        if stored != true, others[id] == nil { others[id] = line }
+            return .some(nil)
+        } ?? nil
+        if let inArena { return inArena }
+        if let earlier = others[id] { return earlier }
+        others[id] = line
+        return nil
     }
 
     /// Calls `body` with the id's UTF-8 when it is all ASCII (where equal bytes and equal
@@ -67,9 +64,14 @@ struct PatientIDLines {
         return (nil, bucket)
     }
 
+    /// The length of the id stored at `offset` in the arena `a`.
+    private static func length(_ a: UnsafeBufferPointer<UInt8>, at offset: Int) -> Int {
+        Int(UInt16(a[offset + 8]) | UInt16(a[offset + 9]) << 8)
+    }
+
     private func matches(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
         arena.withUnsafeBufferPointer { a in
-            let length = Int(UInt16(a[offset + 8]) | UInt16(a[offset + 9]) << 8)
+            let length = Self.length(a, at: offset)
             guard length == bytes.count else { return false }
             for i in 0..<length where a[offset + 10 + i] != bytes[i] { return false }
             return true
@@ -91,7 +93,7 @@ struct PatientIDLines {
         arena.withUnsafeBufferPointer { a in
             for stored in buckets where stored != 0 {
                 let offset = Int(stored) - 1
-                let length = Int(UInt16(a[offset + 8]) | UInt16(a[offset + 9]) << 8)
+                let length = Self.length(a, at: offset)
                 var bucket = Self.hash(UnsafeBufferPointer(rebasing: a[(offset + 10)..<(offset + 10 + length)])) & mask
                 while bigger[bucket] != 0 { bucket = (bucket + 1) & mask }
                 bigger[bucket] = stored
