@@ -2,9 +2,9 @@ import Foundation
 @testable import MuscleBalance
 import Testing
 
-/// Reading and writing on two threads must not change a byte: the reports and the summary are
-/// the same with the writer thread and without it, in the input's order.
-@Suite("Two-stage scoring")
+/// Scoring and writing on worker threads must not change a byte: the reports and the summary are
+/// the same with the worker threads and without them, in the input's order.
+@Suite("Scoring on worker threads")
 struct PipelineTests {
     func score(_ paths: [String], pipelined: Bool) throws -> (String, [FileScoreOutcome]) {
         let directory = NSTemporaryDirectory() + "mbt-pipeline-\(UUID().uuidString)"
@@ -15,7 +15,7 @@ struct PipelineTests {
         return (directory, outcomes)
     }
 
-    @Test("the same reports with and without the writer thread, many batches and a skipped patient")
+    @Test("the same reports with and without worker threads, many batches and a skipped patient")
     func sameOutput() throws {
         let input = NSTemporaryDirectory() + "mbt-pipeline-input-\(UUID().uuidString).xml"
         var text = ""
@@ -36,13 +36,31 @@ struct PipelineTests {
         for name in names {
             let one = try Data(contentsOf: URL(fileURLWithPath: threaded + "/" + name))
             let other = try Data(contentsOf: URL(fileURLWithPath: inline + "/" + name))
-            #expect(one == other, "\(name) differs")
+            // Compared first: an expectation on two megabytes of Data diffs them element by element.
+            let same = one == other
+            #expect(same, "\(name) differs")
             #expect(!one.isEmpty)
         }
         // Patients in input order: the text report's pages follow the file.
         let report = try String(contentsOfFile: threaded + "/" + names.first { $0.hasSuffix(".report.txt") && $0.contains("input") }!, encoding: .utf8)
         let ids = report.split(separator: "\n").filter { $0.contains("Patient SYN-") }.map { $0.split(separator: " ")[1] }
         #expect(ids.map { Int($0.dropFirst(4)) } == Array(1...700))
+
+        // Three files on two cores are scored a file per core, each on one thread: the file
+        // alone gets the workers, several batches in flight at once.
+        #expect(BatchScorer.worthPipelining(input, files: 1) == (BatchScorer.activeCores > 1))
+        let (alone, c) = try score([input], pipelined: true)
+        let (aloneInline, d) = try score([input], pipelined: false)
+        #expect(c.map(\.patientsScored) == [700] && d.map(\.patientsScored) == [700])
+        let aloneNames = try FileManager.default.contentsOfDirectory(atPath: alone).sorted()
+        #expect(aloneNames.count == 3)
+        #expect(aloneNames == (try FileManager.default.contentsOfDirectory(atPath: aloneInline).sorted()))
+        for name in aloneNames {
+            let one = try Data(contentsOf: URL(fileURLWithPath: alone + "/" + name))
+            let other = try Data(contentsOf: URL(fileURLWithPath: aloneInline + "/" + name))
+            let same = one == other
+            #expect(same, "\(name) differs, scored alone")
+        }
     }
 
     /// The protocol's tables (footnotes and the XML report's fixed blocks among them) are
@@ -74,7 +92,7 @@ struct PipelineTests {
         }
     }
 
-    @Test("a file gets its own scoring and writing threads when the batch leaves cores idle, or when it is large")
+    @Test("a file gets worker threads of its own when the batch leaves cores idle, or when it is large")
     func whichFilesArePipelined() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mbt-pipelining-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -91,6 +109,54 @@ struct PipelineTests {
         #expect(BatchScorer.worthPipelining(small, files: cores) == false)
         #expect(BatchScorer.worthPipelining(large, files: 2_000))
         #expect(BatchScorer.worthPipelining(small, files: 2_000) == false)
+    }
+
+    @Test("batches finished out of order, on many threads, are written in input order, each once")
+    func writeOrder() {
+        let order = WriteOrder(limit: 1_000)
+        let written = Locked([Int]())
+        let answers = Locked([Bool]())
+        let count = 400
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            // A permutation of 0..<400 (7919 is prime, so coprime with 400): deposits come
+            // scrambled, from several threads at once.
+            let index = (i * 7919) % count
+            let admitted = order.admit()
+            let batch = order.spareBatch()
+            batch.summaryRows = index
+            let deposited = order.deposit(batch, at: index) { b in
+                written.withLock { $0.append(b.summaryRows) }
+                return true
+            }
+            answers.withLock { $0.append(admitted && deposited) }
+        }
+        #expect(written.withLock { $0 } == Array(0..<count))
+        #expect(answers.withLock { $0 }.allSatisfy { $0 })
+    }
+
+    @Test("after a batch cannot be written, nothing after it is, and nothing more is admitted")
+    func writeOrderAfterFailure() {
+        let order = WriteOrder(limit: 8)
+        var written: [Int] = []
+        var answers: [Bool] = []
+        var admitted: [Bool] = []
+        for index in [1, 0, 3, 2, 4] {
+            admitted.append(order.admit())
+            let batch = order.spareBatch()
+            batch.summaryRows = index
+            answers.append(order.deposit(batch, at: index) { b in
+                written.append(b.summaryRows)
+                return b.summaryRows != 2
+            })
+        }
+        #expect(written == [0, 1, 2])
+        #expect(answers == [true, true, true, false, false])
+        #expect(admitted == [true, true, true, true, false])
+        // A reader waiting for room is let go when the run stops.
+        let full = WriteOrder(limit: 1)
+        #expect(full.admit())
+        full.fail()
+        #expect(full.admit() == false)
     }
 
     @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])

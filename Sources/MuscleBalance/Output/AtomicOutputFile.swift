@@ -83,6 +83,21 @@ final class AtomicOutputFile {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Appends a whole rendered buffer: a large one goes to the disk writer as it is, with no
+    /// copy into the file's own buffer first.
+    func write(contentsOf bytes: borrowing ByteBuffer) throws(Failure) {
+        if buffer.count + bytes.count < 1 << 16 {
+            bytes.withBytes { buffer.appendBytes($0) }
+            return
+        }
+        try flush()
+        var failure: Failure?
+        bytes.withBytes { bytes in
+            do throws(Failure) { try direct.append(UnsafeRawBufferPointer(bytes), descriptor: descriptor, path: finalPath) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     func write(_ text: String) throws(Failure) {
         try write(Array(text.utf8))
     }

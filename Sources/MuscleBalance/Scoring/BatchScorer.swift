@@ -167,7 +167,7 @@ public struct BatchScorer: Sendable {
     /// The cores online (what `DispatchQueue.concurrentPerform` spreads files over), at least 1.
     static let activeCores: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-    /// Whether a file gets threads of its own for scoring and writing. A batch of at least as
+    /// Whether a file gets worker threads of its own for scoring and writing. A batch of at least as
     /// many files as cores already keeps every core busy one file per core, and for a small
     /// file two more threads and their hand-offs cost more than they save (on 2,000 files of
     /// 10 patients: 4,000 threads started and 20,000 waits); a large file still gets them, so

@@ -35,10 +35,13 @@ struct ReportItem: Sendable {
 /// The reports of one clinic file as they are written: both report files (temporaries until
 /// `commit`), their renderers and the file's summary rows.
 final class ReportSink: @unchecked Sendable {
-    // @unchecked: created on the file's thread, then used by the writer thread alone until the
-    // file's thread joins it (pthread_join orders every write before what follows the join).
+    // @unchecked: created on the file's thread; then its writes come from one worker at a time
+    // (`WriteOrder` hands them on under its lock), and the workers read only what `init` set,
+    // until the file's thread joins them (pthread_join orders every write before the commit).
     private let path: String
     private var xml: ReportXML
+    /// The XML report's tables, for the workers' own renderers (`makeBatchRenderer`).
+    private let xmlTables: ReportXML.Tables
     private let text: TextReport
     private let xmlFile: AtomicOutputFile
     private let textFile: AtomicOutputFile
@@ -54,6 +57,7 @@ final class ReportSink: @unchecked Sendable {
         self.path = path
         self.rows = rows
         xml = ReportXML(tables: xmlTables)
+        self.xmlTables = xmlTables
         text = TextReport(tables: textTables, clinic: header.clinic)
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
@@ -88,6 +92,32 @@ final class ReportSink: @unchecked Sendable {
         try rows.append(csvLines: item.summary, count: item.summaryRows)
     }
 
+    /// A renderer of whole batches for one worker thread: its own XML writer, the file's
+    /// tables. Several render at once; `write(_: RenderedBatch)` then puts their work in order.
+    func makeBatchRenderer() -> BatchRenderer {
+        BatchRenderer(xml: ReportXML(tables: xmlTables), text: text)
+    }
+
+    /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
+    /// more. Called for one batch at a time, in input order.
+    func write(_ batch: RenderedBatch) -> Bool {
+        guard failure == nil else { return false }
+        do {
+            try xmlFile.write(contentsOf: batch.xml)
+            if batch.pages > 0 {
+                // The form feed between the last page written and this batch's first.
+                if !first { try textFile.write { $0.append(0x0C) } }
+                try textFile.write(contentsOf: batch.text)
+                first = false
+            }
+            try rows.append(csvLines: batch.summary, count: batch.summaryRows)
+            return true
+        } catch {
+            failure = error
+            return false
+        }
+    }
+
     /// Ends the XML report and renames both reports into place; the final paths.
     func commit() throws -> (xml: String, text: String) {
         if let failure { throw failure }
@@ -95,5 +125,52 @@ final class ReportSink: @unchecked Sendable {
         try xmlFile.commit()
         try textFile.commit()
         return (xmlFile.finalPath, textFile.finalPath)
+    }
+}
+
+/// Both reports of one batch of patients and its summary lines, rendered on a worker thread
+/// before the batch's turn to be written comes. Reused from batch to batch.
+final class RenderedBatch {
+    var xml = ByteBuffer(capacity: 1 << 20)
+    var text = ByteBuffer(capacity: 1 << 19)
+    var summary: [UInt8] = []
+    var summaryRows = 0
+    /// Text report pages in `text` (form feeds between them, none before the first).
+    var pages = 0
+
+    func reset() {
+        xml.removeAll()
+        text.removeAll()
+        summary.removeAll(keepingCapacity: true)
+        summaryRows = 0
+        pages = 0
+    }
+}
+
+/// Renders batches for one worker thread: what `ReportSink.write(_: [ReportItem])` writes,
+/// made into a `RenderedBatch` instead of the report files.
+final class BatchRenderer {
+    private var xml: ReportXML
+    private let text: TextReport
+
+    fileprivate init(xml: consuming ReportXML, text: TextReport) {
+        self.xml = xml
+        self.text = text
+    }
+
+    func render(_ items: [ReportItem], into batch: RenderedBatch) {
+        for item in items {
+            switch item.content {
+            case .skipped(let patientID, let line, let reason):
+                xml.skipped(patientID: patientID, line: line, reason: reason, onto: &batch.xml)
+            case .scored(let score):
+                xml.patient(score, onto: &batch.xml)
+                if batch.pages > 0 { batch.text.append(0x0C) }
+                text.render(score, onto: &batch.text)
+                batch.pages += 1
+            }
+            batch.summary += item.summary
+            batch.summaryRows += item.summaryRows
+        }
     }
 }

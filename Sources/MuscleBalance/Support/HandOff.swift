@@ -15,6 +15,7 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     private var batches: [[Element]] = []
     private var closed = false
     private var abandoned = false
+    private var taken = 0
     let capacity: Int
 
     init(capacity: Int) {
@@ -40,6 +41,20 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
             let batch = batches.removeFirst()
             lock.broadcast()
             return batch
+        }
+    }
+
+    /// The next batch with its place in the order of all batches put (0, 1, 2...): for
+    /// several takers whose work is put back in order later.
+    func takeNumbered() -> (index: Int, batch: [Element])? {
+        lock.withLock {
+            while batches.isEmpty && !closed && !abandoned { lock.wait() }
+            guard !abandoned, !batches.isEmpty else { return nil }
+            let batch = batches.removeFirst()
+            let index = taken
+            taken += 1
+            lock.broadcast()
+            return (index, batch)
         }
     }
 
