@@ -1,5 +1,6 @@
 import Foundation
 @testable import MuscleBalance
+import MuscleBalanceCore
 import Testing
 
 /// Scoring and writing on worker threads must not change a byte: the reports and the summary are
@@ -157,6 +158,25 @@ struct PipelineTests {
         #expect(full.admit())
         full.fail()
         #expect(full.admit() == false)
+    }
+
+    /// The text report's footnote cache is for one thread: shared by two workers, it was
+    /// corrupted now and then (a crash once in some hundred thousand patients).
+    @Test("each worker renders through a footnote cache of its own")
+    func workersHaveTheirOwnFootnoteCache() throws {
+        let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let prepared = PreparedProtocol(loaded, today: testToday)
+        let directory = NSTemporaryDirectory() + "mbt-renderers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
+        let sink = try ReportSink(
+            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
+            rows: SummaryRows(directory: directory))
+        let (one, other) = (sink.makeBatchRenderer(), sink.makeBatchRenderer())
+        #expect(!one.text.sharesCache(with: other.text))
+        #expect(!one.text.sharesCache(with: sink.text))
+        #expect(one.text.sharesCache(with: one.text))
     }
 
     @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])

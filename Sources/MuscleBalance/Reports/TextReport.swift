@@ -72,7 +72,9 @@ struct TextReport {
     private let cache = Cache()
 
     /// The footnotes this file has used, in front of the batch's shared ones (`Tables`), so
-    /// that a page takes no lock. A TextReport belongs to one file's scoring, on one thread.
+    /// that a page takes no lock. Not thread-safe: a TextReport renders on one thread at a
+    /// time, and another thread gets its own (`forAnotherThread`); a copy of the struct shares
+    /// the cache.
     private final class Cache {
         var footnotes: [FootnoteKey: [UInt8]] = [:]
 
@@ -92,6 +94,18 @@ struct TextReport {
 
     init(protocol p: BalanceProtocol, clinic: String?) {
         self.init(tables: Tables(protocol: p), clinic: clinic)
+    }
+
+    /// The same report with a footnote cache of its own, for another thread: two workers
+    /// rendering through one cache corrupted its dictionary (a crash once in some hundred
+    /// thousand patients, when a new footnote was added while the other worker looked one up).
+    func forAnotherThread() -> TextReport {
+        TextReport(tables: tables, clinic: clinic)
+    }
+
+    /// Whether two reports share their footnote cache (the tests hold workers to their own).
+    func sharesCache(with other: TextReport) -> Bool {
+        cache === other.cache
     }
 
     /// Numbered footnotes, in order of first use.

@@ -42,7 +42,7 @@ final class ReportSink: @unchecked Sendable {
     private var xml: ReportXML
     /// The XML report's tables, for the workers' own renderers (`makeBatchRenderer`).
     private let xmlTables: ReportXML.Tables
-    private let text: TextReport
+    let text: TextReport
     private let xmlFile: AtomicOutputFile
     private let textFile: AtomicOutputFile
     let rows: SummaryRows
@@ -95,7 +95,7 @@ final class ReportSink: @unchecked Sendable {
     /// A renderer of whole batches for one worker thread: its own XML writer, the file's
     /// tables. Several render at once; `write(_: RenderedBatch)` then puts their work in order.
     func makeBatchRenderer() -> BatchRenderer {
-        BatchRenderer(xml: ReportXML(tables: xmlTables), text: text)
+        BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread())
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
@@ -151,7 +151,8 @@ final class RenderedBatch {
 /// made into a `RenderedBatch` instead of the report files.
 final class BatchRenderer {
     private var xml: ReportXML
-    private let text: TextReport
+    /// Its own, not the sink's: the text report's footnote cache is for one thread.
+    let text: TextReport
 
     fileprivate init(xml: consuming ReportXML, text: TextReport) {
         self.xml = xml
