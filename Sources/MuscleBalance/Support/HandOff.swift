@@ -4,11 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Batches handed from one thread to another in order, at most `capacity` waiting: the reader
-/// of a clinic file never runs more than a few batches ahead of the report writer, so memory
-/// stays flat whatever the file's size. Either side can stop the other: the writer `abandon`s
-/// (a full disk) and the reader's next `put` says so; the reader `close`s and the writer
-/// drains what is left.
+/// Batches handed from one thread to others in order, at most `capacity` waiting: the reader
+/// of a clinic file never runs more than a few batches ahead of the workers, so memory stays
+/// flat whatever the file's size. Either side can stop the other: a worker `abandon`s (a full
+/// disk) and the reader's next `put` says so; the reader `close`s and the workers drain what
+/// is left.
 final class HandOff<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written with `lock` held.
     private let lock = ConditionLock()
@@ -33,19 +33,9 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// The next batch, in order; nil once the queue is closed and empty, or abandoned.
-    func take() -> [Element]? {
-        lock.withLock {
-            while batches.isEmpty && !closed && !abandoned { lock.wait() }
-            guard !abandoned, !batches.isEmpty else { return nil }
-            let batch = batches.removeFirst()
-            lock.broadcast()
-            return batch
-        }
-    }
-
-    /// The next batch with its place in the order of all batches put (0, 1, 2...): for
-    /// several takers whose work is put back in order later.
+    /// The next batch, with its place in the order of all batches put (0, 1, 2...), so that
+    /// several takers' work can be put back in order; nil once the queue is closed and empty,
+    /// or abandoned.
     func takeNumbered() -> (index: Int, batch: [Element])? {
         lock.withLock {
             while batches.isEmpty && !closed && !abandoned { lock.wait() }

@@ -1,0 +1,50 @@
+import MBXML
+import MuscleBalanceCore
+
+/// Both reports of one batch of patients and its summary lines, rendered on a worker thread
+/// before the batch's turn to be written comes. Reused from batch to batch.
+final class RenderedBatch {
+    var xml = ByteBuffer(capacity: 1 << 20)
+    var text = ByteBuffer(capacity: 1 << 19)
+    var summary: [UInt8] = []
+    var summaryRows = 0
+    /// Text report pages in `text` (form feeds between them, none before the first).
+    var pages = 0
+
+    func reset() {
+        xml.removeAll()
+        text.removeAll()
+        summary.removeAll(keepingCapacity: true)
+        summaryRows = 0
+        pages = 0
+    }
+}
+
+/// Renders batches for one worker thread: what `ReportSink.write(_: [ReportItem])` writes,
+/// made into a `RenderedBatch` instead of the report files.
+final class BatchRenderer {
+    private var xml: ReportXML
+    /// Its own, not the sink's: the text report's footnote cache is for one thread.
+    let text: TextReport
+
+    init(xml: consuming ReportXML, text: TextReport) {
+        self.xml = xml
+        self.text = text
+    }
+
+    func render(_ items: [ReportItem], into batch: RenderedBatch) {
+        for item in items {
+            switch item.content {
+            case .skipped(let patientID, let line, let reason):
+                xml.skipped(patientID: patientID, line: line, reason: reason, onto: &batch.xml)
+            case .scored(let score):
+                xml.patient(score, onto: &batch.xml)
+                if batch.pages > 0 { batch.text.append(0x0C) }
+                text.render(score, onto: &batch.text)
+                batch.pages += 1
+            }
+            batch.summary += item.summary
+            batch.summaryRows += item.summaryRows
+        }
+    }
+}
