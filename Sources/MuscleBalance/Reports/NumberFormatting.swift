@@ -123,21 +123,16 @@ private let digitPairs: StaticString =
 /// time; returns where they start.
 @inline(__always)
 private func writeDigitsBackward(_ value: UInt64, before index: Int, in buffer: UnsafeMutablePointer<UInt8>) -> Int {
-    let pairs = digitPairs.utf8Start
     var index = index
     var rest = value
     while rest >= 100 {
-        let pair = Int(rest % 100) &* 2
-        rest /= 100
         index -= 2
-        buffer[index] = pairs[pair]
-        buffer[index + 1] = pairs[pair + 1]
+        writePair(rest % 100, at: index, in: buffer)
+        rest /= 100
     }
     if rest >= 10 {
-        let pair = Int(rest) &* 2
         index -= 2
-        buffer[index] = pairs[pair]
-        buffer[index + 1] = pairs[pair + 1]
+        writePair(rest, at: index, in: buffer)
     } else {
         index -= 1
         buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
@@ -149,16 +144,13 @@ private func writeDigitsBackward(_ value: UInt64, before index: Int, in buffer: 
 /// before `index`, two at a time; returns where they start.
 @inline(__always)
 private func writeDigitsBackward(_ value: UInt64, count: Int, before index: Int, in buffer: UnsafeMutablePointer<UInt8>) -> Int {
-    let pairs = digitPairs.utf8Start
     var index = index
     var rest = value
     var left = count
     while left >= 2 {
-        let pair = Int(rest % 100) &* 2
-        rest /= 100
         index -= 2
-        buffer[index] = pairs[pair]
-        buffer[index + 1] = pairs[pair + 1]
+        writePair(rest % 100, at: index, in: buffer)
+        rest /= 100
         left -= 2
     }
     if left == 1 {
@@ -166,6 +158,14 @@ private func writeDigitsBackward(_ value: UInt64, count: Int, before index: Int,
         buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
     }
     return index
+}
+
+/// Writes the two digits of `pair` (below 100) at `index` and the byte after.
+@inline(__always)
+private func writePair(_ pair: UInt64, at index: Int, in buffer: UnsafeMutablePointer<UInt8>) {
+    let at = Int(truncatingIfNeeded: pair) &* 2
+    buffer[index] = digitPairs.utf8Start[at]
+    buffer[index + 1] = digitPairs.utf8Start[at + 1]
 }
 
 /// `fixed(value, digits)` ("-1.20": exactly `digits` decimals) written straight into a byte
