@@ -77,11 +77,10 @@ public struct XMLFragmentWriter: ~Copyable {
     // MARK: Attributes
 
     public mutating func attribute(_ name: StaticString, _ value: String?) {
-        guard let value else { return }
-        // The string's own storage, borrowed: no copy, so no reference counting per attribute.
-        let done: Void? = value.utf8.withContiguousStorageIfAvailable { attribute(name: name, value: $0) }
-        if done == nil {
-            var value = value
+        // The string's own storage, borrowed through the optional: no copy, so no reference
+        // counting per attribute (binding it with `guard let` copied it, a retain and a release).
+        let done: Void?? = value?.utf8.withContiguousStorageIfAvailable { attribute(name: name, value: $0) }
+        if case .some(.none) = done, var value {
             value.withUTF8 { attribute(name: name, value: $0) }
         }
     }
@@ -159,8 +158,13 @@ public struct XMLFragmentWriter: ~Copyable {
     // MARK: Text
 
     public mutating func text(_ value: String) {
-        var value = value
-        value.withUTF8 { text(bytes: $0) }
+        // Borrowed where the string allows (see `attribute`); copied only when it must be made
+        // contiguous.
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { text(bytes: $0) }
+        if done == nil {
+            var value = value
+            value.withUTF8 { text(bytes: $0) }
+        }
     }
 
     /// Text that `format` appends (a number, say), straight into the output.
