@@ -78,7 +78,7 @@ func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int 
             index -= 1
             buffer[index] = UInt8(ascii: ".")
         }
-        index = writeDigitsBackward(integer, before: index, in: buffer)
+        index = writeDigitsBackward(integer, count: decimalDigitCount(integer), before: index, in: buffer)
         if value < 0 {
             index -= 1
             buffer[index] = UInt8(ascii: "-")
@@ -119,25 +119,17 @@ private func splitUnits(_ units: UInt64, _ digits: Int) -> (UInt64, UInt64) {
 private let digitPairs: StaticString =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
-/// Writes the decimal digits of `value` (at least one) ending just before `index`, two at a
-/// time; returns where they start.
+/// How many decimal digits `value` has (at least one), by comparisons, with no division.
 @inline(__always)
-private func writeDigitsBackward(_ value: UInt64, before index: Int, in buffer: UnsafeMutablePointer<UInt8>) -> Int {
-    var index = index
-    var rest = value
-    while rest >= 100 {
-        index -= 2
-        writePair(rest % 100, at: index, in: buffer)
-        rest /= 100
+private func decimalDigitCount(_ value: UInt64) -> Int {
+    var count = 1
+    var limit: UInt64 = 10
+    while value >= limit {
+        count += 1
+        if count == 20 { break }  // 10^20 is past UInt64
+        limit &*= 10
     }
-    if rest >= 10 {
-        index -= 2
-        writePair(rest, at: index, in: buffer)
-    } else {
-        index -= 1
-        buffer[index] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
-    }
-    return index
+    return count
 }
 
 /// Writes exactly `count` digits of `value` (zero-padded; `value` < 10^count) ending just
