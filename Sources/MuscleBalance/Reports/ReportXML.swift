@@ -86,26 +86,12 @@ struct ReportXML: ~Copyable {
         tables.sources + Array("</report>\n".utf8)
     }
 
-    mutating func skipped(patientID: String, line: Int, reason: String) -> [UInt8] {
-        var out: [UInt8] = []
-        skipped(patientID: patientID, line: line, reason: reason, into: &out)
-        return out
-    }
-
+    /// The `<patient>` element as bytes of its own (mbt report, the fuzz harness).
     mutating func patient(_ p: PatientScore) -> [UInt8] {
         var out: [UInt8] = []
-        patient(p, into: &out)
-        return out
-    }
-
-    mutating func skipped(patientID: String, line: Int, reason: String, into out: inout [UInt8]) {
-        writeSkipped(patientID: patientID, line: line, reason: reason)
-        w.take(into: &out)
-    }
-
-    mutating func patient(_ p: PatientScore, into out: inout [UInt8]) {
         writePatient(p)
         w.take(into: &out)
+        return out
     }
 
     /// The `<skipped>` element, written onto the end of `out` (a file's buffer).

@@ -139,17 +139,11 @@ struct TextReport {
         }
     }
 
+    /// The patient's page as a String of its own (mbt report, the fuzz harness).
     func render(_ patient: PatientScore, session index: Int? = nil) -> String {
-        var out: [UInt8] = []
-        render(patient, session: index, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends the patient's page to `out`.
-    func render(_ patient: PatientScore, session index: Int? = nil, into out: inout [UInt8]) {
         var page = ByteBuffer(capacity: 1 << 15)
         render(patient, session: index, onto: &page)
-        page.withBytes { out.append(contentsOf: $0) }
+        return page.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Writes the patient's page (the latest session, or the one at `index`) onto the end of

@@ -65,6 +65,13 @@ final class ReportSink: @unchecked Sendable {
     }
 
     /// Writes the batch; after a failure, records it and writes nothing more.
+    ///
+    /// This is `BatchRenderer.render` and `write(_: RenderedBatch)` in one, rendering straight
+    /// onto the report files' own buffers, on purpose: a file scored without workers (each
+    /// file of a large batch) would otherwise grow a batch buffer of its own to a few hundred
+    /// KB and drop it again. Done that way, 2,000 files of 10 patients took 3.1-3.4 s instead
+    /// of 2.75-2.95 s (system time 1.7-2.3 s instead of 1.1-1.4 s) and 3.5 MB more memory.
+    /// The two must write the same bytes: PipelineTests compares them.
     @discardableResult
     func write(_ items: [ReportItem]) -> Bool {
         guard failure == nil else { return false }
