@@ -159,8 +159,9 @@ public struct BatchScorer: Sendable {
     /// memory does not grow with the number of patients.
     public static let diagnosticsKept = 500
 
-    /// Patients per batch handed from one stage of `ReportPipeline` to the next, and batches a
-    /// stage may lag behind: enough to keep both cores busy, few enough that memory stays flat.
+    /// Patients per batch handed from the reading thread to `ReportPipeline`'s workers, and
+    /// batches that may wait for a worker (with two more per worker, the most in flight):
+    /// enough to keep every core busy, few enough that memory stays flat.
     static let batchSize = 32
     static let batchesAhead = 4
 
