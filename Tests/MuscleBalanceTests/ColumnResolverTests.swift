@@ -6,8 +6,10 @@ import Testing
 /// Columns found from the file on disk, read in chunks: long lines are never held whole.
 @Suite("Column resolver")
 struct ColumnResolverTests {
+    let scratch = Scratch("columns")
+
     func file(_ text: String) throws -> String {
-        let path = NSTemporaryDirectory() + "mbt-columns-\(UUID().uuidString).xml"
+        let path = scratch.path("input") + ".xml"
         try text.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }

@@ -6,10 +6,10 @@ import Testing
 /// Every test runs the built `mbt` on real files in a temporary folder.
 @Suite("Faults", .serialized)
 struct FaultTests {
+    let scratch = Scratch("fault")
+
     func temporaryDirectory(_ name: String) throws -> String {
-        let path = NSTemporaryDirectory() + "mbt-fault-\(name)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try scratch.directory(name)
     }
 
     func generate(_ path: String, patients: Int, seed: UInt64) throws {

@@ -8,6 +8,7 @@ import Testing
 /// the system temporary folder (ext4 here) and /dev/shm (tmpfs) where there is one.
 @Suite("Report files on disk")
 struct OutputFileTests {
+    let scratch = Scratch("output")
     static let chunk = DirectWrites.chunkSize
 
     /// Sizes around every boundary: empty, under a block, a chunk less one, a chunk, a chunk
@@ -116,8 +117,7 @@ struct OutputFileTests {
     /// program makes (they were 0644 whatever the umask), the summary's too.
     @Test("reports and the summary get the mode the umask leaves", arguments: [("022", "644"), ("077", "600"), ("027", "640")])
     func modeFollowsUmask(umask: String, mode: String) throws {
-        let out = NSTemporaryDirectory() + "mbt-umask-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: out) }
+        let out = scratch.path("umask")
         let result = try run("/bin/bash", ["-c", "umask \(umask) && exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, Paths.example, out])
         #expect(result.status == 0, "\(result.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()

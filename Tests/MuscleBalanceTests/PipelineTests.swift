@@ -7,9 +7,10 @@ import Testing
 /// the same with the worker threads and without them, in the input's order.
 @Suite("Scoring on worker threads")
 struct PipelineTests {
+    let scratch = Scratch("pipeline")
+
     func score(_ paths: [String], pipelined: Bool) throws -> (String, [FileScoreOutcome]) {
-        let directory = NSTemporaryDirectory() + "mbt-pipeline-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try scratch.directory("out")
         let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined)
         let (outcomes, summaryError) = scorer.score(paths: paths)
         #expect(summaryError == nil)

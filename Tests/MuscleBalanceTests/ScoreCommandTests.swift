@@ -4,14 +4,14 @@ import Testing
 /// `mbt score` and `mbt report`, run as built, on real files in a temporary folder.
 @Suite("mbt score and mbt report, end to end")
 struct ScoreCommandTests {
+    let scratch = Scratch("score")
+
     func mbt(_ arguments: [String]) throws -> RunResult {
         try run(Paths.mbtBinary, arguments, currentDirectory: Paths.packageRoot)
     }
 
     func temporaryDirectory() throws -> String {
-        let path = NSTemporaryDirectory() + "mbt-score-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try scratch.directory("out")
     }
 
     @Test("the example reports match Reports/examples byte for byte (re-make with Reports/examples/regenerate)")

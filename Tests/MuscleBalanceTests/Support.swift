@@ -95,3 +95,32 @@ func findExecutable(_ name: String) -> String? {
     }
     return nil
 }
+
+/// Where one test's files go, removed with everything in them when the test ends. Swift Testing
+/// makes a new suite value for every test and holds it for the whole test, so a suite keeps one
+/// of these as a stored property. (Before, each `swift test` left about 300 MB of reports in
+/// /tmp: 19 GB after a day of runs.)
+final class Scratch: Sendable {
+    let root: String
+
+    init(_ name: String) {
+        root = NSTemporaryDirectory() + "mbt-\(name)-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// A new, empty folder inside this test's root.
+    func directory(_ name: String) throws -> String {
+        let path = root + "/" + name + "-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A path inside this test's root that nothing uses yet (the caller makes the file or folder).
+    func path(_ name: String) -> String {
+        root + "/" + name + "-" + UUID().uuidString
+    }
+}

@@ -13,10 +13,10 @@ struct WorkedExampleTests {
     let report: XMLElement
     let outcome: FileScoreOutcome
     let directory: String
+    let scratch = Scratch("worked")
 
     init() throws {
-        directory = NSTemporaryDirectory() + "mbt-worked-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        directory = try scratch.directory("out")
         let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday)
         outcome = scorer.scoreFile(Paths.example, stem: "clinic-example")
         let schema = try XMLSchema(contentsOf: Paths.packageRoot + "/Reports/report.xsd")
