@@ -180,6 +180,31 @@ struct PipelineTests {
         #expect(one.text.sharesCache(with: one.text))
     }
 
+    @Test("each worker asks once for a protocol of its own and renders with its tables")
+    func workersTakeTheirOwnProtocol() throws {
+        let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let prepared = PreparedProtocol(loaded, today: testToday)
+        let directory = try scratch.directory("own")
+        let header = MeasurementFileHeader(protocolID: loaded.id, clinic: "Riverside", location: SourceLocation(line: 1, element: "clinic"))
+        let sink = try ReportSink(
+            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
+            rows: SummaryRows(directory: directory))
+        let asked = Locked(0)
+        let pipeline = ReportPipeline(
+            sink: sink, scorer: prepared.scorer, file: "clinic.xml", threads: true, batchesAhead: 2,
+            workerProtocol: {
+                asked.withLock { $0 += 1 }
+                return PreparedProtocol(loaded, today: testToday)
+            }, workerCount: 3)
+        pipeline.finish()
+        #expect(asked.withLock { $0 } == 3)
+        let own = PreparedProtocol(loaded, today: testToday)
+        let renderer = sink.makeBatchRenderer(tables: own)
+        #expect(renderer.text.tables === own.text)
+        #expect(renderer.text.clinic == "Riverside")
+        #expect(sink.makeBatchRenderer().text.tables === prepared.text)
+    }
+
     @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])
     func filesInFlight(count: Int) {
         let seen = Locked([Int](repeating: 0, count: count))
@@ -205,5 +230,63 @@ struct PipelineTests {
         // One kept per path (a race may make a spare, never keep it).
         #expect(Set(got.withLock { $0 }).count == 2)
         #expect(made.withLock { $0 } >= 2)
+    }
+}
+
+/// A large file's workers each score and render with a protocol of their own, rebuilt from the
+/// bytes the file's was loaded from: sharing one, they bounced its reference counts between the
+/// cores. It must change nothing but that.
+@Suite("Workers' own protocols")
+struct WorkerProtocolTests {
+    let scratch = Scratch("worker-protocol")
+
+    @Test("a rebuilt protocol has the same tests, in objects of its own")
+    func rebuilt() throws {
+        let library = try ProtocolLibrary(directory: Paths.protocols)
+        #expect(library.rebuilt(path: Paths.defaultProtocol) == nil, "only a protocol loaded before is rebuilt")
+        let first = try #require(library.load(path: Paths.defaultProtocol).balanceProtocol)
+        let again = try #require(library.rebuilt(path: Paths.defaultProtocol))
+        #expect(again.tests.map(\.id) == first.tests.map(\.id))
+        #expect(again.tests.map(\.name) == first.tests.map(\.name))
+        #expect(again.ratios.map(\.id) == first.ratios.map(\.id))
+        #expect(!first.tests.isEmpty && zip(again.tests, first.tests).allSatisfy { $0 !== $1 })
+        // A String of more than 15 bytes lives in storage of its own, counted like an object.
+        func storage(_ s: String) -> UnsafeRawPointer? {
+            s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+        }
+        let id = first.tests[0].id
+        #expect(id.utf8.count > 15)
+        #expect(storage(id) != nil && storage(id) != storage(again.tests[0].id))
+
+        let broken = Paths.fixtures + "/protocols/cutoff-without-source.xml"
+        #expect(library.load(path: broken).balanceProtocol == nil)
+        #expect(library.rebuilt(path: broken) == nil, "nothing to rebuild from a broken protocol")
+    }
+
+    @Test("a large file scored by workers with their own protocols: the same reports as on one thread")
+    func sameReports() throws {
+        let input = scratch.path("large") + ".xml"
+        var text = ""
+        SyntheticClinic(patients: 1_400, seed: 11).write { text += $0 }
+        try text.write(toFile: input, atomically: true, encoding: .utf8)
+        #expect(BatchScorer.isLarge(input), "large enough for the workers to rebuild the protocol")
+        var directories: [String] = []
+        for pipelined in [true, false] {
+            let directory = try scratch.directory(pipelined ? "workers" : "inline")
+            let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined)
+            let (outcomes, summaryError) = scorer.score(paths: [input])
+            #expect(summaryError == nil)
+            #expect(outcomes.map(\.patientsScored) == [1_400])
+            directories.append(directory)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directories[0]).sorted()
+        #expect(names.count == 3)
+        for name in names {
+            let one = try Data(contentsOf: URL(fileURLWithPath: directories[0] + "/" + name))
+            let other = try Data(contentsOf: URL(fileURLWithPath: directories[1] + "/" + name))
+            let same = one == other
+            #expect(same, "\(name) differs")
+            #expect(!one.isEmpty)
+        }
     }
 }

@@ -174,7 +174,11 @@ public struct BatchScorer: Sendable {
     /// 10 patients: 4,000 threads started and 20,000 waits); a large file still gets them, so
     /// one big file among small ones does not hold the batch up.
     static func worthPipelining(_ path: String, files: Int) -> Bool {
-        if files < activeCores { return true }
+        files < activeCores || isLarge(path)
+    }
+
+    /// 4 MiB or more (about 1,300 patients); true when the size cannot be read.
+    static func isLarge(_ path: String) -> Bool {
         var info = stat()
         guard stat(path, &info) == 0 else { return true }
         return info.st_size >= 4 << 20
@@ -217,9 +221,15 @@ public struct BatchScorer: Sendable {
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let sink = try ReportSink(
                 path: path, stem: stem, header: stream.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows)
+            // Rebuilding the protocol costs a worker about 8 ms: worth it for a large file.
+            var workerProtocol: (@Sendable () -> PreparedProtocol?)?
+            if Self.isLarge(path) {
+                let (library, today) = (library, today)
+                workerProtocol = { library.rebuilt(path: protocolPath).map { PreparedProtocol($0, today: today) } }
+            }
             let pipeline = ReportPipeline(
                 sink: sink, scorer: prepared.scorer, file: path, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
-                batchesAhead: Self.batchesAhead)
+                batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)

@@ -30,8 +30,11 @@ final class ReportPipeline {
     /// half times its reading); more would only hold more batches in memory.
     static let maxWorkers = 4
 
+    /// `workerProtocol`, when given, makes each worker a protocol of its own to score and render
+    /// with (`ProtocolLibrary.rebuilt`): for a large file, where it pays.
     init(
         sink: ReportSink, scorer: BalanceScorer, file: String, threads: Bool, batchesAhead: Int,
+        workerProtocol: (@Sendable () -> PreparedProtocol?)? = nil,
         workerCount: Int = min(BatchScorer.activeCores, ReportPipeline.maxWorkers)
     ) {
         let count = max(1, workerCount)
@@ -49,7 +52,9 @@ final class ReportPipeline {
         for _ in 0..<count {
             guard
                 let worker = JoinableThread({
-                    let renderer = sink.makeBatchRenderer()
+                    let own = workerProtocol?()
+                    let scorer = own?.scorer ?? scorer
+                    let renderer = sink.makeBatchRenderer(tables: own)
                     while let (index, batch) = toWork.takeNumbered() {
                         let items = batch.map { Self.prepare($0, scorer: scorer, file: file) }
                         let rendered = order.spareBatch()

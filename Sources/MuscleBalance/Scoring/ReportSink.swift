@@ -99,10 +99,14 @@ final class ReportSink: @unchecked Sendable {
         try rows.append(csvLines: item.summary, count: item.summaryRows)
     }
 
-    /// A renderer of whole batches for one worker thread: its own XML writer, the file's
-    /// tables. Several render at once; `write(_: RenderedBatch)` then puts their work in order.
-    func makeBatchRenderer() -> BatchRenderer {
-        BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread())
+    /// A renderer of whole batches for one worker thread: its own XML writer, and the file's
+    /// tables or the worker's own copy of them (`ReportPipeline`). Several render at once;
+    /// `write(_: RenderedBatch)` then puts their work in order.
+    func makeBatchRenderer(tables own: PreparedProtocol? = nil) -> BatchRenderer {
+        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread()) }
+        // The clinic's name is on every page: the worker's own too.
+        let clinic = text.clinic.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic))
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing

@@ -49,6 +49,16 @@ public final class ProtocolLibrary: Sendable {
         directory + "/" + id + ".xml"
     }
 
+    /// The protocol at `path`, loaded before, built again from the same bytes: the same figures
+    /// in objects of its own; nil if it was not loaded or is not usable. Each worker scoring a
+    /// large file takes one. Sharing one, the workers bumped and dropped the reference counts of
+    /// its strings and tables for every patient, and those counts' cache lines went back and
+    /// forth between the cores (Benchmarks/RESULTS.md, ninth round).
+    public func rebuilt(path: String) -> BalanceProtocol? {
+        guard let first = loaded.withLock({ $0[path] }), first.balanceProtocol != nil else { return nil }
+        return ProtocolLoader.load(bytes: first.source, url: path, schema: protocolSchema).balanceProtocol
+    }
+
     /// Loads (once) and checks the protocol at `path`.
     public func load(path: String) -> ProtocolLoadResult {
         if let cached = loaded.withLock({ $0[path] }) { return cached }
@@ -63,6 +73,8 @@ public struct ProtocolLoadResult: Sendable {
     public var path: String
     public var balanceProtocol: BalanceProtocol?
     public var diagnostics: [Diagnostic]
+    /// The bytes a usable protocol was built from (`ProtocolLibrary.rebuilt`).
+    var source: [UInt8] = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
@@ -104,7 +116,9 @@ public enum ProtocolLoader {
             model = built
         }
         engine.resolveColumns { ColumnResolver.resolve($0, bytes: document.source) }
-        return ProtocolLoadResult(path: path, balanceProtocol: engine.hasErrors ? nil : model, diagnostics: engine.sorted)
+        var result = ProtocolLoadResult(path: path, balanceProtocol: engine.hasErrors ? nil : model, diagnostics: engine.sorted)
+        if result.balanceProtocol != nil { result.source = document.source }
+        return result
     }
 }
 
