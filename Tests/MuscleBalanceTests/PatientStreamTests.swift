@@ -160,3 +160,31 @@ struct PatientStreamTests {
         #expect(error?.diagnostics.dropLast().last?.message.contains("more problems after this one are not shown") == true)
     }
 }
+
+/// Test ids and the like are made into Strings once per generation of patients, a batch's worth:
+/// shared longer, their reference counts bounced between the reading thread and the workers.
+@Suite("Recurring values")
+struct RecentValuesTests {
+    func storage(_ s: String) -> UnsafeRawPointer? {
+        s.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test("one String for a batch's worth of patients, then a new one with the same value")
+    func generations() {
+        var recent = RecentValues()
+        let bytes = Array("hip-abduction-strength".utf8)
+        func value() -> String { bytes.withUnsafeBufferPointer { recent.string($0) } }
+        recent.patientStarted()
+        let first = value()
+        for _ in 1..<RecentValues.patientsPerGeneration - 1 { recent.patientStarted() }
+        let sameGeneration = value()
+        #expect(first == "hip-abduction-strength")
+        #expect(storage(first) != nil && storage(sameGeneration) == storage(first))
+        recent.patientStarted()  // the batch's last patient starts a new generation
+        let next = value()
+        #expect(next == first)
+        #expect(storage(next) != storage(first))
+        #expect(storage(value()) == storage(next))
+        #expect(RecentValues.patientsPerGeneration == BatchScorer.batchSize)
+    }
+}
