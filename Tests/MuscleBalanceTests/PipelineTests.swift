@@ -205,6 +205,60 @@ struct PipelineTests {
         #expect(sink.makeBatchRenderer().text.tables === prepared.text)
     }
 
+    @Test("a full hand-off gives the oldest batch back to the reader; the rest keep their order")
+    func fullHandOffGivesTheOldestBack() {
+        let queue = HandOff<Int>(capacity: 2)
+        func queued(_ put: HandOff<Int>.Put) -> Bool { if case .queued = put { true } else { false } }
+        #expect(queued(queue.put([10])) && queued(queue.put([11])))
+        guard case .yours(let index, let batch) = queue.put([12]) else {
+            Issue.record("a full queue must hand the oldest batch back")
+            return
+        }
+        #expect(index == 0 && batch == [10])
+        #expect(queue.takeNumbered()?.index == 1)
+        let last = queue.takeNumbered()
+        #expect(last?.index == 2 && last?.batch == [12])
+        queue.abandon()
+        guard case .refused = queue.put([13]) else {
+            Issue.record("an abandoned queue refuses")
+            return
+        }
+    }
+
+    /// The worker is held (its protocol is not ready) while the reader sends ten batches: the
+    /// queue takes four, and for each of the other six the reader does the oldest queued.
+    @Test("the reader does the batches the workers are too slow for, and the report keeps the input's order")
+    func readerHelps() throws {
+        let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let prepared = PreparedProtocol(loaded, today: testToday)
+        let directory = try scratch.directory("helps")
+        let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
+        let sink = try ReportSink(
+            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
+            rows: SummaryRows(directory: directory))
+        let release = DispatchSemaphore(value: 0)
+        // The reader asks for a protocol of its own too, the first time it helps: it must not wait.
+        let reader = pthread_self()
+        let pipeline = ReportPipeline(
+            sink: sink, scorer: prepared.scorer, file: "clinic.xml", threads: true, batchesAhead: 4,
+            workerProtocol: {
+                if pthread_equal(pthread_self(), reader) == 0 { release.wait() }
+                return nil
+            }, workerCount: 1)
+        for b in 0..<10 {
+            let batch = (0..<3).map { CheckedPatient.skipped(patientID: "P\(b * 3 + $0)", line: b * 3 + $0, reason: "test") }
+            #expect(pipeline.send(batch))
+        }
+        #expect(pipeline.batchesDoneByReader == 6)
+        release.signal()
+        pipeline.finish()
+        let written = try sink.commit()
+        let xml = try String(contentsOfFile: written.xml, encoding: .utf8)
+        let ids = xml.components(separatedBy: "patient=\"P").dropFirst().map { Int($0.prefix { $0.isNumber }) }
+        #expect(ids == Array(0..<30))
+        #expect(sink.rows.count == 30)
+    }
+
     @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])
     func filesInFlight(count: Int) {
         let seen = Locked([Int](repeating: 0, count: count))

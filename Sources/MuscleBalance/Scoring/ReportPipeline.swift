@@ -7,17 +7,16 @@ enum CheckedPatient: Sendable {
 }
 
 /// The stages after reading. The reading thread checks patients and sends them in batches;
-/// workers (one per core, up to `maxWorkers`) each take a whole batch, score it, make its
-/// summary lines and render both reports into memory; the batches are then written in input
-/// order by whichever worker finished the one whose turn it is (`WriteOrder`). Any worker can do
-/// any batch, so scoring and rendering, most of the work, spread over every core. The stages
-/// this replaces (one scoring thread, one rendering thread) capped them at a core each: the
-/// rendering thread alone was nearly as long as the reading, and while it ran alone, with the
-/// others waiting on full hand-offs, one core of two sat idle a quarter of the time (perf,
-/// sched_switch). On two cores the reading thread is the limit either way and the time is the
-/// same; with more, only the reading is left on one core. The output is the same as one thread
-/// doing it all (which is what happens without threads: `threads: false`, or when the system
-/// refuses one).
+/// workers (one per core but one, at least one, at most `maxWorkers`) each take a whole batch,
+/// score it, make its summary lines and render both reports into memory; the batches are then
+/// written in input order by whichever thread finished the one whose turn it is (`WriteOrder`).
+/// When the workers fall behind (`batchesAhead` batches waiting), the reading thread does the
+/// oldest batch itself instead of waiting for them. So every core has one busy thread: on two
+/// cores, one worker and the reader, which share the work between them as it comes. With a
+/// worker per core, three threads took turns on two cores: the reader, which everything waits
+/// for, was runnable but off its core 0.2-0.3 s of a 1.5-1.8 s run (perf, sched_switch), and
+/// at other times waited for the workers to make room. The output is the same as one thread doing it all (which is what happens without
+/// threads: `threads: false`, or when the system refuses one).
 final class ReportPipeline {
     private let sink: ReportSink
     private let scorer: BalanceScorer
@@ -25,9 +24,14 @@ final class ReportPipeline {
     private let toWork: HandOff<CheckedPatient>
     private let order: WriteOrder
     private var workers: [JoinableThread] = []
+    private let workerProtocol: (@Sendable () -> PreparedProtocol?)?
+    /// The reading thread's own scorer and renderer, made the first time it does a batch.
+    private var helper: (scorer: BalanceScorer, renderer: BatchRenderer)?
+    /// Batches the reading thread did itself.
+    private(set) var batchesDoneByReader = 0
 
-    /// Workers per file: the reader keeps two busy (scoring and rendering cost about one and a
-    /// half times its reading); more would only hold more batches in memory.
+    /// Workers per file besides the reader: scoring and rendering cost about as much again as
+    /// reading, so one reader cannot keep more busy; they would only hold more batches.
     static let maxWorkers = 4
 
     /// `workerProtocol`, when given, makes each worker a protocol of its own to score and render
@@ -35,18 +39,18 @@ final class ReportPipeline {
     init(
         sink: ReportSink, scorer: BalanceScorer, file: String, threads: Bool, batchesAhead: Int,
         workerProtocol: (@Sendable () -> PreparedProtocol?)? = nil,
-        workerCount: Int = min(BatchScorer.activeCores, ReportPipeline.maxWorkers)
+        workerCount: Int = max(1, min(BatchScorer.activeCores - 1, ReportPipeline.maxWorkers))
     ) {
         let count = max(1, workerCount)
+        self.workerProtocol = workerProtocol
         self.sink = sink
         self.scorer = scorer
         self.file = file
-        // Batches sent and not yet written, queued, being worked on or waiting for their
-        // turn: what memory holds at most, whatever the file's size. The queue holds as many,
-        // so the reader waits in one place only (`send`).
-        let limit = batchesAhead + 2 * count
-        toWork = HandOff(capacity: limit)
-        order = WriteOrder(limit: limit)
+        // Batches sent and not yet written, queued, being worked on (by a worker or the
+        // reader) or waiting for their turn: what memory holds at most, whatever the file's
+        // size. The queue fills before that, so the reader helps before it would wait.
+        toWork = HandOff(capacity: batchesAhead)
+        order = WriteOrder(limit: batchesAhead + 2 * (count + 1))
         guard threads else { return }
         let (toWork, order) = (self.toWork, self.order)
         for _ in 0..<count {
@@ -84,7 +88,28 @@ final class ReportPipeline {
     func send(_ batch: [CheckedPatient]) -> Bool {
         guard !workers.isEmpty else { return sink.write(batch.map { Self.prepare($0, scorer: scorer, file: file) }) }
         guard order.admit() else { return false }
-        return toWork.put(batch)
+        switch toWork.put(batch) {
+        case .queued:
+            return true
+        case .refused:
+            return false
+        case .yours(let index, let oldest):
+            if helper == nil {
+                let own = workerProtocol?()
+                helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
+            }
+            let (scorer, renderer) = (helper!.scorer, helper!.renderer)
+            let items = oldest.map { Self.prepare($0, scorer: scorer, file: file) }
+            let rendered = order.spareBatch()
+            renderer.render(items, into: rendered)
+            batchesDoneByReader += 1
+            // A batch that could not be written (a full disk) stops every stage.
+            guard order.deposit(rendered, at: index, write: sink.write) else {
+                toWork.abandon()
+                return false
+            }
+            return true
+        }
     }
 
     /// Waits until everything sent is written; then `sink.failure` says whether it all was.

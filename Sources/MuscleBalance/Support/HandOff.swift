@@ -5,10 +5,10 @@ import Darwin
 #endif
 
 /// Batches handed from one thread to others in order, at most `capacity` waiting: the reader
-/// of a clinic file never runs more than a few batches ahead of the workers, so memory stays
-/// flat whatever the file's size. Either side can stop the other: a worker `abandon`s (a full
-/// disk) and the reader's next `put` says so; the reader `close`s and the workers drain what
-/// is left.
+/// of a clinic file never runs more than a few batches ahead of the workers (when it would, it
+/// does the oldest itself), so memory stays flat whatever the file's size. Either side can stop
+/// the other: a worker `abandon`s (a full disk) and the reader's next `put` says so; the reader
+/// `close`s and the workers drain what is left.
 final class HandOff<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written with `lock` held.
     private let lock = ConditionLock()
@@ -22,14 +22,30 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Waits for room, then queues the batch. False when the other side has abandoned: stop.
-    func put(_ batch: [Element]) -> Bool {
+    /// What `put` did with a batch.
+    enum Put {
+        case queued
+        /// The queue was full: the oldest batch, with its place in the order, is the caller's
+        /// to do, and the new one is queued in its place.
+        case yours(index: Int, batch: [Element])
+        /// The other side has abandoned: stop.
+        case refused
+    }
+
+    /// Queues the batch. When `capacity` batches already wait, the takers are behind: rather
+    /// than wait for them, the caller takes the oldest and does it itself.
+    func put(_ batch: [Element]) -> Put {
         lock.withLock {
-            while batches.count >= capacity && !abandoned { lock.wait() }
-            guard !abandoned else { return false }
-            batches.append(batch)
+            guard !abandoned else { return .refused }
             lock.broadcast()
-            return true
+            guard batches.count >= capacity else {
+                batches.append(batch)
+                return .queued
+            }
+            let oldest = batches.removeFirst()
+            batches.append(batch)
+            taken += 1
+            return .yours(index: taken - 1, batch: oldest)
         }
     }
 
