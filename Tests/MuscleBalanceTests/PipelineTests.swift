@@ -226,7 +226,8 @@ struct PipelineTests {
     }
 
     /// The worker is held (its protocol is not ready) while the reader sends ten batches: the
-    /// queue takes four, and for each of the other six the reader does the oldest queued.
+    /// queue takes four, and for each of the other six the reader does the oldest queued; then
+    /// the reader finishes the four left in the queue.
     @Test("the reader does the batches the workers are too slow for, and the report keeps the input's order")
     func readerHelps() throws {
         let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
@@ -250,8 +251,11 @@ struct PipelineTests {
             #expect(pipeline.send(batch))
         }
         #expect(pipeline.batchesDoneByReader == 6)
-        release.signal()
+        // Still held when the reader finishes: it does the four queued batches itself, then
+        // waits for the worker (let go half a second later, with nothing left to do).
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { release.signal() }
         pipeline.finish()
+        #expect(pipeline.batchesDoneByReader == 10)
         let written = try sink.commit()
         let xml = try String(contentsOfFile: written.xml, encoding: .utf8)
         let ids = xml.components(separatedBy: "patient=\"P").dropFirst().map { Int($0.prefix { $0.isNumber }) }

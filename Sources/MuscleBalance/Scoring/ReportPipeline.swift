@@ -94,28 +94,37 @@ final class ReportPipeline {
         case .refused:
             return false
         case .yours(let index, let oldest):
-            if helper == nil {
-                let own = workerProtocol?()
-                helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
-            }
-            let (scorer, renderer) = (helper!.scorer, helper!.renderer)
-            let items = oldest.map { Self.prepare($0, scorer: scorer, file: file) }
-            let rendered = order.spareBatch()
-            renderer.render(items, into: rendered)
-            batchesDoneByReader += 1
-            // A batch that could not be written (a full disk) stops every stage.
-            guard order.deposit(rendered, at: index, write: sink.write) else {
-                toWork.abandon()
-                return false
-            }
-            return true
+            return doBatch(oldest, at: index)
         }
     }
 
     /// Waits until everything sent is written; then `sink.failure` says whether it all was.
+    /// What is still queued, the reading thread shares with the workers rather than wait.
     func finish() {
         toWork.close()
+        if !workers.isEmpty {
+            while let (index, batch) = toWork.takeNumbered(), doBatch(batch, at: index) {}
+        }
         join()
+    }
+
+    /// A batch done on the reading thread; false when it could not be written (a full disk),
+    /// which stops every stage.
+    private func doBatch(_ batch: [CheckedPatient], at index: Int) -> Bool {
+        if helper == nil {
+            let own = workerProtocol?()
+            helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
+        }
+        let (scorer, renderer) = (helper!.scorer, helper!.renderer)
+        let items = batch.map { Self.prepare($0, scorer: scorer, file: file) }
+        let rendered = order.spareBatch()
+        renderer.render(items, into: rendered)
+        batchesDoneByReader += 1
+        guard order.deposit(rendered, at: index, write: sink.write) else {
+            toWork.abandon()
+            return false
+        }
+        return true
     }
 
     /// Drops whatever is still queued and waits for the threads to end.
