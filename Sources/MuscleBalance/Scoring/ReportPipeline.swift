@@ -15,8 +15,9 @@ enum CheckedPatient: Sendable {
 /// cores, one worker and the reader, which share the work between them as it comes. With a
 /// worker per core, three threads took turns on two cores: the reader, which everything waits
 /// for, was runnable but off its core 0.2-0.3 s of a 1.5-1.8 s run (perf, sched_switch), and
-/// at other times waited for the workers to make room. The output is the same as one thread doing it all (which is what happens without
-/// threads: `threads: false`, or when the system refuses one).
+/// at other times waited for the workers to make room. The output is the same as one thread
+/// doing it all (which is what happens without threads: `threads: false`, or when the system
+/// refuses one).
 final class ReportPipeline {
     private let sink: ReportSink
     private let scorer: BalanceScorer
