@@ -291,6 +291,47 @@ struct PipelineTests {
     }
 }
 
+/// The rule: the output is the same whatever the thread count. A large file (its
+/// workers rebuild the protocol) and a batch of three files, scored by 1 to 5 workers per
+/// file with the reader helping, and on one thread.
+@Suite("Any number of workers")
+struct WorkerCountTests {
+    let scratch = Scratch("worker-count")
+
+    @Test("the same reports and summary with 1, 2, 3 or 5 workers per file as on one thread")
+    func sameWhateverTheCount() throws {
+        let large = scratch.path("large") + ".xml"
+        var text = ""
+        SyntheticClinic(patients: 1_400, seed: 13).write { text += $0 }
+        try text.write(toFile: large, atomically: true, encoding: .utf8)
+        #expect(BatchScorer.isLarge(large))
+        let paths = [large, Paths.packageRoot + "/Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml", Paths.example]
+        func score(workers: Int?, pipelined: Bool) throws -> [String: Data] {
+            let directory = try scratch.directory("out")
+            var scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined)
+            scorer.workersPerFile = workers
+            let (outcomes, summaryError) = scorer.score(paths: paths)
+            #expect(summaryError == nil)
+            #expect(outcomes.first?.patientsScored == 1_400)
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+            }
+            return files
+        }
+        let oneThread = try score(workers: nil, pipelined: false)
+        #expect(oneThread.count == 7)
+        for workers in [1, 2, 3, 5] {
+            let threaded = try score(workers: workers, pipelined: true)
+            #expect(threaded.keys.sorted() == oneThread.keys.sorted())
+            for (name, bytes) in oneThread {
+                let same = threaded[name] == bytes
+                #expect(same, "\(name) differs with \(workers) workers")
+            }
+        }
+    }
+}
+
 /// A large file's workers each score and render with a protocol of their own, rebuilt from the
 /// bytes the file's was loaded from: sharing one, they bounced its reference counts between the
 /// cores. It must change nothing but that.

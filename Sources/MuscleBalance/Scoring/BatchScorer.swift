@@ -43,6 +43,9 @@ public struct BatchScorer: Sendable {
     public let pipelined: Bool
     /// Rules, scorer and report tables of each protocol used, made once per batch.
     private let preparedProtocols = PreparedProtocols()
+    /// Workers per pipelined file, when not the default (one per core but one, at most
+    /// `ReportPipeline.maxWorkers`): the tests score with 1 to 5 and compare.
+    var workersPerFile: Int?
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -229,7 +232,8 @@ public struct BatchScorer: Sendable {
             }
             let pipeline = ReportPipeline(
                 sink: sink, scorer: prepared.scorer, file: path, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
-                batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol)
+                batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol,
+                workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)

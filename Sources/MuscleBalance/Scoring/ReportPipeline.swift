@@ -35,12 +35,15 @@ final class ReportPipeline {
     /// reading, so one reader cannot keep more busy; they would only hold more batches.
     static let maxWorkers = 4
 
+    /// One per core but one (the reader's), at least one, at most `maxWorkers`.
+    static let defaultWorkerCount = max(1, min(BatchScorer.activeCores - 1, maxWorkers))
+
     /// `workerProtocol`, when given, makes each worker a protocol of its own to score and render
     /// with (`ProtocolLibrary.rebuilt`): for a large file, where it pays.
     init(
         sink: ReportSink, scorer: BalanceScorer, file: String, threads: Bool, batchesAhead: Int,
         workerProtocol: (@Sendable () -> PreparedProtocol?)? = nil,
-        workerCount: Int = max(1, min(BatchScorer.activeCores - 1, ReportPipeline.maxWorkers))
+        workerCount: Int = ReportPipeline.defaultWorkerCount
     ) {
         let count = max(1, workerCount)
         self.workerProtocol = workerProtocol
