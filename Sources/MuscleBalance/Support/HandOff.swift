@@ -37,11 +37,12 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     func put(_ batch: [Element]) -> Put {
         lock.withLock {
             guard !abandoned else { return .refused }
-            lock.broadcast()
             guard batches.count >= capacity else {
                 batches.append(batch)
+                lock.broadcast()
                 return .queued
             }
+            // Full: no taker is waiting for a batch, and the count stays the same.
             let oldest = batches.removeFirst()
             batches.append(batch)
             taken += 1
