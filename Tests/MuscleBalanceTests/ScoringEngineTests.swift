@@ -104,9 +104,12 @@ struct ScoringEngineTests {
                                    conditions: ["recent-joint-replacement"]), p)
         #expect(!s.plan.exercises.contains { $0.exerciseID == "clamshell" })
         #expect(s.plan.withheld.map(\.exerciseID) == ["clamshell"])
-        #expect(s.plan.withheld.map(\.reason) == ["contraindicated: recent-joint-replacement"])
-        // Whole body vibration is contraindicated by a recent joint replacement too.
+        #expect(s.plan.withheld.map(\.reason) == ["contraindicated: Joint replacement within 6 months (absolute contraindication)"])
+        // Whole body vibration is contraindicated by a recent joint replacement too; the
+        // inversion table through its category, skeletal implants.
         #expect(s.adjuncts.first { $0.adjunctID == "whole-body-vibration" }?.offered == false)
+        #expect(s.adjuncts.first { $0.adjunctID == "inversion-table" }?.reasons.first
+            == "Joint replacement within 6 months, within skeletal implant (absolute contraindication)")
     }
 
     @Test("no blood pressure recorded: inversion is not recommended, and says why")

@@ -13,7 +13,7 @@ struct ProtocolBuilder {
                 citation: e.foldedText, location: e.location)
         }
         let conditions = (root.child(named: "conditions")?.children(named: "condition") ?? []).map { e in
-            ScreeningCondition(code: e.string("code") ?? "", label: e.foldedText, location: e.location)
+            ScreeningCondition(code: e.string("code") ?? "", label: e.foldedText, within: e.sources("within").ids, location: e.location)
         }
         let groups = (root.child(named: "muscleGroups")?.children(named: "muscleGroup") ?? []).map { e in
             MuscleGroup(

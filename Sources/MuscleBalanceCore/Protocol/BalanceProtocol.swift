@@ -69,11 +69,15 @@ public struct ClinicalSource: Sendable, Hashable {
 public struct ScreeningCondition: Sendable, Hashable {
     public var code: String
     public var label: String
+    /// The broader conditions this one lies within (`within="heart-disease"`): a
+    /// contraindication on any of them covers this one too (`ConditionCategories`).
+    public var within: [String]
     public var location: SourceLocation
 
-    public init(code: String, label: String, location: SourceLocation) {
+    public init(code: String, label: String, within: [String] = [], location: SourceLocation) {
         self.code = code
         self.label = label
+        self.within = within
         self.location = location
     }
 }

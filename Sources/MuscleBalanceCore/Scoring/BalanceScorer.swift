@@ -29,9 +29,14 @@ public struct BalanceScorer: Sendable {
     /// (0 where the protocol gives none).
     private let gradePoints: [Double]
     private let regionWeights: [Double]
+    /// Which conditions lie within which: a contraindication on a category covers its members.
+    private let categories: ConditionCategories
+    private let conditionLabels: IDTable<String>
 
     public init(protocol p: BalanceProtocol) {
         balanceProtocol = p
+        categories = ConditionCategories(p.conditions)
+        conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
         tests = IDTable(p.tests.map { ($0.id, $0) })
         groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
         testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
@@ -448,7 +453,7 @@ public struct BalanceScorer: Sendable {
     // MARK: Plan
 
     func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
-        let conditions = Set(patient.conditions.map(\.code))
+        let conditions = patient.conditions.map(\.code)
         var planned: [PlannedExercise] = []
         /// (exercise, side) pairs planned so far: 3 x the exercise's index + the side's rank.
         /// A few dozen at most: a list is cheaper than a Set.
@@ -463,9 +468,9 @@ public struct BalanceScorer: Sendable {
             }
             for index in matches {
                 let exercise = balanceProtocol.exercises[index]
-                if let blocked = exercise.contraindications.first(where: { conditions.contains($0.condition) }) {
+                if !exercise.contraindications.isEmpty, let blocked = categories.screen(conditions, against: exercise.contraindications).first {
                     if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
-                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: \(blocked.condition)"))
+                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: " + reason(blocked)))
                     }
                     continue
                 }
@@ -502,11 +507,11 @@ public struct BalanceScorer: Sendable {
 
     func decide(at index: Int, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
         let adjunct = balanceProtocol.adjuncts[index]
-        let conditions = Set(patient.conditions.map(\.code))
         var reasons: [String] = []
-        for c in adjunct.contraindications where conditions.contains(c.condition) {
-            let label = balanceProtocol.conditions.first { $0.code == c.condition }?.label ?? c.condition
-            reasons.append("\(label) (\(c.kind.rawValue) contraindication)")
+        if !patient.conditions.isEmpty {
+            for screened in categories.screen(patient.conditions.map(\.code), against: adjunct.contraindications) {
+                reasons.append(reason(screened))
+            }
         }
         if let limit = adjunct.bloodPressureLimit {
             if let bp = session.bloodPressure {
@@ -520,6 +525,17 @@ public struct BalanceScorer: Sendable {
         return AdjunctDecision(
             adjunctID: adjunct.id, name: adjunct.name, offered: reasons.isEmpty, reasons: reasons, dose: adjunct.dose,
             cautions: adjunctCautions[index], alongsideExercise: adjunct.alongsideExercise)
+    }
+
+    /// "Heart failure, within heart or circulatory disease (absolute contraindication)": the
+    /// patient's own condition first, so the clinician sees what was coded, then the category
+    /// the protocol's contraindication names, when it came through one.
+    private func reason(_ s: ScreenedContraindication) -> String {
+        var text = conditionLabels[s.patientCondition] ?? s.patientCondition
+        if let category = s.viaCategory {
+            text += ", within " + sentenceCase(conditionLabels[category] ?? category)
+        }
+        return text + " (\(s.contraindication.kind.rawValue) contraindication)"
     }
 
     // MARK: Progress
@@ -555,6 +571,14 @@ func rangeText(_ range: AcceptableRange?) -> String {
     if let max = range.max { parts.append("<= \(format(max))") }
     if let below = range.below { parts.append("< \(format(below))") }
     return "acceptable " + parts.joined(separator: " and ")
+}
+
+/// "Heart or circulatory disease" -> "heart or circulatory disease" inside a sentence; a label
+/// that starts with an acronym ("TFL ...") is left as it is.
+func sentenceCase(_ label: String) -> String {
+    let chars = Array(label)
+    guard chars.count > 1, chars[0].isUppercase, chars[1].isLowercase else { return label }
+    return chars[0].lowercased() + String(chars.dropFirst())
 }
 
 func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }

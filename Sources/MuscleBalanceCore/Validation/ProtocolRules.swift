@@ -5,6 +5,7 @@ public enum ProtocolRules {
     public static func check(_ p: BalanceProtocol) -> [Diagnostic] {
         var out: [Diagnostic] = []
         checkUniqueIDs(p, &out)
+        checkConditionCategories(p, &out)
         checkSources(p, &out)
         checkTests(p, &out)
         checkAsymmetry(p, &out)
@@ -35,6 +36,40 @@ public enum ProtocolRules {
         unique("ratio", p.ratios.map { ($0.id, $0.location) })
         unique("exercise", p.exercises.map { ($0.id, $0.location) })
         unique("adjunct", p.adjuncts.map { ($0.id, $0.location) })
+    }
+
+    // MARK: Condition categories
+
+    /// Every `within` names a defined condition, and no chain of categories leads back to where
+    /// it started: a contraindication on a category must reach each member exactly.
+    private static func checkConditionCategories(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        var parents: [String: [String]] = [:]
+        for c in p.conditions where parents[c.code] == nil { parents[c.code] = c.within }
+        for c in p.conditions {
+            for category in c.within {
+                if category == c.code {
+                    out.append(c.location.error("condition '\(c.code)' lies within itself; remove '\(category)' from within=\"...\"", attribute: "within"))
+                } else if parents[category] == nil {
+                    out.append(c.location.error("condition '\(c.code)' lies within '\(category)', which is not in <conditions>; add it there or fix the code", attribute: "within"))
+                }
+            }
+        }
+        // A cycle through more than one condition, reported once, at its first member in file order.
+        var reported = Set<String>()
+        for c in p.conditions where !reported.contains(c.code) {
+            // Depth-first from c, looking for a way back to c.
+            var stack: [(code: String, path: [String])] = (parents[c.code] ?? []).filter { $0 != c.code }.map { ($0, [c.code, $0]) }
+            var visited = Set<String>()
+            while let (code, path) = stack.popLast() {
+                if code == c.code {
+                    out.append(c.location.error("condition categories form a cycle: \(path.joined(separator: " within ")); a condition cannot lie within its own members", attribute: "within"))
+                    reported.formUnion(path)
+                    break
+                }
+                guard visited.insert(code).inserted else { continue }
+                for parent in parents[code] ?? [] where parent != code { stack.append((parent, path + [parent])) }
+            }
+        }
     }
 
     // MARK: Sources
