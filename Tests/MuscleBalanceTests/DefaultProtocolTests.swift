@@ -44,18 +44,38 @@ struct DefaultProtocolTests {
     @Test("figures are the published ones (norms-tables.md)")
     func figures() throws {
         let p = try #require(loaded.balanceProtocol)
-        // Alvarenga 2019 abductors: 16.85 [16.03-17.66] %BW, n = 52.
-        // SD = (17.66 - 16.03) / (2 x 1.96) x sqrt(52) = 0.4158163 x 7.2111026 = 2.9984942
-        let abduction = try #require(p.test("hip-abduction-strength")?.norms.first)
-        guard case .meanSD(let m) = abduction.kind else { Issue.record("not mean/SD"); return }
-        #expect(m.mean == 16.85)
-        #expect(abs(try #require(m.standardDeviation) - 2.9984942) < 0.0000001)
-        #expect(abduction.unit == .percentOfBodyWeight)
-        #expect(abduction.stratum == NormStratum(sex: .female, ageMin: 20, ageMax: 29))
-        // McGill 1999 set A, men's extensor 146 (51) s; Biering-Sorensen MDC 43.2 s.
+        // Alvarenga 2019 adductors: 16.89 [16.11-17.68] %BW, n = 52.
+        // SD = (17.68 - 16.11) / (2 x 1.96) x sqrt(52) = 0.4005102 x 7.2111026 = 2.8881202
+        let adduction = try #require(p.test("hip-adduction-strength")?.norms.first)
+        guard case .meanSD(let m) = adduction.kind else { Issue.record("not mean/SD"); return }
+        #expect(m.mean == 16.89)
+        #expect(abs(try #require(m.standardDeviation) - 2.8881202) < 0.0000001)
+        #expect(adduction.unit == .percentOfBodyWeight)
+        #expect(adduction.stratum == NormStratum(sex: .female, ageMin: 20, ageMax: 29))
+        // McKay 2017 (code transcription), hip abduction in N by sex, 20-59 and 60+.
+        let abduction = try #require(p.test("hip-abduction-strength"))
+        #expect(abduction.norms.count == 4)
+        #expect(abduction.norms.contains { $0.kind == .meanSD(MeanSD(mean: 170.7, spread: .sd(43.9))) && $0.stratum == NormStratum(sex: .male, ageMin: 20, ageMax: 59) })
+        #expect(abduction.norms.contains { $0.kind == .meanSD(MeanSD(mean: 83.8, spread: .sd(23.5))) && $0.stratum == NormStratum(sex: .female, ageMin: 60, ageMax: nil) })
+        #expect(abduction.norms.allSatisfy { $0.sources.ids == ["mckay-2017"] && $0.unit == .absolute(.newton) })
+        #expect(p.source("mckay-2017")?.kind == .code)
+        // Mbada 2009, Biering-Sorensen men 21-62 119 (49.8) s; MDC 43.2 s (Shirley Ryan AbilityLab).
         let extensor = try #require(p.test("trunk-extensor-endurance"))
-        #expect(extensor.norms.contains { $0.kind == .meanSD(MeanSD(mean: 146, spread: .sd(51))) && $0.stratum.sex == .male })
-        #expect(extensor.minimalDetectableChange?.value == 43.2)
+        #expect(extensor.norms.contains { $0.kind == .meanSD(MeanSD(mean: 119, spread: .sd(49.8))) && $0.stratum == NormStratum(sex: .male, ageMin: 21, ageMax: 62) })
+        #expect(extensor.minimalDetectableChange(sex: .male, side: nil)?.value == 43.2)
+        #expect(extensor.minimalDetectableChanges.first?.sources.ids == ["sralab-sorensen"])
+        // Janik 2021, trunk flexors women 20-59 120.0 (67.8) s.
+        #expect(p.test("trunk-flexor-endurance")?.norms.contains { $0.kind == .meanSD(MeanSD(mean: 120, spread: .sd(67.8))) && $0.stratum.sex == .female } == true)
+        // SLR MDC by sex and side (J Sports Sci Med 2009): men 8, women right 11, left 12 deg.
+        let slr = try #require(p.test("straight-leg-raise"))
+        #expect(slr.minimalDetectableChange(sex: .male, side: .left)?.value == 8)
+        #expect(slr.minimalDetectableChange(sex: .female, side: .right)?.value == 11)
+        #expect(slr.minimalDetectableChange(sex: .female, side: .left)?.value == 12)
+        // Hand-held dynamometry: van der Ploeg's week-to-week band 0.82-1.23.
+        let hhd = try #require(p.test("hip-extension-strength")?.minimalDetectableChange(sex: .female, side: .left))
+        #expect(hhd.value == nil && hhd.ratioBelow == 0.82 && hhd.ratioAbove == 1.23)
+        // The lower reference limit: the 5th centile (van der Ploeg 1991).
+        #expect(p.normGrading?.thresholds.map { ($0.grade, $0.percentileBelow) }.first.map { $0 == (.mild, 5) } == true)
         // McGill's three ratio criteria.
         #expect(p.ratios.first { $0.id == "mcgill-flexion-extension" }?.acceptable?.below == 1.0)
         #expect(p.ratios.first { $0.id == "mcgill-side-bridge-right-left" }?.acceptable.map { ($0.min, $0.max) } ?? (nil, nil) == (0.95, 1.05))
@@ -71,7 +91,10 @@ struct DefaultProtocolTests {
         #expect(p.test("knee-flexion-strength")?.norms.isEmpty == true)
         #expect(p.test("straight-leg-raise")?.norms.allSatisfy { $0.stratum.sex == .male } == true)
         #expect(p.ratios.first { $0.id == "hip-flexion-extension" }?.acceptable == nil)
-        #expect(p.test("hip-abduction-strength")?.norms.contains { $0.stratum.sex == .male } == false)
+        // Hip adduction, extension and flexion: Alvarenga's women 20-29 only.
+        for id in ["hip-adduction-strength", "hip-extension-strength", "hip-flexion-strength"] {
+            #expect(p.test(id)?.norms.map(\.stratum) == [NormStratum(sex: .female, ageMin: 20, ageMax: 29)], "\(id)")
+        }
     }
 
     @Test("every source the protocol cites is defined, and every figure cites one")

@@ -171,7 +171,7 @@ struct FragmentWriterTests {
         let all = Self.words(Grade.self) + Self.words(BodySide.self) + Self.words(BodyRegion.self) + Self.words(MeasurementUnit.self)
             + Self.words(TrialCombination.self) + Self.words(AsymmetryFormula.self) + Self.words(MuscleProblem.self)
             + Self.words(RatioTerm.self) + Self.words(ProgressItem.Verdict.self)
-        #expect(all.count == 4 + 2 + 3 + 8 + 5 + 3 + 4 + 2 + 4)
+        #expect(all.count == 4 + 2 + 3 + 8 + 5 + 3 + 5 + 2 + 4)
         for (raw, word) in all { #expect(raw == word) }
         for unit in MeasurementUnit.allCases.map(NormUnit.absolute) + [.percentOfBodyWeight] {
             #expect(unit.word.description == unit.symbol)

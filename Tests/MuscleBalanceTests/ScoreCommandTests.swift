@@ -95,7 +95,8 @@ struct ScoreCommandTests {
         for line in text.split(separator: "\n") {
             #expect(line.filter { $0 != "\u{0C}" }.count <= 80, "\(line)")
         }
-        #expect(text.contains("[1] Alvarenga et al. 2019, Acta Ortop Bras 27(2):124."))
+        #expect(text.contains("[1] McKay MJ, Baldwin JN, Ferreira P, Simic M, Vanicek N, Burns J."))
+        #expect(text.contains("transcriber's grouping, not read in the paper. (code)"), "the source tag is shown")
         #expect(text.contains("1. Side-lying hip abduction - left side only"))
     }
 }

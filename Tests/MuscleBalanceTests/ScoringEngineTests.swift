@@ -53,14 +53,16 @@ struct ScoringEngineTests {
 
     @Test("for a lower-is-better test the higher side is the tight one")
     func lowerIsBetter() throws {
-        let s = try latest(patient([measure("ober-angle", .left, .degree, [-30]), measure("ober-angle", .right, .degree, [-20])]))
+        let s = try latest(patient([measure("ober-angle", .left, .degree, [-30]), measure("ober-angle", .right, .degree, [-10])]))
         #expect(s.asymmetries[0].affectedSide == .right)
-        #expect(s.asymmetries[0].value == 10)  // absolute difference in degrees
+        #expect(s.asymmetries[0].value == 20)  // absolute difference in degrees
         #expect(s.asymmetries[0].grade == nil)  // no published threshold
-        // -20 deg is above the -23.16 criterion: tight right ITB; the Ober stretch, right only.
-        #expect(s.findings.map(\.text) == ["right iliotibial band and TFL tight: tight iliotibial band and TFL, Modified Ober test -20 deg"])
+        // -10 deg against Ferber's -24.59 (7.27), lower is better: z = -(−10 + 24.59) / 7.27 =
+        // -2.007, under the 5th centile (z -1.645): tight right ITB; the Ober stretch, right only.
+        // The left, -30 deg, is z = +0.74: normal.
+        #expect(s.findings.map(\.text) == ["right iliotibial band and TFL tight: below the 5th centile, Modified Ober test z = -2.01"])
         #expect(s.plan.exercises.map(\.exerciseID) == ["ober-position-stretch"])
-        #expect(s.plan.exercises[0].side == .right)
+        #expect(s.plan.exercises.first?.side == .right)
     }
 
     @Test("the weak side gets the extra sets the protocol prescribes")
@@ -83,7 +85,7 @@ struct ScoringEngineTests {
         #expect(sides[1].0 == .left && sides[1].1 == 2)
     }
 
-    @Test("the plan is capped at the protocol's maximum, most severe first")
+    @Test("the plan is capped at the protocol's maximum: every finding's first exercise before any second, the rest deferred")
     func cap() throws {
         var p = base
         p.plan.maxExercises = 2
@@ -92,7 +94,11 @@ struct ScoringEngineTests {
             measure("thomas-hip-angle", .left, .degree, [10]), measure("thomas-hip-angle", .right, .degree, [-10]),
         ]), p)
         #expect(s.plan.exercises.count == 2)
-        #expect(s.plan.exercises.map(\.exerciseID) == ["side-lying-hip-abduction", "clamshell"])
+        // The abductors' moderate asymmetry and the tight hip flexors each get their first
+        // exercise; the abductors' second (clamshell) is what the cap leaves, and it is listed.
+        #expect(s.plan.exercises.map(\.exerciseID) == ["side-lying-hip-abduction", "half-kneeling-hip-flexor-stretch"])
+        #expect(s.plan.deferred.map(\.exerciseID) == ["clamshell"])
+        #expect(s.plan.deferred.first?.side == .left)
     }
 
     @Test("a contraindicated exercise is withheld, with the reason")
@@ -137,7 +143,7 @@ struct ScoringEngineTests {
 
     @Test("no body mass: a %BW norm gives no reference, with the reason; z never guessed")
     func noBodyMass() throws {
-        let s = try latest(patient([measure("hip-abduction-strength", .left, .newton, [100])], mass: nil))
+        let s = try latest(patient([measure("hip-adduction-strength", .left, .newton, [100])], mass: nil))
         #expect(s.results[0].comparisons.isEmpty)
         #expect(s.results[0].noReference?.reason == "body mass not recorded; the norm is in % of body weight")
         #expect(s.results[0].z == nil)

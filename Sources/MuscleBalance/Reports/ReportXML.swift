@@ -256,13 +256,14 @@ struct ReportXML: ~Copyable {
             let (basis, index): (StaticString, String) =
                 switch f.pointee.basis {
                 case .cutoff(let id): ("cutoff", id)
+                case .norm(let id): ("norm", id)
                 case .asymmetry(let id): ("asymmetry", id)
                 case .ratio(let id): ("ratio", id)
                 }
             w.start("finding")
             w.attribute("muscleGroup", f.pointee.muscleGroup)
             w.attribute("region", word: f.pointee.region.xmlWord)
-            w.attribute("side", word: f.pointee.side?.xmlWord)
+            w.attribute("side", word: f.pointee.bothSides ? "both" : f.pointee.side?.xmlWord)
             w.attribute("problem", word: f.pointee.problem.xmlWord)
             w.attribute("grade", word: f.pointee.grade.xmlWord)
             w.attribute("basis", plain: { $0.appendBytes(basis) })
@@ -282,12 +283,26 @@ struct ReportXML: ~Copyable {
         date("reassessFrom", s.plan.reassessFrom)
         date("reassessBy", s.plan.reassessBy)
         integer("maxExercises", tables.balanceProtocol.plan.maxExercises)
-        s.plan.exercises.forEachInPlace { e in
+        s.plan.exercises.forEachInPlace { write($0, as: "exercise") }
+        s.plan.deferred.forEachInPlace { write($0, as: "deferred") }
+        for withheld in s.plan.withheld {
+            w.start("withheld")
+            w.attribute("id", withheld.exerciseID)
+            w.attribute("reason", withheld.reason)
+            w.end()
+        }
+        for text in s.plan.unanswered { w.element("unanswered", text: text) }
+        w.end()
+        writeAdjuncts(s)
+    }
+
+    /// A planned exercise, or one the cap left out (`deferred`), with its dosage.
+    private mutating func write(_ e: UnsafePointer<PlannedExercise>, as element: StaticString) {
             let d = e.pointee.dosage
-            w.start("exercise")
+            w.start(element)
             w.attribute("id", e.pointee.exerciseID)
             w.attribute("name", e.pointee.name)
-            w.attribute("side", word: e.pointee.side?.xmlWord)
+            w.attribute("side", word: e.pointee.bothSides ? "both" : e.pointee.side?.xmlWord)
             w.attribute("grade", word: e.pointee.grade.xmlWord)
             integer("sets", e.pointee.sets)
             integer("repsMin", d.repsMin)
@@ -301,15 +316,9 @@ struct ReportXML: ~Copyable {
             sources("source", d.sources.ids, unique: false)
             w.text(e.pointee.answers)
             w.end()
-        }
-        for withheld in s.plan.withheld {
-            w.start("withheld")
-            w.attribute("id", withheld.exerciseID)
-            w.attribute("reason", withheld.reason)
-            w.end()
-        }
-        for text in s.plan.unanswered { w.element("unanswered", text: text) }
-        w.end()
+    }
+
+    private mutating func writeAdjuncts(_ s: SessionScore) {
         s.adjuncts.forEachInPlace { a in
             w.start("adjunct")
             w.attribute("id", a.pointee.adjunctID)
@@ -336,7 +345,20 @@ struct ReportXML: ~Copyable {
                 number("latest", c.pointee.latest)
                 number("change", c.pointee.change)
                 number("mdc", c.pointee.mdc)
+                number("mdcRatioBelow", c.pointee.mdcRatioBelow)
+                number("mdcRatioAbove", c.pointee.mdcRatioAbove)
                 w.attribute("verdict", word: c.pointee.verdict.xmlWord)
+                w.end()
+            }
+            for a in s.asymmetryProgress {
+                w.start("asymmetryChange")
+                w.attribute("test", a.testID)
+                w.attribute("formula", word: a.formula.xmlWord)
+                number("previous", a.previous)
+                number("latest", a.latest)
+                number("change", a.change)
+                w.attribute("previousSide", word: a.previousSide?.xmlWord)
+                w.attribute("latestSide", word: a.latestSide?.xmlWord)
                 w.end()
             }
             w.end()
@@ -383,6 +405,8 @@ struct ReportXML: ~Copyable {
                 number("z", z)
                 number("percentOfMean", percent)
                 number("percentile", percentile)
+                w.attribute("grade", word: c.pointee.graded?.xmlWord)
+                number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
             case .cutoff(let label, let grade):
                 w.attribute("class", label)
                 w.attribute("grade", word: grade.xmlWord)
@@ -391,6 +415,8 @@ struct ReportXML: ~Copyable {
                 w.attribute("beyond", beyond)
                 number("median", median)
                 number("percentOfMedian", percent)
+                w.attribute("grade", word: c.pointee.graded?.xmlWord)
+                number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
             }
             if let runs {
                 w.attributes(runs.provenance)

@@ -299,6 +299,8 @@ struct TextReport {
                     p.put(" - ")
                     p.put(side.rawValue)
                     p.put(" side only")
+                } else if e.pointee.bothSides {
+                    p.put(" - both sides")
                 }
             }
             page.wrap(indent: 5, hanging: 5) { p in
@@ -309,6 +311,23 @@ struct TextReport {
             page.wrap(indent: 5, hanging: 10) { p in
                 p.put("for: ")
                 p.put(e.pointee.answers)
+            }
+        }
+        for d in s.plan.deferred {
+            page.wrap(indent: 2, hanging: 4) { p in
+                p.put("Left out by the plan's cap of ")
+                p.put(integer: tables.balanceProtocol.plan.maxExercises)
+                p.put(" (next visit): ")
+                p.put(d.name)
+                if let side = d.side {
+                    p.put(" - ")
+                    p.put(side.rawValue)
+                    p.put(" side only")
+                } else if d.bothSides {
+                    p.put(" - both sides")
+                }
+                p.put("; for: ")
+                p.put(d.answers)
             }
         }
         for w in s.plan.withheld {
@@ -371,8 +390,9 @@ struct TextReport {
                 let test = tables.tests[c.pointee.testID]
                 let unit = test?.unit.rawValue ?? ""
                 page.add("  ")
-                page.cell(26) { p in
-                    p.put(test?.name ?? c.pointee.testID)
+                // The side in a cell of its own, so a long test name never cuts it off.
+                page.cell(24) { $0.put(test?.name ?? c.pointee.testID) }
+                page.cell(2) { p in
                     if let side = c.pointee.side { p.put(side == .left ? " L" : " R") }
                 }
                 page.add(" ")
@@ -390,19 +410,34 @@ struct TextReport {
                 switch c.pointee.verdict {
                 case .improved, .worsened:
                     page.add(c.pointee.verdict == .improved ? "improved (MDC " : "worse (MDC ")
-                    page.bytes.put(decimal: c.pointee.mdc ?? 0)
-                    page.add(" ")
-                    page.add(unit)
+                    mdcText(c, unit, &page)
                     page.add(")")
                 case .withinMDC:
                     page.add("within MDC ")
-                    page.bytes.put(decimal: c.pointee.mdc ?? 0)
-                    page.add(" ")
-                    page.add(unit)
+                    mdcText(c, unit, &page)
                 case .noMDC:
                     page.add("no MDC: not judged")
                 }
                 page.endLine()
+            }
+            for a in s.asymmetryProgress {
+                page.wrap(indent: 2, hanging: 4) { p in
+                    p.put("Asymmetry, ")
+                    p.put(tables.tests[a.testID]?.name ?? a.testID)
+                    p.put(": ")
+                    let unit = a.formula == .absoluteDifference ? " " + (tables.tests[a.testID]?.unit.rawValue ?? "") : "%"
+                    p.put(decimal: a.previous, digits: 1)
+                    p.put(unit)
+                    if let side = a.previousSide { p.put(side == .left ? " L" : " R") }
+                    p.put(" -> ")
+                    p.put(decimal: a.latest, digits: 1)
+                    p.put(unit)
+                    if let side = a.latestSide { p.put(side == .left ? " L" : " R") }
+                    p.put(" (")
+                    if a.change >= 0 { p.put("+") }
+                    p.put(decimal: a.change, digits: 1)
+                    p.put(")")
+                }
             }
         }
 
@@ -412,6 +447,20 @@ struct TextReport {
             page.bytes.appendBytes(cache.footnote(number: n + 1, id: id, from: tables))
         }
         page.bytes.appendBytes(tables.legend)
+    }
+
+    /// "43.2 s", or a relative band "x0.82-1.23" (latest / previous).
+    private func mdcText(_ c: UnsafePointer<ProgressItem>, _ unit: String, _ page: inout PageText) {
+        if let value = c.pointee.mdc {
+            page.bytes.put(decimal: value)
+            page.add(" ")
+            page.add(unit)
+        } else if let below = c.pointee.mdcRatioBelow, let above = c.pointee.mdcRatioAbove {
+            page.add("x")
+            page.bytes.put(decimal: below)
+            page.add("-")
+            page.bytes.put(decimal: above)
+        }
     }
 
     // MARK: Pieces

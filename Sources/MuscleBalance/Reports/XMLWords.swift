@@ -82,6 +82,7 @@ extension MuscleProblem: XMLWord {
         case .tight: "tight"
         case .lowEndurance: "low-endurance"
         case .asymmetric: "asymmetric"
+        case .outOfRange: "out-of-range"
         }
     }
 }

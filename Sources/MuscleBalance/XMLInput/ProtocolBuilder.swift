@@ -29,6 +29,15 @@ struct ProtocolBuilder {
                 grades: thresholds(e.child(named: "grades")), sources: e.sources(), note: e.string("note"),
                 location: e.location)
         }
+        let normGrading = root.child(named: "normGrades").map { e in
+            NormGrading(
+                thresholds: e.children(named: "threshold").map { t in
+                    NormGrading.Threshold(
+                        grade: Grade(rawValue: t.string("grade") ?? "") ?? .mild, percentileBelow: t.double("percentileBelow") ?? 0,
+                        sources: t.sources(), location: t.location)
+                },
+                note: e.string("note"), location: e.location)
+        }
         let ratios = (root.child(named: "ratios")?.children(named: "ratio") ?? []).map { e in
             RatioIndex(
                 id: e.string("id") ?? "", name: e.childText("name"),
@@ -94,7 +103,7 @@ struct ProtocolBuilder {
             id: root.string("id") ?? "", version: root.string("version") ?? "", title: root.childText("title"),
             sources: sources, conditions: conditions, muscleGroups: groups, tests: tests, asymmetryRules: asymmetry,
             ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
-            location: root.location)
+            location: root.location, normGrading: normGrading)
     }
 
     private func contraindication(_ e: XMLElement) -> Contraindication {
@@ -125,7 +134,11 @@ struct ProtocolBuilder {
                 min: range.double("min") ?? 0, max: range.double("max") ?? 0, basis: range.string("basis") ?? "",
                 sources: range.sources()),
             targetBand: e.child(named: "targetBand").map { TargetBand(min: $0.double("min") ?? 0, max: $0.double("max") ?? 0, sources: $0.sources()) },
-            minimalDetectableChange: e.child(named: "mdc").map { MinimalDetectableChange(value: $0.double("value") ?? 0, note: $0.string("note"), sources: $0.sources()) },
+            minimalDetectableChanges: e.children(named: "mdc").map { m in
+                MinimalDetectableChange(
+                    value: m.double("value"), ratioBelow: m.double("ratioBelow"), ratioAbove: m.double("ratioAbove"),
+                    sex: m.string("sex").flatMap(Sex.init), side: m.string("side").flatMap(BodySide.init), note: m.string("note"), sources: m.sources())
+            },
             norms: norms, location: e.location)
     }
 

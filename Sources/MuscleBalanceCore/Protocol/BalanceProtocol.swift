@@ -9,6 +9,8 @@ public struct BalanceProtocol: Sendable {
     public var muscleGroups: [MuscleGroup]
     public var tests: [TestDefinition]
     public var asymmetryRules: [AsymmetryRule]
+    /// Below which centile of its own norm a value is a finding (`<normGrades>`); nil: none is.
+    public var normGrading: NormGrading?
     public var ratios: [RatioIndex]
     public var imbalanceIndex: ImbalanceIndexDefinition
     public var exercises: [CorrectiveExercise]
@@ -21,8 +23,9 @@ public struct BalanceProtocol: Sendable {
         conditions: [ScreeningCondition], muscleGroups: [MuscleGroup], tests: [TestDefinition],
         asymmetryRules: [AsymmetryRule], ratios: [RatioIndex],
         imbalanceIndex: ImbalanceIndexDefinition, exercises: [CorrectiveExercise], plan: PlanRules,
-        adjuncts: [AdjunctTherapy], location: SourceLocation
+        adjuncts: [AdjunctTherapy], location: SourceLocation, normGrading: NormGrading? = nil
     ) {
+        self.normGrading = normGrading
         self.id = id
         self.version = version
         self.title = title
@@ -50,6 +53,8 @@ public struct ClinicalSource: Sendable, Hashable {
     /// How directly the figures were seen, as the reference collection tags them.
     public enum Kind: String, Sendable, Hashable {
         case cited, abstract, secondary, unverified, vendor
+        /// Transcribed in public code, not read in the paper.
+        case code
     }
 
     public var id: String

@@ -3,6 +3,9 @@ public enum MuscleProblem: String, Sendable, Hashable, CaseIterable {
     case weak, tight
     case lowEndurance = "low-endurance"
     case asymmetric
+    /// A ratio outside its range whose muscles' own norms do not say which is at fault: a
+    /// finding, but no muscle is blamed and no exercise answers it.
+    case outOfRange = "out-of-range"
 }
 
 /// Which side an exercise is done on. `affectedSide` makes the plan unbalanced on purpose:

@@ -82,6 +82,11 @@ public final class ReferenceNorm: Sendable {
     }
 
     public let kind: Kind
+    /// The lowest percentile of a percentile table; nil for other kinds.
+    public var lowestPercentile: Double? {
+        if case .percentiles(let points) = kind { return points.first?.percentile }
+        return nil
+    }
     public let stratum: NormStratum
     public let unit: NormUnit
     public let sources: SourceReferences

@@ -45,7 +45,8 @@ public final class TestDefinition: Sendable {
     public let position: String
     public let plausibleRange: PlausibleRange
     public let targetBand: TargetBand?
-    public let minimalDetectableChange: MinimalDetectableChange?
+    /// By sex and side where the source gives them so; the first that covers a result applies.
+    public let minimalDetectableChanges: [MinimalDetectableChange]
     public let norms: [ReferenceNorm]
     public let location: SourceLocation
 
@@ -53,7 +54,7 @@ public final class TestDefinition: Sendable {
         id: String, name: String, muscleGroup: String, quality: MuscleQuality, dimension: Dimension,
         unit: MeasurementUnit, sides: TestSides, combine: TrialCombination, direction: ScoreDirection,
         position: String, plausibleRange: PlausibleRange, targetBand: TargetBand? = nil,
-        minimalDetectableChange: MinimalDetectableChange? = nil, norms: [ReferenceNorm],
+        minimalDetectableChanges: [MinimalDetectableChange] = [], norms: [ReferenceNorm],
         location: SourceLocation
     ) {
         self.id = id
@@ -68,9 +69,20 @@ public final class TestDefinition: Sendable {
         self.position = position
         self.plausibleRange = plausibleRange
         self.targetBand = targetBand
-        self.minimalDetectableChange = minimalDetectableChange
+        self.minimalDetectableChanges = minimalDetectableChanges
         self.norms = norms
         self.location = location
+    }
+
+    /// The minimal detectable change for a patient of `sex` on `side`: the first written that
+    /// covers both (no sex or side on it covers all).
+    public func minimalDetectableChange(sex: Sex?, side: BodySide?) -> MinimalDetectableChange? {
+        for m in minimalDetectableChanges {
+            let sexCovered: Bool = m.sex == nil || m.sex == sex
+            let sideCovered: Bool = m.side == nil || m.side == side
+            if sexCovered && sideCovered { return m }
+        }
+        return nil
     }
 }
 
@@ -103,14 +115,26 @@ public struct TargetBand: Sendable, Hashable {
     }
 }
 
-/// The smallest change between two sessions that is more than measurement error.
+/// The smallest change between two sessions that is more than measurement error: an amount in
+/// the test's unit (`value`), or a band of the ratio latest / previous (`ratioBelow` to
+/// `ratioAbove`, as hand-held myometry's week-to-week limits are published). A change exactly
+/// at the limit is not beyond it.
 public struct MinimalDetectableChange: Sendable, Hashable {
-    public var value: Double
+    public var value: Double?
+    public var ratioBelow: Double?
+    public var ratioAbove: Double?
+    /// nil (sex="any" or none): every patient.
+    public var sex: Sex?
+    public var side: BodySide?
     public var note: String?
     public var sources: SourceReferences
 
-    public init(value: Double, note: String?, sources: SourceReferences) {
+    public init(value: Double?, ratioBelow: Double? = nil, ratioAbove: Double? = nil, sex: Sex? = nil, side: BodySide? = nil, note: String?, sources: SourceReferences) {
         self.value = value
+        self.ratioBelow = ratioBelow
+        self.ratioAbove = ratioAbove
+        self.sex = sex
+        self.side = side
         self.note = note
         self.sources = sources
     }

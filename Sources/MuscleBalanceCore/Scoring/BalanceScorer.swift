@@ -75,13 +75,16 @@ public struct BalanceScorer: Sendable {
         var sessions: [SessionScore] = []
         var previousResults: [TestResult]?
         var previousDate: CivilDate?
+        var previousAsymmetries: [AsymmetryResult]?
         for (session, date) in dated {
             var scored = score(session, on: date, of: patient)
             if let previousResults, let previousDate {
-                scored.progress = progress(from: previousResults, to: scored.results)
+                scored.progress = progress(from: previousResults, to: scored.results, sex: patient.sex)
                 scored.previousDate = previousDate
+                scored.asymmetryProgress = asymmetryProgress(from: previousAsymmetries ?? [], to: scored.asymmetries)
             }
             previousResults = scored.results
+            previousAsymmetries = scored.asymmetries
             previousDate = date
             sessions.append(scored)
         }
@@ -171,7 +174,9 @@ public struct BalanceScorer: Sendable {
         for (normIndex, norm) in test.norms.enumerated() where norm.stratum.covers(sex: sex, age: age, side: side ?? norm.stratum.side) {
             covered = true
             switch NormMath.compare(value, with: norm, at: normIndex, test: test, bodyMassKg: patient.bodyMassKg) {
-            case .success(let comparison): comparisons.append(comparison)
+            case .success(var comparison):
+                if let grading = balanceProtocol.normGrading { comparison.grade(with: grading) }
+                comparisons.append(comparison)
             case .failure(let why): reasons.append(why.reason)
             }
         }
@@ -309,24 +314,46 @@ public struct BalanceScorer: Sendable {
     func findings(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> [Finding] {
         var out: [Finding] = []
         let positions = self.positions(results)
-        for r in results {
+        // Each result graded worse than normal, by a cut-off or against the lower reference
+        // limit, is a finding on its side; both sides of one test are one finding.
+        var merged: [Int] = []
+        for (i, r) in results.enumerated() where !merged.contains(i) {
             let test = balanceProtocol.tests[r.testIndex]
-            guard let grade = r.grade, grade > .normal, let group = groupOfTest[r.testIndex],
-                let label = r.comparisons.lazy.compactMap({ c -> String? in if case .cutoff(let l, _) = c.outcome { return l } else { return nil } }).first
-            else { continue }
+            guard let grade = r.grade, grade > .normal, let group = groupOfTest[r.testIndex], let first = reason(r) else { continue }
+            var other: (TestResult, (label: String, figure: String, cutoff: Bool))?
+            if r.side == .left {
+                let j = positions[3 * r.testIndex + 2]
+                if j >= 0, let g = results[j].grade, g > .normal, let second = reason(results[j]) {
+                    other = (results[j], second)
+                    merged.append(j)
+                }
+            }
             let problem = self.problem(for: test.quality)
-            // "left hip flexors tight: label, Thomas test 12.5 deg"
-            var text = sentence(r.side, group, problem)
-            text.add(label)
+            // "left hip flexors tight: short one-joint hip flexors, Modified Thomas test, hip angle 12.5 deg"
+            // "gluteus maximus weak on both sides: below the 5th centile, Hip extension strength z = -3.40 left, -3.21 right"
+            var text = sentence(other == nil ? r.side : nil, group, problem, bothSides: other != nil)
+            if let (_, second) = other, second.label != first.label {
+                text.add(first.label)
+                text.add(" (left), ")
+                text.add(second.label)
+                text.add(" (right)")
+            } else {
+                text.add(first.label)
+            }
             text.add(", ")
             text.add(test.name)
             text.add(" ")
-            text.add(format(round2(r.value)))
-            text.add(" ")
-            text.add(test.unit.rawValue)
+            text.add(first.figure)
+            if let (_, second) = other {
+                text.add(" left, ")
+                text.add(second.figure)
+                text.add(" right")
+            }
+            let worst = max(grade, other?.0.grade ?? grade)
+            let basis: Finding.Basis = first.cutoff || other?.1.cutoff == true ? .cutoff(testID: test.id) : .norm(testID: test.id)
             out.append(Finding(
-                muscleGroup: group.id, region: group.region, side: r.side, problem: problem, grade: grade, basis: .cutoff(testID: test.id),
-                text: text.text))
+                muscleGroup: group.id, region: group.region, side: other == nil ? r.side : nil, bothSides: other != nil, problem: problem,
+                grade: worst, basis: basis, text: text.text))
         }
         for a in asymmetries {
             guard let grade = a.grade, grade > .normal, let side = a.affectedSide, let test = tests[a.testID], let group = groups[test.muscleGroup],
@@ -357,9 +384,25 @@ public struct BalanceScorer: Sendable {
             guard let test = tests[testID], let group = groups[test.muscleGroup] else { continue }
             let explicit = deficient == .numerator ? ratio.numeratorSide : ratio.denominatorSide
             let side: BodySide? = explicit == .each ? r.side : explicit.flatMap { BodySide(rawValue: $0.rawValue) }
-            let problem: MuscleProblem = ratio.numerator == ratio.denominator ? .asymmetric : self.problem(for: test.quality == .flexibility ? .strength : test.quality)
-            // "left hip abductors weak: Hip abduction:adduction (left) 0.80, acceptable >= 1 and <= 1.2"
-            var text = sentence(side, group, problem)
+            let sameTest = ratio.numerator == ratio.denominator
+            // A ratio blames a muscle only when that muscle's own norm agrees it falls short; a
+            // ratio of one test's two sides blames the side that is lower, as an asymmetry does.
+            let blamed = find(testID, side, in: results, positions)
+            let confirmed = sameTest || blamed.map { Self.belowItsNorm($0.comparisons) } == true
+            var text: TextBuilder
+            let problem: MuscleProblem
+            if confirmed {
+                problem = sameTest ? .asymmetric : self.problem(for: test.quality == .flexibility ? .strength : test.quality)
+                // "left hip abductors weak: Hip abduction:adduction (left) 0.80, acceptable >= 1 and <= 1.2"
+                text = sentence(side, group, problem)
+            } else {
+                problem = .outOfRange
+                // "Hip adduction:abduction out of range: Hip adduction:abduction (right) 0.85, acceptable ...;
+                //  the hip adductors' own norm does not show them short (no muscle blamed)"
+                text = TextBuilder()
+                text.add(ratio.name)
+                text.add(" out of range: ")
+            }
             text.add(ratio.name)
             if let ratioSide = r.side {
                 text.add(" (")
@@ -371,9 +414,19 @@ public struct BalanceScorer: Sendable {
             text.add(", ")
             // The scorer's ratio results carry their ratio's range.
             text.add(ratioRangeTexts[r.ratioID] ?? rangeText(r.acceptable))
+            if !confirmed {
+                text.add("; ")
+                if let side {
+                    text.add(side.rawValue)
+                    text.add(" ")
+                }
+                text.add(group.name)
+                text.add(blamed == nil || blamed?.comparisons.isEmpty == true ? ": no norm to confirm a deficit" : ": at or above its own norm")
+                text.add(", so no muscle is blamed")
+            }
             out.append(Finding(
-                muscleGroup: group.id, region: ratio.region, side: side, problem: problem, grade: grade, basis: .ratio(ratioID: ratio.id),
-                text: text.text))
+                muscleGroup: group.id, region: ratio.region, side: confirmed ? side : nil, problem: problem, grade: grade,
+                basis: .ratio(ratioID: ratio.id), text: text.text))
         }
         // Worst first, then in the protocol's order of muscle groups; keys worked out once.
         let keys = out.map { ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)) }
@@ -394,12 +447,13 @@ public struct BalanceScorer: Sendable {
         case .tight: "tight"
         case .lowEndurance: "low endurance"
         case .asymmetric: "weaker side"
+        case .outOfRange: "out of range"
         }
     }
 
     /// A finding's sentence up to its colon: "left gluteus medius weak: ", the side left out
     /// when there is none.
-    private func sentence(_ side: BodySide?, _ group: MuscleGroup, _ problem: MuscleProblem) -> TextBuilder {
+    private func sentence(_ side: BodySide?, _ group: MuscleGroup, _ problem: MuscleProblem, bothSides: Bool = false) -> TextBuilder {
         var text = TextBuilder()
         if let side {
             text.add(side.rawValue)
@@ -408,8 +462,43 @@ public struct BalanceScorer: Sendable {
         text.add(group.name)
         text.add(" ")
         text.add(word(problem))
+        if bothSides { text.add(" on both sides") }
         text.add(": ")
         return text
+    }
+
+    /// Why a result is graded, for its finding: the cut-off's class, or the centile it is
+    /// below; and its figure ("12.5 deg", "z = -3.40", "P3.1"). Nil when it is not graded
+    /// worse than normal.
+    private func reason(_ r: TestResult) -> (label: String, figure: String, cutoff: Bool)? {
+        let test = balanceProtocol.tests[r.testIndex]
+        for c in r.comparisons {
+            if case .cutoff(let label, let grade) = c.outcome, grade > .normal {
+                return (label, format(round2(r.value)) + " " + test.unit.rawValue, true)
+            }
+        }
+        for c in r.comparisons {
+            guard let g = c.graded, g > .normal, let below = c.gradedBelowPercentile else { continue }
+            let label = "below the " + ordinal(below) + " centile"
+            switch c.outcome {
+            case .meanSD(_, _, _, let z, _, _): return (label, "z = " + fixed(z, 2), false)
+            case .percentiles(let p, let beyond, _, _): return (label, p.map { "P" + fixed($0, 1) } ?? "P" + (beyond ?? "?"), false)
+            case .cutoff: continue
+            }
+        }
+        return nil
+    }
+
+    /// Whether a muscle's own norm says it falls short: below its mean or median, or in a
+    /// cut-off class worse than normal. No comparison at all is no confirmation.
+    static func belowItsNorm(_ comparisons: [NormComparison]) -> Bool {
+        comparisons.contains { c in
+            switch c.outcome {
+            case .meanSD(_, _, _, let z, _, _): z < 0
+            case .cutoff(_, let grade): grade > .normal
+            case .percentiles(let p, let beyond, _, _): (p.map { $0 < 50 } ?? false) || beyond?.hasPrefix("<") == true
+            }
+        }
     }
 
     // MARK: Imbalance index
@@ -428,11 +517,28 @@ public struct BalanceScorer: Sendable {
         for r in results {
             if let grade = r.grade, let group = groupOfTest[r.testIndex] { add(grade, group.region) }
         }
+        // A ratio of one test's two sides (McGill's right/left side bridge) compares the same
+        // pair as that test's asymmetry: when both are graded they count once, at the worse
+        // grade, in the asymmetry's place.
+        var sameTestRatioGrades: [(String, Grade)] = []
+        for r in ratios {
+            if let grade = r.grade, let ratio = ratioTable[r.ratioID], ratio.numerator == ratio.denominator {
+                sameTestRatioGrades.append((ratio.numerator, grade))
+            }
+        }
+        var pairedTests: [String] = []
         for a in asymmetries {
-            if let grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] { add(grade, group.region) }
+            guard var grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] else { continue }
+            for (testID, g) in sameTestRatioGrades where testID == a.testID {
+                grade = max(grade, g)
+                pairedTests.append(testID)
+            }
+            add(grade, group.region)
         }
         for r in ratios {
-            if let grade = r.grade, let ratio = ratioTable[r.ratioID] { add(grade, ratio.region) }
+            guard let grade = r.grade, let ratio = ratioTable[r.ratioID] else { continue }
+            if ratio.numerator == ratio.denominator, pairedTests.contains(ratio.numerator) { continue }
+            add(grade, ratio.region)
         }
         var regions: [RegionIndex] = []
         regions.reserveCapacity(BodyRegion.allCases.count)
@@ -452,20 +558,23 @@ public struct BalanceScorer: Sendable {
 
     // MARK: Plan
 
+    /// The exercises that answer the findings, on the sides their rules say. Every finding's
+    /// first exercise comes before any finding's second, so the cap cuts alternatives, not
+    /// findings; what it cuts is kept as `deferred`. Both sides affected is one item, and a
+    /// one-sided finding of the same muscles adds its side again: the extra work stays visible.
     func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
         let conditions = patient.conditions.map(\.code)
-        var planned: [PlannedExercise] = []
-        /// (exercise, side) pairs planned so far: 3 x the exercise's index + the side's rank.
-        /// A few dozen at most: a list is cheaper than a Set.
-        var seen: [Int] = []
+        /// (round, finding, exercise index, side slot: 0 none, 1 left, 2 right, 3 both).
+        var candidates: [(round: Int, finding: Int, exercise: Int, slot: Int, order: Int)] = []
         var withheld: [WithheldExercise] = []
         var unanswered: [String] = []
-        for finding in findings {
+        for (f, finding) in findings.enumerated() {
             let matches = (exercisesByGroup[finding.muscleGroup] ?? []).filter { balanceProtocol.exercises[$0].problem == finding.problem }
             if matches.isEmpty {
                 unanswered.append(finding.text)
                 continue
             }
+            var round = 0
             for index in matches {
                 let exercise = balanceProtocol.exercises[index]
                 if !exercise.contraindications.isEmpty, let blocked = categories.screen(conditions, against: exercise.contraindications).first {
@@ -474,31 +583,46 @@ public struct BalanceScorer: Sendable {
                     }
                     continue
                 }
-                let sides: [BodySide?]
+                let slots: [Int]
+                let one = finding.side.map { $0 == .left ? 1 : 2 }
                 switch exercise.sideRule {
-                case .affectedSide: sides = [finding.side]
-                case .bothSides: sides = finding.side.map { [$0, $0.opposite] } ?? [nil]
-                case .midline: sides = [nil]
+                case .affectedSide: slots = [finding.bothSides ? 3 : one ?? 0]
+                case .bothSides:
+                    // One item for both sides, unless the affected side gets extra sets.
+                    if exercise.dosage.extraSetsAffectedSide != nil, let one { slots = [one, 3 - one] } else { slots = [finding.side == nil && !finding.bothSides ? 0 : 3] }
+                case .midline: slots = [0]
                 }
-                for side in sides {
-                    let key = 3 * index + (side == nil ? 0 : side == .left ? 1 : 2)
-                    guard !seen.contains(key) else { continue }
-                    seen.append(key)
-                    var sets = exercise.dosage.sets
-                    if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
-                        sets = (sets ?? 0) + extra
-                    }
-                    planned.append(PlannedExercise(
-                        exerciseID: exercise.id, name: exercise.name, side: side, dosage: exercise.dosage, sets: sets,
-                        answers: finding.text, grade: finding.grade))
-                }
+                for slot in slots { candidates.append((round, f, index, slot, candidates.count)) }
+                round += 1
             }
+            if round == 0 { unanswered.append(finding.text + " (every exercise withheld)") }
+        }
+        candidates.sort { ($0.round, $0.finding, $0.order) < ($1.round, $1.finding, $1.order) }
+        var seen: [Int] = []
+        var chosen: [(finding: Int, round: Int, item: PlannedExercise)] = []
+        for c in candidates {
+            let exercise = balanceProtocol.exercises[c.exercise]
+            // A both-sides exercise done on both sides already covers either side alone.
+            if exercise.sideRule == .bothSides, c.slot != 0, seen.contains(4 * c.exercise + 3) { continue }
+            let key = 4 * c.exercise + c.slot
+            guard !seen.contains(key) else { continue }
+            seen.append(key)
+            let finding = findings[c.finding]
+            let side: BodySide? = c.slot == 1 ? .left : c.slot == 2 ? .right : nil
+            var sets = exercise.dosage.sets
+            if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
+                sets = (sets ?? 0) + extra
+            }
+            chosen.append((c.finding, c.round, PlannedExercise(
+                exerciseID: exercise.id, name: exercise.name, side: side, bothSides: c.slot == 3, dosage: exercise.dosage, sets: sets,
+                answers: finding.text, grade: finding.grade)))
         }
         let cap = balanceProtocol.plan.maxExercises
-        if planned.count > cap { planned = Array(planned.prefix(cap)) }
-        let hasPlan = !planned.isEmpty
+        let kept = chosen.prefix(cap).sorted { ($0.finding, $0.round) < ($1.finding, $1.round) }.map(\.item)
+        let deferred = chosen.dropFirst(cap).map(\.item)
+        let hasPlan = !kept.isEmpty
         return CorrectivePlan(
-            exercises: planned, withheld: withheld, unanswered: unanswered,
+            exercises: kept, deferred: deferred, withheld: withheld, unanswered: unanswered,
             reassessFrom: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMin) : nil,
             reassessBy: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMax) : nil)
     }
@@ -540,25 +664,49 @@ public struct BalanceScorer: Sendable {
 
     // MARK: Progress
 
-    func progress(from previous: [TestResult], to latest: [TestResult]) -> [ProgressItem] {
+    /// Each test and side of the latest session against the session before. A change counts
+    /// only beyond the test's minimal detectable change for the patient's sex and the side
+    /// (an amount, or a band of latest / previous); exactly at the limit is within it.
+    func progress(from previous: [TestResult], to latest: [TestResult], sex: Sex?) -> [ProgressItem] {
         let positions = self.positions(previous)
         return latest.compactMap { now in
             guard let before = find(now.testID, now.side, in: previous, positions), let test = tests[now.testID] else { return nil }
             let change = now.value - before.value
             guard change.isFinite else { return nil }
-            let mdc = test.minimalDetectableChange?.value
-            let verdict: ProgressItem.Verdict
-            if let mdc {
-                if abs(change) > mdc {
-                    let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
-                    verdict = better ? .improved : .worsened
-                } else {
-                    verdict = .withinMDC
-                }
+            let mdc = test.minimalDetectableChange(sex: sex, side: now.side)
+            let beyond: Bool?
+            if let value = mdc?.value {
+                beyond = abs(change) > value
+            } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before.value > 0 {
+                let ratio = now.value / before.value
+                beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
             } else {
-                verdict = .noMDC
+                beyond = nil
             }
-            return ProgressItem(testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc, verdict: verdict)
+            let verdict: ProgressItem.Verdict
+            switch beyond {
+            case .some(true):
+                let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
+                verdict = better ? .improved : .worsened
+            case .some(false): verdict = .withinMDC
+            case nil: verdict = .noMDC
+            }
+            return ProgressItem(
+                testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc?.value,
+                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict)
+        }
+    }
+
+    /// Each asymmetry of the latest session beside the same test's in the session before: the
+    /// side-to-side difference is what a corrective plan sets out to close.
+    func asymmetryProgress(from previous: [AsymmetryResult], to latest: [AsymmetryResult]) -> [AsymmetryChange] {
+        latest.compactMap { now in
+            guard let nowValue = now.value, let before = previous.first(where: { $0.testID == now.testID && $0.formula == now.formula }),
+                let beforeValue = before.value
+            else { return nil }
+            return AsymmetryChange(
+                testID: now.testID, formula: now.formula, previous: beforeValue, latest: nowValue, change: nowValue - beforeValue,
+                previousSide: before.affectedSide, latestSide: now.affectedSide)
         }
     }
 }
@@ -579,6 +727,20 @@ func sentenceCase(_ label: String) -> String {
     let chars = Array(label)
     guard chars.count > 1, chars[0].isUppercase, chars[1].isLowercase else { return label }
     return chars[0].lowercased() + String(chars.dropFirst())
+}
+
+/// "5th", "2.5th", "1st", "2nd", "3rd", "11th": a centile in words.
+func ordinal(_ value: Double) -> String {
+    let text = format(value)
+    guard value == value.rounded(), let n = Int(exactly: value) else { return text + "th" }
+    let tens = n % 100
+    if (11...13).contains(tens) { return text + "th" }
+    switch n % 10 {
+    case 1: return text + "st"
+    case 2: return text + "nd"
+    case 3: return text + "rd"
+    default: return text + "th"
+    }
 }
 
 func round1(_ v: Double) -> Double { (v * 10).rounded() / 10 }

@@ -22,9 +22,15 @@ public struct NormComparison: Sendable, Hashable {
     public var sources: [String] { norm.sources.ids }
     public var note: String? { norm.note }
 
+    /// A mean/SD or percentile comparison's grade against the protocol's `<normGrades>` (nil
+    /// where it has none, or the percentile is not known), and the centile it fell below.
+    public var graded: Grade?
+    public var gradedBelowPercentile: Double?
+
+    /// The cut-off's class grade, or the grade against the lower reference limit.
     public var grade: Grade? {
         if case .cutoff(_, let grade) = outcome { return grade }
-        return nil
+        return graded
     }
 
     init(outcome: Outcome, value: Double, norm: ReferenceNorm, normIndex: Int) {
@@ -37,9 +43,11 @@ public struct NormComparison: Sendable, Hashable {
     /// The same norm (by identity: norms are immutable and owned by their protocol).
     public static func == (a: NormComparison, b: NormComparison) -> Bool {
         a.outcome == b.outcome && a.value == b.value && a.norm === b.norm && a.normIndex == b.normIndex
+            && a.graded == b.graded && a.gradedBelowPercentile == b.gradedBelowPercentile
     }
 
     public func hash(into hasher: inout Hasher) {
+        hasher.combine(graded)
         hasher.combine(outcome)
         hasher.combine(value)
         hasher.combine(ObjectIdentifier(norm))
@@ -135,6 +143,33 @@ enum NormMath {
             return a.value + (percentile - a.percentile) / (b.percentile - a.percentile) * (b.value - a.value)
         }
         return nil
+    }
+}
+
+extension NormComparison {
+    /// The comparison graded against the lower reference limit: by the percentile of z, or by
+    /// a table's percentile where it is known; below the table's lowest point only when that
+    /// point is itself at or under the limit.
+    mutating func grade(with grading: NormGrading) {
+        let percentile: Double?
+        switch outcome {
+        case .meanSD(_, _, _, _, _, let p): percentile = p
+        case .cutoff: return
+        case .percentiles(let p, let beyond, _, _):
+            if let p {
+                percentile = p
+            } else if let beyond, beyond.hasPrefix("<"), let lowest = norm.lowestPercentile {
+                // Under the table's lowest point: known to be under the limit only when that
+                // point is itself at or under it (no threshold above it can be told apart).
+                percentile = grading.thresholds.contains(where: { lowest <= $0.percentileBelow }) ? lowest - 1e-9 : nil
+            } else {
+                percentile = nil
+            }
+        }
+        guard let percentile else { return }
+        let (grade, threshold) = grading.grade(atPercentile: percentile)
+        graded = grade
+        gradedBelowPercentile = threshold?.percentileBelow
     }
 }
 

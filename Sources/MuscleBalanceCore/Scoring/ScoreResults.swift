@@ -72,6 +72,8 @@ public enum RatioTerm: String, Sendable, Hashable, CaseIterable {
 public struct Finding: Sendable, Hashable {
     public enum Basis: Sendable, Hashable {
         case cutoff(testID: String)
+        /// Below the lower reference limit of a mean/SD norm or a percentile table.
+        case norm(testID: String)
         case asymmetry(testID: String)
         case ratio(ratioID: String)
     }
@@ -79,6 +81,8 @@ public struct Finding: Sendable, Hashable {
     public var muscleGroup: String
     public var region: BodyRegion
     public var side: BodySide?
+    /// Both sides of a bilateral test are affected: one finding, `side` nil.
+    public var bothSides: Bool = false
     public var problem: MuscleProblem
     public var grade: Grade
     public var basis: Basis
@@ -98,6 +102,9 @@ public struct PlannedExercise: Sendable, Hashable {
     public var exerciseID: String
     public var name: String
     public var side: BodySide?
+    /// Done on both sides, as one item (`side` nil): both sides are affected, or the exercise's
+    /// rule is both sides.
+    public var bothSides: Bool = false
     public var dosage: Dosage
     /// Sets on this side when the protocol adds sets for the affected side.
     public var sets: Int?
@@ -112,6 +119,8 @@ public struct WithheldExercise: Sendable, Hashable {
 
 public struct CorrectivePlan: Sendable, Hashable {
     public var exercises: [PlannedExercise]
+    /// What the plan's cap left out, in the order it would have come: for the next visit.
+    public var deferred: [PlannedExercise] = []
     public var withheld: [WithheldExercise]
     /// Findings for which the library has no exercise.
     public var unanswered: [String]
@@ -143,7 +152,21 @@ public struct ProgressItem: Sendable, Hashable {
     public var latest: Double
     public var change: Double
     public var mdc: Double?
+    /// A relative minimal detectable change: the band of latest / previous.
+    public var mdcRatioBelow: Double? = nil
+    public var mdcRatioAbove: Double? = nil
     public var verdict: Verdict
+}
+
+/// A test's asymmetry now and at the session before (in its formula's unit: % or the test's).
+public struct AsymmetryChange: Sendable, Hashable {
+    public var testID: String
+    public var formula: AsymmetryFormula
+    public var previous: Double
+    public var latest: Double
+    public var change: Double
+    public var previousSide: BodySide?
+    public var latestSide: BodySide?
 }
 
 /// Everything computed for one session.
@@ -165,6 +188,8 @@ public struct SessionScore: Sendable, Hashable {
     public var adjuncts: [AdjunctDecision]
     /// Against the session before, when there is one.
     public var progress: [ProgressItem]
+    /// Each asymmetry against the session before, when there is one.
+    public var asymmetryProgress: [AsymmetryChange] = []
     public var previousDate: CivilDate?
 }
 

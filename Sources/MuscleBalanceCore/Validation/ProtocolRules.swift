@@ -9,6 +9,7 @@ public enum ProtocolRules {
         checkSources(p, &out)
         checkTests(p, &out)
         checkAsymmetry(p, &out)
+        checkNormGrading(p, &out)
         checkRatios(p, &out)
         checkImbalanceIndex(p, &out)
         checkExercises(p, &out)
@@ -72,6 +73,24 @@ public enum ProtocolRules {
         }
     }
 
+    // MARK: Norm grading
+
+    /// Each threshold cites its source, lies between 0 and 50 (a lower reference limit is below
+    /// the median), and a more severe grade sits lower than the grades before it.
+    private static func checkNormGrading(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        guard let grading = p.normGrading else { return }
+        var previous: NormGrading.Threshold?
+        for t in grading.thresholds {
+            if !(t.percentileBelow > 0 && t.percentileBelow <= 50) {
+                out.append(t.location.error("norm grade threshold \(t.grade.rawValue): percentileBelow=\"\(format(t.percentileBelow))\" must be above 0 and at most 50 (a lower reference limit)", attribute: "percentileBelow"))
+            }
+            if let previous, !(t.grade > previous.grade && t.percentileBelow < previous.percentileBelow) {
+                out.append(t.location.error("norm grade thresholds out of order: \(t.grade.rawValue) below P\(format(t.percentileBelow)) follows \(previous.grade.rawValue) below P\(format(previous.percentileBelow)); list them least severe first, each at a lower centile", attribute: "percentileBelow"))
+            }
+            previous = t
+        }
+    }
+
     // MARK: Sources
 
     /// Every figure must cite, and every citation must resolve.
@@ -92,7 +111,7 @@ public enum ProtocolRules {
         for test in p.tests {
             resolve(test.plausibleRange.sources)
             if let band = test.targetBand { require(band.sources, "the target band of '\(test.id)'") }
-            if let mdc = test.minimalDetectableChange { require(mdc.sources, "the minimal detectable change of '\(test.id)'") }
+            for mdc in test.minimalDetectableChanges { require(mdc.sources, "the minimal detectable change of '\(test.id)'") }
             for norm in test.norms {
                 let what: String
                 switch norm.kind {
@@ -108,6 +127,9 @@ public enum ProtocolRules {
             for threshold in rule.grades {
                 require(threshold.sources, "the \(threshold.grade.rawValue) asymmetry threshold for \(rule.quality.rawValue)")
             }
+        }
+        for threshold in p.normGrading?.thresholds ?? [] {
+            require(threshold.sources, "the \(threshold.grade.rawValue) norm grade threshold (below P\(format(threshold.percentileBelow)))")
         }
         for ratio in p.ratios {
             if let range = ratio.acceptable { require(range.sources, "the acceptable range of ratio '\(ratio.id)'") }
@@ -153,8 +175,24 @@ public enum ProtocolRules {
                     out.append(band.sources.location.error("target band of '\(test.id)' runs backwards (min \(format(band.min)) is not below max \(format(band.max)))", attribute: "min"))
                 }
             }
-            if let mdc = test.minimalDetectableChange, !(mdc.value > 0) {
-                out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' must be greater than 0", attribute: "value"))
+            for mdc in test.minimalDetectableChanges {
+                if let value = mdc.value {
+                    if !(value > 0) {
+                        out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' must be greater than 0", attribute: "value"))
+                    }
+                    if mdc.ratioBelow != nil || mdc.ratioAbove != nil {
+                        out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' gives both a value and a ratio band; keep one", attribute: "value"))
+                    }
+                } else if let below = mdc.ratioBelow, let above = mdc.ratioAbove {
+                    if !(below > 0 && below < 1 && above > 1) {
+                        out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)': the ratio band \(format(below))-\(format(above)) must run from below 1 to above 1", attribute: "ratioBelow"))
+                    }
+                } else {
+                    out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' needs value=\"...\", or both ratioBelow and ratioAbove", attribute: "value"))
+                }
+                if mdc.side != nil && test.sides == .midline {
+                    out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' names a side, but the test is midline", attribute: "side"))
+                }
             }
             for norm in test.norms { checkNorm(norm, of: test, &out) }
             checkAgeBands(test, &out)

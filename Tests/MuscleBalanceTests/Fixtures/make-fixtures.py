@@ -95,11 +95,11 @@ M = [
     ("duplicate-patient", *line(P2, P2.replace('RP-0002', 'RP-0001'), "error", "duplicate patient id 'RP-0001' (first on line 4)")),
     ("session-before-birth", *line(S2, S2.replace('2026-10-01', '1980-01-01'), "error", "session on 1980-01-01 is before the patient's birth date 1981-07-30")),
     ("session-in-future", *line(S2, S2.replace('2026-10-01', '2099-10-01'), "error", "session date 2099-10-01 is in the future")),
-    ("age-without-norm", P1 + S1, P1.replace('1998-03-12', '1960-03-12') + expect("warning", "no norm for a female aged 66 for hip-abduction-strength (left), hip-abduction-strength (right)", S1)),
+    ("age-without-norm", P1 + S1, P1.replace('1998-03-12', '2008-03-12') + expect("warning", "no norm for a female aged 18 for hip-abduction-strength (left), hip-abduction-strength (right)", S1)),
     ("value-and-trials", *line(HL, HL.replace('unit="N"', 'unit="N" value="110"'), "error", "has both a value attribute and <trial> elements; keep one")),
     ("no-reading", *line(EXT, EXT.replace(' value="120"', ''), "error", "measure of 'trunk-extensor-endurance' has no reading")),
     ("unknown-protocol", *line('<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance" clinic="Fixture clinic">\n', '<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-imbalance" clinic="Fixture clinic">\n', "error", "protocol 'lumbopelvic-imbalance' was not found")),
-    ("missing-body-mass", *line(P1, P1.replace(' bodyMassKg="64.5"', ''), "warning", "patient 'RP-0001' has no bodyMassKg, which the norms of hip-abduction-strength need")),
+    ("missing-body-mass", P1 + S1, expect("warning", "patient 'RP-0001' has no bodyMassKg, which the norms of hip-adduction-strength need", P1.replace(' bodyMassKg="64.5"', '')) + S1 + '      <measure test="hip-adduction-strength" side="left" unit="N" value="110"/>\n'),
     ("blood-pressure-backwards", *line(S1, S1.replace('128/84', '80/120'), "error", "blood pressure 80/120 has the diastolic at or above the systolic")),
 ]
 
