@@ -68,11 +68,7 @@ struct ProtocolBuilder {
                 problem: MuscleProblem(rawValue: e.string("problem") ?? "") ?? .weak,
                 sideRule: SideRule(rawValue: e.string("sideRule") ?? "") ?? .affectedSide,
                 instructions: e.childText("instructions"),
-                dosage: Dosage(
-                    sets: d.int("sets"), extraSetsAffectedSide: d.int("extraSetsAffectedSide"), repsMin: d.int("repsMin"),
-                    repsMax: d.int("repsMax"), holds: d.int("holds"), holdsMax: d.int("holdsMax"),
-                    holdSecondsMin: d.int("holdSecondsMin"), holdSecondsMax: d.int("holdSecondsMax"),
-                    daysPerWeekMin: d.int("daysPerWeekMin"), daysPerWeekMax: d.int("daysPerWeekMax"), sources: d.sources()),
+                dosage: dosage(d),
                 contraindications: e.children(named: "contraindication").map(contraindication),
                 sources: e.sources(), location: e.location)
         }
@@ -110,6 +106,16 @@ struct ProtocolBuilder {
         Contraindication(
             condition: e.string("condition") ?? "", kind: Contraindication.Kind(rawValue: e.string("kind") ?? "") ?? .absolute,
             sources: e.sources(), location: e.location)
+    }
+
+    private func dosage(_ d: XMLElement) -> Dosage {
+        var dosage = Dosage(
+            sets: d.int("sets"), extraSetsAffectedSide: d.int("extraSetsAffectedSide"), repsMin: d.int("repsMin"),
+            repsMax: d.int("repsMax"), holds: d.int("holds"), holdsMax: d.int("holdsMax"),
+            holdSecondsMin: d.int("holdSecondsMin"), holdSecondsMax: d.int("holdSecondsMax"),
+            daysPerWeekMin: d.int("daysPerWeekMin"), daysPerWeekMax: d.int("daysPerWeekMax"), sources: d.sources())
+        dosage.forAge = d.children(named: "forAge").map { AgeDosage(ageMin: $0.int("ageMin") ?? 0, dosage: self.dosage($0)) }
+        return dosage
     }
 
     private func thresholds(_ e: XMLElement?) -> [GradeThreshold] {

@@ -47,6 +47,17 @@ public final class CorrectiveExercise: Sendable {
     }
 }
 
+/// A dosage from an age on (`<forAge ageMin>` inside `<dosage>`).
+public struct AgeDosage: Sendable, Hashable {
+    public var ageMin: Int
+    public var dosage: Dosage
+
+    public init(ageMin: Int, dosage: Dosage) {
+        self.ageMin = ageMin
+        self.dosage = dosage
+    }
+}
+
 /// Only the figures a source gives; the rest stay nil and print as "no reference".
 public struct Dosage: Sendable, Hashable {
     public var sets: Int?
@@ -60,6 +71,9 @@ public struct Dosage: Sendable, Hashable {
     public var daysPerWeekMin: Int?
     public var daysPerWeekMax: Int?
     public var sources: SourceReferences
+    /// Dosage that replaces these figures from an age on, where the source gives it (ACSM:
+    /// longer stretch holds for older adults); the oldest band the patient has reached applies.
+    public var forAge: [AgeDosage] = []
 
     public init(
         sets: Int? = nil, extraSetsAffectedSide: Int? = nil, repsMin: Int? = nil, repsMax: Int? = nil,
@@ -77,6 +91,26 @@ public struct Dosage: Sendable, Hashable {
         self.daysPerWeekMin = daysPerWeekMin
         self.daysPerWeekMax = daysPerWeekMax
         self.sources = sources
+    }
+
+    /// The dosage for a patient of `age`: the figures of the oldest age band reached replace
+    /// these, the others stay; the band's sources follow these. Unknown age: these.
+    public func forPatient(age: Int?) -> Dosage {
+        guard let age, let band = forAge.filter({ age >= $0.ageMin }).max(by: { $0.ageMin < $1.ageMin }) else { return self }
+        var d = self
+        let o = band.dosage
+        d.sets = o.sets ?? sets
+        d.repsMin = o.repsMin ?? repsMin
+        d.repsMax = o.repsMax ?? repsMax
+        d.holds = o.holds ?? holds
+        d.holdsMax = o.holdsMax ?? holdsMax
+        d.holdSecondsMin = o.holdSecondsMin ?? holdSecondsMin
+        d.holdSecondsMax = o.holdSecondsMax ?? holdSecondsMax
+        d.daysPerWeekMin = o.daysPerWeekMin ?? daysPerWeekMin
+        d.daysPerWeekMax = o.daysPerWeekMax ?? daysPerWeekMax
+        d.sources = SourceReferences(ids: sources.ids + o.sources.ids.filter { !sources.ids.contains($0) }, location: o.sources.location)
+        d.forAge = []
+        return d
     }
 
     public var hasFigures: Bool {

@@ -421,7 +421,7 @@ public struct BalanceScorer: Sendable {
                     text.add(" ")
                 }
                 text.add(group.name)
-                text.add(blamed == nil || blamed?.comparisons.isEmpty == true ? ": no norm to confirm a deficit" : ": at or above its own norm")
+                text.add(blamed == nil || blamed?.comparisons.isEmpty == true ? ": no norm to confirm a deficit" : ": its own norm shows no deficit")
                 text.add(", so no muscle is blamed")
             }
             out.append(Finding(
@@ -564,6 +564,7 @@ public struct BalanceScorer: Sendable {
     /// one-sided finding of the same muscles adds its side again: the extra work stays visible.
     func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
         let conditions = patient.conditions.map(\.code)
+        let age = patient.birthDate.map { date.age(bornOn: $0) }
         /// (round, finding, exercise index, side slot: 0 none, 1 left, 2 right, 3 both).
         var candidates: [(round: Int, finding: Int, exercise: Int, slot: Int, order: Int)] = []
         var withheld: [WithheldExercise] = []
@@ -609,12 +610,13 @@ public struct BalanceScorer: Sendable {
             seen.append(key)
             let finding = findings[c.finding]
             let side: BodySide? = c.slot == 1 ? .left : c.slot == 2 ? .right : nil
-            var sets = exercise.dosage.sets
-            if let extra = exercise.dosage.extraSetsAffectedSide, side != nil, side == finding.side {
+            let dosage = exercise.dosage.forPatient(age: age)
+            var sets = dosage.sets
+            if let extra = dosage.extraSetsAffectedSide, side != nil, side == finding.side {
                 sets = (sets ?? 0) + extra
             }
             chosen.append((c.finding, c.round, PlannedExercise(
-                exerciseID: exercise.id, name: exercise.name, side: side, bothSides: c.slot == 3, dosage: exercise.dosage, sets: sets,
+                exerciseID: exercise.id, name: exercise.name, side: side, bothSides: c.slot == 3, dosage: dosage, sets: sets,
                 answers: finding.text, grade: finding.grade)))
         }
         let cap = balanceProtocol.plan.maxExercises

@@ -137,6 +137,9 @@ public enum ProtocolRules {
         for exercise in p.exercises {
             resolve(exercise.sources)
             if exercise.dosage.hasFigures { require(exercise.dosage.sources, "the dosage of exercise '\(exercise.id)'") }
+            for band in exercise.dosage.forAge {
+                require(band.dosage.sources, "the dosage from age \(band.ageMin) of exercise '\(exercise.id)'")
+            }
             for c in exercise.contraindications { require(c.sources, "the contraindication '\(c.condition)' of exercise '\(exercise.id)'") }
         }
         resolve(p.plan.reassessmentSources)
@@ -389,6 +392,17 @@ public enum ProtocolRules {
             }
             for range in exercise.dosage.ranges where range.min > range.max {
                 out.append(exercise.dosage.sources.location.error("dosage of '\(exercise.id)': \(range.name) runs backwards (\(range.min) > \(range.max))"))
+            }
+            var ages: [Int] = []
+            for band in exercise.dosage.forAge {
+                let merged = exercise.dosage.forPatient(age: band.ageMin)
+                for range in merged.ranges where range.min > range.max {
+                    out.append(band.dosage.sources.location.error("dosage of '\(exercise.id)' from age \(band.ageMin): \(range.name) runs backwards (\(range.min) > \(range.max))"))
+                }
+                if ages.contains(band.ageMin) {
+                    out.append(band.dosage.sources.location.error("dosage of '\(exercise.id)' has two <forAge ageMin=\"\(band.ageMin)\">; keep one", attribute: "ageMin"))
+                }
+                ages.append(band.ageMin)
             }
             checkContraindications(exercise.contraindications, owner: "exercise '\(exercise.id)'", p, &out)
         }

@@ -29,6 +29,9 @@ CUT = '        <cutoffs sex="male" ageMin="18" unit="s" source="s2">\n'
 MOD = '        <threshold grade="moderate" atLeast="15" source="s2"/>\n'
 MG2 = '    <muscleGroup id="lumbar-extensors" name="lumbar extensors" region="spine">Lumbar extensors</muscleGroup>\n'
 S2SRC = '    <source id="s2" kind="abstract">Source two.</source>\n'
+PLAUS2 = '      <plausibleRange min="0" max="240" basis="stopped at 240 s" source="s2"/>\n'
+DOSE1 = '      <dosage repsMin="10" source="s2"/>\n'
+ASYM_END = '  </asymmetry>\n'
 ACC = '      <acceptable min="0.5" max="2" outsideGrade="mild" source="s1"/>\n'
 
 P = [
@@ -40,6 +43,13 @@ P = [
     ("unknown-condition", *line('      <contraindication condition="hypertension" source="s2"/>\n', '      <contraindication condition="glaucoma" source="s2"/>\n', "error", "names condition 'glaucoma', which is not in <conditions>")),
     ("condition-unknown-category", *line('    <condition code="hypertension">Hypertension</condition>\n', '    <condition code="hypertension" within="heart-disease">Hypertension</condition>\n', "error", "condition 'hypertension' lies within 'heart-disease', which is not in <conditions>")),
     ("condition-category-cycle", '    <condition code="hypertension">Hypertension</condition>\n', expect("error", "condition categories form a cycle: hypertension within circulatory within hypertension", '    <condition code="hypertension" within="circulatory">Hypertension</condition>\n') + '    <condition code="circulatory" within="hypertension">Circulatory disease</condition>\n'),
+    ("norm-grade-without-source", ASYM_END, ASYM_END + '  <normGrades>\n' + expect("error", "the mild norm grade threshold (below P5) has no source", '    <threshold grade="mild" percentileBelow="5"/>\n') + '  </normGrades>\n'),
+    ("norm-grades-out-of-order", ASYM_END, ASYM_END + '  <normGrades>\n    <threshold grade="mild" percentileBelow="5" source="s1"/>\n' + expect("error", "norm grade thresholds out of order: moderate below P10 follows mild below P5", '    <threshold grade="moderate" percentileBelow="10" source="s1"/>\n') + '  </normGrades>\n'),
+    ("norm-grade-above-median", ASYM_END, ASYM_END + '  <normGrades>\n' + expect("error", "norm grade threshold mild: percentileBelow=\"60\" must be above 0 and at most 50", '    <threshold grade="mild" percentileBelow="60" source="s1"/>\n') + '  </normGrades>\n'),
+    ("mdc-value-and-ratio", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance' gives both a value and a ratio band; keep one", '      <mdc value="43.2" ratioBelow="0.8" ratioAbove="1.2" source="s2"/>\n')),
+    ("mdc-ratio-band-backwards", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance': the ratio band 1.2-0.8 must run from below 1 to above 1", '      <mdc ratioBelow="1.2" ratioAbove="0.8" source="s2"/>\n')),
+    ("mdc-without-figure", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance' needs value=", '      <mdc ratioBelow="0.8" source="s2"/>\n')),
+    ("dosage-for-age-without-source", DOSE1, '      <dosage repsMin="10" source="s2">\n' + expect("error", "the dosage from age 65 of exercise 'side-lying-hip-abduction' has no source", '        <forAge ageMin="65" repsMin="8"/>\n') + '      </dosage>\n'),
     ("unknown-source", *line(SD30, SD30.replace('source="s1"', 'source="s3"'), "error", "source 's3' is not defined in <sources>")),
     ("norm-without-source", *line(SD30, SD30.replace(' source="s1"', ''), "error", "the norm for 'hip-abduction-strength' (female 30-39) has no source")),
     ("cutoff-without-source", *line(CUT, CUT.replace(' source="s2"', ''), "error", "the cut-off for 'trunk-extensor-endurance' (male 18+) has no source")),
