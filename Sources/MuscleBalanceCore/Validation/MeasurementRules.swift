@@ -57,8 +57,16 @@ public struct MeasurementRules: Sendable {
                 out.append(condition.location.warning("condition '\(condition.code)' is listed twice for patient '\(patient.id)'", attribute: "code"))
             }
         }
+        // One session a day: progress compares sessions by date, and --session picks one by it.
+        var sessionDates: [(CivilDate, Int)] = []
         for session in patient.sessions {
             check(session, of: patient, &out)
+            guard let date = session.date else { continue }
+            if let first = sessionDates.first(where: { $0.0 == date }) {
+                out.append(session.location.error("patient '\(patient.id)' has a second session on \(date) (first on line \(first.1)); put all measures of one day in one session, or fix the date", attribute: "date"))
+            } else {
+                sessionDates.append((date, session.location.line))
+            }
         }
         return out
     }
@@ -96,6 +104,7 @@ public struct MeasurementRules: Sendable {
         session.measures.forEachInPlace { measure in
             check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
         }
+        checkSides(session, &out)
         if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
             out.append(session.location.warning("no norm for a \(sex.rawValue) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
         }
@@ -161,6 +170,33 @@ public struct MeasurementRules: Sendable {
                 withoutNorm.append(measureLabels[key])
             } else if patient.bodyMassKg == nil && test.norms.contains(where: { covers($0) && $0.unit == .percentOfBodyWeight }) {
                 needsBodyMass.append(test.id)
+            }
+        }
+    }
+
+    /// The two sides of each bilateral test in one session: typed in different units, or
+    /// apart by a unit's conversion factor, they are probably a unit slip ("check the unit").
+    private func checkSides(_ session: AssessmentSession, _ out: inout [Diagnostic]) {
+        var left = [Int](repeating: -1, count: tests.count), right = left
+        for (i, m) in session.measures.enumerated() {
+            guard let t = testIndex[m.test], tests[t].sides == .bilateral, let side = m.side else { continue }
+            if side == .left { if left[t] < 0 { left[t] = i } } else if right[t] < 0 { right[t] = i }
+        }
+        for t in tests.indices where left[t] >= 0 && right[t] >= 0 {
+            let test = tests[t]
+            let l = session.measures[left[t]], r = session.measures[right[t]]
+            guard let lu = l.unit, let ru = r.unit, lu.dimension == test.dimension, ru.dimension == test.dimension else { continue }
+            let later = l.location.line > r.location.line ? l : r
+            if lu != ru {
+                out.append(later.location.warning("'\(test.id)' is in \(lu.rawValue) on the left and \(ru.rawValue) on the right in the session of \(session.dateText); check the unit", attribute: "unit"))
+                continue
+            }
+            func value(_ m: Measure) -> Double? {
+                m.value.map(lu.toCanonical) ?? test.combine.combine(m.trials.map(lu.toCanonical))
+            }
+            if let a = value(l), let b = value(r), let slip = UnitSlip.suspected(a, b, test.dimension) {
+                let larger = a > b ? "left" : "right"
+                out.append(later.location.warning("'\(test.id)': the \(larger) side is \(format((max(a, b) / min(a, b) * 100).rounded() / 100)) times the other, close to the \(slip.units) factor \(format((slip.factor * 100).rounded() / 100)) in the session of \(session.dateText); check the unit", attribute: "unit"))
             }
         }
     }
