@@ -34,7 +34,10 @@ struct TextReport {
             var legend = PageText()
             legend.wrap(
                 "z: negative is worse than the norm. % ref: value / norm mean (or median) x 100. "
-                    + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed.",
+                    + "\"no reference\": no published norm for this patient's sex and age, or none at all; no figure is borrowed. "
+                    + "Grade \"-\": nothing grades this result (no norm, or a norm without a cut-off or lower limit). "
+                    + "\"n/r\" (left/right): no published threshold grades this asymmetry. "
+                    + "Left/right bars: the longer bar is the better side; for lower-is-better angles the tighter side's bar is the shorter.",
                 indent: 0)
             self.legend = legend.array
         }
@@ -391,7 +394,7 @@ struct TextReport {
                 let unit = test?.unit.rawValue ?? ""
                 page.add("  ")
                 // The side in a cell of its own, so a long test name never cuts it off.
-                page.cell(24) { $0.put(test?.name ?? c.pointee.testID) }
+                page.cell(24) { $0.put(test?.label ?? c.pointee.testID) }
                 page.cell(2) { p in
                     if let side = c.pointee.side { p.put(side == .left ? " L" : " R") }
                 }
@@ -493,7 +496,7 @@ struct TextReport {
             }
         }
         page.add("  ")
-        page.cell(24, test?.name ?? r.pointee.testID)
+        page.cell(24, test?.label ?? r.pointee.testID)
         page.add(" ")
         page.cell(2, r.pointee.side.map { $0 == .left ? "L" : "R" } ?? "")
         page.add(" ")
@@ -564,15 +567,28 @@ struct TextReport {
         let test = tables.tests[a.testID]
         let unit: StaticString = test?.unit.xmlWord ?? ""
         let barWidth = 20
-        // Bars are scaled to the larger magnitude of the two; negative angles draw from zero.
+        // Higher is better: bars scaled to the larger magnitude of the two. Lower is better (the
+        // Thomas hip and Ober angles, which go negative): the better side's bar is full and the
+        // tighter side's is shorter by the difference as a share of the plausible range, at
+        // least one mark, so the tighter side is the one that looks worse.
         let scale = max(abs(a.left), abs(a.right))
+        let lowerIsBetter = test?.direction == .lowerIsBetter
+        let span = test.map { $0.plausibleRange.max - $0.plausibleRange.min } ?? 0
+        func filled(_ v: Double) -> Int {
+            guard lowerIsBetter else { return scale > 0 ? Int((abs(v) / scale * Double(barWidth)).rounded()) : 0 }
+            let worse = v - min(a.left, a.right)
+            guard worse > 0, span > 0 else { return barWidth }
+            // Clamped as a Double first: any finite reading may come here (the fuzzer's do).
+            let marks = min(Double(barWidth), (worse / span * Double(barWidth)).rounded(.up))
+            return marks.isFinite ? max(0, min(barWidth - 1, barWidth - Int(marks))) : 0
+        }
         func bar(_ v: Double, _ page: inout PageText) {
-            let filled = scale > 0 ? Int((abs(v) / scale * Double(barWidth)).rounded()) : 0
+            let filled = filled(v)
             page.bytes.append(repeating: UInt8(ascii: "#"), count: filled)
             page.bytes.append(repeating: UInt8(ascii: "."), count: barWidth - filled)
         }
         page.add("  ")
-        page.cell(24, test?.name ?? a.testID)
+        page.cell(24, test?.label ?? a.testID)
         page.add(" L ")
         bar(a.left, &page)
         page.add(" ")

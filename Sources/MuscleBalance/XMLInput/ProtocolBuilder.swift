@@ -129,7 +129,7 @@ struct ProtocolBuilder {
         let range = e.child(named: "plausibleRange") ?? XMLElement(name: "plausibleRange", line: e.line)
         let norms = (e.child(named: "norms")?.children ?? []).compactMap { norm($0) }
         return TestDefinition(
-            id: e.string("id") ?? "", name: e.childText("name"), muscleGroup: e.string("muscleGroup") ?? "",
+            id: e.string("id") ?? "", name: e.childText("name"), shortName: e.child(named: "name")?.string("short"), nameLocation: e.child(named: "name")?.location, muscleGroup: e.string("muscleGroup") ?? "",
             quality: MuscleQuality(rawValue: e.string("quality") ?? "") ?? .strength, dimension: dimension,
             unit: MeasurementUnit(rawValue: e.string("unit") ?? "") ?? dimension.canonicalUnit,
             sides: TestSides(rawValue: e.string("sides") ?? "") ?? .bilateral,

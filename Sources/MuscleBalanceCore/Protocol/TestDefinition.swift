@@ -35,6 +35,12 @@ public enum ScoreDirection: String, Sendable, Hashable {
 public final class TestDefinition: Sendable {
     public let id: String
     public let name: String
+    /// At most 24 characters, for the text report's columns; nil: the name is short enough.
+    public let shortName: String?
+    /// Where `<name>` is written, for the rule that asks for a short name.
+    public let nameLocation: SourceLocation?
+    /// What a table row calls the test: the short name, or the name.
+    public var label: String { shortName ?? name }
     public let muscleGroup: String
     public let quality: MuscleQuality
     public let dimension: Dimension
@@ -51,7 +57,7 @@ public final class TestDefinition: Sendable {
     public let location: SourceLocation
 
     public init(
-        id: String, name: String, muscleGroup: String, quality: MuscleQuality, dimension: Dimension,
+        id: String, name: String, shortName: String? = nil, nameLocation: SourceLocation? = nil, muscleGroup: String, quality: MuscleQuality, dimension: Dimension,
         unit: MeasurementUnit, sides: TestSides, combine: TrialCombination, direction: ScoreDirection,
         position: String, plausibleRange: PlausibleRange, targetBand: TargetBand? = nil,
         minimalDetectableChanges: [MinimalDetectableChange] = [], norms: [ReferenceNorm],
@@ -59,6 +65,8 @@ public final class TestDefinition: Sendable {
     ) {
         self.id = id
         self.name = name
+        self.shortName = shortName
+        self.nameLocation = nameLocation
         self.muscleGroup = muscleGroup
         self.quality = quality
         self.dimension = dimension

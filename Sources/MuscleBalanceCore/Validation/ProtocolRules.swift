@@ -34,6 +34,16 @@ public enum ProtocolRules {
         unique("condition", p.conditions.map { ($0.code, $0.location) }, attribute: "code")
         unique("muscle group", p.muscleGroups.map { ($0.id, $0.location) })
         unique("test", p.tests.map { ($0.id, $0.location) })
+        // Two tests labelled alike in the text report's rows could not be told apart there.
+        var labels: [String: String] = [:]
+        for test in p.tests {
+            let label = String(test.label.prefix(24))
+            if let other = labels[label] {
+                out.append(test.location.warning("'\(test.id)' and '\(other)' are both labelled \"\(label)\" in the text report's tables; give one a different short name"))
+            } else {
+                labels[label] = test.id
+            }
+        }
         unique("ratio", p.ratios.map { ($0.id, $0.location) })
         unique("exercise", p.exercises.map { ($0.id, $0.location) })
         unique("adjunct", p.adjuncts.map { ($0.id, $0.location) })
@@ -196,6 +206,10 @@ public enum ProtocolRules {
                 if mdc.side != nil && test.sides == .midline {
                     out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' names a side, but the test is midline", attribute: "side"))
                 }
+            }
+            // The text report's table cells hold 24 columns: a longer name is cut there.
+            if test.shortName == nil && test.name.count > 24 {
+                out.append((test.nameLocation ?? test.location).warning("the name of '\(test.id)' (\(test.name.count) characters) is cut to 24 in the text report's tables; add <name short=\"...\"> with at most 24"))
             }
             for norm in test.norms { checkNorm(norm, of: test, &out) }
             checkAgeBands(test, &out)

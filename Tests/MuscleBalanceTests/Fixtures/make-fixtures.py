@@ -50,6 +50,7 @@ P = [
     ("mdc-ratio-band-backwards", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance': the ratio band 1.2-0.8 must run from below 1 to above 1", '      <mdc ratioBelow="1.2" ratioAbove="0.8" source="s2"/>\n')),
     ("mdc-without-figure", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance' needs value=", '      <mdc ratioBelow="0.8" source="s2"/>\n')),
     ("dosage-for-age-without-source", DOSE1, '      <dosage repsMin="10" source="s2">\n' + expect("error", "the dosage from age 65 of exercise 'side-lying-hip-abduction' has no source", '        <forAge ageMin="65" repsMin="8"/>\n') + '      </dosage>\n'),
+    ("test-name-cut-in-report", *line('      <name>Extensor endurance</name>\n', '      <name>Trunk extensor endurance (Biering-Sorensen)</name>\n', "warning", "the name of 'trunk-extensor-endurance' (43 characters) is cut to 24 in the text report's tables")),
     ("unknown-source", *line(SD30, SD30.replace('source="s1"', 'source="s3"'), "error", "source 's3' is not defined in <sources>")),
     ("norm-without-source", *line(SD30, SD30.replace(' source="s1"', ''), "error", "the norm for 'hip-abduction-strength' (female 30-39) has no source")),
     ("cutoff-without-source", *line(CUT, CUT.replace(' source="s2"', ''), "error", "the cut-off for 'trunk-extensor-endurance' (male 18+) has no source")),
