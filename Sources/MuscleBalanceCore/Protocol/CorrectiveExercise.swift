@@ -96,7 +96,11 @@ public struct Dosage: Sendable, Hashable {
     /// The dosage for a patient of `age`: the figures of the oldest age band reached replace
     /// these, the others stay; the band's sources follow these. Unknown age: these.
     public func forPatient(age: Int?) -> Dosage {
-        guard let age, let band = forAge.filter({ age >= $0.ageMin }).max(by: { $0.ageMin < $1.ageMin }) else { return self }
+        guard let age, !forAge.isEmpty else { return self }
+        // A loop, not filter + max: the plan asks this for every exercise it lists.
+        var reached: AgeDosage?
+        for b in forAge where age >= b.ageMin && (reached.map { b.ageMin > $0.ageMin } ?? true) { reached = b }
+        guard let band = reached else { return self }
         var d = self
         let o = band.dosage
         d.sets = o.sets ?? sets

@@ -101,10 +101,19 @@ public struct MeasurementRules: Sendable {
         // Each measure is read where it lies, not copied (a copy is a reference count for each
         // of its strings and arrays; lending it `borrowing` still copied it: see
         // `Array.forEachInPlace`).
+        // Where each (test, side) first is among the measures, for the two-sides check: filled
+        // by the loop that looks every measure up anyway, so no second lookup per measure.
+        var position = [Int](repeating: -1, count: 3 * tests.count)
+        var i = 0
         session.measures.forEachInPlace { measure in
-            check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
+            let t = check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
+            if let t, let side = measure.pointee.side {
+                let k = 3 * t + (side == .left ? 1 : 2)
+                if position[k] < 0 { position[k] = i }
+            }
+            i += 1
         }
-        checkSides(session, &out)
+        checkSides(session, position, &out)
         if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
             out.append(session.location.warning("no norm for a \(sex.rawValue) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
         }
@@ -120,10 +129,10 @@ public struct MeasurementRules: Sendable {
     private func check(
         _ measure: UnsafePointer<Measure>, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
         _ firstLine: inout [Int], _ withoutNorm: inout [String], _ needsBodyMass: inout [String], _ out: inout [Diagnostic]
-    ) {
+    ) -> Int? {
         guard let index = testIndex[measure.pointee.test] else {
             out.append(measure.pointee.location.error("unknown test '\(measure.pointee.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.pointee.test, in: Set(tests.map(\.id))))", attribute: "test"))
-            return
+            return nil
         }
         let test = tests[index]
         let side = measure.pointee.side
@@ -172,32 +181,35 @@ public struct MeasurementRules: Sendable {
                 needsBodyMass.append(test.id)
             }
         }
+        return index
     }
 
     /// The two sides of each bilateral test in one session: typed in different units, or
     /// apart by a unit's conversion factor, they are probably a unit slip ("check the unit").
-    private func checkSides(_ session: AssessmentSession, _ out: inout [Diagnostic]) {
-        var left = [Int](repeating: -1, count: tests.count), right = left
-        for (i, m) in session.measures.enumerated() {
-            guard let t = testIndex[m.test], tests[t].sides == .bilateral, let side = m.side else { continue }
-            if side == .left { if left[t] < 0 { left[t] = i } } else if right[t] < 0 { right[t] = i }
+    private func checkSides(_ session: AssessmentSession, _ position: [Int], _ out: inout [Diagnostic]) {
+        session.measures.withUnsafeBufferPointer { measures in
+            guard let base = measures.baseAddress else { return }
+            for t in tests.indices where tests[t].sides == .bilateral && position[3 * t + 1] >= 0 && position[3 * t + 2] >= 0 {
+                checkSides(tests[t], base + position[3 * t + 1], base + position[3 * t + 2], session.dateText, &out)
+            }
         }
-        for t in tests.indices where left[t] >= 0 && right[t] >= 0 {
-            let test = tests[t]
-            let l = session.measures[left[t]], r = session.measures[right[t]]
-            guard let lu = l.unit, let ru = r.unit, lu.dimension == test.dimension, ru.dimension == test.dimension else { continue }
-            let later = l.location.line > r.location.line ? l : r
-            if lu != ru {
-                out.append(later.location.warning("'\(test.id)' is in \(lu.rawValue) on the left and \(ru.rawValue) on the right in the session of \(session.dateText); check the unit", attribute: "unit"))
-                continue
-            }
-            func value(_ m: Measure) -> Double? {
-                m.value.map(lu.toCanonical) ?? test.combine.combine(m.trials.map(lu.toCanonical))
-            }
-            if let a = value(l), let b = value(r), let slip = UnitSlip.suspected(a, b, test.dimension) {
-                let larger = a > b ? "left" : "right"
-                out.append(later.location.warning("'\(test.id)': the \(larger) side is \(format((max(a, b) / min(a, b) * 100).rounded() / 100)) times the other, close to the \(slip.units) factor \(format((slip.factor * 100).rounded() / 100)) in the session of \(session.dateText); check the unit", attribute: "unit"))
-            }
+    }
+
+    /// `left` and `right` point into the session's measures: read in place, not copied.
+    private func checkSides(_ test: TestDefinition, _ left: UnsafePointer<Measure>, _ right: UnsafePointer<Measure>, _ date: String, _ out: inout [Diagnostic]) {
+        guard let lu = left.pointee.unit, let ru = right.pointee.unit, lu.dimension == test.dimension, ru.dimension == test.dimension else { return }
+        let later = left.pointee.location.line > right.pointee.location.line ? left.pointee.location : right.pointee.location
+        if lu != ru {
+            out.append(later.warning("'\(test.id)' is in \(lu.rawValue) on the left and \(ru.rawValue) on the right in the session of \(date); check the unit", attribute: "unit"))
+            return
+        }
+        func value(_ m: UnsafePointer<Measure>) -> Double? {
+            if let v = m.pointee.value { return lu.toCanonical(v) }
+            return test.combine.combine(m.pointee.trials).map(lu.toCanonical)
+        }
+        if let a = value(left), let b = value(right), let slip = UnitSlip.suspected(a, b, test.dimension) {
+            let larger = a > b ? "left" : "right"
+            out.append(later.warning("'\(test.id)': the \(larger) side is \(format((max(a, b) / min(a, b) * 100).rounded() / 100)) times the other, close to the \(slip.units) factor \(format((slip.factor * 100).rounded() / 100)) in the session of \(date); check the unit", attribute: "unit"))
         }
     }
 

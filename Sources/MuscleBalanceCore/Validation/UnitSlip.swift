@@ -13,13 +13,28 @@ public enum UnitSlip {
         let high = max(a, b), low = min(a, b)
         guard low > 0, high.isFinite else { return nil }
         let ratio = high / low
-        for (factor, units) in factors(dimension) where abs(ratio / factor - 1) <= 0.05 {
+        for (factor, units) in table[slot(dimension)] where abs(ratio / factor - 1) <= 0.05 {
             return (factor, units)
         }
         return nil
     }
 
-    /// Every ratio above 1 between two units of the dimension, with the units named.
+    /// The factors of each dimension, by `Dimension.rank`: made once, as the check runs for
+    /// every bilateral test of every session (made per call, with its unit names, it cost
+    /// 35 M instructions per 1,000 patients).
+    private static let table: [[(Double, String)]] = Dimension.allCases.map(factors)
+
+    /// Where `dimension` is in `Dimension.allCases`, without making that array.
+    private static func slot(_ dimension: Dimension) -> Int {
+        switch dimension {
+        case .force: 0
+        case .time: 1
+        case .angle: 2
+        case .length: 3
+        }
+    }
+
+    /// Every ratio of at least 4 between two units of the dimension, with the units named.
     static func factors(_ dimension: Dimension) -> [(Double, String)] {
         let units = MeasurementUnit.allCases.filter { $0.dimension == dimension }
         var out: [(Double, String)] = []
