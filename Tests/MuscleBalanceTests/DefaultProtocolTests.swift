@@ -63,6 +63,14 @@ struct DefaultProtocolTests {
         let extensor = try #require(p.test("trunk-extensor-endurance"))
         #expect(extensor.norms.contains { $0.kind == .meanSD(MeanSD(mean: 119, spread: .sd(49.8))) && $0.stratum == NormStratum(sex: .male, ageMin: 21, ageMax: 62) })
         #expect(extensor.minimalDetectableChange(sex: .male, side: nil)?.value == 43.2)
+        // The Norwegian cohort's static back extension, women 65-69: 73.4 (58.1-88.6) s, n = 36:
+        // SD = (88.6 - 58.1) / (2 x 1.96) x sqrt(36) = 46.683673. Ages 63-64 lie between the
+        // two cohorts and are left without a norm, not bridged.
+        let older = try #require(extensor.norms.first { $0.stratum == NormStratum(sex: .female, ageMin: 65, ageMax: 69) })
+        guard case .meanSD(let o) = older.kind else { Issue.record("not mean/SD"); return }
+        #expect(abs(try #require(o.standardDeviation) - 46.683673) < 0.000001)
+        #expect(older.sources.ids == ["norway-2016-older-adults"])
+        #expect(!extensor.norms.contains { $0.stratum.covers(sex: .female, age: 63, side: nil) && $0.kind.name == "meanSD" })
         #expect(extensor.minimalDetectableChanges.first?.sources.ids == ["sralab-sorensen"])
         // Janik 2021, trunk flexors women 20-59 120.0 (67.8) s.
         #expect(p.test("trunk-flexor-endurance")?.norms.contains { $0.kind == .meanSD(MeanSD(mean: 120, spread: .sd(67.8))) && $0.stratum.sex == .female } == true)

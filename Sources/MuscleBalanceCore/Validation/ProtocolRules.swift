@@ -273,6 +273,8 @@ public enum ProtocolRules {
 
     /// Within one test and kind of norm, bands of the same sex (pooled counts for both) and side
     /// must neither overlap nor leave a gap inside the ages they cover.
+    /// Bands of one kind, sex and side never overlap (a reading would get two z-scores); within
+    /// one cohort's table (the same sources) they leave no gap.
     private static func checkAgeBands(_ test: TestDefinition, _ out: inout [Diagnostic]) {
         struct Key: Hashable { var kind: String; var sex: Sex; var side: BodySide? }
         var groups: [Key: [ReferenceNorm]] = [:]
@@ -299,7 +301,9 @@ public enum ProtocolRules {
                 if b.stratum.ageMin <= aMax {
                     reported.insert(pair)
                     out.append(b.location.error("age band \(b.stratum.label) of '\(test.id)' overlaps \(a.stratum.label) on line \(a.location.line) (\(key.kind), \(who)); start it at \(aMax + 1)", attribute: "ageMin"))
-                } else if b.stratum.ageMin > aMax + 1 {
+                } else if b.stratum.ageMin > aMax + 1 && a.sources.ids == b.sources.ids {
+                    // A gap inside one cohort's table is a slip; ages between two cohorts'
+                    // tables are ones neither studied, and report "no reference".
                     reported.insert(pair)
                     out.append(b.location.error("age band \(b.stratum.label) of '\(test.id)' leaves a gap after \(a.stratum.label) on line \(a.location.line): ages \(aMax + 1)-\(b.stratum.ageMin - 1) have no \(key.kind) norm (\(who)); close the gap or split the table", attribute: "ageMin"))
                 }
