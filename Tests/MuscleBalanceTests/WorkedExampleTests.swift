@@ -261,6 +261,15 @@ struct WorkedExampleTests {
         // fall short: the ratio is a finding, and no muscle is blamed.
         let hq = first.children(named: "finding").first { $0[attribute: "index"] == "hamstring-quadriceps" }
         #expect(hq?[attribute: "problem"] == "out-of-range" && hq?[attribute: "side"] == nil)
+        // The knee flexion asymmetry blames the left hamstrings, and the library has no
+        // hamstring strengthening exercise (the reference names none): listed as unanswered,
+        // with the unblamed ratio; the Biering-Sorensen finding gets the bird dog, and the side
+        // bridge right/left 61 / 52 = 1.17 > 1.05 (the left held for less) its left side.
+        let plan = try #require(first.child(named: "plan"))
+        #expect(plan.children(named: "unanswered").map(\.text).contains("left hamstrings weak: 16.7% asymmetry"))
+        #expect(plan.children(named: "unanswered").map(\.text).contains(hq?.text ?? "-"))
+        #expect(plan.children(named: "exercise").map { $0[attribute: "id"] ?? "" } == ["bird-dog", "side-bridge-weak-side"])
+        #expect(plan.children(named: "exercise").last?[attribute: "side"] == "left")
         #expect(hq?.text == "Hamstring:quadriceps out of range: Hamstring:quadriceps (left) 0.42, acceptable >= 0.47; left hamstrings: no norm to confirm a deficit, so no muscle is blamed")
         // pelvis: SLR left 52 (z -1.34) and right 55 (z -0.90) normal 0, 0; knee extension
         // asymmetry 2.74% normal, knee flexion 16.67% moderate 66.7; H:Q left mild 33.3, right
