@@ -18,16 +18,22 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
+        // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
+        // and the one system-call wrapper that retries EINTR.
+        .target(name: "FastText"),
         // The one module where C pointers live: owned documents, schemas and readers.
-        .target(name: "MBXML", dependencies: ["CLibXML2"]),
+        .target(name: "MBXML", dependencies: ["CLibXML2", "FastText"]),
         // Pure domain: protocol and measurement models, units, semantic rules. No I/O.
         .target(name: "MuscleBalanceCore"),
-        // Edges: XML files in, Swift values out; file-level validation.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore"]),
+        // The batch engine knows no clinical type: hand-offs between threads, locks, the write
+        // order of batches, files in flight, and output files written whole or not at all.
+        .target(name: "BatchEngine", dependencies: ["FastText"]),
+        // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
-                "MuscleBalance",
+                "MuscleBalance", "FastText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary allocates with mimalloc (Debian: libmimalloc-dev) instead of
@@ -39,11 +45,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))]
         ),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
+        .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine"]),
         // Fixtures are read from the source tree (Tests/MuscleBalanceTests/Fixtures), as real
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

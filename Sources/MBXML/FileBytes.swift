@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import FastText
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -27,9 +28,8 @@ enum FileBytes {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw XMLReadError(io: "cannot read '\(path)': \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import FastText
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -163,9 +164,8 @@ public final class XMLEventReader {
         switch source {
         case .descriptor(let fd):
             while true {
-                let n = read(fd, chunk, Self.chunkSize)
+                let n = retryingOnInterrupt { read(fd, chunk, Self.chunkSize) }
                 if n >= 0 { return n }
-                if errno == EINTR { continue }
                 throw XMLReadError(io: "cannot read '\(path)': \(String(cString: strerror(errno)))")
             }
         case .memory(let bytes, let offset):

@@ -1,3 +1,5 @@
+import FastText
+
 /// Writes XML fragments (the patients of a report, say) into memory, escaping every value. One
 /// writer serves a whole file: `take(into:)` hands over what is written so far, so a report of
 /// any size streams through a small buffer. The caller owns the file and checks every write.

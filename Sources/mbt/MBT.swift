@@ -1,3 +1,4 @@
+import FastText
 import ArgumentParser
 
 #if canImport(Glibc)
@@ -57,8 +58,7 @@ func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
-            let written = write(descriptor, base + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
+            let written = retryingOnInterrupt { write(descriptor, base + offset, bytes.count - offset) }
             if written <= 0 { return false }
             offset += written
         }

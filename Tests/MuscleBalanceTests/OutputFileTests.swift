@@ -1,3 +1,4 @@
+@testable import BatchEngine
 import Foundation
 import Testing
 

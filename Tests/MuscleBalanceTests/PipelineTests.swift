@@ -1,3 +1,4 @@
+@testable import BatchEngine
 import Foundation
 @testable import MuscleBalance
 import MuscleBalanceCore
@@ -113,54 +114,6 @@ struct PipelineTests {
         #expect(BatchScorer.worthPipelining(small, files: 2_000) == false)
     }
 
-    @Test("batches finished out of order, on many threads, are written in input order, each once")
-    func writeOrder() {
-        let order = WriteOrder(limit: 1_000)
-        let written = Locked([Int]())
-        let answers = Locked([Bool]())
-        let count = 400
-        DispatchQueue.concurrentPerform(iterations: count) { i in
-            // A permutation of 0..<400 (7919 is prime, so coprime with 400): deposits come
-            // scrambled, from several threads at once.
-            let index = (i * 7919) % count
-            let admitted = order.admit()
-            let batch = order.spareBatch()
-            batch.summaryRows = index
-            let deposited = order.deposit(batch, at: index) { b in
-                written.withLock { $0.append(b.summaryRows) }
-                return true
-            }
-            answers.withLock { $0.append(admitted && deposited) }
-        }
-        #expect(written.withLock { $0 } == Array(0..<count))
-        #expect(answers.withLock { $0 }.allSatisfy { $0 })
-    }
-
-    @Test("after a batch cannot be written, nothing after it is, and nothing more is admitted")
-    func writeOrderAfterFailure() {
-        let order = WriteOrder(limit: 8)
-        var written: [Int] = []
-        var answers: [Bool] = []
-        var admitted: [Bool] = []
-        for index in [1, 0, 3, 2, 4] {
-            admitted.append(order.admit())
-            let batch = order.spareBatch()
-            batch.summaryRows = index
-            answers.append(order.deposit(batch, at: index) { b in
-                written.append(b.summaryRows)
-                return b.summaryRows != 2
-            })
-        }
-        #expect(written == [0, 1, 2])
-        #expect(answers == [true, true, true, false, false])
-        #expect(admitted == [true, true, true, true, false])
-        // A reader waiting for room is let go when the run stops.
-        let full = WriteOrder(limit: 1)
-        #expect(full.admit())
-        full.fail()
-        #expect(full.admit() == false)
-    }
-
     /// The text report's footnote cache is for one thread: shared by two workers, it was
     /// corrupted now and then (a crash once in some hundred thousand patients).
     @Test("each worker renders through a footnote cache of its own")
@@ -205,26 +158,6 @@ struct PipelineTests {
         #expect(sink.makeBatchRenderer().text.tables === prepared.text)
     }
 
-    @Test("a full hand-off gives the oldest batch back to the reader; the rest keep their order")
-    func fullHandOffGivesTheOldestBack() {
-        let queue = HandOff<Int>(capacity: 2)
-        func queued(_ put: HandOff<Int>.Put) -> Bool { if case .queued = put { true } else { false } }
-        #expect(queued(queue.put([10])) && queued(queue.put([11])))
-        guard case .yours(let index, let batch) = queue.put([12]) else {
-            Issue.record("a full queue must hand the oldest batch back")
-            return
-        }
-        #expect(index == 0 && batch == [10])
-        #expect(queue.takeNumbered()?.index == 1)
-        let last = queue.takeNumbered()
-        #expect(last?.index == 2 && last?.batch == [12])
-        queue.abandon()
-        guard case .refused = queue.put([13]) else {
-            Issue.record("an abandoned queue refuses")
-            return
-        }
-    }
-
     /// The worker is held (its protocol is not ready) while the reader sends ten batches: the
     /// queue takes four, and for each of the other six the reader does the oldest queued; then
     /// the reader finishes the four left in the queue.
@@ -261,15 +194,6 @@ struct PipelineTests {
         let ids = xml.components(separatedBy: "patient=\"P").dropFirst().map { Int($0.prefix { $0.isNumber }) }
         #expect(ids == Array(0..<30))
         #expect(sink.rows.count == 30)
-    }
-
-    @Test("every file of a batch is taken exactly once, with more files than cores or fewer", arguments: [1, 2, 3, 97])
-    func filesInFlight(count: Int) {
-        let seen = Locked([Int](repeating: 0, count: count))
-        FilesInFlight.forEach(count, cores: 2) { index in
-            seen.withLock { $0[index] += 1 }
-        }
-        #expect(seen.withLock { $0 } == [Int](repeating: 1, count: count))
     }
 
     @Test("a protocol's rules, scorer and report tables are made once per batch and path, from any thread")

@@ -1,4 +1,6 @@
 #if canImport(Glibc)
+import FastText
+import BatchEngine
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -66,8 +68,7 @@ final class SummaryRows: @unchecked Sendable {
             defer { close(fd) }
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
             while true {
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
+                let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
                 if n < 0 { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
                 if n == 0 { break }
                 try file.write(Array(chunk[0..<n]))
@@ -93,11 +94,12 @@ final class SummaryRows: @unchecked Sendable {
 func writeAll(_ fd: Int32, _ bytes: [UInt8], _ path: String) throws(AtomicOutputFile.Failure) {
     var offset = 0
     while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { raw -> Int in
-            guard let base = raw.baseAddress else { return 0 }
-            return write(fd, base + offset, raw.count - offset)
+        let n = retryingOnInterrupt {
+            bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return write(fd, base + offset, raw.count - offset)
+            }
         }
-        if n < 0 && errno == EINTR { continue }
         if n <= 0 { throw AtomicOutputFile.Failure(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
         offset += n
     }

@@ -1,3 +1,4 @@
+import FastText
 import MBXML
 
 /// Bytes of the printable report, built in place: the text report of 20,000 patients is a

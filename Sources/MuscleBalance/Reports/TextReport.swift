@@ -1,3 +1,5 @@
+import BatchEngine
+import FastText
 import MBXML
 import MuscleBalanceCore
 

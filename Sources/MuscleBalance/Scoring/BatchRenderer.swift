@@ -1,9 +1,11 @@
+import BatchEngine
+import FastText
 import MBXML
 import MuscleBalanceCore
 
 /// Both reports of one batch of patients and its summary lines, rendered on a worker thread
 /// before the batch's turn to be written comes. Reused from batch to batch.
-final class RenderedBatch {
+final class RenderedBatch: ReusableBatch {
     var xml = ByteBuffer(capacity: 1 << 20)
     var text = ByteBuffer(capacity: 1 << 19)
     var summary: [UInt8] = []

@@ -1,3 +1,4 @@
+import BatchEngine
 import Dispatch
 import MBXML
 import MuscleBalanceCore

@@ -1,3 +1,4 @@
+import BatchEngine
 import MuscleBalanceCore
 
 /// A patient as the reading thread leaves it: checked, and either to be scored or skipped.
@@ -23,7 +24,7 @@ final class ReportPipeline {
     private let scorer: BalanceScorer
     private let file: String
     private let toWork: HandOff<CheckedPatient>
-    private let order: WriteOrder
+    private let order: WriteOrder<RenderedBatch>
     private var workers: [JoinableThread] = []
     private let workerProtocol: (@Sendable () -> PreparedProtocol?)?
     /// The reading thread's own scorer and renderer, made the first time it does a batch.

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import FastText
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -47,8 +48,7 @@ enum ColumnResolver {
             return next < ordered.count && ordered[next] == line
         }
         reading: while lineNumber <= last {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
             if n <= 0 { break }
             // Line ends found with memchr: a clinic file is read to its last warning, and a
             // byte-by-byte scan of it cost more than scoring a patient.

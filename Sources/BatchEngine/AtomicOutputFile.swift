@@ -1,4 +1,4 @@
-import MBXML
+import FastText
 
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +10,8 @@ import Darwin
 /// the final name only on `commit()` (rename is atomic). Killed at any moment, the folder holds
 /// the old report or the new one, never half of one; dropped without commit, the temporary
 /// file is removed.
-final class AtomicOutputFile {
-    let finalPath: String
+public final class AtomicOutputFile {
+    public let finalPath: String
     private(set) var temporaryPath: String
     private var descriptor: Int32
     /// What is written, until 64 KiB are there to hand on. The reports render straight onto
@@ -22,12 +22,16 @@ final class AtomicOutputFile {
     /// Whether some of the file went to disk with O_DIRECT (see `DirectWrites`).
     var wroteDirect: Bool { direct.wroteDirect }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// `direct: false` writes through the page cache only (see `DirectWrites`).
-    init(directory: String, name: String, direct allowDirect: Bool = true) throws(Failure) {
+    public init(directory: String, name: String, direct allowDirect: Bool = true) throws(Failure) {
         direct = DirectWrites(direct: allowDirect)
         finalPath = directory + "/" + name
         // Like mkstemp (a new name, O_EXCL), but with mode 0666 less the umask, as any file a
@@ -72,20 +76,20 @@ final class AtomicOutputFile {
         return String(decoding: suffix, as: UTF8.self)
     }
 
-    func write(_ bytes: [UInt8]) throws(Failure) {
+    public func write(_ bytes: [UInt8]) throws(Failure) {
         buffer.appendBytes(bytes)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Appends what `render` writes straight onto the end of the file's buffer.
-    func write(rendering render: (inout ByteBuffer) -> Void) throws(Failure) {
+    public func write(rendering render: (inout ByteBuffer) -> Void) throws(Failure) {
         render(&buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
 
     /// Appends a whole rendered buffer: a large one goes to the disk writer as it is, with no
     /// copy into the file's own buffer first.
-    func write(contentsOf bytes: borrowing ByteBuffer) throws(Failure) {
+    public func write(contentsOf bytes: borrowing ByteBuffer) throws(Failure) {
         if buffer.count + bytes.count < 1 << 16 {
             bytes.withBytes { buffer.appendBytes($0) }
             return
@@ -98,7 +102,7 @@ final class AtomicOutputFile {
         if let failure { throw failure }
     }
 
-    func write(_ text: String) throws(Failure) {
+    public func write(_ text: String) throws(Failure) {
         try write(Array(text.utf8))
     }
 
@@ -112,7 +116,7 @@ final class AtomicOutputFile {
     }
 
     /// Flushes, syncs and renames into place. After a failure nothing is left behind.
-    func commit() throws(Failure) {
+    public func commit() throws(Failure) {
         try flush()
         try direct.finish(descriptor: descriptor, path: finalPath)
         if fsync(descriptor) != 0 && errno != EINVAL {
@@ -130,7 +134,7 @@ final class AtomicOutputFile {
     }
 }
 
-extension AtomicOutputFile {
+public extension AtomicOutputFile {
     /// Deletes the temporaries that runs killed outright (SIGKILL, power loss) left in
     /// `directory`: hidden `.NAME.tmp-XXXXXX` files that no live writer holds locked and that
     /// are older than a minute (so a file between its creation and its lock is never taken).

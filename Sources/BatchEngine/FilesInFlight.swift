@@ -11,8 +11,8 @@ import Synchronization
 /// of interleaved runs on 2 cores (2.69 s -> 2.56 s, 2.99 s -> 2.85 s, user and system time
 /// unchanged) for 2 MB of memory; six more gained no more, and eight more lost time to
 /// contention in the kernel.
-enum FilesInFlight {
-    static func forEach(_ count: Int, cores: Int, _ body: @escaping @Sendable (Int) -> Void) {
+public enum FilesInFlight {
+    public static func forEach(_ count: Int, cores: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard count > cores else {
             DispatchQueue.concurrentPerform(iterations: count, execute: body)
             return

@@ -10,7 +10,7 @@ final class ChunkWriter {
     private var thread: JoinableThread?
 
     /// Starts the thread; nil when the system will not create one.
-    init?(descriptor: Int32, path: String) {
+    public init?(descriptor: Int32, path: String) {
         let state = State(chunks: Self.depth)
         self.state = state
         guard let thread = JoinableThread({ state.run(descriptor: descriptor, path: path) }) else {
@@ -53,7 +53,7 @@ final class ChunkWriter {
         private var abandoned = false
         private var direct = true
 
-        init(chunks: Int) {
+        public init(chunks: Int) {
             free = (0..<chunks).map { _ in DirectWrites.allocateChunk() }
         }
 
@@ -101,14 +101,14 @@ final class ChunkWriter {
             }
         }
 
-        func close() {
+        public func close() {
             lock.withLock {
                 closed = true
                 lock.broadcast()
             }
         }
 
-        func abandon() {
+        public func abandon() {
             lock.withLock {
                 abandoned = true
                 lock.broadcast()

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import FastText
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -39,7 +40,7 @@ struct DirectWrites: ~Copyable {
 
     /// `direct: false` keeps every byte on the buffered path (what a file system that refuses
     /// O_DIRECT gets).
-    init(direct: Bool = true) {
+    public init(direct: Bool = true) {
         if !direct { mode = .buffered }
     }
 
@@ -173,8 +174,7 @@ func writeChunk(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, direct: i
     guard let base = bytes.baseAddress else { return }
     var offset = 0
     while offset < bytes.count {
-        let n = write(descriptor, base + offset, bytes.count - offset)
-        if n < 0 && errno == EINTR { continue }
+        let n = retryingOnInterrupt { write(descriptor, base + offset, bytes.count - offset) }
         if n < 0 && errno == EINVAL && direct {
             setDirect(false, descriptor)
             direct = false

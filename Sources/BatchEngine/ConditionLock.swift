@@ -7,12 +7,12 @@ import Darwin
 /// A pthread mutex with one condition variable, for the hand-offs between threads (HandOff,
 /// ChunkWriter). pthread, not `Synchronization.Mutex`: ThreadSanitizer sees these
 /// (Scripts/sanitizers).
-final class ConditionLock: @unchecked Sendable {
+public final class ConditionLock: @unchecked Sendable {
     // @unchecked: the pthread objects are the synchronisation itself.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    public init() {
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
     }
@@ -25,7 +25,7 @@ final class ConditionLock: @unchecked Sendable {
     }
 
     /// Runs `body` with the mutex held.
-    func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

@@ -9,7 +9,7 @@ import Darwin
 /// does the oldest itself), so memory stays flat whatever the file's size. Either side can stop
 /// the other: a worker `abandon`s (a full disk) and the reader's next `put` says so; the reader
 /// `close`s and the workers drain what is left.
-final class HandOff<Element: Sendable>: @unchecked Sendable {
+public final class HandOff<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written with `lock` held.
     private let lock = ConditionLock()
     private var batches: [[Element]] = []
@@ -18,12 +18,12 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     private var taken = 0
     let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         self.capacity = max(1, capacity)
     }
 
     /// What `put` did with a batch.
-    enum Put {
+    public enum Put {
         case queued
         /// The queue was full: the oldest batch, with its place in the order, is the caller's
         /// to do, and the new one is queued in its place.
@@ -34,7 +34,7 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
 
     /// Queues the batch. When `capacity` batches already wait, the takers are behind: rather
     /// than wait for them, the caller takes the oldest and does it itself.
-    func put(_ batch: [Element]) -> Put {
+    public func put(_ batch: [Element]) -> Put {
         lock.withLock {
             guard !abandoned else { return .refused }
             guard batches.count >= capacity else {
@@ -53,7 +53,7 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     /// The next batch, with its place in the order of all batches put (0, 1, 2...), so that
     /// several takers' work can be put back in order; nil once the queue is closed and empty,
     /// or abandoned.
-    func takeNumbered() -> (index: Int, batch: [Element])? {
+    public func takeNumbered() -> (index: Int, batch: [Element])? {
         lock.withLock {
             while batches.isEmpty && !closed && !abandoned { lock.wait() }
             guard !abandoned, !batches.isEmpty else { return nil }
@@ -66,7 +66,7 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     }
 
     /// No more batches will come.
-    func close() {
+    public func close() {
         lock.withLock {
             closed = true
             lock.broadcast()
@@ -74,7 +74,7 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Drop what is queued and refuse what comes.
-    func abandon() {
+    public func abandon() {
         lock.withLock {
             abandoned = true
             batches.removeAll()
@@ -85,17 +85,17 @@ final class HandOff<Element: Sendable>: @unchecked Sendable {
 
 /// A thread of its own (not a GCD worker: the batch already keeps every GCD worker busy with
 /// files, and a blocked hand-off must not starve them), joined before its owner returns.
-final class JoinableThread {
+public final class JoinableThread {
     private var thread: pthread_t?
 
     private final class Body {
         let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
+        public init(_ run: @escaping () -> Void) { self.run = run }
     }
 
     /// Starts `body` on a new thread; nil when the system will not create one (the caller
     /// then does the work itself).
-    init?(_ body: @escaping @Sendable () -> Void) {
+    public init?(_ body: @escaping @Sendable () -> Void) {
         let box = Unmanaged.passRetained(Body(body)).toOpaque()
         #if canImport(Glibc)
         var handle = pthread_t()
@@ -115,7 +115,7 @@ final class JoinableThread {
     }
 
     /// Waits for the thread to finish (once; later calls return at once).
-    func join() {
+    public func join() {
         guard let thread else { return }
         pthread_join(thread, nil)
         self.thread = nil
