@@ -129,7 +129,7 @@ public struct BalanceScorer: Sendable {
                 guard let t = testOrder[base[i].test] else { continue }
                 let side = base[i].side
                 // (3 x test + side) x count + position: one integer per measure, unique.
-                order.append((3 * t + (side == nil ? 0 : side == .left ? 1 : 2)) * count + i)
+                order.append(SideSlot.of(test: t, side: side) * count + i)
             }
             order.sort()
             for key in order {
@@ -199,10 +199,10 @@ public struct BalanceScorer: Sendable {
     /// side, left, right), -1 where it is not. What `first(where:)` on the id and side finds,
     /// with one lookup per result instead of a scan per test.
     private func positions(_ results: [TestResult]) -> [Int] {
-        var positions = [Int](repeating: -1, count: 3 * balanceProtocol.tests.count)
+        var positions = [Int](repeating: -1, count: SideSlot.count(tests: balanceProtocol.tests.count))
         for (i, r) in results.enumerated() {
             let t = r.testIndex
-            let k = 3 * t + (r.side == nil ? 0 : r.side == .left ? 1 : 2)
+            let k = SideSlot.of(test: t, side: r.side)
             if positions[k] < 0 { positions[k] = i }
         }
         return positions
@@ -210,7 +210,7 @@ public struct BalanceScorer: Sendable {
 
     private func find(_ testID: String, _ side: BodySide?, in results: [TestResult], _ positions: [Int]) -> TestResult? {
         guard let t = testOrder[testID] else { return nil }
-        let i = positions[3 * t + (side == nil ? 0 : side == .left ? 1 : 2)]
+        let i = positions[SideSlot.of(test: t, side: side)]
         return i < 0 ? nil : results[i]
     }
 
@@ -219,9 +219,9 @@ public struct BalanceScorer: Sendable {
         let positions = self.positions(results)
         for (t, test) in balanceProtocol.tests.enumerated() where test.sides == .bilateral {
             // The results are slotted by the first test of this id, as `testOrder` finds it.
-            let slot = 3 * firstOfID[t]
-            guard positions[slot + 1] >= 0, positions[slot + 2] >= 0 else { continue }
-            let left = results[positions[slot + 1]], right = results[positions[slot + 2]]
+            let l = positions[SideSlot.of(test: firstOfID[t], side: .left)], r = positions[SideSlot.of(test: firstOfID[t], side: .right)]
+            guard l >= 0, r >= 0 else { continue }
+            let left = results[l], right = results[r]
             guard let rule = asymmetryRuleOfTest[t] else {
                 out.append(AsymmetryResult(testID: test.id, formula: .absoluteDifference, left: left.value, right: right.value,
                     value: abs(left.value - right.value), affectedSide: affected(left.value, right.value, test.direction),
@@ -275,7 +275,7 @@ public struct BalanceScorer: Sendable {
         /// The value of the result in slot (test index, side), if there is one.
         func value(_ test: Int?, _ side: BodySide?) -> Double? {
             guard let test else { return nil }
-            let i = positions[3 * test + (side == nil ? 0 : side == .left ? 1 : 2)]
+            let i = positions[SideSlot.of(test: test, side: side)]
             return i < 0 ? nil : results[i].value
         }
         for (r, ratio) in balanceProtocol.ratios.enumerated() {
@@ -322,7 +322,7 @@ public struct BalanceScorer: Sendable {
             guard let grade = r.grade, grade > .normal, let group = groupOfTest[r.testIndex], let first = reason(r) else { continue }
             var other: (TestResult, (label: String, figure: String, cutoff: Bool))?
             if r.side == .left {
-                let j = positions[3 * r.testIndex + 2]
+                let j = positions[SideSlot.of(test: r.testIndex, side: .right)]
                 if j >= 0, let g = results[j].grade, g > .normal, let second = reason(results[j]) {
                     other = (results[j], second)
                     merged.append(j)

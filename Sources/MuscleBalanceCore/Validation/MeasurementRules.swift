@@ -11,7 +11,8 @@ public struct MeasurementRules: Sendable {
     private let tests: [TestDefinition]
     private let testIndex: IDTable<Int>
     private let conditionCodes: Set<String>
-    /// "hip-abduction-strength (left)": each test with no side, left and right, as the
+    /// "hip-abduction-strength (left)": each test with no side, left and right (in `SideSlot`'s
+    /// order, so a slot indexes it), as the
     /// warnings name a measure; made once, not for every measure that has no norm.
     private let measureLabels: [String]
 
@@ -90,7 +91,7 @@ public struct MeasurementRules: Sendable {
 
         // The first line of each (test, side) in this session: three slots per test (no side,
         // left, right); 0 is not seen yet.
-        var firstLine = [Int](repeating: 0, count: 3 * tests.count)
+        var firstLine = [Int](repeating: 0, count: SideSlot.count(tests: tests.count))
         // Norms are chosen by sex and age at the session, the same for every measure.
         var stratum: (sex: Sex, age: Int)?
         if let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
@@ -103,12 +104,12 @@ public struct MeasurementRules: Sendable {
         // `Array.forEachInPlace`).
         // Where each (test, side) first is among the measures, for the two-sides check: filled
         // by the loop that looks every measure up anyway, so no second lookup per measure.
-        var position = [Int](repeating: -1, count: 3 * tests.count)
+        var position = [Int](repeating: -1, count: SideSlot.count(tests: tests.count))
         var i = 0
         session.measures.forEachInPlace { measure in
             let t = check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
             if let t, let side = measure.pointee.side {
-                let k = 3 * t + (side == .left ? 1 : 2)
+                let k = SideSlot.of(test: t, side: side)
                 if position[k] < 0 { position[k] = i }
             }
             i += 1
@@ -144,7 +145,7 @@ public struct MeasurementRules: Sendable {
         default:
             break
         }
-        let key = 3 * index + (side == nil ? 0 : side == .left ? 1 : 2)
+        let key = SideSlot.of(test: index, side: side)
         if case let line = firstLine[key], line > 0 {
             let what = side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
             out.append(measure.pointee.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
@@ -189,8 +190,10 @@ public struct MeasurementRules: Sendable {
     private func checkSides(_ session: AssessmentSession, _ position: [Int], _ out: inout [Diagnostic]) {
         session.measures.withUnsafeBufferPointer { measures in
             guard let base = measures.baseAddress else { return }
-            for t in tests.indices where tests[t].sides == .bilateral && position[3 * t + 1] >= 0 && position[3 * t + 2] >= 0 {
-                checkSides(tests[t], base + position[3 * t + 1], base + position[3 * t + 2], session.dateText, &out)
+            for t in tests.indices where tests[t].sides == .bilateral {
+                let left = position[SideSlot.of(test: t, side: .left)], right = position[SideSlot.of(test: t, side: .right)]
+                guard left >= 0, right >= 0 else { continue }
+                checkSides(tests[t], base + left, base + right, session.dateText, &out)
             }
         }
     }
