@@ -33,19 +33,15 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: "text (printable) or xml.")
     var format: Format = .text
 
-    @Option(name: .long, help: ArgumentHelp("Score against this protocol file instead of the one the file names.", valueName: "file"))
-    var `protocol`: String?
-
-    @Option(name: .long, help: ArgumentHelp("Folder holding the schemas and protocols.", valueName: "dir"))
-    var protocols: String?
+    @OptionGroup var protocolOptions: ProtocolOptions
 
     func validate() throws {
         if let session, CivilDate(session) == nil { throw ValidationError("--session must be a date, yyyy-mm-dd") }
     }
 
     func run() throws {
-        let library = try openLibrary(protocols)
-        let printer = PatientReportPrinter(library: library, protocolOverride: `protocol`, today: .today())
+        let library = try protocolOptions.library()
+        let printer = PatientReportPrinter(library: library, protocolOverride: protocolOptions.protocol, today: .today())
         switch printer.report(file: file, patientID: patient, session: session.flatMap { CivilDate($0) }, xml: format == .xml) {
         case .success(let text):
             print(text, terminator: "")

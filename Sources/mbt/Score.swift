@@ -31,16 +31,12 @@ struct Score: TakesManyFiles {
 
     @Argument(help: "Clinic measurement files.")
     var files: [String]
-    static let optionsWithValues: Set<String> = ["--out", "--protocol", "--protocols"]
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out"])
 
     @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String
 
-    @Option(name: .long, help: ArgumentHelp("Score against this protocol file instead of the one each file names.", valueName: "file"))
-    var `protocol`: String?
-
-    @Option(name: .long, help: ArgumentHelp("Folder holding the schemas and protocols (default: the bundled Protocols/).", valueName: "dir"))
-    var protocols: String?
+    @OptionGroup var protocolOptions: ProtocolOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one clinic file to score") }
@@ -48,11 +44,11 @@ struct Score: TakesManyFiles {
     }
 
     func run() throws {
-        let library = try openLibrary(protocols)
+        let library = try protocolOptions.library()
         try makeDirectory(out)
         let interactive = isatty(2) == 1
         let cancellation = Cancellation()
-        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: `protocol`, today: .today(), cancellation: cancellation)
+        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation)
         let overwritten = scorer.inputsThatWouldBeOverwritten(files)
         if !overwritten.isEmpty {
             throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")
@@ -106,17 +102,6 @@ struct Score: TakesManyFiles {
             throw ExitCode(128 + cancellation.signalNumber)
         }
         if summaryError != nil || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
-    }
-}
-
-func openLibrary(_ directory: String?) throws -> ProtocolLibrary {
-    guard let directory = directory ?? ProtocolLibrary.locateDefaultDirectory() else {
-        throw EnvironmentFailure(message: "cannot find the Protocols/ folder; run from the checkout, set MBT_PROTOCOLS or pass --protocols DIR")
-    }
-    do {
-        return try ProtocolLibrary(directory: directory)
-    } catch {
-        throw EnvironmentFailure(message: "the schemas in \(directory) cannot be used:\n\(error)")
     }
 }
 

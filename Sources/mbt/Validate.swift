@@ -26,13 +26,9 @@ struct Validate: TakesManyFiles {
 
     @Argument(help: "Protocol definitions and/or clinic measurement files.")
     var files: [String]
-    static let optionsWithValues: Set<String> = ["--protocol", "--protocols"]
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues
 
-    @Option(name: .long, help: ArgumentHelp("Check clinic files against this protocol file instead of the one they name.", valueName: "file"))
-    var `protocol`: String?
-
-    @Option(name: .long, help: ArgumentHelp("Folder holding protocol.xsd, measurements.xsd and <protocol id>.xml (default: the bundled Protocols/).", valueName: "dir"))
-    var protocols: String?
+    @OptionGroup var protocolOptions: ProtocolOptions
 
     @Flag(name: .long, help: "Run only the XML Schema, as `xmllint --schema` would.")
     var schemaOnly = false
@@ -45,8 +41,8 @@ struct Validate: TakesManyFiles {
     }
 
     func run() throws {
-        let library = try openLibrary(protocols)
-        let validator = FileValidator(library: library, protocolOverride: `protocol`, schemaOnly: schemaOnly, today: .today())
+        let library = try protocolOptions.library()
+        let validator = FileValidator(library: library, protocolOverride: protocolOptions.protocol, schemaOnly: schemaOnly, today: .today())
         let results = validator.validate(paths: files)
 
         var output = ""

@@ -49,7 +49,7 @@ struct FileArgumentsTests {
         let parsed = try #require(command as? Score)
         #expect(parsed.files == paths)
         #expect(parsed.out == "reports")
-        #expect(parsed.protocol == "p.xml")
+        #expect(parsed.protocolOptions.protocol == "p.xml")
     }
 
     /// A new option that takes a value must be listed, or its value would be taken for a file.
