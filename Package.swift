@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "MuscleBalance",
-    platforms: [.macOS(.v15)],
+    // Linux only: the code calls Glibc (O_DIRECT, pthread, fcntl) directly. No platforms line
+    // claims otherwise.
     products: [
         .executable(name: "mbt", targets: ["mbt"]),
         .library(name: "MuscleBalance", targets: ["MuscleBalance"]),
@@ -16,7 +17,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+            providers: [.apt(["libxml2-dev"])]
         ),
         // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
         // and the one system-call wrapper that retries EINTR.
