@@ -241,12 +241,7 @@ public struct BatchScorer: Sendable {
             while let item = try stream.next() {
                 if cancellation?.isCancelled == true { throw Interrupted() }
                 let patient = item.patient
-                var problems = item.schemaProblems.map { $0.asDiagnostic(file: path) }
-                if item.hasSchemaErrors {
-                    rules.record(patientID: patient.id, line: patient.location.line)
-                } else {
-                    problems += rules.check(patient)
-                }
+                let problems = item.problems(file: path, rules: &rules)
                 emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1

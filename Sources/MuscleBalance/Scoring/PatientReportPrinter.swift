@@ -34,7 +34,7 @@ public struct PatientReportPrinter: Sendable {
             }
             while let item = try stream.next() {
                 // Earlier patients are checked too: a duplicate id must not hide.
-                let problems = item.hasSchemaErrors ? item.schemaProblems.map { $0.asDiagnostic(file: file) } : rules.check(item.patient)
+                let problems = item.problems(file: file, rules: &rules)
                 guard item.patient.id == patientID else { continue }
                 engine.emit(contentsOf: problems)
                 if problems.contains(where: { $0.severity == .error }) {

@@ -78,14 +78,11 @@ public struct FileValidator: Sendable {
             if let rules { engine.emit(contentsOf: rules.check(stream.header)) }
             while let item = try stream.next() {
                 patients += 1
-                engine.emit(contentsOf: item.schemaProblems.map { $0.asDiagnostic(file: path) })
-                if item.hasSchemaErrors {
-                    // Its schema errors say what to fix; rules on half-understood data would
-                    // only repeat them. Its id still counts for duplicates.
-                    rules?.record(patientID: item.patient.id, line: item.patient.location.line)
-                } else if let problems = rules?.check(item.patient) {
-                    // Mutates in place: the ids seen so far are never copied.
-                    engine.emit(contentsOf: problems)
+                if rules != nil {
+                    engine.emit(contentsOf: item.problems(file: path, rules: &rules!))
+                } else {
+                    // --schema-only: the schema's problems alone.
+                    engine.emit(contentsOf: item.schemaProblems.map { $0.asDiagnostic(file: path) })
                 }
             }
             engine.emit(contentsOf: stream.looseProblems.map { $0.asDiagnostic(file: path) })
