@@ -47,6 +47,8 @@ let package = Package(
         ),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine"]),
+        // The clinical core alone, from Swift values: no XML, no files.
+        .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Fixtures are read from the source tree (Tests/MuscleBalanceTests/Fixtures), as real
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
