@@ -1,0 +1,75 @@
+/// The corrective plan: the library's exercises for each finding, on the sides their rules say, ordered and capped.
+extension BalanceScorer {
+    // MARK: Plan
+
+    /// The exercises that answer the findings, on the sides their rules say. Every finding's
+    /// first exercise comes before any finding's second, so the cap cuts alternatives, not
+    /// findings; what it cuts is kept as `deferred`. Both sides affected is one item, and a
+    /// one-sided finding of the same muscles adds its side again: the extra work stays visible.
+    func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
+        let conditions = patient.conditions.map(\.code)
+        let age = patient.birthDate.map { date.age(bornOn: $0) }
+        /// (round, finding, exercise index, side slot: 0 none, 1 left, 2 right, 3 both).
+        var candidates: [(round: Int, finding: Int, exercise: Int, slot: Int, order: Int)] = []
+        var withheld: [WithheldExercise] = []
+        var unanswered: [String] = []
+        for (f, finding) in findings.enumerated() {
+            let matches = (exercisesByGroup[finding.muscleGroup] ?? []).filter { balanceProtocol.exercises[$0].problem == finding.problem }
+            if matches.isEmpty {
+                unanswered.append(finding.text)
+                continue
+            }
+            var round = 0
+            for index in matches {
+                let exercise = balanceProtocol.exercises[index]
+                if !exercise.contraindications.isEmpty, let blocked = categories.screen(conditions, against: exercise.contraindications).first {
+                    if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
+                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: " + reason(blocked)))
+                    }
+                    continue
+                }
+                let slots: [Int]
+                let one = finding.side.map { $0 == .left ? 1 : 2 }
+                switch exercise.sideRule {
+                case .affectedSide: slots = [finding.bothSides ? 3 : one ?? 0]
+                case .bothSides:
+                    // One item for both sides, unless the affected side gets extra sets.
+                    if exercise.dosage.extraSetsAffectedSide != nil, let one { slots = [one, 3 - one] } else { slots = [finding.side == nil && !finding.bothSides ? 0 : 3] }
+                case .midline: slots = [0]
+                }
+                for slot in slots { candidates.append((round, f, index, slot, candidates.count)) }
+                round += 1
+            }
+            if round == 0 { unanswered.append(finding.text + " (every exercise withheld)") }
+        }
+        candidates.sort { ($0.round, $0.finding, $0.order) < ($1.round, $1.finding, $1.order) }
+        var seen: [Int] = []
+        var chosen: [(finding: Int, round: Int, item: PlannedExercise)] = []
+        for c in candidates {
+            let exercise = balanceProtocol.exercises[c.exercise]
+            // A both-sides exercise done on both sides already covers either side alone.
+            if exercise.sideRule == .bothSides, c.slot != 0, seen.contains(4 * c.exercise + 3) { continue }
+            let key = 4 * c.exercise + c.slot
+            guard !seen.contains(key) else { continue }
+            seen.append(key)
+            let finding = findings[c.finding]
+            let side: BodySide? = c.slot == 1 ? .left : c.slot == 2 ? .right : nil
+            let dosage = exercise.dosage.forPatient(age: age)
+            var sets = dosage.sets
+            if let extra = dosage.extraSetsAffectedSide, side != nil, side == finding.side {
+                sets = (sets ?? 0) + extra
+            }
+            chosen.append((c.finding, c.round, PlannedExercise(
+                exerciseID: exercise.id, name: exercise.name, side: side, bothSides: c.slot == 3, dosage: dosage, sets: sets,
+                answers: finding.text, grade: finding.grade)))
+        }
+        let cap = balanceProtocol.plan.maxExercises
+        let kept = chosen.prefix(cap).sorted { ($0.finding, $0.round) < ($1.finding, $1.round) }.map(\.item)
+        let deferred = chosen.dropFirst(cap).map(\.item)
+        let hasPlan = !kept.isEmpty
+        return CorrectivePlan(
+            exercises: kept, deferred: deferred, withheld: withheld, unanswered: unanswered,
+            reassessFrom: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMin) : nil,
+            reassessBy: hasPlan ? date.adding(days: 7 * balanceProtocol.plan.reassessmentWeeksMax) : nil)
+    }
+}

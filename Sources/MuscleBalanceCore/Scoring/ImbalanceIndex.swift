@@ -1,0 +1,57 @@
+/// The graded index per region and overall, from the protocol's grade points and region weights.
+extension BalanceScorer {
+    // MARK: Imbalance index
+
+    func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
+        // Per region (by rank): the points of its grades, added in the order they are found,
+        // and how many there are.
+        var sums = [Double](repeating: 0, count: BodyRegion.allCases.count)
+        var counts = [Int](repeating: 0, count: BodyRegion.allCases.count)
+        var worst: Grade?
+        func add(_ grade: Grade, _ region: BodyRegion) {
+            sums[region.rank] += gradePoints[grade.rank]
+            counts[region.rank] += 1
+            if worst.map({ grade > $0 }) ?? true { worst = grade }
+        }
+        for r in results {
+            if let grade = r.grade, let group = groupOfTest[r.testIndex] { add(grade, group.region) }
+        }
+        // A ratio of one test's two sides (McGill's right/left side bridge) compares the same
+        // pair as that test's asymmetry: when both are graded they count once, at the worse
+        // grade, in the asymmetry's place.
+        var sameTestRatioGrades: [(String, Grade)] = []
+        for r in ratios {
+            if let grade = r.grade, let ratio = ratioTable[r.ratioID], ratio.numerator == ratio.denominator {
+                sameTestRatioGrades.append((ratio.numerator, grade))
+            }
+        }
+        var pairedTests: [String] = []
+        for a in asymmetries {
+            guard var grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] else { continue }
+            for (testID, g) in sameTestRatioGrades where testID == a.testID {
+                grade = max(grade, g)
+                pairedTests.append(testID)
+            }
+            add(grade, group.region)
+        }
+        for r in ratios {
+            guard let grade = r.grade, let ratio = ratioTable[r.ratioID] else { continue }
+            if ratio.numerator == ratio.denominator, pairedTests.contains(ratio.numerator) { continue }
+            add(grade, ratio.region)
+        }
+        var regions: [RegionIndex] = []
+        regions.reserveCapacity(BodyRegion.allCases.count)
+        var weighted = 0.0, weights = 0.0
+        for region in BodyRegion.allCases {
+            let weight = regionWeights[region.rank]
+            let count = counts[region.rank]
+            let value = count == 0 ? nil : sums[region.rank] / Double(count)
+            if let value, weight > 0 {
+                weighted += weight * value
+                weights += weight
+            }
+            regions.append(RegionIndex(region: region, value: value, gradedIndices: count, weight: weight))
+        }
+        return (regions, weights > 0 ? weighted / weights : nil, worst)
+    }
+}

@@ -1,0 +1,50 @@
+/// The latest session against the one before: each test against its minimal detectable change, and each asymmetry's change.
+extension BalanceScorer {
+    // MARK: Progress
+
+    /// Each test and side of the latest session against the session before. A change counts
+    /// only beyond the test's minimal detectable change for the patient's sex and the side
+    /// (an amount, or a band of latest / previous); exactly at the limit is within it.
+    func progress(from previous: [TestResult], to latest: [TestResult], sex: Sex?) -> [ProgressItem] {
+        let positions = self.positions(previous)
+        return latest.compactMap { now in
+            guard let before = find(now.testID, now.side, in: previous, positions), let test = tests[now.testID] else { return nil }
+            let change = now.value - before.value
+            guard change.isFinite else { return nil }
+            let mdc = test.minimalDetectableChange(sex: sex, side: now.side)
+            let beyond: Bool?
+            if let value = mdc?.value {
+                beyond = abs(change) > value
+            } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before.value > 0 {
+                let ratio = now.value / before.value
+                beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
+            } else {
+                beyond = nil
+            }
+            let verdict: ProgressItem.Verdict
+            switch beyond {
+            case .some(true):
+                let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
+                verdict = better ? .improved : .worsened
+            case .some(false): verdict = .withinMDC
+            case nil: verdict = .noMDC
+            }
+            return ProgressItem(
+                testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc?.value,
+                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict)
+        }
+    }
+
+    /// Each asymmetry of the latest session beside the same test's in the session before: the
+    /// side-to-side difference is what a corrective plan sets out to close.
+    func asymmetryProgress(from previous: [AsymmetryResult], to latest: [AsymmetryResult]) -> [AsymmetryChange] {
+        latest.compactMap { now in
+            guard let nowValue = now.value, let before = previous.first(where: { $0.testID == now.testID && $0.formula == now.formula }),
+                let beforeValue = before.value
+            else { return nil }
+            return AsymmetryChange(
+                testID: now.testID, formula: now.formula, previous: beforeValue, latest: nowValue, change: nowValue - beforeValue,
+                previousSide: before.affectedSide, latestSide: now.affectedSide)
+        }
+    }
+}
