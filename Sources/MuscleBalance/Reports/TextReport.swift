@@ -300,13 +300,7 @@ struct TextReport {
                 p.put(integer: n + 1)
                 p.put(". ")
                 p.put(e.pointee.name)
-                if let side = e.pointee.side {
-                    p.put(" - ")
-                    p.put(side.rawValue)
-                    p.put(" side only")
-                } else if e.pointee.bothSides {
-                    p.put(" - both sides")
-                }
+                sideLabel(e.pointee.side, bothSides: e.pointee.bothSides, &p)
             }
             page.wrap(indent: 5, hanging: 5) { p in
                 dosageText(e, &p)
@@ -324,13 +318,7 @@ struct TextReport {
                 p.put(integer: tables.balanceProtocol.plan.maxExercises)
                 p.put(" (next visit): ")
                 p.put(d.name)
-                if let side = d.side {
-                    p.put(" - ")
-                    p.put(side.rawValue)
-                    p.put(" side only")
-                } else if d.bothSides {
-                    p.put(" - both sides")
-                }
+                sideLabel(d.side, bothSides: d.bothSides, &p)
                 p.put("; for: ")
                 p.put(d.answers)
             }
@@ -452,6 +440,18 @@ struct TextReport {
             page.bytes.appendBytes(cache.footnote(number: n + 1, id: id, from: tables))
         }
         page.bytes.appendBytes(tables.legend)
+    }
+
+    /// " - left side only", " - both sides", or nothing for a midline exercise: the plan's
+    /// lopsidedness, written where the patient reads each item.
+    private func sideLabel(_ side: BodySide?, bothSides: Bool, _ p: inout ByteBuffer) {
+        if let side {
+            p.put(" - ")
+            p.put(side.rawValue)
+            p.put(" side only")
+        } else if bothSides {
+            p.put(" - both sides")
+        }
     }
 
     /// "43.2 s", or a relative band "x0.82-1.23" (latest / previous).
