@@ -29,8 +29,11 @@ let package = Package(
         // The batch engine knows no clinical type: hand-offs between threads, locks, the write
         // order of batches, files in flight, and output files written whole or not at all.
         .target(name: "BatchEngine", dependencies: ["FastText"]),
+        // The reports a clinician and a registry read: the XML report and the printable text
+        // report, from scored values. No file is opened here.
+        .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine", "ClinicReports"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
@@ -53,7 +56,7 @@ let package = Package(
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicReports", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

@@ -1,3 +1,4 @@
+@testable import ClinicReports
 import FastText
 import MBXML
 import MuscleBalanceCore

@@ -1,3 +1,4 @@
+@testable import ClinicReports
 @testable import BatchEngine
 import Foundation
 @testable import MuscleBalance

@@ -1,3 +1,4 @@
+@testable import ClinicReports
 @testable import MuscleBalance
 @testable import MuscleBalanceCore
 import Testing

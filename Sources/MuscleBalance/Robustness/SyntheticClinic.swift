@@ -1,3 +1,5 @@
+import ClinicReports
+
 /// Deterministic synthetic clinic files in the measurement format, of any size, for benchmarks
 /// and tests: both sexes, ages 18-80, every test of the default protocol, realistic values
 /// (inside the plausible ranges, spread around the published means), second sessions for every

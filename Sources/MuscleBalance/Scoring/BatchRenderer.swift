@@ -1,3 +1,4 @@
+import ClinicReports
 import BatchEngine
 import FastText
 import MBXML

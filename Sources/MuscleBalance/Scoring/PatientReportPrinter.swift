@@ -1,3 +1,4 @@
+import ClinicReports
 import MBXML
 import MuscleBalanceCore
 

@@ -1,3 +1,4 @@
+import ClinicReports
 import MuscleBalanceCore
 /// One line of summary.csv: a scored session, or a patient or file that could not be scored.
 public struct SummaryRow: Sendable, Hashable {

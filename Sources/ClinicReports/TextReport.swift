@@ -6,11 +6,11 @@ import MuscleBalanceCore
 /// The printable report: at most 80 columns, one patient per page (a form feed between
 /// patients), the latest session in full (or the one asked for) with progress since the one
 /// before, and the norms' sources as numbered footnotes.
-struct TextReport {
-    static let width = 80
+public struct TextReport {
+    public static let width = 80
     /// What the report needs of its protocol, worked out once per protocol and shared by every
     /// file of a batch.
-    final class Tables: Sendable {
+    public final class Tables: Sendable {
         let balanceProtocol: BalanceProtocol
         let tests: IDTable<TestDefinition>
         /// The region of each of the protocol's tests, by index.
@@ -25,7 +25,7 @@ struct TextReport {
         /// quarter of a ten-patient file's fixed cost.
         fileprivate let footnotes = Locked<[FootnoteKey: [UInt8]]>([:])
 
-        init(protocol p: BalanceProtocol) {
+        public init(protocol p: BalanceProtocol) {
             balanceProtocol = p
             tests = IDTable(p.tests.map { ($0.id, $0) })
             let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
@@ -73,7 +73,7 @@ struct TextReport {
     }
 
     let tables: Tables
-    let clinic: String?
+    public let clinic: String?
     private let cache = Cache()
 
     /// The footnotes this file has used, in front of the batch's shared ones (`Tables`), so
@@ -92,19 +92,19 @@ struct TextReport {
         }
     }
 
-    init(tables: Tables, clinic: String?) {
+    public init(tables: Tables, clinic: String?) {
         self.tables = tables
         self.clinic = clinic
     }
 
-    init(protocol p: BalanceProtocol, clinic: String?) {
+    public init(protocol p: BalanceProtocol, clinic: String?) {
         self.init(tables: Tables(protocol: p), clinic: clinic)
     }
 
     /// The same report with a footnote cache of its own, for another thread: two workers
     /// rendering through one cache corrupted its dictionary (a crash once in some hundred
     /// thousand patients, when a new footnote was added while the other worker looked one up).
-    func forAnotherThread() -> TextReport {
+    public func forAnotherThread() -> TextReport {
         TextReport(tables: tables, clinic: clinic)
     }
 
@@ -145,7 +145,7 @@ struct TextReport {
     }
 
     /// The patient's page as a String of its own (mbt report, the fuzz harness).
-    func render(_ patient: PatientScore, session index: Int? = nil) -> String {
+    public func render(_ patient: PatientScore, session index: Int? = nil) -> String {
         var page = ByteBuffer(capacity: 1 << 15)
         render(patient, session: index, onto: &page)
         return page.withBytes { String(decoding: $0, as: UTF8.self) }
@@ -153,7 +153,7 @@ struct TextReport {
 
     /// Writes the patient's page (the latest session, or the one at `index`) onto the end of
     /// `out` (a report file's buffer).
-    func render(_ patient: PatientScore, session index: Int? = nil, onto out: inout ByteBuffer) {
+    public func render(_ patient: PatientScore, session index: Int? = nil, onto out: inout ByteBuffer) {
         guard !patient.sessions.isEmpty else {
             out.put("Patient \(patient.patientID): no dated session to report.\n")
             return

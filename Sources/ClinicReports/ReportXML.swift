@@ -5,10 +5,10 @@ import MuscleBalanceCore
 /// The XML report of one clinic file (`urn:musclebalance:report:1`, Reports/report.xsd), written
 /// in pieces so that a file of any size streams: the header, one fragment per patient, the
 /// footer. Each piece carries the inputs behind its figures.
-struct ReportXML: ~Copyable {
+public struct ReportXML: ~Copyable {
     /// What the report needs of its protocol, worked out once per protocol and shared by every
     /// file of a batch (a file of ten patients spent as long building these as writing them).
-    final class Tables: Sendable {
+    public final class Tables: Sendable {
         let balanceProtocol: BalanceProtocol
         /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
         let adjunctSources: [String: [String]]
@@ -20,7 +20,7 @@ struct ReportXML: ~Copyable {
         fileprivate let formulas: [UInt8]
         fileprivate let sources: [UInt8]
 
-        init(protocol p: BalanceProtocol) {
+        public init(protocol p: BalanceProtocol) {
             balanceProtocol = p
             adjunctSources = Dictionary(
                 p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
@@ -51,12 +51,12 @@ struct ReportXML: ~Copyable {
     /// One writer for the whole file; each patient is taken out as it is finished.
     private var w: XMLFragmentWriter
 
-    init(tables: Tables) {
+    public init(tables: Tables) {
         self.tables = tables
         w = XMLFragmentWriter()
     }
 
-    init(protocol p: BalanceProtocol) {
+    public init(protocol p: BalanceProtocol) {
         self.init(tables: Tables(protocol: p))
     }
 
@@ -74,7 +74,7 @@ struct ReportXML: ~Copyable {
         ("imbalance-index", "a region's index = mean of the grade points of its graded indices; overall = sum(weight x region index) / sum(weight) over the regions with a value"),
     ]
 
-    mutating func header(input: String, clinic: String?) -> [UInt8] {
+    public mutating func header(input: String, clinic: String?) -> [UInt8] {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"\(MBTNamespace.report)\""
         text += " protocol=\"\(escape(balanceProtocol.id))\" protocolVersion=\"\(escape(balanceProtocol.version))\""
         text += " input=\"\(escape(input))\""
@@ -83,12 +83,12 @@ struct ReportXML: ~Copyable {
         return Array(text.utf8) + tables.formulas
     }
 
-    func footer() -> [UInt8] {
+    public func footer() -> [UInt8] {
         tables.sources + Array("</report>\n".utf8)
     }
 
     /// The `<patient>` element as bytes of its own (mbt report, the fuzz harness).
-    mutating func patient(_ p: PatientScore) -> [UInt8] {
+    public mutating func patient(_ p: PatientScore) -> [UInt8] {
         var out: [UInt8] = []
         writePatient(p)
         w.take(into: &out)
@@ -96,14 +96,14 @@ struct ReportXML: ~Copyable {
     }
 
     /// The `<skipped>` element, written onto the end of `out` (a file's buffer).
-    mutating func skipped(patientID: String, line: Int, reason: String, onto out: inout ByteBuffer) {
+    public mutating func skipped(patientID: String, line: Int, reason: String, onto out: inout ByteBuffer) {
         w.exchangeBuffer(with: &out)
         writeSkipped(patientID: patientID, line: line, reason: reason)
         w.exchangeBuffer(with: &out)
     }
 
     /// The `<patient>` element, written onto the end of `out` (a file's buffer).
-    mutating func patient(_ p: PatientScore, onto out: inout ByteBuffer) {
+    public mutating func patient(_ p: PatientScore, onto out: inout ByteBuffer) {
         w.exchangeBuffer(with: &out)
         writePatient(p)
         w.exchangeBuffer(with: &out)
@@ -157,7 +157,7 @@ struct ReportXML: ~Copyable {
         /// source, note.
         let provenance: XMLAttributeRun
 
-        init(_ norm: ReferenceNorm) {
+        public init(_ norm: ReferenceNorm) {
             self.norm = norm
             stratum = XMLAttributeRun { ReportXML.stratum(norm, &$0) }
             provenance = XMLAttributeRun { ReportXML.provenance(norm, &$0) }

@@ -4,7 +4,7 @@ import MuscleBalanceCore
 
 /// Numbers in reports: decimal notation, at most six decimals, no trailing zeros ("63.74",
 /// "-1.8", "100"). Never an exponent, so every value is a valid xs:decimal.
-func decimal(_ value: Double, digits: Int = 6) -> String {
+public func decimal(_ value: Double, digits: Int = 6) -> String {
     guard value.isFinite else { return "0" }
     // Fast path: rounded to `digits` decimals, Swift's shortest round-trip form is exactly those
     // digits ("66.68522"), with no exponent between 1e-4 and 1e15.
@@ -31,7 +31,7 @@ func decimal(_ value: Double, digits: Int = 6) -> String {
 /// compares them): a value rounded to at most six decimals and under 10^15 units of its last
 /// decimal has at most 15 significant digits, and for such a decimal the shortest round-trip
 /// form is the decimal itself with its trailing zeros dropped.
-func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int = 6, to out: inout Out) {
+public func appendDecimal<Out: ByteAppending & ~Copyable>(_ value: Double, digits: Int = 6, to out: inout Out) {
     guard value.isFinite else {
         out.append(UInt8(ascii: "0"))
         return
@@ -206,7 +206,7 @@ func appendInteger<Out: ByteAppending & ~Copyable>(_ value: Int, to out: inout O
 
 extension CivilDate {
     /// `description` ("2026-11-02") written into a byte buffer.
-    func appendISO8601<Out: ByteAppending & ~Copyable>(to out: inout Out) {
+    public func appendISO8601<Out: ByteAppending & ~Copyable>(to out: inout Out) {
         guard year >= 0, month >= 0, day >= 0 else {
             out.appendBytes(description)
             return

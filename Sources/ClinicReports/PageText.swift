@@ -6,7 +6,7 @@ import MBXML
 /// piece is appended as UTF-8 to one buffer; padding, wrapping and the page-width cut work on
 /// the bytes, counting a column per Unicode scalar (a UTF-8 lead byte), as `textColumns` does.
 struct PageText: ~Copyable {
-    static let width = 80
+    public static let width = 80
 
     /// A `ByteBuffer` rather than a `[UInt8]`: a page is a few thousand small appends.
     var bytes: ByteBuffer
@@ -15,13 +15,13 @@ struct PageText: ~Copyable {
     /// A paragraph being composed before it is wrapped; reused.
     private var paragraph = ByteBuffer(capacity: 1 << 10)
 
-    init() {
+    public init() {
         bytes = ByteBuffer(capacity: 1 << 15)
     }
 
     /// A page written onto the end of `out` (a report file's buffer), which it holds until
     /// `finish(into:)` gives it back: no page of its own to allocate or copy from.
-    init(continuing out: inout ByteBuffer) {
+    public init(continuing out: inout ByteBuffer) {
         bytes = ByteBuffer(capacity: 16)
         swap(&bytes, &out)
         lineStart = bytes.count
@@ -238,27 +238,27 @@ struct PageText: ~Copyable {
 }
 
 extension ByteAppending where Self: ~Copyable {
-    mutating func put(_ text: String) { appendBytes(text) }
+    public mutating func put(_ text: String) { appendBytes(text) }
 
-    mutating func put(_ text: Substring) {
+    public mutating func put(_ text: Substring) {
         var text = text
         text.withUTF8 { appendBytes($0) }
     }
 
-    mutating func put(_ text: StaticString) { appendBytes(text) }
+    public mutating func put(_ text: StaticString) { appendBytes(text) }
 
-    mutating func put(decimal value: Double, digits: Int = 6) { appendDecimal(value, digits: digits, to: &self) }
+    public mutating func put(decimal value: Double, digits: Int = 6) { appendDecimal(value, digits: digits, to: &self) }
 
     /// A measured value as the printed report shows it: one decimal, a space, its unit.
-    mutating func put(value: Double, unit: String) {
+    public mutating func put(value: Double, unit: String) {
         put(decimal: value, digits: 1)
         put(" ")
         put(unit)
     }
-    mutating func put(integer value: Int) { appendInteger(value, to: &self) }
+    public mutating func put(integer value: Int) { appendInteger(value, to: &self) }
 
     /// `put(value:unit:)` with the unit as a word.
-    mutating func put(value: Double, word unit: StaticString) {
+    public mutating func put(value: Double, word unit: StaticString) {
         put(decimal: value, digits: 1)
         put(" ")
         put(unit)
