@@ -29,15 +29,18 @@ let package = Package(
         // The batch engine knows no clinical type: hand-offs between threads, locks, the write
         // order of batches, files in flight, and output files written whole or not at all.
         .target(name: "BatchEngine", dependencies: ["FastText"]),
+        // Reading clinic and protocol files: the streamed clinic file, the protocol loader and
+        // the library of schemas and protocols, into the core's values.
+        .target(name: "ClinicFiles", dependencies: ["MuscleBalanceCore", "MBXML", "FastText"]),
         // The reports a clinician and a registry read: the XML report and the printable text
         // report, from scored values. No file is opened here.
         .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine", "ClinicReports"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
-                "MuscleBalance", "FastText",
+                "MuscleBalance", "ClinicFiles", "FastText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary allocates with mimalloc (Debian: libmimalloc-dev) instead of
@@ -56,7 +59,7 @@ let package = Package(
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicReports", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

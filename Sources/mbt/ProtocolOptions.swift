@@ -1,3 +1,4 @@
+import ClinicFiles
 import ArgumentParser
 import MuscleBalance
 

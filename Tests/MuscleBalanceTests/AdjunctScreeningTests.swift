@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 @testable import MuscleBalance
 import MuscleBalanceCore
 import Testing

@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 import Foundation
 @testable import MuscleBalance
 import MuscleBalanceCore

@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 import MuscleBalance
 import MuscleBalanceCore
 import Testing

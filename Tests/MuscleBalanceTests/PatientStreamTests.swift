@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 import Foundation
 import MBXML
 import MuscleBalanceCore

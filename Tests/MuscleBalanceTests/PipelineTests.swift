@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 @testable import ClinicReports
 @testable import BatchEngine
 import Foundation
@@ -195,6 +196,14 @@ struct PipelineTests {
         let ids = xml.components(separatedBy: "patient=\"P").dropFirst().map { Int($0.prefix { $0.isNumber }) }
         #expect(ids == Array(0..<30))
         #expect(sink.rows.count == 30)
+    }
+
+    /// The reader shares recurring strings for a generation of patients, the workers get
+    /// batches of patients: one generation per batch keeps the counts of a batch's strings off
+    /// the other threads (Benchmarks/RESULTS.md, ninth round).
+    @Test("the reader's generation of recurring values is the batch scorer's batch")
+    func generationIsABatch() {
+        #expect(RecentValues.patientsPerGeneration == BatchScorer.batchSize)
     }
 
     @Test("a protocol's rules, scorer and report tables are made once per batch and path, from any thread")

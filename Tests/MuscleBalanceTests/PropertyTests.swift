@@ -1,3 +1,4 @@
+@testable import ClinicFiles
 @testable import ClinicReports
 @testable import MuscleBalance
 @testable import MuscleBalanceCore

@@ -1,3 +1,4 @@
+import ClinicFiles
 import ClinicReports
 import MBXML
 import MuscleBalanceCore

@@ -1,3 +1,4 @@
+import ClinicFiles
 import BatchEngine
 import MuscleBalanceCore
 

@@ -1,3 +1,4 @@
+import ClinicFiles
 import MBXML
 import MuscleBalanceCore
 

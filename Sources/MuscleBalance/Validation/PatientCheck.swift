@@ -1,3 +1,4 @@
+import ClinicFiles
 import MuscleBalanceCore
 
 extension MeasurementStream.Item {

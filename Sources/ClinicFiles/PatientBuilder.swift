@@ -25,7 +25,7 @@ final class PatientBuilder: XMLEventHandler {
     /// lines of the patient before it).
     struct Child {
         var line: Int
-        var patient: Patient?
+        public var patient: Patient?
         /// Every element of the child, with its start line, for placing schema errors.
         var elements: [ElementStart]
     }
@@ -41,7 +41,7 @@ final class PatientBuilder: XMLEventHandler {
     /// 150,000 per 1,000 patients). Only the parser's thread, one event at a time, touches it.
     private let assembly: UnsafeMutablePointer<PatientAssembly>
 
-    init() {
+    public init() {
         assembly = .allocate(capacity: 1)
         assembly.initialize(to: PatientAssembly())
     }
@@ -61,7 +61,7 @@ final class PatientBuilder: XMLEventHandler {
 
     func characters(_ text: borrowing XMLCharacters) { assembly.pointee.characters(text) }
 
-    static func header(_ root: XMLElement) -> MeasurementFileHeader {
+    public static func header(_ root: XMLElement) -> MeasurementFileHeader {
         MeasurementFileHeader(protocolID: root.string("protocol") ?? "", clinic: root.string("clinic"), location: root.location)
     }
 }
@@ -228,7 +228,9 @@ struct RecentValues {
     private var current: [Bool] = []
     private var patients = 0
     static let capacity = 128
-    static let patientsPerGeneration = BatchScorer.batchSize
+    /// A batch's worth: the batch scorer hands its workers batches of this many patients, so
+    /// each batch's strings come from one generation (a test holds the two equal).
+    static let patientsPerGeneration = 32
 
     mutating func patientStarted() {
         patients += 1
@@ -264,7 +266,7 @@ struct RecentValues {
 struct RawValueBytes<T: RawRepresentable & Sendable>: Sendable where T.RawValue == String {
     private let entries: [(bytes: [UInt8], value: T)]
 
-    init(_ cases: [T]) {
+    public init(_ cases: [T]) {
         entries = cases.map { (Array($0.rawValue.utf8), $0) }
     }
 

@@ -9,8 +9,8 @@ import MuscleBalanceCore
 /// Finds columns for diagnostics that know only their line and what they point at (libxml2
 /// keeps no column for elements, and schema errors come with column 0). The source is scanned
 /// once, line by line, only when some diagnostic needs it: memory stays flat for any file size.
-enum ColumnResolver {
-    static func resolve(_ diagnostics: [Diagnostic], bytes: [UInt8]) -> [Diagnostic] {
+public enum ColumnResolver {
+    public static func resolve(_ diagnostics: [Diagnostic], bytes: [UInt8]) -> [Diagnostic] {
         let wanted = Set(diagnostics.filter { $0.column == 0 && $0.line > 0 }.map(\.line))
         guard !wanted.isEmpty else { return diagnostics }
         var lines: [Int: [UInt8]] = [:]
@@ -30,7 +30,7 @@ enum ColumnResolver {
     /// line must not be read into memory whole just to point into it.
     static let lineLimit = 1 << 20
 
-    static func resolve(_ diagnostics: [Diagnostic], path: String) -> [Diagnostic] {
+    public static func resolve(_ diagnostics: [Diagnostic], path: String) -> [Diagnostic] {
         let wanted = Set(diagnostics.filter { $0.column == 0 && $0.line > 0 }.map(\.line))
         guard !wanted.isEmpty, let last = wanted.max() else { return diagnostics }
         let fd = open(path, O_RDONLY | O_CLOEXEC)

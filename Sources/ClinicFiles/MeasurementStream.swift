@@ -5,18 +5,18 @@ import MuscleBalanceCore
 /// comes with the schema problems that belong to it: those on its lines, up to the line where
 /// the next child of the root starts. libxml2 validates each element right after the builder
 /// has seen it, so once a chunk is parsed every problem of the children it completed is known.
-final class MeasurementStream {
-    struct Item {
-        var patient: Patient
+public final class MeasurementStream {
+    public struct Item {
+        public var patient: Patient
         /// Its schema problems, placed on the lines a person looks at.
-        var schemaProblems: [XMLDiagnostic]
-        var hasSchemaErrors: Bool { schemaProblems.contains { $0.severity == .error } }
+        public var schemaProblems: [XMLDiagnostic]
+        public var hasSchemaErrors: Bool { schemaProblems.contains { $0.severity == .error } }
     }
 
     let root: XMLElement
-    let header: MeasurementFileHeader
+    public let header: MeasurementFileHeader
     /// Problems outside any patient (the root element, trailing content).
-    private(set) var looseProblems: [XMLDiagnostic] = []
+    public private(set) var looseProblems: [XMLDiagnostic] = []
     private let reader: XMLEventReader
     private let builder: PatientBuilder
     private var pending: PatientBuilder.Child?
@@ -25,12 +25,12 @@ final class MeasurementStream {
     private var nextReady = 0
     private var ended = false
 
-    convenience init(path: String, schema: XMLSchema) throws(XMLReadError) {
+    public convenience init(path: String, schema: XMLSchema) throws(XMLReadError) {
         let builder = PatientBuilder()
         try self.init(reader: try XMLEventReader(path: path, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
     }
 
-    convenience init(bytes: [UInt8], url: String, schema: XMLSchema) throws(XMLReadError) {
+    public convenience init(bytes: [UInt8], url: String, schema: XMLSchema) throws(XMLReadError) {
         let builder = PatientBuilder()
         try self.init(reader: try XMLEventReader(bytes: bytes, url: url, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
     }
@@ -59,7 +59,7 @@ final class MeasurementStream {
     /// The next patient, or nil at the end of the file. Throws when the file turns out not to
     /// be well-formed XML, with every libxml2 problem not yet handed out (those of the patients
     /// in the chunk that broke included): the caller decides what to keep.
-    func next() throws(XMLReadError) -> Item? {
+    public func next() throws(XMLReadError) -> Item? {
         while true {
             if nextReady < ready.count {
                 defer { nextReady += 1 }

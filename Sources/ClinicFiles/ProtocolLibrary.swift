@@ -123,7 +123,7 @@ public enum ProtocolLoader {
     }
 }
 
-extension XMLDiagnostic {
+public extension XMLDiagnostic {
     /// libxml2's report as an mbt diagnostic; schema errors point at their element.
     func asDiagnostic(file: String) -> Diagnostic {
         Diagnostic(
