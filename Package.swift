@@ -51,6 +51,13 @@ let package = Package(
             // keep glibc's.
             linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))]
         ),
+        // What only the tests and the fuzz targets need: the robustness harness (every
+        // invariant a scored file must keep). In no product: mbt and the library do not ship it.
+        .target(
+            name: "MuscleBalanceTestSupport",
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "ClinicFiles", "ClinicReports", "MBXML", "FastText"],
+            path: "Tests/MuscleBalanceTestSupport"
+        ),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine"]),
         // The clinical core alone, from Swift values: no XML, no files.
@@ -59,7 +66,7 @@ let package = Package(
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports", "MuscleBalanceTestSupport", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],
@@ -70,7 +77,7 @@ let package = Package(
 // (MBT_FUZZ=1 swift build --sanitize=fuzzer ...); a plain `swift build` would fail to link them.
 if Context.environment["MBT_FUZZ"] != nil {
     package.targets += [
-        .executableTarget(name: "FuzzClinicFile", dependencies: ["MuscleBalance"], path: "Fuzz/FuzzClinicFile"),
-        .executableTarget(name: "FuzzProtocol", dependencies: ["MuscleBalance"], path: "Fuzz/FuzzProtocol"),
+        .executableTarget(name: "FuzzClinicFile", dependencies: ["MuscleBalanceTestSupport"], path: "Fuzz/FuzzClinicFile"),
+        .executableTarget(name: "FuzzProtocol", dependencies: ["MuscleBalanceTestSupport"], path: "Fuzz/FuzzProtocol"),
     ]
 }

@@ -1,4 +1,4 @@
-import MuscleBalance
+import MuscleBalanceTestSupport
 
 /// Built once per process: schemas compiled, the default protocol loaded.
 let harness = RobustnessHarness.forCheckout()

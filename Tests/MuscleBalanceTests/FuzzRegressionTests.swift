@@ -1,3 +1,4 @@
+import MuscleBalanceTestSupport
 import Foundation
 import MuscleBalance
 import Testing

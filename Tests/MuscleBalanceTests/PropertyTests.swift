@@ -1,3 +1,4 @@
+import MuscleBalanceTestSupport
 @testable import ClinicFiles
 @testable import ClinicReports
 @testable import MuscleBalance

@@ -1,4 +1,7 @@
 import ClinicFiles
+import MuscleBalance
+import FastText
+import ClinicFiles
 import ClinicReports
 import MBXML
 import MuscleBalanceCore
@@ -128,7 +131,7 @@ public struct RobustnessHarness: Sendable {
     }
 
     /// Every number a report prints must be finite.
-    static func nonFinite(in score: PatientScore) -> [String] {
+    public static func nonFinite(in score: PatientScore) -> [String] {
         var bad: [String] = []
         func check(_ value: Double?, _ what: String) {
             if let value, !value.isFinite { bad.append("\(what) is \(value)") }
