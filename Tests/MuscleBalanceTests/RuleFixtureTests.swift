@@ -20,7 +20,7 @@ struct RuleFixtureTests {
         }
     }
 
-    @Test("there is a fixture for every rule", arguments: [("protocols", 44), ("measurements", 25)])
+    @Test("there is a fixture for every rule", arguments: [("protocols", 45), ("measurements", 28)])
     func fixtureCount(folder: String, atLeast: Int) {
         #expect(Paths.fixtures(in: folder).count >= atLeast)
     }
