@@ -406,8 +406,6 @@ public struct ReportXML: ~Copyable {
                 number("z", z)
                 number("percentOfMean", percent)
                 number("percentile", percentile)
-                w.attribute("grade", word: c.pointee.graded?.xmlWord)
-                number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
             case .cutoff(let label, let grade):
                 w.attribute("class", label)
                 w.attribute("grade", word: grade.xmlWord)
@@ -416,9 +414,11 @@ public struct ReportXML: ~Copyable {
                 w.attribute("beyond", beyond)
                 number("median", median)
                 number("percentOfMedian", percent)
-                w.attribute("grade", word: c.pointee.graded?.xmlWord)
-                number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
             }
+            // Against the lower reference limit (mean/SD and percentile norms; a cut-off's
+            // grade is its class's, written above).
+            w.attribute("grade", word: c.pointee.graded?.xmlWord)
+            number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
             if let runs {
                 w.attributes(runs.provenance)
             } else {

@@ -163,11 +163,9 @@ public final class XMLEventReader {
     private func readChunk() throws(XMLReadError) -> Int {
         switch source {
         case .descriptor(let fd):
-            while true {
-                let n = retryingOnInterrupt { read(fd, chunk, Self.chunkSize) }
-                if n >= 0 { return n }
-                throw XMLReadError(io: "cannot read '\(path)': \(String(cString: strerror(errno)))")
-            }
+            let n = retryingOnInterrupt { read(fd, chunk, Self.chunkSize) }
+            if n >= 0 { return n }
+            throw XMLReadError(io: "cannot read '\(path)': \(String(cString: strerror(errno)))")
         case .memory(let bytes, let offset):
             let n = min(Self.chunkSize, bytes.count - offset)
             if n > 0 { chunk.update(from: bytes.baseAddress! + offset, count: n) }
