@@ -22,21 +22,24 @@ let package = Package(
         // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
         // and the one system-call wrapper that retries EINTR.
         .target(name: "FastText"),
+        // Locks over pthread (which ThreadSanitizer sees): a value behind a mutex, and a mutex
+        // with a condition variable for the hand-offs. No clinical type.
+        .target(name: "Locks"),
         // The one module where C pointers live: owned documents, schemas and readers.
         .target(name: "MBXML", dependencies: ["CLibXML2", "FastText"]),
         // Pure domain: protocol and measurement models, units, semantic rules. No I/O.
         .target(name: "MuscleBalanceCore"),
         // The batch engine knows no clinical type: hand-offs between threads, locks, the write
         // order of batches, files in flight, and output files written whole or not at all.
-        .target(name: "BatchEngine", dependencies: ["FastText"]),
+        .target(name: "BatchEngine", dependencies: ["FastText", "Locks"]),
         // Reading clinic and protocol files: the streamed clinic file, the protocol loader and
         // the library of schemas and protocols, into the core's values.
-        .target(name: "ClinicFiles", dependencies: ["MuscleBalanceCore", "MBXML", "FastText"]),
+        .target(name: "ClinicFiles", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks"]),
         // The reports a clinician and a registry read: the XML report and the printable text
         // report, from scored values. No file is opened here.
-        .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText"]),
+        .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
@@ -59,14 +62,14 @@ let package = Package(
             path: "Tests/MuscleBalanceTestSupport"
         ),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
-        .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine"]),
+        .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Fixtures are read from the source tree (Tests/MuscleBalanceTests/Fixtures), as real
         // files; `mbt` is a dependency so that the CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "BatchEngine", "ClinicFiles", "ClinicReports", "MuscleBalanceTestSupport", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "MuscleBalanceTestSupport", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Locks
 
 /// Batches handed from one thread to others in order, at most `capacity` waiting: the reader
 /// of a clinic file never runs more than a few batches ahead of the workers (when it would, it

@@ -1,3 +1,5 @@
+import Locks
+
 /// A batch of rendered work a worker fills and the write order hands back for reuse.
 public protocol ReusableBatch: AnyObject {
     init()

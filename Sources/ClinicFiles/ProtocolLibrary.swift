@@ -1,4 +1,4 @@
-import BatchEngine
+import Locks
 import MBXML
 import MuscleBalanceCore
 

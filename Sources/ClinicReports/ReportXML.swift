@@ -9,7 +9,9 @@ public struct ReportXML: ~Copyable {
     /// What the report needs of its protocol, worked out once per protocol and shared by every
     /// file of a batch (a file of ten patients spent as long building these as writing them).
     public final class Tables: Sendable {
-        let balanceProtocol: BalanceProtocol
+        /// The protocol's lookups, shared with the rules and the scorer.
+        let index: ProtocolIndex
+        var balanceProtocol: BalanceProtocol { index.balanceProtocol }
         /// The sources of each adjunct therapy (its own, its dose's, its blood-pressure limit's).
         let adjunctSources: [String: [String]]
         /// For each of the protocol's tests, by index, its norms' fixed attributes, by index.
@@ -20,8 +22,13 @@ public struct ReportXML: ~Copyable {
         fileprivate let formulas: [UInt8]
         fileprivate let sources: [UInt8]
 
-        public init(protocol p: BalanceProtocol) {
-            balanceProtocol = p
+        public convenience init(protocol p: BalanceProtocol) {
+            self.init(index: ProtocolIndex(p))
+        }
+
+        public init(index: ProtocolIndex) {
+            self.index = index
+            let p = index.balanceProtocol
             adjunctSources = Dictionary(
                 p.adjuncts.map { a in (a.id, a.sources.ids + a.dose.sources.ids + (a.bloodPressureLimit?.sources.ids ?? [])) },
                 uniquingKeysWith: { a, _ in a })

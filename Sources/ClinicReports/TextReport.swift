@@ -1,4 +1,4 @@
-import BatchEngine
+import Locks
 import FastText
 import MBXML
 import MuscleBalanceCore
@@ -11,12 +11,9 @@ public struct TextReport {
     /// What the report needs of its protocol, worked out once per protocol and shared by every
     /// file of a batch.
     public final class Tables: Sendable {
-        let balanceProtocol: BalanceProtocol
-        let tests: IDTable<TestDefinition>
-        /// The region of each of the protocol's tests, by index.
-        let testRegions: [BodyRegion?]
-        let ratioNames: IDTable<String>
-        let conditionLabels: IDTable<String>
+        /// The protocol's lookups, shared with the rules and the scorer.
+        let index: ProtocolIndex
+        var balanceProtocol: BalanceProtocol { index.balanceProtocol }
         let protocolLine: String
         /// The legend under the sources, wrapped once.
         let legend: [UInt8]
@@ -25,13 +22,13 @@ public struct TextReport {
         /// quarter of a ten-patient file's fixed cost.
         fileprivate let footnotes = Locked<[FootnoteKey: [UInt8]]>([:])
 
-        public init(protocol p: BalanceProtocol) {
-            balanceProtocol = p
-            tests = IDTable(p.tests.map { ($0.id, $0) })
-            let groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
-            testRegions = p.tests.map { groups[$0.muscleGroup]?.region }
-            ratioNames = IDTable(p.ratios.map { ($0.id, $0.name) })
-            conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
+        public convenience init(protocol p: BalanceProtocol) {
+            self.init(index: ProtocolIndex(p))
+        }
+
+        public init(index: ProtocolIndex) {
+            self.index = index
+            let p = index.balanceProtocol
             protocolLine = "Protocol \(p.id) \(p.version) (\(p.title))"
             var legend = PageText()
             legend.wrap(
@@ -195,7 +192,7 @@ public struct TextReport {
             if patient.conditions.isEmpty { p.put("none recorded") }
             for (n, code) in patient.conditions.enumerated() {
                 if n > 0 { p.put(", ") }
-                p.put(tables.conditionLabels[code] ?? code)
+                p.put(tables.index.conditionLabels[code] ?? code)
             }
         }
         if patient.sessions.count > 1 {
@@ -222,7 +219,7 @@ public struct TextReport {
             // In place: a `for r in` loop copies every result (a dozen reference counts) on each
             // of the three passes, matching or not, and so did lending one to `resultLines`.
             s.results.forEachInPlace { r in
-                guard tables.testRegions[r.pointee.testIndex] == region else { return }
+                guard tables.index.regionOfTest[r.pointee.testIndex] == region else { return }
                 if !header {
                     page.add("  ")
                     page.line(region.rawValue.uppercased())
@@ -245,7 +242,7 @@ public struct TextReport {
             s.ratios.forEachInPlace { r in
                 page.add("  ")
                 page.cell(39) { c in
-                    c.put(tables.ratioNames[r.pointee.ratioID] ?? r.pointee.ratioID)
+                    c.put(tables.index.ratios[r.pointee.ratioID]?.name ?? r.pointee.ratioID)
                     if let side = r.pointee.side {
                         c.put(" (")
                         c.put(side.rawValue)
@@ -380,7 +377,7 @@ public struct TextReport {
             page.bytes.put(previous.description)
             page.endLine()
             s.progress.forEachInPlace { c in
-                let test = tables.tests[c.pointee.testID]
+                let test = tables.index.tests[c.pointee.testID]
                 let unit = test?.unit.rawValue ?? ""
                 page.add("  ")
                 // The side in a cell of its own, so a long test name never cuts it off.
@@ -416,9 +413,9 @@ public struct TextReport {
             for a in s.asymmetryProgress {
                 page.wrap(indent: 2, hanging: 4) { p in
                     p.put("Asymmetry, ")
-                    p.put(tables.tests[a.testID]?.name ?? a.testID)
+                    p.put(tables.index.tests[a.testID]?.name ?? a.testID)
                     p.put(": ")
-                    let unit = a.formula == .absoluteDifference ? " " + (tables.tests[a.testID]?.unit.rawValue ?? "") : "%"
+                    let unit = a.formula == .absoluteDifference ? " " + (tables.index.tests[a.testID]?.unit.rawValue ?? "") : "%"
                     p.put(decimal: a.previous, digits: 1)
                     p.put(unit)
                     if let side = a.previousSide { p.put(side == .left ? " L" : " R") }
@@ -482,18 +479,19 @@ public struct TextReport {
         let test: TestDefinition? = tables.balanceProtocol.tests[r.pointee.testIndex]
         // The test's unit as a word (no String per row); none for a result with no test.
         let unit: StaticString = test?.unit.xmlWord ?? ""
-        // The row shows the last comparison's reference and percent.
-        var reference: UnsafePointer<NormComparison>?
+        // The row shows the last comparison's reference and percent. Kept as an index: a
+        // pointer from `forEachInPlace` is valid only inside its closure.
+        var referenceIndex: Int?
         var percent: Double?
-        r.pointee.comparisons.forEachInPlace { c in
+        r.pointee.comparisons.forEachInPlace { i, c in
             switch c.pointee.outcome {
             case .meanSD(_, _, _, _, let p, _):
-                reference = c
+                referenceIndex = i
                 if let p { percent = p }
             case .cutoff:
-                if r.pointee.comparisons.count == 1 { reference = c }
+                if r.pointee.comparisons.count == 1 { referenceIndex = i }
             case .percentiles(_, _, let median, let p):
-                if median != nil { reference = c }
+                if median != nil { referenceIndex = i }
                 if let p { percent = p }
             }
         }
@@ -507,20 +505,21 @@ public struct TextReport {
         }
         page.add(" ")
         page.cell(16) { p in
-            guard let reference else {
+            guard let referenceIndex else {
                 p.put("no reference")
                 return
             }
-            switch reference.pointee.outcome {
+            let unit = r.pointee.comparisons[referenceIndex].unit
+            switch r.pointee.comparisons[referenceIndex].outcome {
             case .meanSD(let mean, _, _, _, _, _):
                 p.put(decimal: mean, digits: 2)
                 p.put(" ")
-                p.put(reference.pointee.unit.word)
+                p.put(unit.word)
             case .cutoff:
                 p.put("cut-off")
             case .percentiles(_, _, let median, _):
                 p.put("P50 ")
-                p.put(value: median ?? 0, word: reference.pointee.unit.word)
+                p.put(value: median ?? 0, word: unit.word)
             }
         }
         page.add(" ")
@@ -566,7 +565,7 @@ public struct TextReport {
     }
 
     private func barLines(_ a: AsymmetryResult, _ page: inout PageText) {
-        let test = tables.tests[a.testID]
+        let test = tables.index.tests[a.testID]
         let unit: StaticString = test?.unit.xmlWord ?? ""
         let barWidth = 20
         // Higher is better: bars scaled to the larger magnitude of the two. Lower is better (the

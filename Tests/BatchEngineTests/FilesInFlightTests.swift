@@ -1,4 +1,5 @@
 @testable import BatchEngine
+import Locks
 import Testing
 
 @Suite("FilesInFlight")

@@ -1,5 +1,6 @@
 @testable import BatchEngine
 import Dispatch
+import Locks
 import Testing
 
 /// A batch for the tests: the write order needs nothing of a batch but that it can be made and

@@ -3,6 +3,7 @@
 @testable import BatchEngine
 import Foundation
 @testable import MuscleBalance
+import Locks
 import MuscleBalanceCore
 import Testing
 

@@ -2,6 +2,7 @@ import ClinicFiles
 import ClinicReports
 import BatchEngine
 import Dispatch
+import Locks
 import MBXML
 import MuscleBalanceCore
 import Synchronization
@@ -334,9 +335,10 @@ struct FileIdentity: Hashable {
     }
 }
 
-/// What scoring a file needs of its protocol, beyond the protocol itself: the rules' and the
-/// scorer's lookup tables and both reports' fixed text. Made once per protocol and batch:
-/// made per file, they cost a 10-patient file as much as scoring two of its patients.
+/// What scoring a file needs of its protocol, beyond the protocol itself: its index (one,
+/// shared by the rules, the scorer and both reports), the scorer's own tables and both reports'
+/// fixed text. Made once per protocol and batch: made per file, they cost a 10-patient file as
+/// much as scoring two of its patients.
 final class PreparedProtocol: Sendable {
     let rules: MeasurementRules
     let scorer: BalanceScorer
@@ -344,10 +346,11 @@ final class PreparedProtocol: Sendable {
     let text: TextReport.Tables
 
     init(_ p: BalanceProtocol, today: CivilDate) {
-        rules = MeasurementRules(protocol: p, today: today)
-        scorer = BalanceScorer(protocol: p)
-        xml = ReportXML.Tables(protocol: p)
-        text = TextReport.Tables(protocol: p)
+        let index = ProtocolIndex(p)
+        rules = MeasurementRules(index: index, today: today)
+        scorer = BalanceScorer(index: index)
+        xml = ReportXML.Tables(index: index)
+        text = TextReport.Tables(index: index)
     }
 }
 

@@ -44,7 +44,7 @@ public struct PatientReportPrinter: Sendable {
                     let lines = engine.sorted.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
                     return .failure(Failure(message: "\(lines)\npatient '\(patientID)' cannot be scored until these are fixed", status: 1))
                 }
-                let score = BalanceScorer(protocol: rules.balanceProtocol).score(item.patient)
+                let score = BalanceScorer(index: rules.index).score(item.patient)
                 var index: Int?
                 if let session {
                     guard let found = score.sessions.firstIndex(where: { $0.date == session }) else {
@@ -54,11 +54,11 @@ public struct PatientReportPrinter: Sendable {
                     index = found
                 }
                 if xml {
-                    var writer = ReportXML(protocol: rules.balanceProtocol)
+                    var writer = ReportXML(tables: ReportXML.Tables(index: rules.index))
                     let bytes = writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
                     return .success(String(decoding: bytes, as: UTF8.self))
                 }
-                return .success(TextReport(protocol: rules.balanceProtocol, clinic: stream.header.clinic).render(score, session: index))
+                return .success(TextReport(tables: TextReport.Tables(index: rules.index), clinic: stream.header.clinic).render(score, session: index))
             }
             return .failure(Failure(message: "\(file): no patient with id '\(patientID)'", status: 1))
         } catch {

@@ -1,5 +1,6 @@
 import BatchEngine
 import Dispatch
+import Locks
 import MuscleBalanceCore
 
 #if canImport(Glibc)

@@ -2,11 +2,11 @@
 extension BalanceScorer {
     // MARK: Adjuncts
 
-    func decide(at index: Int, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
-        let adjunct = balanceProtocol.adjuncts[index]
+    func decide(at a: Int, patient: Patient, session: AssessmentSession) -> AdjunctDecision {
+        let adjunct = balanceProtocol.adjuncts[a]
         var reasons: [String] = []
         if !patient.conditions.isEmpty {
-            for screened in categories.screen(patient.conditions.map(\.code), against: adjunct.contraindications) {
+            for screened in index.categories.screen(patient.conditions.map(\.code), against: adjunct.contraindications) {
                 reasons.append(reason(screened))
             }
         }
@@ -21,16 +21,16 @@ extension BalanceScorer {
         }
         return AdjunctDecision(
             adjunctID: adjunct.id, name: adjunct.name, offered: reasons.isEmpty, reasons: reasons, dose: adjunct.dose,
-            cautions: adjunctCautions[index], alongsideExercise: adjunct.alongsideExercise)
+            cautions: adjunctCautions[a], alongsideExercise: adjunct.alongsideExercise)
     }
 
     /// "Heart failure, within heart or circulatory disease (absolute contraindication)": the
     /// patient's own condition first, so the clinician sees what was coded, then the category
     /// the protocol's contraindication names, when it came through one.
     func reason(_ s: ScreenedContraindication) -> String {
-        var text = conditionLabels[s.patientCondition] ?? s.patientCondition
+        var text = index.conditionLabels[s.patientCondition] ?? s.patientCondition
         if let category = s.viaCategory {
-            text += ", within " + sentenceCase(conditionLabels[category] ?? category)
+            text += ", within " + sentenceCase(index.conditionLabels[category] ?? category)
         }
         return text + " (\(s.contraindication.kind.rawValue) contraindication)"
     }

@@ -5,7 +5,7 @@ extension BalanceScorer {
         let positions = self.positions(results)
         for (t, test) in balanceProtocol.tests.enumerated() where test.sides == .bilateral {
             // The results are slotted by the first test of this id, as `testOrder` finds it.
-            let l = positions[SideSlot.of(test: firstOfID[t], side: .left)], r = positions[SideSlot.of(test: firstOfID[t], side: .right)]
+            let l = positions[index.slot(test: index.firstOfID[t], side: .left)], r = positions[index.slot(test: index.firstOfID[t], side: .right)]
             guard l >= 0, r >= 0 else { continue }
             let left = results[l], right = results[r]
             guard let rule = asymmetryRuleOfTest[t] else {

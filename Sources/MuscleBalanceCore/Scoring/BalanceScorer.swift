@@ -1,23 +1,17 @@
 /// Scores patients against one protocol. Pure: values in, values out, so every figure can be
 /// checked by hand. Lookup tables are built once per protocol, not per measure.
 public struct BalanceScorer: Sendable {
-    public let balanceProtocol: BalanceProtocol
-    let tests: IDTable<TestDefinition>
-    let groups: IDTable<MuscleGroup>
-    private let testOrder: IDTable<Int>
-    let groupOrder: IDTable<Int>
-    let ratioTable: IDTable<RatioIndex>
+    /// The protocol's lookups, shared with the rules and the reports.
+    public let index: ProtocolIndex
+    public var balanceProtocol: BalanceProtocol { index.balanceProtocol }
     /// Each ratio's numerator and denominator tests, by index (as `testOrder` finds them).
     let ratioTests: [(Int?, Int?)]
     /// "acceptable >= 1 and <= 1.2" for each ratio, by id: the same in every finding.
     let ratioRangeTexts: IDTable<String>
-    /// The muscle group of each test, by index.
-    let groupOfTest: [MuscleGroup?]
-    /// By test index: the first test with the same id (itself, in a valid protocol), its
-    /// asymmetry rule, and the rule's sources followed by its grades' (a graded asymmetry's).
-    let firstOfID: [Int]
     /// The cautions of each adjunct therapy, by index: shared by every decision.
     let adjunctCautions: [[String]]
+    /// By test index: its asymmetry rule, and the rule's sources followed by its grades' (a
+    /// graded asymmetry's).
     let asymmetryRuleOfTest: [AsymmetryRule?]
     let gradedAsymmetrySources: [[String]]
     /// "no norm for a male aged 37", made once for each sex and common age rather than for
@@ -29,25 +23,17 @@ public struct BalanceScorer: Sendable {
     /// (0 where the protocol gives none).
     let gradePoints: [Double]
     let regionWeights: [Double]
-    /// Which conditions lie within which: a contraindication on a category covers its members.
-    let categories: ConditionCategories
-    let conditionLabels: IDTable<String>
 
     public init(protocol p: BalanceProtocol) {
-        balanceProtocol = p
-        categories = ConditionCategories(p.conditions)
-        conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
-        tests = IDTable(p.tests.map { ($0.id, $0) })
-        groups = IDTable(p.muscleGroups.map { ($0.id, $0) })
-        testOrder = IDTable(p.tests.enumerated().map { ($0.element.id, $0.offset) })
-        groupOrder = IDTable(p.muscleGroups.enumerated().map { ($0.element.id, $0.offset) })
-        ratioTable = IDTable(p.ratios.map { ($0.id, $0) })
-        let order = testOrder
+        self.init(index: ProtocolIndex(p))
+    }
+
+    public init(index: ProtocolIndex) {
+        self.index = index
+        let p = index.balanceProtocol
+        let order = index.testOrder
         ratioTests = p.ratios.map { (order[$0.numerator], order[$0.denominator]) }
         ratioRangeTexts = IDTable(p.ratios.map { ($0.id, rangeText($0.acceptable)) })
-        let groupTable = groups
-        groupOfTest = p.tests.map { groupTable[$0.muscleGroup] }
-        firstOfID = p.tests.enumerated().map { order[$0.element.id] ?? $0.offset }
         adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
         let rules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
         asymmetryRuleOfTest = p.tests.map { rules[$0.quality] }
@@ -56,11 +42,11 @@ public struct BalanceScorer: Sendable {
         }
         noNormReasons = Sex.allCases.map { sex in (0...Self.commonAges).map { Self.noNormReason(sex, $0) } }
         var byGroup: [(String, [Int])] = []
-        for (index, exercise) in p.exercises.enumerated() {
+        for (i, exercise) in p.exercises.enumerated() {
             if let at = byGroup.firstIndex(where: { $0.0 == exercise.muscleGroup }) {
-                byGroup[at].1.append(index)
+                byGroup[at].1.append(i)
             } else {
-                byGroup.append((exercise.muscleGroup, [index]))
+                byGroup.append((exercise.muscleGroup, [i]))
             }
         }
         exercisesByGroup = IDTable(byGroup)
@@ -126,10 +112,10 @@ public struct BalanceScorer: Sendable {
         measures.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for i in 0..<count {
-                guard let t = testOrder[base[i].test] else { continue }
+                guard let t = index.testOrder[base[i].test] else { continue }
                 let side = base[i].side
                 // (3 x test + side) x count + position: one integer per measure, unique.
-                order.append(SideSlot.of(test: t, side: side) * count + i)
+                order.append(index.slot(test: t, side: side) * count + i)
             }
             order.sort()
             for key in order {
@@ -141,10 +127,10 @@ public struct BalanceScorer: Sendable {
     }
 
     /// The result of the measure `measure` points at, whose test is the protocol's test
-    /// `index` (the pointer lets its fields be read in place: see `Array.forEachInPlace`).
-    private func result(for measure: UnsafePointer<Measure>, testIndex index: Int, patient: Patient, age: Int?) -> TestResult? {
+    /// `t` (the pointer lets its fields be read in place: see `Array.forEachInPlace`).
+    private func result(for measure: UnsafePointer<Measure>, testIndex t: Int, patient: Patient, age: Int?) -> TestResult? {
         guard let unit = measure.pointee.unit else { return nil }
-        let test = balanceProtocol.tests[index]
+        let test = balanceProtocol.tests[t]
         guard unit.dimension == test.dimension else { return nil }
         // A value given as such is the result; otherwise the trials (then all the readings)
         // combine. Fields are read one by one: a computed property would copy the measure.
@@ -155,7 +141,7 @@ public struct BalanceScorer: Sendable {
         var comparisons: [NormComparison] = []
         let noReference = compare(value, test, measure.pointee.side, patient, age, &comparisons)
         return TestResult(
-            testID: test.id, testIndex: index, side: measure.pointee.side,
+            testID: test.id, testIndex: t, side: measure.pointee.side,
             trials: Measure.readings(value: measure.pointee.value, trials: measure.pointee.trials), unit: unit, value: value,
             comparisons: comparisons, noReference: noReference)
     }
@@ -199,18 +185,18 @@ public struct BalanceScorer: Sendable {
     /// side, left, right), -1 where it is not. What `first(where:)` on the id and side finds,
     /// with one lookup per result instead of a scan per test.
     func positions(_ results: [TestResult]) -> [Int] {
-        var positions = [Int](repeating: -1, count: SideSlot.count(tests: balanceProtocol.tests.count))
+        var positions = [Int](repeating: -1, count: index.slotCount)
         for (i, r) in results.enumerated() {
             let t = r.testIndex
-            let k = SideSlot.of(test: t, side: r.side)
+            let k = index.slot(test: t, side: r.side)
             if positions[k] < 0 { positions[k] = i }
         }
         return positions
     }
 
     func find(_ testID: String, _ side: BodySide?, in results: [TestResult], _ positions: [Int]) -> TestResult? {
-        guard let t = testOrder[testID] else { return nil }
-        let i = positions[SideSlot.of(test: t, side: side)]
+        guard let t = index.testOrder[testID] else { return nil }
+        let i = positions[index.slot(test: t, side: side)]
         return i < 0 ? nil : results[i]
     }
 }

@@ -20,9 +20,9 @@ extension BalanceScorer {
                 continue
             }
             var round = 0
-            for index in matches {
-                let exercise = balanceProtocol.exercises[index]
-                if !exercise.contraindications.isEmpty, let blocked = categories.screen(conditions, against: exercise.contraindications).first {
+            for e in matches {
+                let exercise = balanceProtocol.exercises[e]
+                if !exercise.contraindications.isEmpty, let blocked = index.categories.screen(conditions, against: exercise.contraindications).first {
                     if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
                         withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: " + reason(blocked)))
                     }
@@ -37,7 +37,7 @@ extension BalanceScorer {
                     if exercise.dosage.extraSetsAffectedSide != nil, let one { slots = [one, 3 - one] } else { slots = [finding.side == nil && !finding.bothSides ? 0 : 3] }
                 case .midline: slots = [0]
                 }
-                for slot in slots { candidates.append((round, f, index, slot, candidates.count)) }
+                for slot in slots { candidates.append((round, f, e, slot, candidates.count)) }
                 round += 1
             }
             if round == 0 { unanswered.append(finding.text + " (every exercise withheld)") }

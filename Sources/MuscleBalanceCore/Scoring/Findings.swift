@@ -10,10 +10,10 @@ extension BalanceScorer {
         var merged: [Int] = []
         for (i, r) in results.enumerated() where !merged.contains(i) {
             let test = balanceProtocol.tests[r.testIndex]
-            guard let grade = r.grade, grade > .normal, let group = groupOfTest[r.testIndex], let first = reason(r) else { continue }
+            guard let grade = r.grade, grade > .normal, let group = index.groupOfTest[r.testIndex], let first = reason(r) else { continue }
             var other: (TestResult, (label: String, figure: String, cutoff: Bool))?
             if r.side == .left {
-                let j = positions[SideSlot.of(test: r.testIndex, side: .right)]
+                let j = positions[index.slot(test: r.testIndex, side: .right)]
                 if j >= 0, let g = results[j].grade, g > .normal, let second = reason(results[j]) {
                     other = (results[j], second)
                     merged.append(j)
@@ -47,7 +47,7 @@ extension BalanceScorer {
                 grade: worst, basis: basis, text: text.text))
         }
         for a in asymmetries {
-            guard let grade = a.grade, grade > .normal, let side = a.affectedSide, let test = tests[a.testID], let group = groups[test.muscleGroup],
+            guard let grade = a.grade, grade > .normal, let side = a.affectedSide, let test = index.tests[a.testID], let group = index.groups[test.muscleGroup],
                 let value = a.value
             else { continue }
             let problem: MuscleProblem = test.quality == .strength ? .weak : test.quality == .endurance ? .asymmetric : .tight
@@ -69,10 +69,10 @@ extension BalanceScorer {
         }
         for r in ratios {
             guard let grade = r.grade, grade > .normal, let deficient = r.deficient,
-                let ratio = ratioTable[r.ratioID]
+                let ratio = index.ratios[r.ratioID]
             else { continue }
             let testID = deficient == .numerator ? ratio.numerator : ratio.denominator
-            guard let test = tests[testID], let group = groups[test.muscleGroup] else { continue }
+            guard let test = index.tests[testID], let group = index.groups[test.muscleGroup] else { continue }
             let explicit = deficient == .numerator ? ratio.numeratorSide : ratio.denominatorSide
             let side: BodySide? = explicit == .each ? r.side : explicit.flatMap { BodySide(rawValue: $0.rawValue) }
             let sameTest = ratio.numerator == ratio.denominator
@@ -120,7 +120,7 @@ extension BalanceScorer {
                 basis: .ratio(ratioID: ratio.id), text: text.text))
         }
         // Worst first, then in the protocol's order of muscle groups; keys worked out once.
-        let keys = out.map { ($0.grade, -(groupOrder[$0.muscleGroup] ?? 0)) }
+        let keys = out.map { ($0.grade, -(index.groupOrder[$0.muscleGroup] ?? 0)) }
         return out.indices.sorted { keys[$0] > keys[$1] }.map { out[$0] }
     }
 

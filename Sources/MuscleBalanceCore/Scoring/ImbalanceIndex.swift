@@ -14,20 +14,20 @@ extension BalanceScorer {
             if worst.map({ grade > $0 }) ?? true { worst = grade }
         }
         for r in results {
-            if let grade = r.grade, let group = groupOfTest[r.testIndex] { add(grade, group.region) }
+            if let grade = r.grade, let group = index.groupOfTest[r.testIndex] { add(grade, group.region) }
         }
         // A ratio of one test's two sides (McGill's right/left side bridge) compares the same
         // pair as that test's asymmetry: when both are graded they count once, at the worse
         // grade, in the asymmetry's place.
         var sameTestRatioGrades: [(String, Grade)] = []
         for r in ratios {
-            if let grade = r.grade, let ratio = ratioTable[r.ratioID], ratio.numerator == ratio.denominator {
+            if let grade = r.grade, let ratio = index.ratios[r.ratioID], ratio.numerator == ratio.denominator {
                 sameTestRatioGrades.append((ratio.numerator, grade))
             }
         }
         var pairedTests: [String] = []
         for a in asymmetries {
-            guard var grade = a.grade, let test = tests[a.testID], let group = groups[test.muscleGroup] else { continue }
+            guard var grade = a.grade, let test = index.tests[a.testID], let group = index.groups[test.muscleGroup] else { continue }
             for (testID, g) in sameTestRatioGrades where testID == a.testID {
                 grade = max(grade, g)
                 pairedTests.append(testID)
@@ -35,7 +35,7 @@ extension BalanceScorer {
             add(grade, group.region)
         }
         for r in ratios {
-            guard let grade = r.grade, let ratio = ratioTable[r.ratioID] else { continue }
+            guard let grade = r.grade, let ratio = index.ratios[r.ratioID] else { continue }
             if ratio.numerator == ratio.denominator, pairedTests.contains(ratio.numerator) { continue }
             add(grade, ratio.region)
         }

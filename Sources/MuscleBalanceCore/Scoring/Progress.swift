@@ -8,7 +8,7 @@ extension BalanceScorer {
     func progress(from previous: [TestResult], to latest: [TestResult], sex: Sex?) -> [ProgressItem] {
         let positions = self.positions(previous)
         return latest.compactMap { now in
-            guard let before = find(now.testID, now.side, in: previous, positions), let test = tests[now.testID] else { return nil }
+            guard let before = find(now.testID, now.side, in: previous, positions), let test = index.tests[now.testID] else { return nil }
             let change = now.value - before.value
             guard change.isFinite else { return nil }
             let mdc = test.minimalDetectableChange(sex: sex, side: now.side)

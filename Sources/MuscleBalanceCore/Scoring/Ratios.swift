@@ -6,7 +6,7 @@ extension BalanceScorer {
         /// The value of the result in slot (test index, side), if there is one.
         func value(_ test: Int?, _ side: BodySide?) -> Double? {
             guard let test else { return nil }
-            let i = positions[SideSlot.of(test: test, side: side)]
+            let i = positions[index.slot(test: test, side: side)]
             return i < 0 ? nil : results[i].value
         }
         for (r, ratio) in balanceProtocol.ratios.enumerated() {

@@ -2,27 +2,29 @@
 /// protocol the file names. Fed one patient at a time, so a file of any size is checked in
 /// memory that does not grow with it (only the patient ids seen so far are kept).
 public struct MeasurementRules: Sendable {
-    public let balanceProtocol: BalanceProtocol
+    /// The protocol's lookups, shared with the scorer and the reports: a measure is looked up
+    /// once, and the duplicate check keys on its (test, side) slot instead of a string made per
+    /// measure.
+    public let index: ProtocolIndex
+    public var balanceProtocol: BalanceProtocol { index.balanceProtocol }
     /// The day the check runs: sessions after it are in the future.
     public let today: CivilDate
     private var firstLineOfPatient = PatientIDLines()
-    /// The protocol's tests and where each id is among them: a measure is looked up once, and
-    /// the duplicate check keys on (test index, side) instead of a string made per measure.
     private let tests: [TestDefinition]
-    private let testIndex: IDTable<Int>
-    private let conditionCodes: Set<String>
     /// "hip-abduction-strength (left)": each test with no side, left and right (in `SideSlot`'s
-    /// order, so a slot indexes it), as the
-    /// warnings name a measure; made once, not for every measure that has no norm.
+    /// order, so a slot indexes it), as the warnings name a measure; made once, not for every
+    /// measure that has no norm.
     private let measureLabels: [String]
 
     public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
-        self.balanceProtocol = balanceProtocol
+        self.init(index: ProtocolIndex(balanceProtocol), today: today)
+    }
+
+    public init(index: ProtocolIndex, today: CivilDate) {
+        self.index = index
         self.today = today
-        self.tests = balanceProtocol.tests
-        self.testIndex = IDTable(balanceProtocol.tests.enumerated().map { ($1.id, $0) })
-        self.conditionCodes = Set(balanceProtocol.conditions.map(\.code))
-        self.measureLabels = balanceProtocol.tests.flatMap { [$0.id, "\($0.id) (left)", "\($0.id) (right)"] }
+        self.tests = index.balanceProtocol.tests
+        self.measureLabels = index.balanceProtocol.tests.flatMap { [$0.id, "\($0.id) (left)", "\($0.id) (right)"] }
     }
 
     public func check(_ header: MeasurementFileHeader) -> [Diagnostic] {
@@ -52,8 +54,8 @@ public struct MeasurementRules: Sendable {
         }
         var seenConditions = Set<String>()
         for condition in patient.conditions {
-            if !conditionCodes.contains(condition.code) {
-                out.append(condition.location.error("unknown condition code '\(condition.code)' for protocol '\(balanceProtocol.id)'\(suggestion(condition.code, in: conditionCodes))", attribute: "code"))
+            if !index.conditionCodes.contains(condition.code) {
+                out.append(condition.location.error("unknown condition code '\(condition.code)' for protocol '\(balanceProtocol.id)'\(suggestion(condition.code, in: index.conditionCodes))", attribute: "code"))
             } else if !seenConditions.insert(condition.code).inserted {
                 out.append(condition.location.warning("condition '\(condition.code)' is listed twice for patient '\(patient.id)'", attribute: "code"))
             }
@@ -91,7 +93,7 @@ public struct MeasurementRules: Sendable {
 
         // The first line of each (test, side) in this session: three slots per test (no side,
         // left, right); 0 is not seen yet.
-        var firstLine = [Int](repeating: 0, count: SideSlot.count(tests: tests.count))
+        var firstLine = [Int](repeating: 0, count: index.slotCount)
         // Norms are chosen by sex and age at the session, the same for every measure.
         var stratum: (sex: Sex, age: Int)?
         if let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
@@ -101,15 +103,16 @@ public struct MeasurementRules: Sendable {
         var needsBodyMass: [String] = []
         // Each measure is read where it lies, not copied (a copy is a reference count for each
         // of its strings and arrays; lending it `borrowing` still copied it: see
-        // `Array.forEachInPlace`).
+        // `Array.forEachInPlace`; re-measured and kept: Benchmarks/RESULTS.md, "Pointer-level
+        // loops").
         // Where each (test, side) first is among the measures, for the two-sides check: filled
         // by the loop that looks every measure up anyway, so no second lookup per measure.
-        var position = [Int](repeating: -1, count: SideSlot.count(tests: tests.count))
+        var position = [Int](repeating: -1, count: index.slotCount)
         var i = 0
         session.measures.forEachInPlace { measure in
             let t = check(measure, in: session, of: patient, stratum, &firstLine, &withoutNorm, &needsBodyMass, &out)
             if let t, let side = measure.pointee.side {
-                let k = SideSlot.of(test: t, side: side)
+                let k = index.slot(test: t, side: side)
                 if position[k] < 0 { position[k] = i }
             }
             i += 1
@@ -121,7 +124,7 @@ public struct MeasurementRules: Sendable {
         if !needsBodyMass.isEmpty {
             out.append(patient.location.warning("patient '\(patient.id)' has no bodyMassKg, which the norms of \(Set(needsBodyMass).sorted().joined(separator: ", ")) need (percent of body weight); they will be reported without a reference", attribute: "id"))
         }
-        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { testIndex[$0.test].map { tests[$0].norms.isEmpty == false } ?? false }) {
+        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { index.testOrder[$0.test].map { tests[$0].norms.isEmpty == false } ?? false }) {
             let missing = [patient.sex == nil ? "sex" : nil, patient.birthDate == nil ? "birthDate" : nil].compactMap { $0 }
             out.append(patient.location.warning("patient '\(patient.id)' has no \(missing.joined(separator: " or ")); norms are chosen by sex and age, so no figure can be compared with one", attribute: "id"))
         }
@@ -131,11 +134,11 @@ public struct MeasurementRules: Sendable {
         _ measure: UnsafePointer<Measure>, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
         _ firstLine: inout [Int], _ withoutNorm: inout [String], _ needsBodyMass: inout [String], _ out: inout [Diagnostic]
     ) -> Int? {
-        guard let index = testIndex[measure.pointee.test] else {
-            out.append(measure.pointee.location.error("unknown test '\(measure.pointee.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.pointee.test, in: Set(tests.map(\.id))))", attribute: "test"))
+        guard let t = index.testOrder[measure.pointee.test] else {
+            out.append(measure.pointee.location.error("unknown test '\(measure.pointee.test)' for protocol '\(balanceProtocol.id)'\(suggestion(measure.pointee.test, in: index.testIDs))", attribute: "test"))
             return nil
         }
-        let test = tests[index]
+        let test = tests[t]
         let side = measure.pointee.side
         switch (test.sides, side) {
         case (.midline, .some(let side)):
@@ -145,7 +148,7 @@ public struct MeasurementRules: Sendable {
         default:
             break
         }
-        let key = SideSlot.of(test: index, side: side)
+        let key = index.slot(test: t, side: side)
         if case let line = firstLine[key], line > 0 {
             let what = side.map { "\(test.id) (\($0.rawValue))" } ?? test.id
             out.append(measure.pointee.location.error("\(what) is measured twice in the session of \(session.dateText) (first on line \(line)); put all trials in one <measure>", attribute: "test"))
@@ -182,7 +185,7 @@ public struct MeasurementRules: Sendable {
                 needsBodyMass.append(test.id)
             }
         }
-        return index
+        return t
     }
 
     /// The two sides of each bilateral test in one session: typed in different units, or
@@ -191,7 +194,7 @@ public struct MeasurementRules: Sendable {
         session.measures.withUnsafeBufferPointer { measures in
             guard let base = measures.baseAddress else { return }
             for t in tests.indices where tests[t].sides == .bilateral {
-                let left = position[SideSlot.of(test: t, side: .left)], right = position[SideSlot.of(test: t, side: .right)]
+                let left = position[index.slot(test: t, side: .left)], right = position[index.slot(test: t, side: .right)]
                 guard left >= 0, right >= 0 else { continue }
                 checkSides(tests[t], base + left, base + right, session.dateText, &out)
             }

@@ -9,8 +9,10 @@ import Darwin
 /// (Scripts/sanitizers).
 public final class ConditionLock: @unchecked Sendable {
     // @unchecked: the pthread objects are the synchronisation itself.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    // Inlinable with the methods below: the hand-offs lock once per batch in another module,
+    // where a generic, unspecialised `withLock` would allocate its closure's context.
+    @usableFromInline let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    @usableFromInline let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     public init() {
         pthread_mutex_init(mutex, nil)
@@ -25,6 +27,7 @@ public final class ConditionLock: @unchecked Sendable {
     }
 
     /// Runs `body` with the mutex held.
+    @inlinable
     public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
@@ -32,8 +35,10 @@ public final class ConditionLock: @unchecked Sendable {
     }
 
     /// Inside `withLock`: releases the mutex until `broadcast`, then holds it again.
-    func wait() { pthread_cond_wait(changed, mutex) }
+    @inlinable
+    public func wait() { pthread_cond_wait(changed, mutex) }
 
     /// Inside `withLock`: wakes every waiter (each checks its own condition again).
-    func broadcast() { pthread_cond_broadcast(changed) }
+    @inlinable
+    public func broadcast() { pthread_cond_broadcast(changed) }
 }
