@@ -1,0 +1,47 @@
+import FastText
+import MuscleBalanceCore
+
+extension TextReport {
+    /// The page's head: the clinic, the patient, the session, the protocol, the conditions and the sessions on file.
+    func header(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
+        page.add("MUSCLE BALANCE REPORT")
+        let clinicName = clinic ?? ""
+        let space = Self.width - 21 - textColumns(clinicName)
+        if space >= 1 {
+            page.spaces(space)
+            page.add(clinicName)
+        } else {
+            page.add(" ")
+            page.add(String(clinicName.unicodeScalars.prefix(max(0, Self.width - 21 - 1))))
+        }
+        page.endLine()
+        page.line(Self.rule)
+        var who = ["Patient \(patient.patientID)", "Sex \(patient.sex?.rawValue ?? "not recorded")",
+                   "Age \(s.age.map(String.init) ?? "not recorded")",
+                   "Body mass \(patient.bodyMassKg.map { decimal($0) + " kg" } ?? "not recorded")"]
+        if let height = patient.heightCm { who.append("Height \(decimal(height)) cm") }
+        page.fields(who)
+        var when = ["Session \(s.date)"]
+        if let assessor = s.assessor { when.append("Assessor \(assessor)") }
+        when.append("Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")")
+        page.fields(when)
+        page.wrap(tables.protocolLine)
+        page.wrap { p in
+            p.put("Conditions: ")
+            if patient.conditions.isEmpty { p.put("none recorded") }
+            for (n, code) in patient.conditions.enumerated() {
+                if n > 0 { p.put(", ") }
+                p.put(tables.index.conditionLabels[code] ?? code)
+            }
+        }
+        if patient.sessions.count > 1 {
+            page.wrap { p in
+                p.put("Sessions on file: ")
+                for (n, session) in patient.sessions.enumerated() {
+                    if n > 0 { p.put(", ") }
+                    session.date.appendISO8601(to: &p)
+                }
+            }
+        }
+    }
+}
