@@ -186,11 +186,11 @@ public struct ReportXML: ~Copyable {
 
     /// The runs of the norm `c` was compared with, when it is the protocol's own (a comparison
     /// made elsewhere is written attribute by attribute).
-    private func runs(_ testIndex: Int, _ c: UnsafePointer<NormComparison>) -> NormRuns? {
+    private func runs(_ testIndex: Int, _ c: NormComparison) -> NormRuns? {
         guard testIndex >= 0 && testIndex < tables.normRuns.count else { return nil }
         let runs = tables.normRuns[testIndex]
-        let normIndex = c.pointee.normIndex
-        guard normIndex >= 0 && normIndex < runs.count, runs[normIndex].norm === c.pointee.norm else { return nil }
+        let normIndex = c.normIndex
+        guard normIndex >= 0 && normIndex < runs.count, runs[normIndex].norm === c.norm else { return nil }
         return runs[normIndex]
     }
 
@@ -225,58 +225,58 @@ public struct ReportXML: ~Copyable {
         w.attribute("assessor", s.assessor)
         number("overallIndex", s.overallIndex)
         w.attribute("overallGrade", word: s.overallGrade?.xmlWord)
-        s.results.forEachInPlace { write($0) }
-        s.asymmetries.forEachInPlace { a in
+        for r in s.results { write(r) }
+        for a in s.asymmetries {
             w.start("asymmetry")
-            w.attribute("test", a.pointee.testID)
-            w.attribute("formula", word: a.pointee.formula.xmlWord)
-            number("left", a.pointee.left)
-            number("right", a.pointee.right)
-            number("value", a.pointee.value)
-            w.attribute("affectedSide", word: a.pointee.affectedSide?.xmlWord)
-            w.attribute("grade", word: a.pointee.grade?.xmlWord)
-            sources("source", a.pointee.sources)
-            w.attribute("noReference", a.pointee.noReference?.reason)
+            w.attribute("test", a.testID)
+            w.attribute("formula", word: a.formula.xmlWord)
+            number("left", a.left)
+            number("right", a.right)
+            number("value", a.value)
+            w.attribute("affectedSide", word: a.affectedSide?.xmlWord)
+            w.attribute("grade", word: a.grade?.xmlWord)
+            sources("source", a.sources)
+            w.attribute("noReference", a.noReference?.reason)
             w.end()
         }
-        s.ratios.forEachInPlace { r in
+        for r in s.ratios {
             w.start("ratio")
-            w.attribute("id", r.pointee.ratioID)
-            w.attribute("side", word: r.pointee.side?.xmlWord)
-            number("numerator", r.pointee.numerator)
-            number("denominator", r.pointee.denominator)
-            number("value", r.pointee.value)
-            w.attribute("grade", word: r.pointee.grade?.xmlWord)
+            w.attribute("id", r.ratioID)
+            w.attribute("side", word: r.side?.xmlWord)
+            number("numerator", r.numerator)
+            number("denominator", r.denominator)
+            number("value", r.value)
+            w.attribute("grade", word: r.grade?.xmlWord)
             // The range's fields one by one: the range taken whole was a copy.
-            number("min", r.pointee.acceptable?.min)
-            number("above", r.pointee.acceptable?.above)
-            number("max", r.pointee.acceptable?.max)
-            number("below", r.pointee.acceptable?.below)
-            w.attribute("deficient", word: r.pointee.deficient?.xmlWord)
-            if r.pointee.acceptable != nil {
+            number("min", r.acceptable?.min)
+            number("above", r.acceptable?.above)
+            number("max", r.acceptable?.max)
+            number("below", r.acceptable?.below)
+            w.attribute("deficient", word: r.deficient?.xmlWord)
+            if r.acceptable != nil {
                 // An empty list is still written (source=""), as the schema allows.
-                sources("source", r.pointee.acceptable?.sources.ids ?? [], unique: false, evenIfEmpty: true)
+                sources("source", r.acceptable?.sources.ids ?? [], unique: false, evenIfEmpty: true)
             }
-            w.attribute("noReference", r.pointee.noReference?.reason)
+            w.attribute("noReference", r.noReference?.reason)
             w.end()
         }
-        s.findings.forEachInPlace { f in
+        for f in s.findings {
             let (basis, index): (StaticString, String) =
-                switch f.pointee.basis {
+                switch f.basis {
                 case .cutoff(let id): ("cutoff", id)
                 case .norm(let id): ("norm", id)
                 case .asymmetry(let id): ("asymmetry", id)
                 case .ratio(let id): ("ratio", id)
                 }
             w.start("finding")
-            w.attribute("muscleGroup", f.pointee.muscleGroup)
-            w.attribute("region", word: f.pointee.region.xmlWord)
-            w.attribute("side", word: f.pointee.bothSides ? "both" : f.pointee.side?.xmlWord)
-            w.attribute("problem", word: f.pointee.problem.xmlWord)
-            w.attribute("grade", word: f.pointee.grade.xmlWord)
+            w.attribute("muscleGroup", f.muscleGroup)
+            w.attribute("region", word: f.region.xmlWord)
+            w.attribute("side", word: f.bothSides ? "both" : f.side?.xmlWord)
+            w.attribute("problem", word: f.problem.xmlWord)
+            w.attribute("grade", word: f.grade.xmlWord)
             w.attribute("basis", plain: { $0.appendBytes(basis) })
             w.attribute("index", index)
-            w.text(f.pointee.text)
+            w.text(f.text)
             w.end()
         }
         for region in s.regions {
@@ -291,8 +291,8 @@ public struct ReportXML: ~Copyable {
         date("reassessFrom", s.plan.reassessFrom)
         date("reassessBy", s.plan.reassessBy)
         integer("maxExercises", tables.balanceProtocol.plan.maxExercises)
-        s.plan.exercises.forEachInPlace { write($0, as: "exercise") }
-        s.plan.deferred.forEachInPlace { write($0, as: "deferred") }
+        for e in s.plan.exercises { write(e, as: "exercise") }
+        for e in s.plan.deferred { write(e, as: "deferred") }
         for withheld in s.plan.withheld {
             w.start("withheld")
             w.attribute("id", withheld.exerciseID)
@@ -305,14 +305,14 @@ public struct ReportXML: ~Copyable {
     }
 
     /// A planned exercise, or one the cap left out (`deferred`), with its dosage.
-    private mutating func write(_ e: UnsafePointer<PlannedExercise>, as element: StaticString) {
-            let d = e.pointee.dosage
+    private mutating func write(_ e: PlannedExercise, as element: StaticString) {
+            let d = e.dosage
             w.start(element)
-            w.attribute("id", e.pointee.exerciseID)
-            w.attribute("name", e.pointee.name)
-            w.attribute("side", word: e.pointee.bothSides ? "both" : e.pointee.side?.xmlWord)
-            w.attribute("grade", word: e.pointee.grade.xmlWord)
-            integer("sets", e.pointee.sets)
+            w.attribute("id", e.exerciseID)
+            w.attribute("name", e.name)
+            w.attribute("side", word: e.bothSides ? "both" : e.side?.xmlWord)
+            w.attribute("grade", word: e.grade.xmlWord)
+            integer("sets", e.sets)
             integer("repsMin", d.repsMin)
             integer("repsMax", d.repsMax)
             integer("holds", d.holds)
@@ -322,40 +322,40 @@ public struct ReportXML: ~Copyable {
             integer("daysPerWeekMin", d.daysPerWeekMin)
             integer("daysPerWeekMax", d.daysPerWeekMax)
             sources("source", d.sources.ids, unique: false)
-            w.text(e.pointee.answers)
+            w.text(e.answers)
             w.end()
     }
 
     private mutating func writeAdjuncts(_ s: SessionScore) {
-        s.adjuncts.forEachInPlace { a in
+        for a in s.adjuncts {
             w.start("adjunct")
-            w.attribute("id", a.pointee.adjunctID)
-            w.attribute("name", a.pointee.name)
-            w.attribute("offered", word: a.pointee.offered ? "true" : "false")
-            w.attribute("alongsideExercise", word: a.pointee.alongsideExercise ? "true" : "false")
-            number("startMinutes", a.pointee.dose.startMinutes)
-            number("maxMinutesPerSession", a.pointee.dose.maxMinutesPerSession)
-            number("maxMinutesPerDay", a.pointee.dose.maxMinutesPerDay)
-            integer("maxSessionsPerWeek", a.pointee.dose.maxSessionsPerWeek)
-            sources("source", tables.adjunctSources[a.pointee.adjunctID] ?? [])
-            for reason in a.pointee.reasons { w.element("reason", text: reason) }
-            for caution in a.pointee.cautions { w.element("caution", text: caution) }
+            w.attribute("id", a.adjunctID)
+            w.attribute("name", a.name)
+            w.attribute("offered", word: a.offered ? "true" : "false")
+            w.attribute("alongsideExercise", word: a.alongsideExercise ? "true" : "false")
+            number("startMinutes", a.dose.startMinutes)
+            number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
+            number("maxMinutesPerDay", a.dose.maxMinutesPerDay)
+            integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
+            sources("source", tables.adjunctSources[a.adjunctID] ?? [])
+            for reason in a.reasons { w.element("reason", text: reason) }
+            for caution in a.cautions { w.element("caution", text: caution) }
             w.end()
         }
         if let previous = s.previousDate {
             w.start("progress")
             date("previousDate", previous)
-            s.progress.forEachInPlace { c in
+            for c in s.progress {
                 w.start("change")
-                w.attribute("test", c.pointee.testID)
-                w.attribute("side", word: c.pointee.side?.xmlWord)
-                number("previous", c.pointee.previous)
-                number("latest", c.pointee.latest)
-                number("change", c.pointee.change)
-                number("mdc", c.pointee.mdc)
-                number("mdcRatioBelow", c.pointee.mdcRatioBelow)
-                number("mdcRatioAbove", c.pointee.mdcRatioAbove)
-                w.attribute("verdict", word: c.pointee.verdict.xmlWord)
+                w.attribute("test", c.testID)
+                w.attribute("side", word: c.side?.xmlWord)
+                number("previous", c.previous)
+                number("latest", c.latest)
+                number("change", c.change)
+                number("mdc", c.mdc)
+                number("mdcRatioBelow", c.mdcRatioBelow)
+                number("mdcRatioAbove", c.mdcRatioAbove)
+                w.attribute("verdict", word: c.verdict.xmlWord)
                 w.end()
             }
             for a in s.asymmetryProgress {
@@ -374,38 +374,37 @@ public struct ReportXML: ~Copyable {
         w.end()
     }
 
-    /// `r` points into the session's results: its fields are read in place (see `forEachInPlace`).
-    private mutating func write(_ r: UnsafePointer<TestResult>) {
-        let test: TestDefinition? = tables.balanceProtocol.tests[r.pointee.testIndex]
+    private mutating func write(_ r: TestResult) {
+        let test: TestDefinition? = tables.balanceProtocol.tests[r.testIndex]
         w.start("result")
-        w.attribute("test", r.pointee.testID)
-        w.attribute("side", word: r.pointee.side?.xmlWord)
-        number("value", r.pointee.value)
-        w.attribute("unit", word: (test?.unit ?? r.pointee.unit).xmlWord)
-        w.attribute("trialUnit", word: r.pointee.unit.xmlWord)
+        w.attribute("test", r.testID)
+        w.attribute("side", word: r.side?.xmlWord)
+        number("value", r.value)
+        w.attribute("unit", word: (test?.unit ?? r.unit).xmlWord)
+        w.attribute("trialUnit", word: r.unit.xmlWord)
         w.attribute("combine", word: test?.combine.xmlWord ?? "max")
-        for trial in r.pointee.trials {
+        for trial in r.trials {
             w.start("trial")
             w.text(plain: { appendDecimal(trial, to: &$0) })
             w.end()
         }
-        r.pointee.comparisons.forEachInPlace { c in
+        for c in r.comparisons {
             w.start("norm")
             let kind: StaticString =
-                switch c.pointee.outcome {
+                switch c.outcome {
                 case .meanSD: "meanSD"
                 case .cutoff: "cutoff"
                 case .percentiles: "percentiles"
                 }
             w.attribute("kind", plain: { $0.appendBytes(kind) })
-            let runs = self.runs(r.pointee.testIndex, c)
+            let runs = self.runs(r.testIndex, c)
             if let runs {
                 w.attributes(runs.stratum)
             } else {
-                Self.stratum(c.pointee.norm, &w)
+                Self.stratum(c.norm, &w)
             }
-            number("value", c.pointee.value)
-            switch c.pointee.outcome {
+            number("value", c.value)
+            switch c.outcome {
             case .meanSD(let mean, let sd, let derived, let z, let percent, let percentile):
                 number("mean", mean)
                 number("sd", sd)
@@ -424,16 +423,16 @@ public struct ReportXML: ~Copyable {
             }
             // Against the lower reference limit (mean/SD and percentile norms; a cut-off's
             // grade is its class's, written above).
-            w.attribute("grade", word: c.pointee.graded?.xmlWord)
-            number("lowerLimitPercentile", c.pointee.gradedBelowPercentile)
+            w.attribute("grade", word: c.graded?.xmlWord)
+            number("lowerLimitPercentile", c.gradedBelowPercentile)
             if let runs {
                 w.attributes(runs.provenance)
             } else {
-                Self.provenance(c.pointee.norm, &w)
+                Self.provenance(c.norm, &w)
             }
             w.end()
         }
-        if let none = r.pointee.noReference { w.element("noReference", text: none.reason) }
+        if let none = r.noReference { w.element("noReference", text: none.reason) }
         w.end()
     }
 }
