@@ -54,22 +54,35 @@ let package = Package(
             // keep glibc's.
             linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux], configuration: .release))]
         ),
-        // What only the tests and the fuzz targets need: the robustness harness (every
-        // invariant a scored file must keep). In no product: mbt and the library do not ship it.
+        // What only tests need, in no product (mbt and the library do not ship it).
+        // The checkout's paths, the one protocol library, a scratch folder, running a program.
+        .target(name: "TestSupport", dependencies: ["ClinicFiles", "MuscleBalanceCore"], path: "Tests/TestSupport"),
+        // libxml2's own text writer, the reference the fragment writer is held to, and a seeded
+        // generator. The one place outside MBXML that touches C pointers, and it is test code.
+        .target(name: "MBXMLTestSupport", dependencies: ["CLibXML2", "MBXML"], path: "Tests/MBXMLTestSupport"),
+        // The robustness harness (every invariant a scored file must keep), for the fuzz
+        // targets and their regression tests.
         .target(
             name: "MuscleBalanceTestSupport",
             dependencies: ["MuscleBalance", "MuscleBalanceCore", "ClinicFiles", "ClinicReports", "MBXML", "FastText"],
             path: "Tests/MuscleBalanceTestSupport"
         ),
-        .testTarget(name: "MBXMLTests", dependencies: ["MBXML"]),
+        // One test target per module, each using only what its module may use.
+        .testTarget(name: "FastTextTests", dependencies: ["FastText", "MBXMLTestSupport"]),
+        .testTarget(name: "MBXMLTests", dependencies: ["MBXML", "MBXMLTestSupport"]),
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
-        // Fixtures are read from the source tree (Tests/MuscleBalanceTests/Fixtures), as real
-        // files; `mbt` is a dependency so that the CLI tests can run the built binary.
+        // Protocols and clinic files read from disk into the core's values; the default
+        // protocol's clinical content (its safety screen, its progress limits) read that way.
+        .testTarget(name: "ClinicFilesTests", dependencies: ["ClinicFiles", "MuscleBalanceCore", "TestSupport"]),
+        .testTarget(name: "ClinicReportsTests", dependencies: ["ClinicReports", "MuscleBalanceCore", "MBXML", "FastText", "MBXMLTestSupport"]),
+        // The use cases end to end. Fixtures are read from the source tree
+        // (Tests/MuscleBalanceTests/Fixtures), as real files; `mbt` is a dependency so that the
+        // CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "MuscleBalanceTestSupport", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "TestSupport", "MuscleBalanceTestSupport", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

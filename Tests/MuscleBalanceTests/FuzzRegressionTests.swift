@@ -1,4 +1,5 @@
 import MuscleBalanceTestSupport
+import TestSupport
 import Foundation
 import MuscleBalance
 import Testing

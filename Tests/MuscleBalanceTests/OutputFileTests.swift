@@ -1,3 +1,4 @@
+import TestSupport
 @testable import BatchEngine
 import Foundation
 import Testing

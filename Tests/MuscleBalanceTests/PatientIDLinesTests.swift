@@ -1,3 +1,4 @@
+import TestSupport
 @testable import ClinicFiles
 @testable import MuscleBalance
 @testable import MuscleBalanceCore

@@ -1,3 +1,4 @@
+import TestSupport
 @testable import ClinicFiles
 import Foundation
 import MBXML

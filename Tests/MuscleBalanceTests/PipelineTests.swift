@@ -1,3 +1,4 @@
+import TestSupport
 @testable import ClinicFiles
 @testable import ClinicReports
 @testable import BatchEngine
@@ -129,7 +130,7 @@ struct PipelineTests {
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
         let sink = try ReportSink(
             path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SummaryRows(directory: directory))
+            rows: SpillingRows(directory: directory))
         let (one, other) = (sink.makeBatchRenderer(), sink.makeBatchRenderer())
         #expect(!one.text.sharesCache(with: other.text))
         #expect(!one.text.sharesCache(with: sink.text))
@@ -144,7 +145,7 @@ struct PipelineTests {
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: "Riverside", location: SourceLocation(line: 1, element: "clinic"))
         let sink = try ReportSink(
             path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SummaryRows(directory: directory))
+            rows: SpillingRows(directory: directory))
         let asked = Locked(0)
         let pipeline = ReportPipeline(
             sink: sink, scorer: prepared.scorer, file: "clinic.xml", threads: true, batchesAhead: 2,
@@ -172,7 +173,7 @@ struct PipelineTests {
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
         let sink = try ReportSink(
             path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SummaryRows(directory: directory))
+            rows: SpillingRows(directory: directory))
         let release = DispatchSemaphore(value: 0)
         // The reader asks for a protocol of its own too, the first time it helps: it must not wait.
         let reader = pthread_self()

@@ -1,4 +1,5 @@
 import MuscleBalanceTestSupport
+import TestSupport
 @testable import ClinicFiles
 @testable import ClinicReports
 @testable import MuscleBalance

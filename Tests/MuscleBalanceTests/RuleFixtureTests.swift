@@ -1,3 +1,4 @@
+import TestSupport
 import MuscleBalance
 import MuscleBalanceCore
 import Testing

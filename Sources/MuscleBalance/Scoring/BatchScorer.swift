@@ -26,7 +26,7 @@ public struct FileScoreOutcome: Sendable {
     public var moreErrors = 0
     public var moreWarnings = 0
     /// The file's summary rows (in memory, or spilled to a part file for a large file).
-    var rows: SummaryRows?
+    var rows: SpillingRows?
     /// The whole file could not be scored (no report written for it).
     public var failed: Bool
 
@@ -102,7 +102,7 @@ public struct BatchScorer: Sendable {
     ) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
         let stems = OutputNames.stems(for: paths)
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
-        SummaryRows.removeOrphanedParts(in: outputDirectory)
+        SpillingRows.removeOrphanedParts(in: outputDirectory)
         struct State {
             var results: [FileScoreOutcome?]
             var next = 0
@@ -122,8 +122,8 @@ public struct BatchScorer: Sendable {
         FilesInFlight.forEach(paths.count, cores: Self.activeCores) { index in
             let outcome: FileScoreOutcome
             if cancellation?.isCancelled == true {
-                let rows = SummaryRows(directory: outputDirectory)
-                rows.reset(to: SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted"))
+                let rows = SpillingRows(directory: outputDirectory)
+                rows.reset(toLines: SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted").csvLine, count: 1)
                 outcome = FileScoreOutcome(input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: true)
             } else {
                 outcome = scoreFile(paths[index], stem: stems[index], filesInBatch: paths.count)
@@ -192,7 +192,7 @@ public struct BatchScorer: Sendable {
     }
 
     public func scoreFile(_ path: String, stem: String, filesInBatch: Int = 1) -> FileScoreOutcome {
-        let rows = SummaryRows(directory: outputDirectory)
+        let rows = SpillingRows(directory: outputDirectory)
         var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: false)
         var engine = DiagnosticsEngine(file: path)
         func emit(_ diagnostics: [Diagnostic]) {
@@ -210,7 +210,7 @@ public struct BatchScorer: Sendable {
             outcome.failed = true
             outcome.xmlReport = nil
             outcome.textReport = nil
-            rows.reset(to: SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message))
+            rows.reset(toLines: SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
             engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
             outcome.diagnostics = engine.sorted
             return outcome

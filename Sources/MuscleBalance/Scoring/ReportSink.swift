@@ -48,14 +48,14 @@ final class ReportSink: @unchecked Sendable {
     let text: TextReport
     private let xmlFile: AtomicOutputFile
     private let textFile: AtomicOutputFile
-    let rows: SummaryRows
+    let rows: SpillingRows
     private var first = true
     /// Why writing stopped (a full disk, say); the file then fails.
     private(set) var failure: (any Error)?
 
     init(
         path: String, stem: String, header: MeasurementFileHeader, xml xmlTables: ReportXML.Tables, text textTables: TextReport.Tables,
-        directory: String, rows: SummaryRows
+        directory: String, rows: SpillingRows
     ) throws {
         self.path = path
         self.rows = rows

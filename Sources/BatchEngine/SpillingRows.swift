@@ -1,26 +1,23 @@
-#if canImport(Glibc)
 import FastText
-import BatchEngine
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// The summary rows of one input file: kept in memory up to a quarter of a megabyte, then
-/// spilled to a part file in the output folder, so that a file of any number of patients keeps
-/// memory flat. Parts are merged into summary.csv in input order at the end of the run (the
-/// summary is the same whatever the thread count) and then removed.
-final class SummaryRows: @unchecked Sendable {
+/// The rows one input file adds to a run's table (summary.csv): kept in memory up to a quarter
+/// of a megabyte, then spilled to a part file in the output folder, so that a file of any
+/// number of patients keeps memory flat. Parts are merged into the table in input order at the
+/// end of the run (the table is the same whatever the thread count) and then removed. The rows
+/// are lines of bytes: what they say is the caller's.
+public final class SpillingRows: @unchecked Sendable {
     // @unchecked: owned by one file's scoring, then read once by the merge after all workers
     // have finished (DispatchQueue.concurrentPerform returns only then).
     private var buffer: [UInt8] = []
-    private(set) var partPath: String?
+    public private(set) var partPath: String?
     private let directory: String
-    private(set) var count = 0
-    static let spillAt = 256 * 1024
-    static let partPrefix = ".summary.csv.part-"
+    public private(set) var count = 0
+    public static let spillAt = 256 * 1024
+    /// Hidden, and named for the table the parts belong to.
+    public static let partPrefix = ".summary.csv.part-"
 
-    init(directory: String) {
+    public init(directory: String) {
         self.directory = directory
     }
 
@@ -28,20 +25,20 @@ final class SummaryRows: @unchecked Sendable {
         if let partPath { unlink(partPath) }
     }
 
-    /// Rows already written as CSV lines (`SummaryRow.appendCSVLine`).
-    func append(csvLines: [UInt8], count rows: Int) throws(AtomicOutputFile.Failure) {
+    /// Rows already written as lines, newline included.
+    public func append(csvLines: [UInt8], count rows: Int) throws(AtomicOutputFile.Failure) {
         buffer += csvLines
         count += rows
         if buffer.count >= Self.spillAt { try spill() }
     }
 
-    /// Replaces everything so far (a file that failed has one row, whatever it had).
-    func reset(to row: SummaryRow) {
+    /// Replaces everything so far with these lines (a file that failed has one row, whatever
+    /// it had).
+    public func reset(toLines lines: [UInt8], count rows: Int) {
         if let partPath { unlink(partPath) }
         partPath = nil
-        buffer = []
-        row.appendCSVLine(to: &buffer)
-        count = 1
+        buffer = lines
+        count = rows
     }
 
     private func spill() throws(AtomicOutputFile.Failure) {
@@ -61,7 +58,7 @@ final class SummaryRows: @unchecked Sendable {
     }
 
     /// Copies every row, spilled ones first, into `file`.
-    func copy(into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) {
+    public func copy(into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) {
         if let partPath {
             let fd = open(partPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
@@ -78,7 +75,7 @@ final class SummaryRows: @unchecked Sendable {
     }
 
     /// Removes parts left by runs that no longer exist (their pid is in the name).
-    static func removeOrphanedParts(in directory: String) {
+    public static func removeOrphanedParts(in directory: String) {
         guard let dir = opendir(directory) else { return }
         defer { closedir(dir) }
         while let entry = readdir(dir) {

@@ -1,5 +1,6 @@
-import ClinicReports
+import FastText
 import MuscleBalanceCore
+
 /// One line of summary.csv: a scored session, or a patient or file that could not be scored.
 public struct SummaryRow: Sendable, Hashable {
     public var file: String
@@ -10,14 +11,24 @@ public struct SummaryRow: Sendable, Hashable {
     public var topFindings: String
     public var status: String
 
-    static let header = ["file", "patient", "date", "overall_index", "grade", "top_findings", "status"]
+    public init(file: String, patient: String, date: String, overallIndex: String, grade: String, topFindings: String, status: String) {
+        self.file = file
+        self.patient = patient
+        self.date = date
+        self.overallIndex = overallIndex
+        self.grade = grade
+        self.topFindings = topFindings
+        self.status = status
+    }
 
-    var fields: [String] { [file, patient, date, overallIndex, grade, topFindings, status] }
+    public static let header = ["file", "patient", "date", "overall_index", "grade", "top_findings", "status"]
+
+    public var fields: [String] { [file, patient, date, overallIndex, grade, topFindings, status] }
 
     /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. A leading
     /// =, +, - or @ is prefixed with an apostrophe so that a spreadsheet never runs it.
     /// The row as one CSV line, newline included.
-    func appendCSVLine(to out: inout [UInt8]) {
+    public func appendCSVLine(to out: inout [UInt8]) {
         for (index, field) in [file, patient, date, overallIndex, grade, topFindings, status].enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendField(field, to: &out)
@@ -25,7 +36,14 @@ public struct SummaryRow: Sendable, Hashable {
         out.append(UInt8(ascii: "\n"))
     }
 
-    static func csv(_ fields: [String]) -> String {
+    /// `appendCSVLine` into a new array.
+    public var csvLine: [UInt8] {
+        var out: [UInt8] = []
+        appendCSVLine(to: &out)
+        return out
+    }
+
+    public static func csv(_ fields: [String]) -> String {
         fields.map(escaped).joined(separator: ",")
     }
 
@@ -83,7 +101,7 @@ public struct SummaryRow: Sendable, Hashable {
 
     /// The line of a scored session: what `SummaryRow(...).appendCSVLine` writes for it, with
     /// the date, the index and the three top findings put together as bytes, not as Strings.
-    static func appendScoredLine(file: String, patient: String, session: SessionScore, to out: inout [UInt8]) {
+    public static func appendScoredLine(file: String, patient: String, session: SessionScore, to out: inout [UInt8]) {
         var field: [UInt8] = []
         field.reserveCapacity(256)
         appendField(file, to: &out)

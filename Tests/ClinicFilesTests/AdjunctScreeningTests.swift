@@ -1,5 +1,5 @@
 @testable import ClinicFiles
-@testable import MuscleBalance
+import TestSupport
 import MuscleBalanceCore
 import Testing
 

@@ -1,6 +1,6 @@
 @testable import ClinicFiles
 import Foundation
-@testable import MuscleBalance
+import TestSupport
 import MuscleBalanceCore
 import Testing
 

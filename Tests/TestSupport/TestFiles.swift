@@ -1,29 +1,31 @@
-@testable import ClinicFiles
+import ClinicFiles
 import Foundation
-import MuscleBalance
 import MuscleBalanceCore
 
-/// Paths in the checkout, found from this file's own location.
-enum Paths {
-    static let packageRoot: String = {
+// The helpers every test target shares: the checkout's paths, the one protocol library, the
+// fixed 'today', a fixture's expected diagnostics, running a program, and a scratch folder.
+
+/// Paths in the checkout, found from this file's own location (Tests/TestSupport).
+public enum Paths {
+    public static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
-    static let protocols = packageRoot + "/Protocols"
-    static let fixtures = packageRoot + "/Tests/MuscleBalanceTests/Fixtures"
-    static let golden = packageRoot + "/Tests/MuscleBalanceTests/Golden"
-    static let defaultProtocol = protocols + "/lumbopelvic-balance.xml"
-    static let example = packageRoot + "/Examples/clinic-example.xml"
+    public static let protocols = packageRoot + "/Protocols"
+    public static let fixtures = packageRoot + "/Tests/MuscleBalanceTests/Fixtures"
+    public static let golden = packageRoot + "/Tests/MuscleBalanceTests/Golden"
+    public static let defaultProtocol = protocols + "/lumbopelvic-balance.xml"
+    public static let example = packageRoot + "/Examples/clinic-example.xml"
 
-    static func fixtures(in folder: String) -> [String] {
+    public static func fixtures(in folder: String) -> [String] {
         let dir = fixtures + "/" + folder
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return names.filter { $0.hasSuffix(".xml") }.sorted().map { dir + "/" + $0 }
     }
 
     /// The built `mbt`, beside the test bundle in the build folder.
-    static let mbtBinary: String = {
+    public static let mbtBinary: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe)
         // .../debug/MuscleBalancePackageTests.xctest (a file on Linux)
@@ -33,7 +35,7 @@ enum Paths {
 }
 
 /// One library for all tests: schemas compiled once, as in a real run.
-let sharedLibrary: ProtocolLibrary = {
+public let sharedLibrary: ProtocolLibrary = {
     do {
         return try ProtocolLibrary(directory: Paths.protocols)
     } catch {
@@ -42,17 +44,17 @@ let sharedLibrary: ProtocolLibrary = {
 }()
 
 /// Fixed so that "in the future" means the same thing on every run.
-let testToday = CivilDate(year: 2026, month: 11, day: 24)!
+public let testToday = CivilDate(year: 2026, month: 11, day: 24)!
 
-struct Expectation: Sendable, CustomStringConvertible {
-    var severity: Diagnostic.Severity
-    var text: String
-    var line: Int
-    var description: String { "\(line): \(severity.rawValue): \(text)" }
+public struct Expectation: Sendable, CustomStringConvertible {
+    public var severity: Diagnostic.Severity
+    public var text: String
+    public var line: Int
+    public var description: String { "\(line): \(severity.rawValue): \(text)" }
 }
 
 /// The `<!-- expect SEVERITY: TEXT -->` markers of a fixture; each names the line after it.
-func expectations(in path: String) -> [Expectation] {
+public func expectations(in path: String) -> [Expectation] {
     let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     var result: [Expectation] = []
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -65,14 +67,14 @@ func expectations(in path: String) -> [Expectation] {
     return result
 }
 
-struct RunResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct RunResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// Runs a program and collects its output (for mbt itself and for xmllint).
-func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> RunResult {
+public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -89,7 +91,7 @@ func run(_ executable: String, _ arguments: [String], currentDirectory: String? 
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
-func findExecutable(_ name: String) -> String? {
+public func findExecutable(_ name: String) -> String? {
     for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
         let path = "\(dir)/\(name)"
         if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -101,10 +103,10 @@ func findExecutable(_ name: String) -> String? {
 /// makes a new suite value for every test and holds it for the whole test, so a suite keeps one
 /// of these as a stored property. (Before, each `swift test` left about 300 MB of reports in
 /// /tmp: 19 GB after a day of runs.)
-final class Scratch: Sendable {
-    let root: String
+public final class Scratch: Sendable {
+    public let root: String
 
-    init(_ name: String) {
+    public init(_ name: String) {
         root = NSTemporaryDirectory() + "mbt-\(name)-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
@@ -114,14 +116,14 @@ final class Scratch: Sendable {
     }
 
     /// A new, empty folder inside this test's root.
-    func directory(_ name: String) throws -> String {
+    public func directory(_ name: String) throws -> String {
         let path = root + "/" + name + "-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
     /// A path inside this test's root that nothing uses yet (the caller makes the file or folder).
-    func path(_ name: String) -> String {
+    public func path(_ name: String) -> String {
         root + "/" + name + "-" + UUID().uuidString
     }
 }

@@ -1,5 +1,5 @@
 @testable import ClinicFiles
-import MuscleBalance
+import TestSupport
 @testable import MuscleBalanceCore
 import Testing
 
