@@ -27,8 +27,9 @@ let package = Package(
         .target(name: "Locks"),
         // The one module where C pointers live: owned documents, schemas and readers.
         .target(name: "MBXML", dependencies: ["CLibXML2", "FastText"]),
-        // Pure domain: protocol and measurement models, units, semantic rules. No I/O.
-        .target(name: "MuscleBalanceCore"),
+        // Pure domain: protocol and measurement models, units, semantic rules. No I/O. FastText
+        // gives it the one rule for text a person reads (VisibleText), for its diagnostics.
+        .target(name: "MuscleBalanceCore", dependencies: ["FastText"]),
         // The batch engine knows no clinical type: hand-offs between threads, locks, the write
         // order of batches, files in flight, and output files written whole or not at all.
         .target(name: "BatchEngine", dependencies: ["FastText", "Locks"]),

@@ -4,7 +4,8 @@ import MBXML
 /// Bytes of the printable report, built in place: the text report of 20,000 patients is a
 /// quarter of a gigabyte, and a `String` per line, cell and word was most of its cost. Every
 /// piece is appended as UTF-8 to one buffer; padding, wrapping and the page-width cut work on
-/// the bytes, counting a column per Unicode scalar (a UTF-8 lead byte), as `textColumns` does.
+/// the bytes, counting terminal columns (`TerminalColumns`: a wide character is two), as
+/// `textColumns` does.
 struct PageText: ~Copyable {
     public static let width = 80
 
@@ -130,10 +131,13 @@ struct PageText: ~Copyable {
                 while start < end && text[start] == space { start += 1 }
                 var stop = start
                 var size = 0
+                var ascii = true
                 while stop < end && text[stop] != space {
-                    if text[stop] & 0xC0 != 0x80 { size += 1 }
+                    if text[stop] >= 0x80 { ascii = false }
+                    size += 1
                     stop += 1
                 }
+                if !ascii { size = TerminalColumns.of(UnsafeBufferPointer(rebasing: text[start..<stop])) }
                 index = stop
                 guard start < stop else { break }
                 // As `place(size:separator:...)` with a one-space separator.
@@ -182,27 +186,23 @@ struct PageText: ~Copyable {
         return true
     }
 
-    /// Columns (UTF-8 lead bytes), eight bytes at a time.
+    /// Terminal columns (`TerminalColumns`). ASCII, nearly all of a report, is one column a
+    /// byte and is recognised eight bytes at a time; anything else is counted scalar by scalar.
     static func columns(_ text: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = text.baseAddress else { return 0 }
         let raw = UnsafeRawPointer(base)
-        var count = 0
         var i = 0
         while i + 8 <= text.count {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // A continuation byte is 10xxxxxx: its top bit set and the next one clear.
-            let continuations = w & ~(w << 1) & 0x8080_8080_8080_8080
-            count += 8
-            // ASCII, nearly all of a report, has none: no bit count (a dozen instructions
-            // without the POPCNT instruction, which the baseline x86-64 target lacks).
-            if continuations != 0 { count -= continuations.nonzeroBitCount }
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+                return TerminalColumns.of(text)
+            }
             i += 8
         }
         while i < text.count {
-            if text[i] & 0xC0 != 0x80 { count += 1 }
+            if text[i] >= 0x80 { return TerminalColumns.of(text) }
             i += 1
         }
-        return count
+        return text.count
     }
 
     /// Makes room for a piece `size` columns wide on the line being filled: a new line (indented
@@ -238,12 +238,11 @@ struct PageText: ~Copyable {
 }
 
 extension ByteAppending where Self: ~Copyable {
-    public mutating func put(_ text: String) { appendBytes(text) }
+    /// Text as a person will read it: every String the text report and the summary write
+    /// passes here, so hidden controls from a file are made visible (`VisibleText`) in one place.
+    public mutating func put(_ text: String) { VisibleText.append(text, to: &self) }
 
-    public mutating func put(_ text: Substring) {
-        var text = text
-        text.withUTF8 { appendBytes($0) }
-    }
+    public mutating func put(_ text: Substring) { VisibleText.append(String(text), to: &self) }
 
     public mutating func put(_ text: StaticString) { appendBytes(text) }
 
@@ -268,21 +267,15 @@ extension ByteAppending where Self: ~Copyable {
 extension ByteBuffer {
     mutating func putSpaces(_ count: Int) { append(repeating: UInt8(ascii: " "), count: count) }
 
-    /// Columns (Unicode scalars) from `start` to the end.
+    /// Terminal columns from `start` to the end.
     func columns(from start: Int) -> Int {
         withBytes(from: start) { PageText.columns($0) }
     }
 
-    /// Keeps the first `columns` scalars after `start`, dropping the rest.
+    /// Keeps what fits in `columns` terminal columns after `start`, dropping the rest (a wide
+    /// character that would straddle the edge goes too).
     mutating func cut(from start: Int, toColumns columns: Int) {
-        let keep = withBytes(from: start) { bytes -> Int? in
-            var seen = 0
-            for (offset, byte) in bytes.enumerated() where byte & 0xC0 != 0x80 {
-                if seen == columns { return offset }
-                seen += 1
-            }
-            return nil
-        }
-        if let keep { truncate(to: start + keep) }
+        let keep = withBytes(from: start) { TerminalColumns.prefixLength($0, fitting: columns) }
+        truncate(to: start + keep)
     }
 }

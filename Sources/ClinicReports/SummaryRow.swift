@@ -48,7 +48,9 @@ public struct SummaryRow: Sendable, Hashable {
     }
 
     private static func escaped(_ field: String) -> String {
-        var f = field
+        // Hidden controls first (`VisibleText`, the rule for all text a person reads): a line
+        // break or an escape sequence from a file is shown, never acted on by a spreadsheet.
+        var f = VisibleText.escaped(field)
         if let first = f.first, "=+-@".contains(first), Double(f) == nil { f = "'" + f }
         // Checked on the bytes, not the Characters: faster, and a CR LF pair (one Character,
         // equal to neither "\r" nor "\n") or a comma with a combining mark is quoted too.
@@ -73,7 +75,12 @@ public struct SummaryRow: Sendable, Hashable {
     /// `appendField` of the String these UTF-8 bytes spell.
     private static func appendField(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         if let first = bytes.first, first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@") {
-            out.put(escaped(String(decoding: bytes, as: UTF8.self)))
+            out.appendBytes(escaped(String(decoding: bytes, as: UTF8.self)))
+            return
+        }
+        // Text that may hold a hidden control takes the String path, which makes it visible.
+        if VisibleText.mayHoldHidden(bytes) {
+            out.appendBytes(escaped(String(decoding: bytes, as: UTF8.self)))
             return
         }
         var special = false, ascii = true
@@ -88,7 +95,7 @@ public struct SummaryRow: Sendable, Hashable {
         // ASCII text has no combining marks, so a quote there is a Character of its own and the
         // String path would double exactly these bytes: quoted here with no String built.
         guard ascii else {
-            out.put(escaped(String(decoding: bytes, as: UTF8.self)))
+            out.appendBytes(escaped(String(decoding: bytes, as: UTF8.self)))
             return
         }
         out.append(UInt8(ascii: "\""))

@@ -32,7 +32,7 @@ struct MBT: ParsableCommand {
             }
             try command.run()
         } catch let failure as EnvironmentFailure {
-            writeStandardError("error: \(failure.message)\n")
+            writeStandardError("error: " + VisibleText.escaped(failure.message) + "\n")
             Glibc.exit(2)
         } catch {
             let code = exitCode(for: error)
@@ -42,27 +42,6 @@ struct MBT: ParsableCommand {
             }
             exit(withError: error)
         }
-    }
-}
-
-/// Writes to file descriptor 2 directly: the C `stderr` global is not concurrency-safe in
-/// Swift 6.
-func writeStandardError(_ text: String) {
-    _ = writeAll(2, text)
-}
-
-/// Writes all of `text` to a file descriptor; false on an error (errno says which).
-func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
-    var text = text
-    return text.withUTF8 { bytes -> Bool in
-        guard let base = bytes.baseAddress else { return true }
-        var offset = 0
-        while offset < bytes.count {
-            let written = retryingOnInterrupt { write(descriptor, base + offset, bytes.count - offset) }
-            if written <= 0 { return false }
-            offset += written
-        }
-        return true
     }
 }
 

@@ -44,7 +44,8 @@ struct Report: ParsableCommand {
         let printer = PatientReportPrinter(library: library, protocolOverride: protocolOptions.protocol, today: .today())
         switch printer.report(file: file, patientID: patient, session: session.flatMap { CivilDate($0) }, xml: format == .xml) {
         case .success(let text):
-            print(text, terminator: "")
+            // The text report is escaped as it is written; XML escapes its own text.
+            _ = format == .xml ? writeAll(1, text) : writeStandardOutput(text)
         case .failure(let failure):
             writeStandardError(failure.message + "\n")
             throw ExitCode(failure.status)

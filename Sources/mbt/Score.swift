@@ -1,5 +1,6 @@
 import ArgumentParser
 import Dispatch
+import FastText
 import MuscleBalance
 import MuscleBalanceCore
 
@@ -70,17 +71,20 @@ struct Score: TakesManyFiles {
         let (outcomes, summaryError) = scorer.score(
             paths: files,
             progress: { done, total in
-                if interactive { writeStandardError("\rscored \(done)/\(total) files") }
+                if interactive { writeProgress(done: done, total: total) }
             },
             finished: { outcome in
                 // In input order, as soon as each file is done: nothing waits for the whole batch.
                 var text = ""
                 for d in outcome.diagnostics { text += d.description + "\n" }
                 if outcome.moreErrors + outcome.moreWarnings > 0 {
-                    text += "\(outcome.input): \(outcome.moreErrors) more errors and \(outcome.moreWarnings) more warnings not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
+                    var more: [String] = []
+                    if outcome.moreErrors > 0 { more.append("\(outcome.moreErrors) more \(outcome.moreErrors == 1 ? "error" : "errors")") }
+                    if outcome.moreWarnings > 0 { more.append("\(outcome.moreWarnings) more \(outcome.moreWarnings == 1 ? "warning" : "warnings")") }
+                    text += "\(VisibleText.escaped(outcome.input)): \(more.joined(separator: " and ")) not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
                 }
-                if interactive && !text.isEmpty { writeStandardError("\r") }
-                _ = writeAll(1, text)
+                if interactive && !text.isEmpty { writeProgress(done: nil, total: nil) }
+                _ = writeStandardOutput(text)
             })
         if interactive { writeStandardError("\n") }
         var text = ""
@@ -92,9 +96,9 @@ struct Score: TakesManyFiles {
         if let summaryError {
             text += "error: summary.csv not written: \(summaryError)\n"
         } else {
-            text += "reports and summary.csv in \(out)\n"
+            text += "reports and summary.csv in \(VisibleText.escaped(out))\n"
         }
-        print(text, terminator: "")
+        _ = writeStandardOutput(text)
         if cancellation.isCancelled {
             let finished = outcomes.count { $0.xmlReport != nil }
             let name = cancellation.signalNumber == SIGINT ? "SIGINT" : "SIGTERM"

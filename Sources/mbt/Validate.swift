@@ -48,7 +48,11 @@ struct Validate: TakesManyFiles {
         var output = ""
         var errors = 0, warnings = 0, invalid = 0, unreadable = 0
         for result in results {
-            for diagnostic in result.diagnostics where !(quiet && diagnostic.severity == .warning) {
+            // Errors first, then warnings, each in file order: no error scrolls away behind them.
+            for diagnostic in result.diagnostics where diagnostic.severity == .error {
+                output += diagnostic.description + "\n"
+            }
+            for diagnostic in result.diagnostics where !quiet && diagnostic.severity == .warning {
                 output += diagnostic.description + "\n"
             }
             errors += result.diagnostics.count { $0.severity == .error }
@@ -60,7 +64,7 @@ struct Validate: TakesManyFiles {
         if invalid > 0 { summary += ", \(invalid) with errors" }
         if unreadable > 0 { summary += ", \(unreadable) unreadable" }
         summary += " (\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings"))"
-        print(output + summary)
+        _ = writeStandardOutput(output + summary + "\n")
         if unreadable > 0 { throw ExitCode(2) }
         if invalid > 0 { throw ExitCode(1) }
     }

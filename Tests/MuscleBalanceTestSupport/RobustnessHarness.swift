@@ -79,8 +79,11 @@ public struct RobustnessHarness: Sendable {
                 broken += Self.nonFinite(in: score)
                 document += xml.patient(score)
                 let page = text.render(score)
-                if page.split(separator: "\n").contains(where: { $0.count > TextReport.width }) {
-                    broken.append("a text line is wider than \(TextReport.width) columns")
+                if page.split(separator: "\n").contains(where: { TerminalColumns.of($0) > TextReport.width }) {
+                    broken.append("a text line is wider than \(TextReport.width) terminal columns")
+                }
+                if page.unicodeScalars.contains(where: { $0 != "\n" && VisibleText.isHidden($0) }) {
+                    broken.append("a control character from the file reaches the text report")
                 }
             }
             document += xml.footer()

@@ -182,10 +182,8 @@ public struct TextReport {
 
 }
 
-/// Printed columns of a text: one per Unicode scalar (every character mbt prints is one column
-/// wide). Counts UTF-8 lead bytes, which is far cheaper than counting grapheme clusters.
-func textColumns(_ text: some StringProtocol) -> Int {
-    var count = 0
-    for byte in text.utf8 where byte & 0xC0 != 0x80 { count += 1 }
-    return count
+/// Printed columns of a text as `put` writes it: hidden controls made visible, wide characters
+/// two columns (`TerminalColumns`).
+func textColumns(_ text: String) -> Int {
+    VisibleText.containsHidden(text) ? TerminalColumns.of(VisibleText.escaped(text)) : TerminalColumns.of(text)
 }

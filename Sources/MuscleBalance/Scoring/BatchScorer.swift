@@ -20,8 +20,8 @@ public struct FileScoreOutcome: Sendable {
     public var textReport: String?
     public var patientsScored: Int
     public var patientsSkipped: Int
-    /// Errors and warnings with file:line:column, for the terminal: the first
-    /// `BatchScorer.diagnosticsKept` of them; the others are counted.
+    /// Errors, then warnings, with file:line:column, for the terminal: the first
+    /// `BatchScorer.errorsKept` errors and `warningsKept` warnings; the others are counted.
     public var diagnostics: [Diagnostic]
     public var moreErrors = 0
     public var moreWarnings = 0
@@ -162,9 +162,13 @@ public struct BatchScorer: Sendable {
         }
     }
 
-    /// How many diagnostics of one file are kept for the terminal; the rest are counted, so
-    /// memory does not grow with the number of patients.
-    public static let diagnosticsKept = 500
+    /// How many warnings of one file are kept for the terminal; the rest are counted, so memory
+    /// does not grow with the number of patients.
+    public static let warningsKept = 500
+    /// How many errors of one file are kept: every one a person could act on (each skipped
+    /// patient is also a row of summary.csv), and still a bound on memory (about 3 MB) when a
+    /// whole file of patients fails. Errors are printed before warnings.
+    public static let errorsKept = 10_000
 
     /// Patients per batch handed from the reading thread to `ReportPipeline`'s workers, and
     /// batches that may wait for a worker (with two more per worker, the most in flight):
@@ -195,12 +199,19 @@ public struct BatchScorer: Sendable {
         let rows = SpillingRows(directory: outputDirectory)
         var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: false)
         var engine = DiagnosticsEngine(file: path)
+        var (errorsKept, warningsKept) = (0, 0)
         func emit(_ diagnostics: [Diagnostic]) {
             for d in diagnostics {
-                if engine.diagnostics.count < Self.diagnosticsKept {
+                if d.severity == .error {
+                    if errorsKept < Self.errorsKept {
+                        engine.emit(d)
+                        errorsKept += 1
+                    } else {
+                        outcome.moreErrors += 1
+                    }
+                } else if warningsKept < Self.warningsKept {
                     engine.emit(d)
-                } else if d.severity == .error {
-                    outcome.moreErrors += 1
+                    warningsKept += 1
                 } else {
                     outcome.moreWarnings += 1
                 }
@@ -212,7 +223,7 @@ public struct BatchScorer: Sendable {
             outcome.textReport = nil
             rows.reset(toLines: SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
             engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
-            outcome.diagnostics = engine.sorted
+            outcome.diagnostics = engine.errorsFirst
             return outcome
         }
         do {
@@ -284,7 +295,7 @@ public struct BatchScorer: Sendable {
             return fail("\(error)")
         }
         engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
-        outcome.diagnostics = engine.sorted
+        outcome.diagnostics = engine.errorsFirst
         return outcome
     }
 }

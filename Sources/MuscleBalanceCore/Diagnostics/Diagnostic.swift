@@ -1,3 +1,5 @@
+import FastText
+
 /// One problem found in a file, in the form compilers use: `path:line:column: error: message`.
 /// Lines and columns are 1-based; 0 means unknown.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
@@ -30,8 +32,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.anchor = anchor
     }
 
+    /// The line a person reads: the path and the message escaped whole (`VisibleText`), so
+    /// that a control character or line break in a file name or a quoted value is shown, not
+    /// obeyed by the terminal.
     public var description: String {
-        "\(file):\(line):\(column): \(severity.rawValue): \(message)"
+        "\(VisibleText.escaped(file)):\(line):\(column): \(severity.rawValue): \(VisibleText.escaped(message))"
     }
 }
 

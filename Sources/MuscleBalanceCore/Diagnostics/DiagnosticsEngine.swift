@@ -28,6 +28,13 @@ public struct DiagnosticsEngine: Sendable {
         }.map(\.element)
     }
 
+    /// Errors, then warnings, each in file order: what the terminal shows, so that an error is
+    /// never lost among thousands of warnings.
+    public var errorsFirst: [Diagnostic] {
+        let inOrder = sorted
+        return inOrder.filter { $0.severity == .error } + inOrder.filter { $0.severity == .warning }
+    }
+
     /// Fills in columns with a resolver that knows the source text.
     public mutating func resolveColumns(_ resolve: ([Diagnostic]) -> [Diagnostic]) {
         diagnostics = resolve(diagnostics)

@@ -1,3 +1,4 @@
+import FastText
 /// The rules of a clinic measurement file that its schema cannot state, checked against the
 /// protocol the file names. Fed one patient at a time, so a file of any size is checked in
 /// memory that does not grow with it (only the patient ids seen so far are kept).
@@ -45,6 +46,11 @@ public struct MeasurementRules: Sendable {
         var out: [Diagnostic] = []
         if patient.id.isEmpty {
             out.append(patient.location.error("patient has no id; give every patient a unique id", attribute: "id"))
+        } else if VisibleText.containsHidden(patient.id) {
+            // An id is printed on every page and names the patient's rows: a line break or a
+            // control in it (legal XML as `&#13;`) would hide or fake what a person reads.
+            let first = patient.id.unicodeScalars.first(where: VisibleText.isHidden).map(VisibleText.notation) ?? ""
+            out.append(patient.location.error("patient id '\(patient.id)' holds a control character (\(first)); an id must be plain printable text: remove it", attribute: "id"))
         }
         if patient.sessions.isEmpty {
             out.append(patient.location.error("patient '\(patient.id)' has no session", attribute: "id"))

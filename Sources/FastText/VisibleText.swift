@@ -1,0 +1,94 @@
+/// The one escaping rule for text that reaches a person: the printed report, `mbt report`, the
+/// terminal (file and folder names included) and the CSV. Text from a file may hold characters
+/// that a terminal, a printer or a spreadsheet acts on instead of showing: a carriage return
+/// that makes `RP<CR>FAKE-ID` display as `FAKE-ID`, an escape sequence that retitles or clears
+/// the terminal, a right-to-left override that reverses what follows. Each of those is written
+/// as `<U+XXXX>`, visible and searchable; everything else is written as it is.
+///
+/// Made visible: C0 controls except TAB (LF and CR included: a line break inside a value is
+/// not the report's own), DEL, C1 controls (U+0080-U+009F) and the bidirectional controls
+/// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
+public enum VisibleText {
+    /// Whether `scalar` is one of the characters made visible.
+    @inlinable
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09: return false
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// Whether these UTF-8 bytes may hold a hidden character. Exact for ASCII (a C0 control or
+    /// DEL); any byte of a multi-byte sequence that could start a C1 control (0xC2) or a bidi
+    /// control (0xD8, 0xE2) sends the text to the scalar check.
+    @inlinable
+    public static func mayHoldHidden(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where (byte < 0x20 && byte != 0x09) || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
+            return true
+        }
+        return false
+    }
+
+    /// Whether `text` holds a hidden character.
+    public static func containsHidden(_ text: String) -> Bool {
+        var text = text
+        guard text.withUTF8({ mayHoldHidden($0) }) else { return false }
+        return text.unicodeScalars.contains(where: isHidden)
+    }
+
+    /// `text` with every hidden character written as `<U+XXXX>`.
+    public static func escaped(_ text: String) -> String {
+        guard containsHidden(text) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            if isHidden(scalar) {
+                out += notation(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `escaped(text)` appended as UTF-8; plain text goes straight in.
+    public static func append<Out: ByteAppending & ~Copyable>(_ text: String, to out: inout Out) {
+        if containsHidden(text) {
+            out.appendBytes(escaped(text))
+        } else {
+            out.appendBytes(text)
+        }
+    }
+
+    /// `<U+000D>`: the code point in four or more hex digits, as Unicode writes it.
+    public static func notation(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "<U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + ">"
+    }
+
+    /// Whether `text` holds a line break (LF or CR), which an id must not.
+    public static func containsLineBreak(_ text: String) -> Bool {
+        text.utf8.contains { $0 == 0x0A || $0 == 0x0D }
+    }
+}
+
+extension VisibleText {
+    /// `escaped` for text that is ours around values that are not: each line is escaped, and
+    /// the line breaks between them are kept. The last line of defence of a terminal sink;
+    /// a value that may hold a line break is escaped whole before it is put in such text.
+    public static func escapedKeepingLineBreaks(_ text: String) -> String {
+        guard containsHidden(text) else { return text }
+        // Scalar by scalar: "\r\n" is one Character, so a split on "\n" would not see its LF.
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar != "\n" && isHidden(scalar) {
+                out += notation(scalar)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
