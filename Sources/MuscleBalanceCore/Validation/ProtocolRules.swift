@@ -227,8 +227,26 @@ public enum ProtocolRules {
         if norm.stratum.side != nil && test.sides == .midline {
             out.append(norm.location.error("norm for \(where_) names a side, but '\(test.id)' is a midline test", attribute: "side"))
         }
+        // A norm's centre must be a reading the test can give: a mean of -144 s scored 80 s at
+        // z = +2.95. Absolute units are compared with the plausible range in the test's unit; a
+        // share of body weight must be above 0.
+        func checkPlausible(_ value: Double, _ what: String, _ attribute: String, at location: SourceLocation) {
+            switch norm.unit {
+            case .absolute(let unit):
+                let canonical = unit.toCanonical(value)
+                let range = test.plausibleRange
+                if range.min < range.max && !(canonical >= range.min && canonical <= range.max) {
+                    out.append(location.error("\(what) of \(where_) is \(format(value)) \(unit.rawValue), outside the test's plausible range \(format(range.min))-\(format(range.max)) \(test.unit.rawValue); check the figure and its sign", attribute: attribute))
+                }
+            case .percentOfBodyWeight:
+                if !(value > 0) {
+                    out.append(location.error("\(what) of \(where_) is \(format(value)) %BW; a share of body weight must be greater than 0", attribute: attribute))
+                }
+            }
+        }
         switch norm.kind {
         case .meanSD(let m):
+            checkPlausible(m.mean, "the mean", "mean", at: norm.location)
             switch m.spread {
             case .sd(let sd) where !(sd > 0):
                 out.append(norm.location.error("SD of \(where_) is \(format(sd)); it must be greater than 0", attribute: "sd"))
@@ -261,6 +279,7 @@ public enum ProtocolRules {
                 }
             }
         case .percentiles(let points):
+            for point in points { checkPlausible(point.value, "percentile \(format(point.percentile))", "value", at: point.location) }
             for (a, b) in zip(points, points.dropFirst()) {
                 if !(b.percentile > a.percentile) {
                     out.append(b.location.error("percentiles out of order: \(format(b.percentile)) after \(format(a.percentile)); list them in ascending order", attribute: "percentile"))
@@ -284,6 +303,18 @@ public enum ProtocolRules {
                 let key = Key(kind: norm.kind.name, sex: sex, side: norm.stratum.side)
                 if groups[key] == nil { order.append(key) }
                 groups[key, default: []].append(norm)
+            }
+        }
+        // A norm with no side beside left/right norms of the same kind, sex and ages: a reading
+        // of either side would be compared with both, and get two z-scores.
+        for plain in test.norms where plain.stratum.side == nil && test.sides != .midline {
+            let clash = test.norms.first { sided in
+                sided.stratum.side != nil && sided.kind.name == plain.kind.name
+                    && (plain.stratum.sex == nil || sided.stratum.sex == nil || plain.stratum.sex == sided.stratum.sex)
+                    && plain.stratum.ageMin <= (sided.stratum.ageMax ?? Int.max) && sided.stratum.ageMin <= (plain.stratum.ageMax ?? Int.max)
+            }
+            if let clash {
+                out.append(plain.location.error("norm \(plain.stratum.label) of '\(test.id)' has no side, but line \(clash.location.line) gives a \(clash.stratum.side?.rawValue ?? "") norm for the same ages (\(clash.kind.name)): a reading would get two z-scores; give this norm a side or remove it", attribute: "ageMin"))
             }
         }
         var reported = Set<[Int]>()
@@ -314,6 +345,10 @@ public enum ProtocolRules {
     // MARK: Indices
 
     private static func checkGrades(_ thresholds: [GradeThreshold], _ what: String, _ out: inout [Diagnostic]) {
+        // A threshold at or below 0 grades a perfectly balanced patient.
+        for t in thresholds where !(t.atLeast > 0) {
+            out.append(t.location.error("\(what) threshold \(t.grade.rawValue) at \(format(t.atLeast)) must be greater than 0: at or below 0 it grades a balanced patient", attribute: "atLeast"))
+        }
         for (a, b) in zip(thresholds, thresholds.dropFirst()) {
             if !(b.grade > a.grade) {
                 out.append(b.location.error("\(what) grades out of order: \(b.grade.rawValue) after \(a.grade.rawValue); list mild, moderate, severe", attribute: "grade"))
@@ -424,6 +459,11 @@ public enum ProtocolRules {
             }
             checkContraindications(exercise.contraindications, owner: "exercise '\(exercise.id)'", p, &out)
         }
+        // A date a person is given: more than ten years (520 weeks) away is a typing slip, not an
+        // interval (999,999,999,998 weeks printed the year 19165351075).
+        if p.plan.reassessmentWeeksMax > 520 {
+            out.append(p.plan.reassessmentLocation.error("reassessment interval of \(p.plan.reassessmentWeeksMax) weeks is more than ten years (520 weeks); check the figure", attribute: "weeksMax"))
+        }
         if p.plan.reassessmentWeeksMin > p.plan.reassessmentWeeksMax {
             out.append(p.plan.reassessmentLocation.error("reassessment interval runs backwards (\(p.plan.reassessmentWeeksMin) > \(p.plan.reassessmentWeeksMax) weeks)", attribute: "weeksMin"))
         }
@@ -436,6 +476,20 @@ public enum ProtocolRules {
                 out.append(limit.location.error("blood pressure limit of '\(adjunct.id)': systolic \(limit.systolic) must be above diastolic \(limit.diastolic)", attribute: "systolic"))
             }
             let dose = adjunct.dose
+            // Every figure is offered to a patient as written: minutes must be above 0 and fit
+            // in a day (1,440), sessions above 0. No clinical bound is assumed here; the
+            // protocol's source gives the real one.
+            for (name, value, limit) in [
+                ("startMinutes", dose.startMinutes, 1440.0), ("maxMinutesPerSession", dose.maxMinutesPerSession, 1440),
+                ("maxMinutesPerDay", dose.maxMinutesPerDay, 1440), ("maxSessionsPerWeek", dose.maxSessionsPerWeek.map(Double.init), .infinity),
+            ] {
+                guard let value, !(value > 0 && value <= limit) else { continue }
+                let bound = limit.isFinite ? "must be above 0 and at most \(format(limit)) (a day)" : "must be above 0"
+                out.append(dose.location.error("dose of '\(adjunct.id)': \(name) \(format(value)) \(bound)", attribute: name))
+            }
+            if let session = dose.maxMinutesPerSession, let day = dose.maxMinutesPerDay, session > day {
+                out.append(dose.location.error("dose of '\(adjunct.id)': maxMinutesPerSession \(format(session)) is above maxMinutesPerDay \(format(day))", attribute: "maxMinutesPerSession"))
+            }
             if let start = dose.startMinutes, let max = dose.maxMinutesPerSession, start > max {
                 out.append(dose.location.error("dose of '\(adjunct.id)': startMinutes \(format(start)) is above maxMinutesPerSession \(format(max))", attribute: "startMinutes"))
             }

@@ -51,6 +51,13 @@ P = [
     ("mdc-without-figure", PLAUS2, PLAUS2 + expect("error", "minimal detectable change of 'trunk-extensor-endurance' needs value=", '      <mdc ratioBelow="0.8" source="s2"/>\n')),
     ("dosage-for-age-without-source", DOSE1, '      <dosage repsMin="10" source="s2">\n' + expect("error", "the dosage from age 65 of exercise 'side-lying-hip-abduction' has no source", '        <forAge ageMin="65" repsMin="8"/>\n') + '      </dosage>\n'),
     ("test-name-cut-in-report", *line('      <name>Extensor endurance</name>\n', '      <name>Trunk extensor endurance (Biering-Sorensen)</name>\n', "warning", "the name of 'trunk-extensor-endurance' (43 characters) is cut to 24 in the text report's tables")),
+    ("norm-without-side-beside-sided", SD30, expect("error", "norm female 30-39 of 'hip-abduction-strength' has no side, but line 25 gives a left norm for the same ages (meanSD): a reading would get two z-scores", SD30) + SD30.replace('ageMax="39"', 'ageMax="39" side="left"')),
+    ("asymmetry-threshold-not-positive", *line('        <threshold grade="mild" atLeast="10" source="s1"/>\n', '        <threshold grade="mild" atLeast="-5" source="s1"/>\n', "error", "asymmetry (strength) threshold mild at -5 must be greater than 0")),
+    ("norm-mean-outside-plausible-range", CUT, expect("error", "the mean of 'trunk-extensor-endurance' (female 18+) is -144 s, outside the test's plausible range 0-240 s", '        <meanSD sex="female" ageMin="18" unit="s" mean="-144" sd="30" source="s2"/>\n') + CUT),
+    ("norm-share-of-body-weight-not-positive", *line(SD20, SD20.replace('mean="16.85"', 'mean="-16.85"'), "error", "is -16.85 %BW; a share of body weight must be greater than 0")),
+    ("dose-minutes-beyond-a-day", *line('      <dose/>\n', '      <dose maxMinutesPerDay="100000" source="s2"/>\n', "error", "dose of 'inversion-table': maxMinutesPerDay 100000 must be above 0 and at most 1440 (a day)")),
+    ("dose-minutes-zero", *line('      <dose/>\n', '      <dose maxMinutesPerSession="0" source="s2"/>\n', "error", "dose of 'inversion-table': maxMinutesPerSession 0 must be above 0")),
+    ("reassessment-beyond-ten-years", *line('    <reassessment weeksMin="4" weeksMax="6" source="s1"/>\n', '    <reassessment weeksMin="4" weeksMax="999999998" source="s1"/>\n', "error", "reassessment interval of 999999998 weeks is more than ten years")),
     ("unknown-source", *line(SD30, SD30.replace('source="s1"', 'source="s3"'), "error", "source 's3' is not defined in <sources>")),
     ("norm-without-source", *line(SD30, SD30.replace(' source="s1"', ''), "error", "the norm for 'hip-abduction-strength' (female 30-39) has no source")),
     ("cutoff-without-source", *line(CUT, CUT.replace(' source="s2"', ''), "error", "the cut-off for 'trunk-extensor-endurance' (male 18+) has no source")),
@@ -115,6 +122,13 @@ M = [
     ("unknown-protocol", *line('<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance" clinic="Fixture clinic">\n', '<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-imbalance" clinic="Fixture clinic">\n', "error", "protocol 'lumbopelvic-imbalance' was not found")),
     ("missing-body-mass", P1 + S1, expect("warning", "patient 'RP-0001' has no bodyMassKg, which the norms of hip-adduction-strength need", P1.replace(' bodyMassKg="64.5"', '')) + S1 + '      <measure test="hip-adduction-strength" side="left" unit="N" value="110"/>\n'),
     ("blood-pressure-backwards", *line(S1, S1.replace('128/84', '80/120'), "error", "blood pressure 80/120 has the diastolic at or above the systolic")),
+    ("patient-id-control-character", *line(P2, P2.replace('RP-0002', 'RP&#13;FAKE-ID'), "error", "holds a control character (<U+000D>); an id must be plain printable text")),
+    ("patient-id-bidi-override", *line(P2, P2.replace('RP-0002', 'RP-&#x202E;2000'), "error", "holds a control character (<U+202E>); an id must be plain printable text")),
+]
+
+PS2 = [
+    ("schema-count-too-large", *line('  <plan maxExercises="8" rationale="fixture">\n', '  <plan maxExercises="99999999999999999999" rationale="fixture">\n', "error", "'99999999999999999999' is not a valid value")),
+    ("schema-reps-too-large", *line(DOSE1, DOSE1.replace('repsMin="10"', 'repsMin="3000000000"'), "error", "'3000000000' is not a valid value")),
 ]
 
 MS = [
@@ -128,7 +142,7 @@ MS = [
     ("schema-no-session", P2 + '    <condition code="hypertension"/>\n' + S2 + EXT + '    </session>\n', expect("error", "Missing child element(s)", P2) + '    <condition code="hypertension"/>\n'),
 ]
 
-for name, old, new in P + PS:
+for name, old, new in P + PS + PS2:
     write("protocols", name, PROTOCOL, old, new)
 for name, old, new in M + MS:
     write("measurements", name, MEASURE, old, new)
