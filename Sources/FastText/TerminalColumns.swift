@@ -36,14 +36,26 @@ public enum TerminalColumns {
             || (v >= 0x30000 && v <= 0x3FFFD)
     }
 
-    /// Columns of UTF-8 bytes: ASCII counted byte by byte, anything else scalar by scalar.
-    public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var ascii = true
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
+    /// Whether every byte is ASCII, eight at a time.
+    @inlinable
+    public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
         }
-        if ascii { return bytes.count }
+        while i < bytes.count {
+            if bytes[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Columns of UTF-8 bytes: ASCII is a column a byte, anything else counted scalar by scalar.
+    public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if isASCII(bytes) { return bytes.count }
         var count = 0
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { count += of(scalar) }
         return count
@@ -51,6 +63,7 @@ public enum TerminalColumns {
 
     /// Columns of a string.
     public static func of(_ text: some StringProtocol) -> Int {
+        if let columns = text.utf8.withContiguousStorageIfAvailable({ of($0) }) { return columns }
         var count = 0
         var ascii = true
         for byte in text.utf8 {

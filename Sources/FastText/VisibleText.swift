@@ -20,21 +20,44 @@ public enum VisibleText {
         }
     }
 
-    /// Whether these UTF-8 bytes may hold a hidden character. Exact for ASCII (a C0 control or
-    /// DEL); any byte of a multi-byte sequence that could start a C1 control (0xC2) or a bidi
-    /// control (0xD8, 0xE2) sends the text to the scalar check.
+    /// Whether these UTF-8 bytes may hold a hidden character (a line feed not counted when
+    /// `keepingLineFeeds`). Exact for ASCII (a C0 control or DEL); a byte that could start a
+    /// C1 control (0xC2) or a bidi control (0xD8, 0xE2) sends the text to the scalar check.
+    /// Every String the reports print passes here, so printable ASCII, nearly all of it, is
+    /// recognised eight bytes at a time (Benchmarks/RESULTS.md, "Visible text").
     @inlinable
-    public static func mayHoldHidden(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where (byte < 0x20 && byte != 0x09) || byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
-            return true
+    public static func mayHoldHidden(_ bytes: UnsafeBufferPointer<UInt8>, keepingLineFeeds: Bool = false) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= bytes.count {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte below 0x20, or equal to 0x7F (its XOR with 0x7F is zero), or not ASCII: the
+            // exact loop below decides from here on.
+            let control = (w &- ones &* 0x20) & ~w & highs
+            let d = w ^ (ones &* 0x7F)
+            let delete = (d &- ones) & ~d & highs
+            if (w & highs) | control | delete != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte < 0x20 {
+                if byte != 0x09 && !(keepingLineFeeds && byte == 0x0A) { return true }
+            } else if byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
+                return true
+            }
+            i += 1
         }
         return false
     }
 
     /// Whether `text` holds a hidden character.
     public static func containsHidden(_ text: String) -> Bool {
-        var text = text
-        guard text.withUTF8({ mayHoldHidden($0) }) else { return false }
+        // The string's own bytes, borrowed: no copy for the common case that has none.
+        if text.utf8.withContiguousStorageIfAvailable({ mayHoldHidden($0) }) == false { return false }
         return text.unicodeScalars.contains(where: isHidden)
     }
 
@@ -53,8 +76,15 @@ public enum VisibleText {
         return out
     }
 
-    /// `escaped(text)` appended as UTF-8; plain text goes straight in.
+    /// `escaped(text)` appended as UTF-8; plain text goes straight in, checked and copied in
+    /// one borrow of the string's bytes.
     public static func append<Out: ByteAppending & ~Copyable>(_ text: String, to out: inout Out) {
+        let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !mayHoldHidden(bytes) else { return false }
+            out.appendBytes(bytes)
+            return true
+        }
+        if plain == true { return }
         if containsHidden(text) {
             out.appendBytes(escaped(text))
         } else {
@@ -79,7 +109,8 @@ extension VisibleText {
     /// the line breaks between them are kept. The last line of defence of a terminal sink;
     /// a value that may hold a line break is escaped whole before it is put in such text.
     public static func escapedKeepingLineBreaks(_ text: String) -> String {
-        guard containsHidden(text) else { return text }
+        if text.utf8.withContiguousStorageIfAvailable({ mayHoldHidden($0, keepingLineFeeds: true) }) == false { return text }
+        guard text.unicodeScalars.contains(where: { $0 != "\n" && isHidden($0) }) else { return text }
         // Scalar by scalar: "\r\n" is one Character, so a split on "\n" would not see its LF.
         var out = ""
         for scalar in text.unicodeScalars {

@@ -15,10 +15,13 @@ struct Score: TakesManyFiles {
         commandName: "score",
         abstract: "Score clinic measurement files into reports and a summary.",
         discussion: """
-            For each FILE, writes DIR/<file stem>.report.xml (every figure with the inputs \
-            behind it; schema Reports/report.xsd) and DIR/<file stem>.report.txt (printable, \
-            80 columns, one patient per page), and one DIR/summary.csv with a row per patient \
-            session. A bad patient is reported and skipped; a bad file is reported and leaves \
+            For each FILE, writes DIR/<name>.report.xml (every figure with the inputs behind \
+            it; schema Reports/report.xsd) and DIR/<name>.report.txt (printable, 80 columns, \
+            one patient per page), and one DIR/summary.csv with a row per patient session. \
+            <name> comes from the file's path relative to --base (default: the current \
+            folder), folders joined by "--": clinic.xml gives clinic, a/clinic.xml gives \
+            a--clinic; a name that would lose characters ends in a hash of the path instead, so \
+            two inputs never share a name. A bad patient is reported and skipped; a bad file is reported and leaves \
             no report behind; the rest is scored. Reports are written to a temporary file and \
             renamed into place, so a report is either whole or absent.
 
@@ -32,10 +35,17 @@ struct Score: TakesManyFiles {
 
     @Argument(help: "Clinic measurement files.")
     var files: [String]
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out"])
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out", "--base"])
 
     @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Folder that inputs are named relative to (default: the current folder). a/clinic.xml \
+        is recorded as a/clinic.xml and reported as a--clinic.report.xml, whatever the order \
+        or spelling of the inputs.
+        """, valueName: "dir"))
+    var base: String?
 
     @OptionGroup var protocolOptions: ProtocolOptions
 
@@ -49,7 +59,9 @@ struct Score: TakesManyFiles {
         try makeDirectory(out)
         let interactive = isatty(2) == 1
         let cancellation = Cancellation()
-        let scorer = BatchScorer(library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation)
+        let scorer = BatchScorer(
+            library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation,
+            baseDirectory: base)
         let overwritten = scorer.inputsThatWouldBeOverwritten(files)
         if !overwritten.isEmpty {
             throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")

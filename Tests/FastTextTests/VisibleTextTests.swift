@@ -38,6 +38,26 @@ struct VisibleTextTests {
         #expect(hidden == 31 + 1 + 32 + 12)
     }
 
+    @Test("the eight-bytes-at-a-time check finds a hidden character at every offset of a long line")
+    func everyOffset() {
+        let hiddenOnes: [Unicode.Scalar] = ["\u{0}", "\u{1}", "\u{A}", "\u{D}", "\u{1B}", "\u{1F}", "\u{7F}", "\u{80}", "\u{9B}", "\u{9F}", "\u{202E}", "\u{2066}", "\u{61C}", "\u{200F}"]
+        let plainOnes: [Unicode.Scalar] = ["\t", " ", "~", "é", "中", "😀", "\u{2013}", "\u{A0}"]
+        for length in [8, 15, 16, 17, 40] {
+            for offset in 0..<length {
+                for scalar in hiddenOnes + plainOnes {
+                    var text = String(repeating: "x", count: length)
+                    let at = text.index(text.startIndex, offsetBy: offset)
+                    text.replaceSubrange(at...at, with: String(scalar))
+                    let expected = VisibleText.isHidden(scalar)
+                    #expect(VisibleText.containsHidden(text) == expected, "U+\(String(scalar.value, radix: 16)) at \(offset) of \(length)")
+                    let keeping = text.utf8.withContiguousStorageIfAvailable { VisibleText.mayHoldHidden($0, keepingLineFeeds: true) } ?? true
+                    if expected && scalar != "\n" { #expect(keeping, "U+\(String(scalar.value, radix: 16)) at \(offset)") }
+                    if !expected && scalar.value < 0x80 { #expect(!keeping) }
+                }
+            }
+        }
+    }
+
     @Test("the notation: four hex digits at least, upper case")
     func notation() {
         #expect(VisibleText.escaped("RP\rFAKE-ID") == "RP<U+000D>FAKE-ID")

@@ -42,13 +42,18 @@ struct FaultTests {
         return (process.terminationStatus, text)
     }
 
+    /// The folder of `path`: what a clinic passes as --base for the files of one folder.
+    func dir(of path: String) -> String {
+        String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+    }
+
     /// A 1,000-patient file scored once into `out`: the report a later, broken run must keep.
     func scoredOnce(_ name: String, seed: UInt64) throws -> (input: String, out: String, report: Data) {
         let dir = try temporaryDirectory(name)
         let input = dir + "/big.xml"
         try generate(input, patients: 1000, seed: seed)
         let out = dir + "/out"
-        #expect(try run(Paths.mbtBinary, ["score", input, "--out", out]).status == 0)
+        #expect(try run(Paths.mbtBinary, ["score", input, "--out", out, "--base", dir]).status == 0)
         return (input, out, try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")))
     }
 
@@ -56,7 +61,7 @@ struct FaultTests {
     func interruptCleanly() throws {
         let (input, out, before) = try scoredOnce("signal", seed: 7)
         for (signal, status, name) in [(SIGINT, Int32(130), "SIGINT"), (SIGTERM, Int32(143), "SIGTERM")] {
-            let result = try interrupt(["score", input, "--out", out], in: out, with: signal)
+            let result = try interrupt(["score", input, "--out", out, "--base", dir(of: input)], in: out, with: signal)
             #expect(result.status == status, "\(result.stderr)")
             #expect(result.stderr.contains("interrupted by \(name): 0 of 1 files have complete reports"), "\(result.stderr)")
             #expect(try entries(out) == ["big.report.txt", "big.report.xml", "summary.csv"])
@@ -72,7 +77,7 @@ struct FaultTests {
     @Test("SIGKILL leaves the old report whole; the orphaned temporary is cleaned by the next run")
     func killed() throws {
         let (input, out, before) = try scoredOnce("kill", seed: 8)
-        _ = try interrupt(["score", input, "--out", out], in: out, with: SIGKILL)
+        _ = try interrupt(["score", input, "--out", out, "--base", dir(of: input)], in: out, with: SIGKILL)
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/big.report.xml")) == before)
         let orphans = try entries(out).filter { $0.contains(".tmp-") }
         #expect(!orphans.isEmpty, "a killed run cannot clean up after itself")
@@ -99,7 +104,7 @@ struct FaultTests {
         let input = dir + "/big.xml"
         try generate(input, patients: patients, seed: 9)
         let out = dir + "/out"
-        let result = try run("/bin/bash", ["-c", "ulimit -f \(blocks); exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, input, out])
+        let result = try run("/bin/bash", ["-c", "ulimit -f \(blocks); exec \"$0\" score \"$1\" --out \"$2\" --base \"$3\"", Paths.mbtBinary, input, out, dir])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("big.report.xml': File too large"), "\(result.stdout)")
         #expect(try entries(out) == ["summary.csv"])
@@ -203,7 +208,7 @@ struct FaultTests {
         // A part left by a run that no longer exists (pid 999999 is above Linux's pid_max).
         let orphan = out + "/.summary.csv.part-999999-AbCdEf"
         try "stale\n".write(toFile: orphan, atomically: false, encoding: .utf8)
-        let result = try run(Paths.mbtBinary, ["score", input, "--out", out])
+        let result = try run(Paths.mbtBinary, ["score", input, "--out", out, "--base", dir])
         #expect(result.status == 0)
         #expect(try entries(out) == ["many.report.txt", "many.report.xml", "summary.csv"])
         let rows = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n")

@@ -120,7 +120,7 @@ struct OutputFileTests {
     @Test("reports and the summary get the mode the umask leaves", arguments: [("022", "644"), ("077", "600"), ("027", "640")])
     func modeFollowsUmask(umask: String, mode: String) throws {
         let out = scratch.path("umask")
-        let result = try run("/bin/bash", ["-c", "umask \(umask) && exec \"$0\" score \"$1\" --out \"$2\"", Paths.mbtBinary, Paths.example, out])
+        let result = try run("/bin/bash", ["-c", "umask \(umask) && exec \"$0\" score \"$1\" --out \"$2\" --base \"$3\"", Paths.mbtBinary, Paths.example, out, Paths.packageRoot + "/Examples"])
         #expect(result.status == 0, "\(result.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(names == ["clinic-example.report.txt", "clinic-example.report.xml", "summary.csv"])

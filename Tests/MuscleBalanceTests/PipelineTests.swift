@@ -16,7 +16,9 @@ struct PipelineTests {
 
     func score(_ paths: [String], pipelined: Bool) throws -> (String, [FileScoreOutcome]) {
         let directory = try scratch.directory("out")
-        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined)
+        // Inputs named from their own folder, as a clinic scoring one folder would run it.
+        let base = paths.first.map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) }
+        let scorer = BatchScorer(library: sharedLibrary, outputDirectory: directory, today: testToday, pipelined: pipelined, baseDirectory: base)
         let (outcomes, summaryError) = scorer.score(paths: paths)
         #expect(summaryError == nil)
         return (directory, outcomes)

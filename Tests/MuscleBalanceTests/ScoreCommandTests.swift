@@ -20,8 +20,10 @@ struct ScoreCommandTests {
         let out = try temporaryDirectory()
         let result = try mbt(["score", "Examples/clinic-example.xml", "--out", out])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        // Run from the checkout, the example is Examples/clinic-example.xml: its reports are
+        // Examples--clinic-example.report.*, kept in Reports/examples under the file's own name.
         for name in ["clinic-example.report.xml", "clinic-example.report.txt", "summary.csv"] {
-            let written = try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))
+            let written = try Data(contentsOf: URL(fileURLWithPath: out + "/" + (name == "summary.csv" ? name : "Examples--" + name)))
             let expected = try Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/Reports/examples/" + name))
             #expect(written == expected, "\(name) differs from Reports/examples/\(name)")
         }
@@ -35,7 +37,7 @@ struct ScoreCommandTests {
         let single = out + "/single.xml"
         try (try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--format", "xml"])).stdout
             .write(toFile: single, atomically: true, encoding: .utf8)
-        for path in [out + "/clinic-example.report.xml", out + "/duplicate-patient.report.xml", single, Paths.packageRoot + "/Reports/examples/clinic-example.report.xml"] {
+        for path in [out + "/Examples--clinic-example.report.xml", out + "/Tests--MuscleBalanceTests--Fixtures--measurements--duplicate-patient.report.xml", single, Paths.packageRoot + "/Reports/examples/clinic-example.report.xml"] {
             let check = try run(xmllint, ["--noout", "--nonet", "--schema", Paths.packageRoot + "/Reports/report.xsd", path])
             #expect(check.status == 0, "\(path): \(check.stderr)")
         }
@@ -53,8 +55,10 @@ struct ScoreCommandTests {
         #expect(result.stdout.contains("duplicate-patient.xml:18:12: error: duplicate patient id 'RP-0001'"))
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         // No report at all for the broken files, and no temporary left behind.
+        // Named from their paths relative to the checkout (the folder mbt ran in).
+        let duplicate = "Tests--MuscleBalanceTests--Fixtures--measurements--duplicate-patient"
         #expect(files == [
-            "clinic-example.report.txt", "clinic-example.report.xml", "duplicate-patient.report.txt", "duplicate-patient.report.xml", "summary.csv",
+            "Examples--clinic-example.report.txt", "Examples--clinic-example.report.xml", duplicate + ".report.txt", duplicate + ".report.xml", "summary.csv",
         ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         let lines = summary.split(separator: "\n")
@@ -64,7 +68,7 @@ struct ScoreCommandTests {
         #expect(lines.contains { $0.contains(",RP-0001,,,,,\"error: line 18: duplicate patient id 'RP-0001'") })
         #expect(lines.count { $0.hasSuffix(",scored") } == 5)  // 4 sessions of the example + 1 patient
         // The bad patient is named in the XML report, not silently dropped.
-        let xml = try String(contentsOfFile: out + "/duplicate-patient.report.xml", encoding: .utf8)
+        let xml = try String(contentsOfFile: out + "/" + duplicate + ".report.xml", encoding: .utf8)
         #expect(xml.contains("<skipped patient=\"RP-0001\" line=\"18\">"))
     }
 

@@ -21,7 +21,7 @@ struct VisibleOutputTests {
         let out = try scratch.directory("out")
         let cli = try run(Paths.mbtBinary, ["score", Self.hostile, "--out", out], currentDirectory: Paths.packageRoot)
         #expect(cli.status == 0, "\(cli.stdout)\(cli.stderr)")
-        let text = try String(contentsOfFile: out + "/control-characters.report.txt", encoding: .utf8)
+        let text = try String(contentsOfFile: out + "/Tests--MuscleBalanceTests--Fixtures--hostile--control-characters.report.txt", encoding: .utf8)
         let csv = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         for (name, content) in [("text report", text), ("summary.csv", csv), ("stdout", cli.stdout), ("stderr", cli.stderr)] {
             #expect(hidden(content).isEmpty, "\(name) holds \(hidden(content))")

@@ -26,6 +26,12 @@ extension TextReport {
         when.append("Blood pressure \(s.bloodPressure.map { "\($0) mmHg" } ?? "not recorded")")
         page.fields(when)
         page.wrap(tables.protocolLine)
+        if let input {
+            page.wrap { p in
+                p.put("Scored from ")
+                p.put(input)
+            }
+        }
         page.wrap { p in
             p.put("Conditions: ")
             if patient.conditions.isEmpty { p.put("none recorded") }

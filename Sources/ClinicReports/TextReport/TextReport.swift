@@ -89,20 +89,26 @@ public struct TextReport {
         }
     }
 
-    public init(tables: Tables, clinic: String?) {
+    /// The clinic file the page was scored from, as the batch records it (a path relative to
+    /// the base folder): two printouts of the same patient from different files can be told
+    /// apart.
+    public let input: String?
+
+    public init(tables: Tables, clinic: String?, input: String? = nil) {
         self.tables = tables
         self.clinic = clinic
+        self.input = input
     }
 
-    public init(protocol p: BalanceProtocol, clinic: String?) {
-        self.init(tables: Tables(protocol: p), clinic: clinic)
+    public init(protocol p: BalanceProtocol, clinic: String?, input: String? = nil) {
+        self.init(tables: Tables(protocol: p), clinic: clinic, input: input)
     }
 
     /// The same report with a footnote cache of its own, for another thread: two workers
     /// rendering through one cache corrupted its dictionary (a crash once in some hundred
     /// thousand patients, when a new footnote was added while the other worker looked one up).
     public func forAnotherThread() -> TextReport {
-        TextReport(tables: tables, clinic: clinic)
+        TextReport(tables: tables, clinic: clinic, input: input)
     }
 
     /// Whether two reports share their footnote cache (the tests hold workers to their own).
@@ -185,5 +191,9 @@ public struct TextReport {
 /// Printed columns of a text as `put` writes it: hidden controls made visible, wide characters
 /// two columns (`TerminalColumns`).
 func textColumns(_ text: String) -> Int {
-    VisibleText.containsHidden(text) ? TerminalColumns.of(VisibleText.escaped(text)) : TerminalColumns.of(text)
+    // Plain text (nearly all): measured on its own bytes, borrowed.
+    if let columns = text.utf8.withContiguousStorageIfAvailable({ VisibleText.mayHoldHidden($0) ? nil : TerminalColumns.of($0) }), let columns {
+        return columns
+    }
+    return TerminalColumns.of(VisibleText.escaped(text))
 }

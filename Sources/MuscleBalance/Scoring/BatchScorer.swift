@@ -51,10 +51,18 @@ public struct BatchScorer: Sendable {
     /// `ReportPipeline.maxWorkers`): the tests score with 1 to 5 and compare.
     var workersPerFile: Int?
 
+    /// The folder input paths are named relative to (`OutputNames`), absolute.
+    public let baseDirectory: String
+    /// Where relative input paths start from.
+    public let currentDirectory: String
+
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
-        cancellation: Cancellation? = nil, pipelined: Bool = true
+        cancellation: Cancellation? = nil, pipelined: Bool = true, baseDirectory: String? = nil
     ) {
+        let cwd = Self.workingDirectory()
+        currentDirectory = cwd
+        self.baseDirectory = baseDirectory.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
         self.pipelined = pipelined
         self.library = library
         self.outputDirectory = outputDirectory
@@ -63,10 +71,30 @@ public struct BatchScorer: Sendable {
         self.cancellation = cancellation
     }
 
+    /// The process's working directory ("/" if it cannot be read).
+    static func workingDirectory() -> String {
+        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+        let found = buffer.withUnsafeMutableBufferPointer { b in
+            b.baseAddress.map { getcwd(UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self), b.count) != nil } ?? false
+        }
+        guard found else { return "/" }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// What reports and the summary record for an input: its path relative to the base folder.
+    public func recordedName(of path: String) -> String {
+        OutputNames.relativePath(of: path, base: baseDirectory, currentDirectory: currentDirectory)
+    }
+
+    /// The stem of an input's reports (`OutputNames`).
+    public func stem(of path: String) -> String {
+        OutputNames.stem(forRelativePath: recordedName(of: path))
+    }
+
     /// The output paths of a batch: a report pair per input, and the summary.
     public func outputPaths(for paths: [String]) -> [String] {
         var outputs: [String] = []
-        for stem in OutputNames.stems(for: paths) {
+        for stem in paths.map(stem(of:)) {
             outputs.append(outputDirectory + "/" + stem + ".report.xml")
             outputs.append(outputDirectory + "/" + stem + ".report.txt")
         }
@@ -100,7 +128,11 @@ public struct BatchScorer: Sendable {
         paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil,
         finished: (@Sendable (FileScoreOutcome) -> Void)? = nil
     ) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
-        let stems = OutputNames.stems(for: paths)
+        // An input named twice (however spelled) is scored once: its reports would be the same.
+        var seen = Set<String>()
+        let paths = paths.filter { seen.insert(recordedName(of: $0)).inserted }
+        let names = paths.map(recordedName(of:))
+        let stems = names.map(OutputNames.stem(forRelativePath:))
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         SpillingRows.removeOrphanedParts(in: outputDirectory)
         struct State {
@@ -112,7 +144,12 @@ public struct BatchScorer: Sendable {
         var initial = State(results: Array(repeating: nil, count: paths.count))
         do {
             let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
-            try file.write(SummaryRow.csv(SummaryRow.header) + "\n")
+            let header = Array((SummaryRow.csv(SummaryRow.header) + "\n").utf8)
+            try file.write(header)
+            // A run into a folder that has reports keeps the rows of the files it does not
+            // score again: summary.csv describes every report in the folder.
+            let replaced = Set(names.map { Array(SummaryRow.csv([$0]).utf8) })
+            try CarriedRows.copy(from: summaryPath, header: header, replaced: replaced, into: file)
             initial.summary = file
         } catch {
             initial.summaryError = error.description
@@ -123,10 +160,10 @@ public struct BatchScorer: Sendable {
             let outcome: FileScoreOutcome
             if cancellation?.isCancelled == true {
                 let rows = SpillingRows(directory: outputDirectory)
-                rows.reset(toLines: SummaryRow(file: paths[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted").csvLine, count: 1)
+                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted").csvLine, count: 1)
                 outcome = FileScoreOutcome(input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: true)
             } else {
-                outcome = scoreFile(paths[index], stem: stems[index], filesInBatch: paths.count)
+                outcome = scoreFile(paths[index], stem: stems[index], recordedAs: names[index], filesInBatch: paths.count)
             }
             state.withLock { s in
                 s.results[index] = outcome
@@ -195,7 +232,10 @@ public struct BatchScorer: Sendable {
         return info.st_size >= 4 << 20
     }
 
-    public func scoreFile(_ path: String, stem: String, filesInBatch: Int = 1) -> FileScoreOutcome {
+    /// Scores one file into `<stem>.report.xml` and `.txt`; the reports and the summary name
+    /// the input `recordedAs` (by default its recorded name, `recordedName(of:)`).
+    public func scoreFile(_ path: String, stem: String, recordedAs name: String? = nil, filesInBatch: Int = 1) -> FileScoreOutcome {
+        let recorded = name ?? recordedName(of: path)
         let rows = SpillingRows(directory: outputDirectory)
         var outcome = FileScoreOutcome(input: path, patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: false)
         var engine = DiagnosticsEngine(file: path)
@@ -221,7 +261,7 @@ public struct BatchScorer: Sendable {
             outcome.failed = true
             outcome.xmlReport = nil
             outcome.textReport = nil
-            rows.reset(toLines: SummaryRow(file: path, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
+            rows.reset(toLines: SummaryRow(file: recorded, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
             engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
             outcome.diagnostics = engine.errorsFirst
             return outcome
@@ -238,7 +278,7 @@ public struct BatchScorer: Sendable {
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let sink = try ReportSink(
-                path: path, stem: stem, header: stream.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows)
+                path: recorded, stem: stem, header: stream.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows)
             // Rebuilding the protocol costs a worker about 8 ms: worth it for a large file.
             var workerProtocol: (@Sendable () -> PreparedProtocol?)?
             if Self.isLarge(path) {
@@ -246,7 +286,7 @@ public struct BatchScorer: Sendable {
                 workerProtocol = { library.rebuilt(path: protocolPath).map { PreparedProtocol($0, today: today) } }
             }
             let pipeline = ReportPipeline(
-                sink: sink, scorer: prepared.scorer, file: path, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
+                sink: sink, scorer: prepared.scorer, file: recorded, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
                 batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol,
                 workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount)
             defer { pipeline.stop() }
@@ -307,32 +347,6 @@ private final class Counter: Sendable {
 }
 
 /// Output file names: the input's stem, made safe for any file system and unique in the batch.
-enum OutputNames {
-    static func stems(for paths: [String]) -> [String] {
-        var used: [String: Int] = [:]
-        return paths.map { path in
-            let base = String(path.split(separator: "/").last ?? "input")
-            let stem = base.hasSuffix(".xml") ? String(base.dropLast(4)) : base
-            var safe = String(stem.unicodeScalars.map { scalar -> Character in
-                let c = Character(scalar)
-                return (c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_" || c == ".")) ? c : "_"
-            })
-            while safe.hasPrefix(".") { safe.removeFirst() }
-            if safe.isEmpty { safe = "input" }
-            safe = String(safe.prefix(100))
-            var candidate = safe
-            var count = used[safe, default: 0]
-            while used[candidate] != nil {
-                count += 1
-                candidate = "\(safe)-\(count)"
-            }
-            used[safe] = max(count, 1)
-            used[candidate] = 1
-            return candidate
-        }
-    }
-}
-
 /// Device and inode: the same file whatever path names it (symlinks, "./", "../").
 struct FileIdentity: Hashable {
     var device: UInt64

@@ -1,3 +1,4 @@
+import BatchEngine
 import ClinicFiles
 import ClinicReports
 import MBXML
@@ -53,12 +54,15 @@ public struct PatientReportPrinter: Sendable {
                     }
                     index = found
                 }
+                // Recorded as `mbt score` run here would record it: relative to this folder.
+                let cwd = BatchScorer.workingDirectory()
+                let recorded = OutputNames.relativePath(of: file, base: cwd, currentDirectory: cwd)
                 if xml {
                     var writer = ReportXML(tables: ReportXML.Tables(index: rules.index))
-                    let bytes = writer.header(input: file, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
+                    let bytes = writer.header(input: recorded, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
                     return .success(String(decoding: bytes, as: UTF8.self))
                 }
-                return .success(TextReport(tables: TextReport.Tables(index: rules.index), clinic: stream.header.clinic).render(score, session: index))
+                return .success(TextReport(tables: TextReport.Tables(index: rules.index), clinic: stream.header.clinic, input: recorded).render(score, session: index))
             }
             return .failure(Failure(message: "\(file): no patient with id '\(patientID)'", status: 1))
         } catch {

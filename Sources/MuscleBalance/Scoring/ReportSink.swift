@@ -41,6 +41,7 @@ final class ReportSink: @unchecked Sendable {
     // @unchecked: created on the file's thread; then its writes come from one worker at a time
     // (`WriteOrder` hands them on under its lock), and the workers read only what `init` set,
     // until the file's thread joins them (pthread_join orders every write before the commit).
+    /// The input as the reports record it (`BatchScorer.recordedName(of:)`).
     private let path: String
     private var xml: ReportXML
     /// The XML report's tables, for the workers' own renderers (`makeBatchRenderer`).
@@ -61,7 +62,7 @@ final class ReportSink: @unchecked Sendable {
         self.rows = rows
         xml = ReportXML(tables: xmlTables)
         self.xmlTables = xmlTables
-        text = TextReport(tables: textTables, clinic: header.clinic)
+        text = TextReport(tables: textTables, clinic: header.clinic, input: path)
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
         try xmlFile.write(xml.header(input: path, clinic: header.clinic))
@@ -109,7 +110,7 @@ final class ReportSink: @unchecked Sendable {
         guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread()) }
         // The clinic's name is on every page: the worker's own too.
         let clinic = text.clinic.map { String(decoding: Array($0.utf8), as: UTF8.self) }
-        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic))
+        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input))
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
