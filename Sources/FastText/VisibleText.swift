@@ -44,10 +44,13 @@ public enum VisibleText {
         }
         while i < bytes.count {
             let byte = bytes[i]
-            if byte < 0x20 {
-                if byte != 0x09 && !(keepingLineFeeds && byte == 0x0A) { return true }
-            } else if byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
-                return true
+            // One unsigned comparison passes printable ASCII: below 0x20 wraps round to the top.
+            if byte &- 0x20 >= 0x5F {
+                if byte < 0x20 {
+                    if byte != 0x09 && !(keepingLineFeeds && byte == 0x0A) { return true }
+                } else if byte == 0x7F || byte == 0xC2 || byte == 0xD8 || byte == 0xE2 {
+                    return true
+                }
             }
             i += 1
         }
@@ -77,7 +80,10 @@ public enum VisibleText {
     }
 
     /// `escaped(text)` appended as UTF-8; plain text goes straight in, checked and copied in
-    /// one borrow of the string's bytes.
+    /// one borrow of the string's bytes. Inlinable, so that the report writers get it
+    /// specialised for their buffer (unspecialised, every append went through the protocol's
+    /// witness table: Benchmarks/RESULTS.md, "Visible text").
+    @inlinable
     public static func append<Out: ByteAppending & ~Copyable>(_ text: String, to out: inout Out) {
         let plain: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
             guard !mayHoldHidden(bytes) else { return false }
