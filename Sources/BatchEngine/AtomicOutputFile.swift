@@ -40,7 +40,7 @@ public final class AtomicOutputFile {
         var fd: Int32 = -1
         var path = ""
         for _ in 0..<100 {
-            path = directory + "/." + name + ".tmp-" + Self.randomSuffix()
+            path = directory + "/." + name + ".tmp-" + String(getpid()) + "-" + Self.randomSuffix()
             fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 || errno != EEXIST { break }
         }
@@ -117,6 +117,43 @@ public final class AtomicOutputFile {
 
     /// Flushes, syncs and renames into place. After a failure nothing is left behind.
     public func commit() throws(Failure) {
+        try prepare()
+        guard rename(temporaryPath, finalPath) == 0 else {
+            throw Failure(description: "cannot put '\(finalPath)' in place: \(String(cString: strerror(errno)))")
+        }
+        committed = true
+    }
+
+    /// Puts several files in place together, for files that belong together (a report pair):
+    /// every one is written and synced before any is renamed, so a full disk or a failed write
+    /// fails them all and leaves the old ones as they were. A rename that still fails puts back
+    /// the ones already renamed (from hard links made beforehand), or removes them where there
+    /// was none before: never one new file beside an old partner. What is left is the moment
+    /// between two renames, a few microseconds, in which only SIGKILL or a power cut can land.
+    public static func commitTogether(_ files: [AtomicOutputFile]) throws(Failure) {
+        for file in files { try file.prepare() }
+        var backups: [(file: AtomicOutputFile, backup: String?)] = []
+        defer { for (_, backup) in backups { if let backup { unlink(backup) } } }
+        for file in files {
+            // The old file, kept under a temporary's name (the next run removes it if this one dies).
+            let backup = file.temporaryPath + "-old"
+            let hasOld = link(file.finalPath, backup) == 0
+            guard rename(file.temporaryPath, file.finalPath) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if hasOld { unlink(backup) }
+                for (done, old) in backups.reversed() {
+                    if let old { rename(old, done.finalPath) } else { unlink(done.finalPath) }
+                }
+                backups.removeAll()
+                throw Failure(description: "cannot put '\(file.finalPath)' in place: \(reason)")
+            }
+            file.committed = true
+            backups.append((file, hasOld ? backup : nil))
+        }
+    }
+
+    /// Flushes, syncs and closes the temporary: everything but the rename.
+    private func prepare() throws(Failure) {
         try flush()
         try direct.finish(descriptor: descriptor, path: finalPath)
         if fsync(descriptor) != 0 && errno != EINVAL {
@@ -127,32 +164,38 @@ public final class AtomicOutputFile {
         guard closed == 0 else {
             throw Failure(description: "cannot write '\(finalPath)': \(String(cString: strerror(errno)))")
         }
-        guard rename(temporaryPath, finalPath) == 0 else {
-            throw Failure(description: "cannot put '\(finalPath)' in place: \(String(cString: strerror(errno)))")
-        }
-        committed = true
     }
 }
 
 public extension AtomicOutputFile {
     /// Deletes the temporaries that runs killed outright (SIGKILL, power loss) left in
-    /// `directory`: hidden `.NAME.tmp-XXXXXX` files that no live writer holds locked and that
-    /// are older than a minute (so a file between its creation and its lock is never taken).
-    /// Returns how many were removed.
+    /// `directory`, whatever their age: hidden `.NAME.tmp-PID-XXXXXX` files whose writer (the
+    /// process PID) no longer exists. A live writer's are never touched, its own included. A
+    /// temporary without a pid (mbt before this rule), or whose pid now names another living
+    /// process, goes when no one holds its lock and it is over a minute old (a file between its
+    /// creation and its lock is never taken). Returns how many were removed.
     @discardableResult
     static func removeStaleTemporaries(in directory: String) -> Int {
         guard let dir = opendir(directory) else { return 0 }
         defer { closedir(dir) }
         var removed = 0
         let now = time(nil)
+        let me = getpid()
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name.hasPrefix("."), name.contains(".tmp-") else { continue }
+            guard name.hasPrefix("."), let marker = name.firstRange(of: ".tmp-") else { continue }
             let path = directory + "/" + name
             var info = stat()
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, now - info.st_mtim.tv_sec > 60 else { continue }
+            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" })
+            if let pid, pid == me { continue }
+            if let pid, pid > 0, kill(pid, 0) != 0 && errno == ESRCH {
+                if unlink(path) == 0 { removed += 1 }
+                continue
+            }
+            guard now - info.st_mtim.tv_sec > 60 else { continue }
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             guard fd >= 0 else { continue }
             if flock(fd, LOCK_EX | LOCK_NB) == 0, unlink(path) == 0 { removed += 1 }

@@ -137,8 +137,8 @@ final class ReportSink: @unchecked Sendable {
     func commit() throws -> (xml: String, text: String) {
         if let failure { throw failure }
         try xmlFile.write(xml.footer())
-        try xmlFile.commit()
-        try textFile.commit()
+        // Both or neither: a failed file never leaves one new report beside an old partner.
+        try AtomicOutputFile.commitTogether([xmlFile, textFile])
         return (xmlFile.finalPath, textFile.finalPath)
     }
 }
