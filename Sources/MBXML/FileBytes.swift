@@ -8,13 +8,23 @@ import Darwin
 /// Reads small files (protocols, schemas) whole, with a size cap, and opens large ones for
 /// streaming. Errors say what to fix in plain words.
 enum FileBytes {
+    /// Refuses what cannot be a clinic file (a folder, a device, a socket), in plain words.
     static func checkRegularFile(_ path: String) throws(XMLReadError) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw XMLReadError(io: "cannot open '\(path)': \(String(cString: strerror(errno)))")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
             throw XMLReadError(io: "'\(path)' is a directory, not an XML file")
+        case S_IFCHR, S_IFBLK:
+            // /dev/zero or a disk: a stream that never ends, or not a document at all.
+            throw XMLReadError(io: "'\(path)' is a device, not an XML file")
+        case S_IFSOCK:
+            throw XMLReadError(io: "'\(path)' is a socket, not an XML file")
+        default:
+            // Regular files, and pipes (a shell's <(...)), which are read as they come.
+            break
         }
     }
 
@@ -44,12 +54,7 @@ enum FileBytes {
 
     static func openForStreaming(_ path: String) throws(XMLReadError) -> Int32 {
         try checkRegularFile(path)
-        var info = stat()
-        if stat(path, &info) == 0, info.st_size == 0 {
-            throw XMLReadError([
-                XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file is empty (0 bytes); expected an XML document")
-            ])
-        }
+        // An empty file is found by the reader's first read, whatever stat says of its size.
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw XMLReadError(io: "cannot open '\(path)': \(String(cString: strerror(errno)))")

@@ -125,6 +125,12 @@ public final class XMLEventReader {
         if ended { return false }
         let read = try readChunk()
         var count = read
+        // Empty is what the read finds, not what stat says: a pipe or a /proc file has no size
+        // until it is read.
+        if !started && read == 0 {
+            ended = true
+            throw XMLReadError([XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: "the file is empty (0 bytes); expected an XML document")])
+        }
         if !started {
             started = true
             try begin(first: &count)

@@ -25,7 +25,8 @@ struct Score: TakesManyFiles {
             no report behind; the rest is scored. Reports are written to a temporary file and \
             renamed into place, so a report is either whole or absent.
 
-            Exit status: 0 all scored, 1 some file or patient failed, 2 usage error.
+            Exit status: 0 all scored, 1 some file or patient failed, 2 usage error or a file \
+            that cannot be read (the others are still scored).
 
             Examples:
               mbt score Examples/clinic-example.xml --out reports
@@ -117,6 +118,7 @@ struct Score: TakesManyFiles {
             writeStandardError("interrupted by \(name): \(finished) of \(outcomes.count) files have complete reports; the rest were not written (see summary.csv)\n")
             throw ExitCode(128 + cancellation.signalNumber)
         }
+        if outcomes.contains(where: \.unreadable) { throw ExitCode(2) }
         if summaryError != nil || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
     }
 }

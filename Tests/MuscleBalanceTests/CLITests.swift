@@ -50,8 +50,21 @@ struct CLITests {
     func unreadable() throws {
         let result = try mbt(["validate", "does-not-exist.xml", "Examples/clinic-example.xml"])
         #expect(result.status == 2)
-        #expect(result.stdout.contains("does-not-exist.xml:0:0: error: cannot open 'does-not-exist.xml': No such file or directory"))
+        #expect(result.stdout.contains("does-not-exist.xml: error: cannot open 'does-not-exist.xml': No such file or directory"))
         #expect(result.stdout.contains("2 files checked: 1 valid, 1 unreadable"))
+    }
+
+    @Test("score: a file that cannot be read (missing, a folder, a device) gives exit 2 in plain words, and the others are still scored")
+    func scoreUnreadable() throws {
+        let out = NSTemporaryDirectory() + "mbt-unreadable-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        for (input, words) in [("does-not-exist.xml", "does-not-exist.xml: error: cannot open"), ("Examples", "Examples: error: 'Examples' is a directory, not an XML file"), ("/dev/zero", "/dev/zero: error: '/dev/zero' is a device, not an XML file")] {
+            let result = try mbt(["score", input, "Examples/clinic-example.xml", "--out", out])
+            #expect(result.status == 2, "\(input): \(result.stdout)")
+            #expect(result.stdout.contains(words), "\(result.stdout)")
+            #expect(!result.stdout.contains(":0:0:") && !result.stdout.contains("empty (0 bytes)"))
+            #expect(result.stdout.contains("2 files: 1 reported, 1 failed"))
+        }
     }
 
     @Test("usage errors give exit 2 and say what is wrong", arguments: [["validate"], ["validate", "--bogus", "x.xml"], ["frobnicate"]])

@@ -29,6 +29,9 @@ public struct FileScoreOutcome: Sendable {
     var rows: SpillingRows?
     /// The whole file could not be scored (no report written for it).
     public var failed: Bool
+    /// The file could not be read at all (missing, a folder, a device, no permission): the
+    /// command's exit status is then 2, as for validate.
+    public var unreadable = false
 
     public var hasFailures: Bool { failed || patientsSkipped > 0 }
 }
@@ -323,6 +326,7 @@ public struct BatchScorer: Sendable {
             outcome.textReport = written.text
         } catch let error as XMLReadError {
             engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
+            outcome.unreadable = error.diagnostics.contains { $0.stage == .io }
             return fail(error.diagnostics.first?.message ?? "unreadable")
         } catch is Interrupted {
             // The reports in progress are dropped with their temporary files.

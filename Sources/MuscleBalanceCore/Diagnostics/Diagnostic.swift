@@ -35,8 +35,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The line a person reads: the path and the message escaped whole (`VisibleText`), so
     /// that a control character or line break in a file name or a quoted value is shown, not
     /// obeyed by the terminal.
+    /// A problem with the file as a whole (it cannot be opened, the disk is full) has no line:
+    /// `path: error: message`, as compilers write it, instead of a position `:0:0` that is none.
     public var description: String {
-        "\(VisibleText.escaped(file)):\(line):\(column): \(severity.rawValue): \(VisibleText.escaped(message))"
+        let place = line > 0 ? "\(VisibleText.escaped(file)):\(line):\(column)" : VisibleText.escaped(file)
+        return "\(place): \(severity.rawValue): \(VisibleText.escaped(message))"
     }
 }
 
