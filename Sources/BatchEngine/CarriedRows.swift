@@ -3,53 +3,89 @@ import Glibc
 
 /// The rows of an earlier run's table (summary.csv) that a new run keeps: a run into a folder
 /// that already holds reports replaces the rows of the files it scores again and keeps the
-/// others, so the table always describes every report in the folder. Read and copied in
-/// pieces, so memory does not grow with the table.
+/// others, so the table always describes every report in the folder. The old table is read in
+/// pieces as the new one is written, so memory does not grow with it.
 ///
-/// A row's key is its first field exactly as written (quoted or not), compared as bytes with
-/// the keys the new run will write. A row may span lines inside quotes (RFC 4180), as rows of
-/// older versions could.
-public enum CarriedRows {
-    /// Copies the rows of the table at `path` whose key is not in `replaced` into `file`, after
-    /// checking that its first line is `header` (a table of another shape is not carried over).
-    /// Returns how many rows were kept; nil when there was no table, or one of another shape.
-    @discardableResult
-    public static func copy(from path: String, header: [UInt8], replaced: Set<[UInt8]>, into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) -> Int? {
+/// Rows are ordered by their key, the first field exactly as written (quoted or not), compared
+/// as bytes: the new run writes its files in that order, and `copy(before:into:)` puts the old
+/// rows in their places between them. A row may span lines inside quotes (RFC 4180), as rows
+/// of older versions could.
+public final class CarriedRows: @unchecked Sendable {
+    // @unchecked: read and copied only under the lock that orders the summary's writes.
+    private let fd: Int32
+    private let path: String
+    private let replaced: Set<[UInt8]>
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private var splitter = RowSplitter()
+    /// Rows read and not yet copied (the first one whose key was not yet due, and what came
+    /// with it in the same read).
+    private var pending: [[UInt8]] = []
+    private var pendingStart = 0
+    private var atEnd = false
+    public private(set) var kept = 0
+
+    /// Opens the table at `path`; nil when there is none, or its first line is not `header`
+    /// (a table of another shape is not carried over). Rows whose key is in `replaced` are
+    /// dropped: the new run writes those files' rows itself.
+    public init?(path: String, header: [UInt8], replaced: Set<[UInt8]>) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var splitter = RowSplitter()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        self.fd = fd
+        self.path = path
+        self.replaced = replaced
+        guard (try? fill()) != nil, let first = next(), first == header else { return nil }
+    }
+
+    deinit { close(fd) }
+
+    /// Copies into `file` the kept rows whose key sorts before `key` (every remaining row when
+    /// `key` is nil).
+    public func copy(before key: [UInt8]?, into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) {
         var out: [UInt8] = []
-        var kept = 0
-        var sawHeader = false
-        var shapeOK = true
-        func take(_ row: [UInt8]) {
-            guard shapeOK else { return }
-            if !sawHeader {
-                sawHeader = true
-                shapeOK = row == header
-                return
-            }
-            guard !replaced.contains(Self.key(of: row)) else { return }
+        while let row = peek() {
+            let rowKey = Self.key(of: row)
+            if let key, !rowKey.lexicographicallyPrecedes(key) { break }
+            _ = next()
+            guard !replaced.contains(rowKey) else { continue }
             out += row
             kept += 1
-        }
-        while true {
-            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
-            if n < 0 { throw AtomicOutputFile.Failure(description: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            splitter.feed(chunk[0..<n], take)
             if out.count >= 1 << 16 {
                 try file.write(out)
                 out.removeAll(keepingCapacity: true)
             }
-            if !shapeOK { return nil }
         }
-        splitter.finish(take)
-        guard shapeOK, sawHeader else { return nil }
         try file.write(out)
-        return kept
+    }
+
+    func peek() -> [UInt8]? {
+        while pendingStart == pending.count {
+            if atEnd { return nil }
+            do throws(AtomicOutputFile.Failure) { try fill() } catch { atEnd = true; return nil }
+        }
+        return pending[pendingStart]
+    }
+
+    func next() -> [UInt8]? {
+        guard let row = peek() else { return nil }
+        pendingStart += 1
+        return row
+    }
+
+    /// Reads the next piece of the table into `pending`.
+    private func fill() throws(AtomicOutputFile.Failure) {
+        pending.removeAll(keepingCapacity: true)
+        pendingStart = 0
+        while pending.isEmpty && !atEnd {
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            if n < 0 { throw AtomicOutputFile.Failure(description: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            if n == 0 {
+                atEnd = true
+                splitter.finish { pending.append($0) }
+            } else {
+                splitter.feed(chunk[0..<n]) { pending.append($0) }
+            }
+        }
+        if !pending.isEmpty { atEnd = false }
     }
 
     /// The first field of a row as written: up to the first comma outside quotes.

@@ -18,7 +18,7 @@ struct MBT: ParsableCommand {
 
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
-        subcommands: [Validate.self, Score.self, Report.self, Generate.self]
+        subcommands: [Validate.self, Score.self, Report.self, Merge.self, Generate.self]
     )
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.

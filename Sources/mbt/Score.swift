@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import FastText
+import BatchEngine
 import MuscleBalance
 import MuscleBalanceCore
 
@@ -35,8 +36,24 @@ struct Score: TakesManyFiles {
     )
 
     @Argument(help: "Clinic measurement files.")
-    var files: [String]
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out", "--base"])
+    var files: [String] = []
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out", "--base", "--shard", "--files-from"])
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Also score the files listed in FILE, one path a line (- reads the list from standard \
+        input): a year of a registry's files, more than a command line holds.
+        """, valueName: "file"))
+    var filesFrom: String?
+
+    @Option(name: .long, help: ArgumentHelp("""
+        Score only part I of N of the inputs (I from 0 to N-1): every N-th file of the list \
+        sorted by name, starting at I. The parts of N runs are the whole batch, each file in \
+        one; each writes its reports and DIR/summary-I-of-N.csv, and `mbt merge` joins those \
+        into the summary one run would have written. For a cluster's job array: \
+        --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT (Slurm) or \
+        --shard $JOB_COMPLETION_INDEX/N (a Kubernetes Indexed Job).
+        """, valueName: "I/N"))
+    var shard: String?
 
     @Option(name: .long, help: ArgumentHelp("Folder for the reports (created if missing).", valueName: "dir"))
     var out: String
@@ -51,7 +68,10 @@ struct Score: TakesManyFiles {
     @OptionGroup var protocolOptions: ProtocolOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one clinic file to score") }
+        if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one clinic file to score, or --files-from") }
+        if let shard, Shard(shard) == nil {
+            throw ValidationError("--shard takes I/N with N at least 1 and I from 0 to N-1 (for example 0/4), not '\(shard)'")
+        }
         if out.isEmpty { throw ValidationError("--out needs a folder") }
     }
 
@@ -60,9 +80,10 @@ struct Score: TakesManyFiles {
         try makeDirectory(out)
         let interactive = isatty(2) == 1
         let cancellation = Cancellation()
+        let files = try self.files + (filesFrom.map(FileList.read) ?? [])
         let scorer = BatchScorer(
             library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation,
-            baseDirectory: base)
+            baseDirectory: base, shard: shard.flatMap(Shard.init))
         let overwritten = scorer.inputsThatWouldBeOverwritten(files)
         if !overwritten.isEmpty {
             throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")
@@ -107,9 +128,10 @@ struct Score: TakesManyFiles {
         text += "\(outcomes.count) \(outcomes.count == 1 ? "file" : "files"): \(outcomes.count - failed) reported, \(failed) failed; "
         text += "\(scored) \(scored == 1 ? "patient" : "patients") scored, \(skipped) skipped\n"
         if let summaryError {
-            text += "error: summary.csv not written: \(summaryError)\n"
+            text += "error: the summary was not written: \(summaryError)\n"
         } else {
-            text += "reports and summary.csv in \(VisibleText.escaped(out))\n"
+            let summaryName = shard.flatMap(Shard.init)?.summaryName ?? "summary.csv"
+            text += "reports and \(summaryName) in \(VisibleText.escaped(out))\n"
         }
         _ = writeStandardOutput(text)
         if cancellation.isCancelled {

@@ -59,10 +59,14 @@ public struct BatchScorer: Sendable {
     /// Where relative input paths start from.
     public let currentDirectory: String
 
+    /// The part of the batch this run scores, when the batch is split over machines.
+    public let shard: Shard?
+
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
-        cancellation: Cancellation? = nil, pipelined: Bool = true, baseDirectory: String? = nil
+        cancellation: Cancellation? = nil, pipelined: Bool = true, baseDirectory: String? = nil, shard: Shard? = nil
     ) {
+        self.shard = shard
         let cwd = Self.workingDirectory()
         currentDirectory = cwd
         self.baseDirectory = baseDirectory.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 } ?? cwd
@@ -97,7 +101,7 @@ public struct BatchScorer: Sendable {
     /// The output paths of a batch: a report pair per input, and the summary.
     public func outputPaths(for paths: [String]) -> [String] {
         var outputs: [String] = []
-        for stem in paths.map(stem(of:)) {
+        for stem in inScoringOrder(paths).map(stem(of:)) {
             outputs.append(outputDirectory + "/" + stem + ".report.xml")
             outputs.append(outputDirectory + "/" + stem + ".report.txt")
         }
@@ -121,20 +125,39 @@ public struct BatchScorer: Sendable {
         }
     }
 
-    public var summaryPath: String { outputDirectory + "/summary.csv" }
+    /// summary.csv, or a shard's own `summary-I-of-N.csv`.
+    public var summaryPath: String { outputDirectory + "/" + (shard?.summaryName ?? "summary.csv") }
 
-    /// Scores every file (both cores where there are several) and writes summary.csv. Each
-    /// file's outcome is handed to `finished` in input order as soon as it and every file
-    /// before it are done, and its summary rows go to the summary then: nothing of a finished
-    /// file is held for the rest of the run. The returned outcomes keep only the counts.
+    /// The order every run scores and lists files in: by the summary's first field as written
+    /// (the recorded name, CSV-escaped), byte by byte. The same on every machine whatever the
+    /// order of the arguments, so shards agree on their parts and `mbt merge` can rebuild the
+    /// summary of one run by merging theirs.
+    public func inScoringOrder(_ paths: [String]) -> [String] {
+        var seen = Set<String>()
+        let unique = paths.filter { seen.insert(recordedName(of: $0)).inserted }
+        let keyed = unique.map { (path: $0, key: Self.summaryKey(recordedName(of: $0))) }
+        let sorted = keyed.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.path)
+        return shard?.part(of: sorted) ?? sorted
+    }
+
+    /// The summary's first field for a recorded name, as written.
+    static func summaryKey(_ name: String) -> [UInt8] {
+        Array(SummaryRow.csv([name]).utf8)
+    }
+
+    /// Scores every file (both cores where there are several), in `inScoringOrder` (an input
+    /// named twice, however spelled, once; only this shard's part), and writes the summary.
+    /// Each file's outcome is handed to `finished` in that order as soon as it and every file
+    /// before it are done, and its summary rows go to the summary then, after the rows carried
+    /// from an earlier summary that sort before it: nothing of a finished file is held for the
+    /// rest of the run. The returned outcomes keep only the counts.
     public func score(
         paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil,
         finished: (@Sendable (FileScoreOutcome) -> Void)? = nil
     ) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
-        // An input named twice (however spelled) is scored once: its reports would be the same.
-        var seen = Set<String>()
-        let paths = paths.filter { seen.insert(recordedName(of: $0)).inserted }
+        let paths = inScoringOrder(paths)
         let names = paths.map(recordedName(of:))
+        let keys = names.map(Self.summaryKey)
         let stems = names.map(OutputNames.stem(forRelativePath:))
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         SpillingRows.removeOrphanedParts(in: outputDirectory)
@@ -143,16 +166,16 @@ public struct BatchScorer: Sendable {
             var next = 0
             var summary: AtomicOutputFile?
             var summaryError: String?
+            var carried: CarriedRows?
         }
         var initial = State(results: Array(repeating: nil, count: paths.count))
         do {
-            let file = try AtomicOutputFile(directory: outputDirectory, name: "summary.csv")
+            let file = try AtomicOutputFile(directory: outputDirectory, name: shard?.summaryName ?? "summary.csv")
             let header = Array((SummaryRow.csv(SummaryRow.header) + "\n").utf8)
             try file.write(header)
             // A run into a folder that has reports keeps the rows of the files it does not
-            // score again: summary.csv describes every report in the folder.
-            let replaced = Set(names.map { Array(SummaryRow.csv([$0]).utf8) })
-            try CarriedRows.copy(from: summaryPath, header: header, replaced: replaced, into: file)
+            // score again, each in its place: the summary describes every report in the folder.
+            initial.carried = CarriedRows(path: summaryPath, header: header, replaced: Set(keys))
             initial.summary = file
         } catch {
             initial.summaryError = error.description
@@ -175,6 +198,7 @@ public struct BatchScorer: Sendable {
                     finished?(ready)
                     if let summary = s.summary, s.summaryError == nil {
                         do {
+                            try s.carried?.copy(before: keys[s.next], into: summary)
                             try ready.rows?.copy(into: summary)
                         } catch {
                             s.summaryError = "\(error)"
@@ -192,12 +216,14 @@ public struct BatchScorer: Sendable {
             var summaryError = s.summaryError
             if summaryError == nil, let summary = s.summary {
                 do {
+                    try s.carried?.copy(before: nil, into: summary)
                     try summary.commit()
                 } catch {
                     summaryError = "\(error)"
                 }
             }
             s.summary = nil
+            s.carried = nil
             return (s.results.compactMap { $0 }, summaryError)
         }
     }
