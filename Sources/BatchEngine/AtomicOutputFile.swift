@@ -40,7 +40,7 @@ public final class AtomicOutputFile {
         var fd: Int32 = -1
         var path = ""
         for _ in 0..<100 {
-            path = directory + "/." + name + ".tmp-" + String(getpid()) + "-" + Self.randomSuffix()
+            path = directory + "/." + name + ".tmp-" + WriterTag.current + "-" + Self.randomSuffix()
             fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 || errno != EEXIST { break }
         }
@@ -169,9 +169,10 @@ public final class AtomicOutputFile {
 
 public extension AtomicOutputFile {
     /// Deletes the temporaries that runs killed outright (SIGKILL, power loss) left in
-    /// `directory`, whatever their age: hidden `.NAME.tmp-PID-XXXXXX` files whose writer (the
-    /// process PID) no longer exists. A live writer's are never touched, its own included. A
-    /// temporary without a pid (mbt before this rule), or whose pid now names another living
+    /// `directory`, whatever their age: hidden `.NAME.tmp-PID-HOST-XXXXXX` files whose writer
+    /// (`WriterTag`: process PID on this machine) no longer exists. A live writer's are never
+    /// touched, its own included. A temporary of another machine (shards sharing the folder),
+    /// one without a tag (mbt before this rule), or one whose pid now names another living
     /// process, goes when no one holds its lock and it is over a minute old (a file between its
     /// creation and its lock is never taken). Returns how many were removed.
     @discardableResult
@@ -180,7 +181,6 @@ public extension AtomicOutputFile {
         defer { closedir(dir) }
         var removed = 0
         let now = time(nil)
-        let me = getpid()
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -189,11 +189,14 @@ public extension AtomicOutputFile {
             let path = directory + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" })
-            if let pid, pid == me { continue }
-            if let pid, pid > 0, kill(pid, 0) != 0 && errno == ESRCH {
+            switch WriterTag.writer(of: name[marker.upperBound...]) {
+            case .this:
+                continue
+            case .deadHere:
                 if unlink(path) == 0 { removed += 1 }
                 continue
+            case .unknown:
+                break
             }
             guard now - info.st_mtim.tv_sec > 60 else { continue }
             let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)

@@ -43,7 +43,7 @@ public final class SpillingRows: @unchecked Sendable {
 
     private func spill() throws(AtomicOutputFile.Failure) {
         if partPath == nil {
-            var template = Array((directory + "/" + Self.partPrefix + "\(getpid())-XXXXXX").utf8CString)
+            var template = Array((directory + "/" + Self.partPrefix + WriterTag.current + "-XXXXXX").utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { b -> Int32 in b.baseAddress.map { mkstemp($0) } ?? -1 }
             guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot create a file in '\(directory)': \(String(cString: strerror(errno)))") }
             close(fd)
@@ -74,16 +74,15 @@ public final class SpillingRows: @unchecked Sendable {
         try file.write(buffer)
     }
 
-    /// Removes parts left by runs that no longer exist (their pid is in the name).
+    /// Removes parts left by runs of this machine that no longer exist (`WriterTag`).
     public static func removeOrphanedParts(in directory: String) {
         guard let dir = opendir(directory) else { return }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
             guard name.hasPrefix(partPrefix) else { continue }
-            let pidText = name.dropFirst(partPrefix.count).prefix { $0 != "-" }
-            guard let pid = Int32(pidText), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+            // Only a dead writer of this machine: another node's shard may be writing its own.
+            if WriterTag.writer(of: name.dropFirst(partPrefix.count)) == .deadHere { unlink(directory + "/" + name) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import BatchEngine
 import TestSupport
 import Foundation
 import MuscleBalance
@@ -82,14 +83,17 @@ struct FaultTests {
         let orphans = try entries(out).filter { $0.contains(".tmp-") }
         #expect(!orphans.isEmpty, "a killed run cannot clean up after itself")
         // A live writer's temporary: this test process, holding its lock, as a running mbt does.
-        let live = out + "/.live.report.xml.tmp-\(getpid())-AbCdEf"
-        #expect(FileManager.default.createFile(atPath: live, contents: Data("writing".utf8)))
-        let fd = open(live, O_RDONLY)
+        let live = ".live.report.xml.tmp-\(WriterTag.current)-AbCdEf"
+        // Another machine's (a shard on another node of a cluster): pid 999999 is no process
+        // here, which says nothing of that machine; it is fresh, so it stays too.
+        let otherHost = ".other.report.xml.tmp-999999-0badc0de-AbCdEf"
+        for name in [live, otherHost] { #expect(FileManager.default.createFile(atPath: out + "/" + name, contents: Data("writing".utf8))) }
+        let fd = open(out + "/" + live, O_RDONLY)
         defer { close(fd) }
         #expect(flock(fd, LOCK_EX) == 0)
-        // Right away, not a minute later: the dead run's pid is in the names.
+        // Right away, not a minute later: the dead run's pid and host are in the names.
         #expect(try run(Paths.mbtBinary, ["score", Paths.example, "--out", out]).status == 0)
-        #expect(try entries(out).filter { $0.contains(".tmp-") } == [".live.report.xml.tmp-\(getpid())-AbCdEf"])
+        #expect(try entries(out).filter { $0.contains(".tmp-") }.sorted() == [live, otherHost].sorted())
     }
 
     /// ThreadSanitizer's runtime maps files of its own and dies with SIGBUS under a file-size
@@ -237,7 +241,7 @@ struct FaultTests {
         let out = dir + "/out"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         // A part left by a run that no longer exists (pid 999999 is above Linux's pid_max).
-        let orphan = out + "/.summary.csv.part-999999-AbCdEf"
+        let orphan = out + "/.summary.csv.part-999999-\(WriterTag.hostHash)-AbCdEf"
         try "stale\n".write(toFile: orphan, atomically: false, encoding: .utf8)
         let result = try run(Paths.mbtBinary, ["score", input, "--out", out, "--base", dir])
         #expect(result.status == 0)
