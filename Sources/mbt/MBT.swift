@@ -9,15 +9,20 @@ import Darwin
 
 @main
 struct MBT: ParsableCommand {
+    /// Raised with each release; `mbt --version` prints it, and the manual's date goes with it.
+    static let version = "0.17.0"
+
     static let configuration = CommandConfiguration(
         commandName: "mbt",
         abstract: "MuscleBalance: from strength and flexibility measurements to a corrective plan.",
         discussion: """
-            Protocols (what is measured and how it is judged) live in Protocols/. Clinic files \
-            list patients, sessions and measures in the urn:musclebalance:measurements:1 format.
+            Protocols (what is measured and how it is judged) live in Protocols/ (installed: \
+            PREFIX/share/mbt/Protocols, found beside the binary). Clinic files list patients, \
+            sessions and measures in the urn:musclebalance:measurements:1 format.
 
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
+        version: "mbt \(version)",
         subcommands: [Validate.self, Score.self, Report.self, Merge.self, Generate.self]
     )
 

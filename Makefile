@@ -1,0 +1,50 @@
+# Install for clinic IT: `make install PREFIX=/opt/mbt` (default /usr/local; DESTDIR for
+# packaging). Needs Swift 6 to build, and on the machine that runs it only Debian's libxml2 and
+# mimalloc (apt-get install libxml2 libmimalloc2.0): the Swift runtime is linked into the
+# binary (--static-swift-stdlib).
+#
+#   PREFIX/bin/mbt
+#   PREFIX/share/mbt/Protocols/     schemas and the default protocol (found beside the binary)
+#   PREFIX/share/mbt/Reports/       report.xsd, the schema of the XML reports
+#   PREFIX/share/mbt/Examples/      the example clinic file
+#   PREFIX/share/man/man1/mbt.1     the manual (Docs/mbt.1; `make man` re-makes it)
+#   PREFIX/share/bash-completion/completions/mbt, zsh/site-functions/_mbt,
+#   fish/vendor_completions.d/mbt.fish
+PREFIX ?= /usr/local
+DESTDIR ?=
+ROOT := $(DESTDIR)$(PREFIX)
+SHARE := $(ROOT)/share/mbt
+
+.PHONY: build install uninstall man check-install
+
+build:
+	swift build -c release --product mbt --static-swift-stdlib
+
+install: build
+	install -d $(ROOT)/bin $(SHARE)/Protocols $(SHARE)/Reports $(SHARE)/Examples $(ROOT)/share/man/man1 \
+		$(ROOT)/share/bash-completion/completions $(ROOT)/share/zsh/site-functions $(ROOT)/share/fish/vendor_completions.d
+	install -m 755 "$$(swift build -c release --show-bin-path)/mbt" $(ROOT)/bin/mbt
+	install -m 644 Protocols/*.xsd Protocols/*.xml $(SHARE)/Protocols/
+	install -m 644 Reports/report.xsd $(SHARE)/Reports/
+	install -m 644 Examples/clinic-example.xml $(SHARE)/Examples/
+	install -m 644 Docs/mbt.1 $(ROOT)/share/man/man1/mbt.1
+	$(ROOT)/bin/mbt --generate-completion-script bash > $(ROOT)/share/bash-completion/completions/mbt
+	$(ROOT)/bin/mbt --generate-completion-script zsh > $(ROOT)/share/zsh/site-functions/_mbt
+	$(ROOT)/bin/mbt --generate-completion-script fish > $(ROOT)/share/fish/vendor_completions.d/mbt.fish
+	@echo "installed mbt $$($(ROOT)/bin/mbt --version | cut -d' ' -f2) in $(ROOT)"
+
+uninstall:
+	rm -f $(ROOT)/bin/mbt $(ROOT)/share/man/man1/mbt.1 $(ROOT)/share/bash-completion/completions/mbt \
+		$(ROOT)/share/zsh/site-functions/_mbt $(ROOT)/share/fish/vendor_completions.d/mbt.fish
+	rm -rf $(SHARE)
+
+# The manual from the commands' own help (swift-argument-parser's plugin), dated with the
+# version; ManualTests fails when an option is missing from it.
+man:
+	swift package --allow-writing-to-package-directory generate-manual --date "$$(git log -1 --format=%cs)" --authors "The MuscleBalance engineers"
+	cp .build/plugins/GenerateManual/outputs/mbt/mbt.1 Docs/mbt.1
+
+# Installs into a new prefix and scores the example from another folder with the Swift
+# toolchain hidden (Scripts/install-check).
+check-install:
+	Scripts/install-check
