@@ -42,12 +42,17 @@ struct Report: ParsableCommand {
     func run() throws {
         let library = try protocolOptions.library()
         let printer = PatientReportPrinter(library: library, protocolOverride: protocolOptions.protocol, today: .today())
-        switch printer.report(file: file, patientID: patient, session: session.flatMap { CivilDate($0) }, xml: format == .xml) {
+        let standardInput = StandardInput()
+        let path = try standardInput.readable([file])[0]
+        let recorded = path == standardInput.path ? StandardInput.name : nil
+        switch printer.report(file: path, patientID: patient, session: session.flatMap { CivilDate($0) }, xml: format == .xml, recordedAs: recorded) {
         case .success(let text):
             // The text report is escaped as it is written; XML escapes its own text.
             _ = format == .xml ? writeAll(1, text) : writeStandardOutput(text)
         case .failure(let failure):
-            writeStandardError(failure.message + "\n")
+            // Messages name the copy of standard input `-`, as it was given.
+            let message = standardInput.path.map { failure.message.replacing($0, with: StandardInput.name) } ?? failure.message
+            writeStandardError(message + "\n")
             throw ExitCode(failure.status)
         }
     }

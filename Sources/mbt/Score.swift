@@ -80,10 +80,15 @@ struct Score: TakesManyFiles {
         try makeDirectory(out)
         let interactive = isatty(2) == 1
         let cancellation = Cancellation()
-        let files = try self.files + (filesFrom.map(FileList.read) ?? [])
-        let scorer = BatchScorer(
+        let standardInput = StandardInput()
+        let files = try standardInput.readable(self.files + (filesFrom.map(FileList.read) ?? []))
+        var scorer = BatchScorer(
             library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation,
             baseDirectory: base, shard: shard.flatMap(Shard.init))
+        // Standard input is recorded, reported and named `-` (its reports: stdin.report.*).
+        let copy = standardInput.path
+        if let copy { scorer.recordedNames[copy] = StandardInput.name }
+        @Sendable func shown(_ path: String) -> String { path == copy ? StandardInput.name : path }
         let overwritten = scorer.inputsThatWouldBeOverwritten(files)
         if !overwritten.isEmpty {
             throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")
@@ -110,12 +115,16 @@ struct Score: TakesManyFiles {
             finished: { outcome in
                 // In input order, as soon as each file is done: nothing waits for the whole batch.
                 var text = ""
-                for d in outcome.diagnostics { text += d.description + "\n" }
+                for d in outcome.diagnostics {
+                    var d = d
+                    d.file = shown(d.file)
+                    text += d.description + "\n"
+                }
                 if outcome.moreErrors + outcome.moreWarnings > 0 {
                     var more: [String] = []
                     if outcome.moreErrors > 0 { more.append("\(outcome.moreErrors) more \(outcome.moreErrors == 1 ? "error" : "errors")") }
                     if outcome.moreWarnings > 0 { more.append("\(outcome.moreWarnings) more \(outcome.moreWarnings == 1 ? "warning" : "warnings")") }
-                    text += "\(VisibleText.escaped(outcome.input)): \(more.joined(separator: " and ")) not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
+                    text += "\(VisibleText.escaped(shown(outcome.input))): \(more.joined(separator: " and ")) not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
                 }
                 if interactive && !text.isEmpty { writeProgress(done: nil, total: nil) }
                 _ = writeStandardOutput(text)

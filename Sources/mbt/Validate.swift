@@ -43,7 +43,18 @@ struct Validate: TakesManyFiles {
     func run() throws {
         let library = try protocolOptions.library()
         let validator = FileValidator(library: library, protocolOverride: protocolOptions.protocol, schemaOnly: schemaOnly, today: .today())
-        let results = validator.validate(paths: files)
+        let standardInput = StandardInput()
+        let results = validator.validate(paths: try standardInput.readable(files)).map { result in
+            // The copy of standard input is named `-`, as it was given.
+            var result = result
+            result.path = standardInput.displayName(result.path)
+            result.diagnostics = result.diagnostics.map { d in
+                var d = d
+                d.file = standardInput.displayName(d.file)
+                return d
+            }
+            return result
+        }
 
         var output = ""
         var errors = 0, warnings = 0, invalid = 0, unreadable = 0

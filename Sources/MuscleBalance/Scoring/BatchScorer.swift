@@ -88,14 +88,19 @@ public struct BatchScorer: Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }
 
+    /// Inputs recorded under a name of their own instead of their path: standard input, read
+    /// from a copy, is recorded as `-`.
+    public var recordedNames: [String: String] = [:]
+
     /// What reports and the summary record for an input: its path relative to the base folder.
     public func recordedName(of path: String) -> String {
-        OutputNames.relativePath(of: path, base: baseDirectory, currentDirectory: currentDirectory)
+        recordedNames[path] ?? OutputNames.relativePath(of: path, base: baseDirectory, currentDirectory: currentDirectory)
     }
 
-    /// The stem of an input's reports (`OutputNames`).
+    /// The stem of an input's reports (`OutputNames`); an input recorded under a name of its
+    /// own (standard input) is `stdin`.
     public func stem(of path: String) -> String {
-        OutputNames.stem(forRelativePath: recordedName(of: path))
+        recordedNames[path] != nil ? "stdin" : OutputNames.stem(forRelativePath: recordedName(of: path))
     }
 
     /// The output paths of a batch: a report pair per input, and the summary.
@@ -158,7 +163,16 @@ public struct BatchScorer: Sendable {
         let paths = inScoringOrder(paths)
         let names = paths.map(recordedName(of:))
         let keys = names.map(Self.summaryKey)
-        let stems = names.map(OutputNames.stem(forRelativePath:))
+        let stems = paths.map(stem(of:))
+        // Two inputs whose reports would share a name (standard input beside a file named
+        // stdin.xml, or two paths whose hashes meet): the later one fails instead of writing
+        // over the other's reports.
+        var stemOwners: [String: String] = [:]
+        var clashes: [Int: String] = [:]
+        for (index, stem) in stems.enumerated() {
+            if let owner = stemOwners[stem] { clashes[index] = owner } else { stemOwners[stem] = names[index] }
+        }
+        let clash = clashes
         AtomicOutputFile.removeStaleTemporaries(in: outputDirectory)
         SpillingRows.removeOrphanedParts(in: outputDirectory)
         struct State {
@@ -188,6 +202,13 @@ public struct BatchScorer: Sendable {
                 let rows = SpillingRows(directory: outputDirectory)
                 rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted").csvLine, count: 1)
                 outcome = FileScoreOutcome(input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: true)
+            } else if let owner = clash[index] {
+                let rows = SpillingRows(directory: outputDirectory)
+                let message = "its reports would be named \(stems[index]).report.* like those of \(owner); score it in another run or another --out"
+                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
+                outcome = FileScoreOutcome(
+                    input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [Diagnostic(.error, file: paths[index], line: 0, message: message)],
+                    rows: rows, failed: true)
             } else {
                 outcome = scoreFile(paths[index], stem: stems[index], recordedAs: names[index], filesInBatch: paths.count)
             }

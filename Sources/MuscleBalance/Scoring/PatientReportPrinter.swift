@@ -22,7 +22,9 @@ public struct PatientReportPrinter: Sendable {
         self.today = today
     }
 
-    public func report(file: String, patientID: String, session: CivilDate?, xml: Bool) -> Result<String, Failure> {
+    /// The report of `patientID` in `file`; `recordedAs` names the input in the report (by
+    /// default its path relative to this folder).
+    public func report(file: String, patientID: String, session: CivilDate?, xml: Bool, recordedAs: String? = nil) -> Result<String, Failure> {
         var engine = DiagnosticsEngine(file: file)
         do {
             let stream = try MeasurementStream(path: file, schema: library.measurementSchema)
@@ -56,7 +58,7 @@ public struct PatientReportPrinter: Sendable {
                 }
                 // Recorded as `mbt score` run here would record it: relative to this folder.
                 let cwd = BatchScorer.workingDirectory()
-                let recorded = OutputNames.relativePath(of: file, base: cwd, currentDirectory: cwd)
+                let recorded = recordedAs ?? OutputNames.relativePath(of: file, base: cwd, currentDirectory: cwd)
                 if xml {
                     var writer = ReportXML(tables: ReportXML.Tables(index: rules.index))
                     let bytes = writer.header(input: recorded, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `-` is standard input for validate, score and report, and is named `-` wherever the input
+/// is named.
+@Suite("Standard input")
+struct StandardInputTests {
+    let scratch = Scratch("stdin")
+
+    /// Runs mbt with `input` piped in through a shell (`cat FILE | mbt ...`: a real pipe).
+    func piped(_ input: String, _ arguments: [String], in folder: String) throws -> RunResult {
+        let quoted = arguments.map { "'" + $0 + "'" }.joined(separator: " ")
+        return try run("/bin/sh", ["-c", "cat '\(input)' | '\(Paths.mbtBinary)' \(quoted)"], currentDirectory: folder)
+    }
+
+    @Test("score - writes stdin.report.* recording '-', the same figures as the file scored by name")
+    func score() throws {
+        let folder = try scratch.directory("score")
+        let result = try piped(Paths.example, ["score", "-", "--out", "out"], in: folder)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder + "/out").sorted()
+        #expect(names == ["stdin.report.txt", "stdin.report.xml", "summary.csv"])
+        let text = try String(contentsOfFile: folder + "/out/stdin.report.txt", encoding: .utf8)
+        #expect(text.contains("Scored from -"))
+        let xml = try String(contentsOfFile: folder + "/out/stdin.report.xml", encoding: .utf8)
+        #expect(xml.contains("input=\"-\""))
+        let expected = try String(contentsOfFile: Paths.packageRoot + "/Reports/examples/clinic-example.report.xml", encoding: .utf8)
+        #expect(xml == expected.replacingOccurrences(of: "input=\"Examples/clinic-example.xml\"", with: "input=\"-\""))
+        // A leading '-' in a CSV field is kept from spreadsheets' formulas as always.
+        #expect(try String(contentsOfFile: folder + "/out/summary.csv", encoding: .utf8).contains("\n'-,RP-0001,"))
+    }
+
+    @Test("validate - and report - name the input '-' in their messages")
+    func messages() throws {
+        let folder = try scratch.directory("messages")
+        let bad = Paths.fixtures + "/measurements/duplicate-patient.xml"
+        let validate = try piped(bad, ["validate", "-"], in: folder)
+        #expect(validate.status == 1)
+        #expect(validate.stdout.hasPrefix("-:18:12: error: duplicate patient id 'RP-0001'"), "\(validate.stdout)")
+        let report = try piped(Paths.example, ["report", "-", "--patient", "RP-0002"], in: folder)
+        #expect(report.status == 0 && report.stdout.contains("Scored from -"))
+        let missing = try piped(Paths.example, ["report", "-", "--patient", "NOPE"], in: folder)
+        #expect(missing.status == 1 && missing.stderr.hasPrefix("-: no patient with id 'NOPE'"), "\(missing.stderr)")
+        #expect(!(validate.stdout + report.stdout + missing.stderr).contains("mbt-stdin-"))
+    }
+
+    @Test("standard input beside a file whose reports would have the same name: the later one fails, nothing is overwritten")
+    func clash() throws {
+        let folder = try scratch.directory("clash")
+        try FileManager.default.copyItem(atPath: Paths.example, toPath: folder + "/stdin.xml")
+        let result = try piped(Paths.fixtures + "/measurements/valid-clinic.xml", ["score", "-", "stdin.xml", "--out", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("its reports would be named stdin.report.* like those of"), "\(result.stdout)")
+        #expect(result.stdout.contains("2 files: 1 reported, 1 failed"))
+    }
+}
