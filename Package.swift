@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "mbt",
             dependencies: [
-                "MuscleBalance", "ClinicFiles", "FastText",
+                "MuscleBalance", "ClinicFiles", "BatchEngine", "Locks", "FastText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary allocates with mimalloc (Debian: libmimalloc-dev) instead of

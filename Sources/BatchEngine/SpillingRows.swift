@@ -59,6 +59,11 @@ public final class SpillingRows: @unchecked Sendable {
 
     /// Copies every row, spilled ones first, into `file`.
     public func copy(into file: AtomicOutputFile) throws(AtomicOutputFile.Failure) {
+        try copy { bytes throws(AtomicOutputFile.Failure) in try file.write(bytes) }
+    }
+
+    /// Hands every row, spilled ones first, to `write` in pieces (standard output, say).
+    public func copy(to write: ([UInt8]) throws(AtomicOutputFile.Failure) -> Void) throws(AtomicOutputFile.Failure) {
         if let partPath {
             let fd = open(partPath, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
@@ -68,10 +73,10 @@ public final class SpillingRows: @unchecked Sendable {
                 let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
                 if n < 0 { throw AtomicOutputFile.Failure(description: "cannot read '\(partPath)': \(String(cString: strerror(errno)))") }
                 if n == 0 { break }
-                try file.write(Array(chunk[0..<n]))
+                try write(Array(chunk[0..<n]))
             }
         }
-        try file.write(buffer)
+        try write(buffer)
     }
 
     /// Removes parts left by runs of this machine that no longer exist (`WriterTag`).

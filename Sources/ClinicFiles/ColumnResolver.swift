@@ -77,7 +77,7 @@ public enum ColumnResolver {
         return apply(diagnostics, lines: lines)
     }
 
-    private static func apply(_ diagnostics: [Diagnostic], lines: [Int: [UInt8]]) -> [Diagnostic] {
+    static func apply(_ diagnostics: [Diagnostic], lines: [Int: [UInt8]]) -> [Diagnostic] {
         diagnostics.map { diagnostic in
             guard diagnostic.column == 0, let line = lines[diagnostic.line] else { return diagnostic }
             var resolved = diagnostic

@@ -48,3 +48,41 @@ func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
         return true
     }
 }
+
+/// Writes bytes to a file descriptor whole; false on an error.
+func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { raw -> Bool in
+        guard let base = raw.baseAddress else { return true }
+        var offset = 0
+        while offset < raw.count {
+            let written = retryingOnInterrupt { write(descriptor, base + offset, raw.count - offset) }
+            if written <= 0 { return false }
+            offset += written
+        }
+        return true
+    }
+}
+
+/// A folder of this run's own (mode 0700, in $TMPDIR or /tmp), removed with what is left in it
+/// when the value goes.
+final class PrivateFolder {
+    let path: String
+
+    init() throws {
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((base + "/mbt-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { b in b.baseAddress.flatMap { mkdtemp($0) } != nil }
+        guard made else { throw EnvironmentFailure(message: "cannot make a temporary folder in '\(base)': \(String(cString: strerror(errno)))") }
+        path = template.withUnsafeBufferPointer { b in String(decoding: UnsafeRawBufferPointer(b).prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    deinit {
+        guard let dir = opendir(path) else { return }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { unlink(path + "/" + name) }
+        }
+        closedir(dir)
+        rmdir(path)
+    }
+}

@@ -1,3 +1,5 @@
+import Locks
+import BatchEngine
 import ArgumentParser
 import MuscleBalance
 import MuscleBalanceCore
@@ -44,38 +46,43 @@ struct Validate: TakesManyFiles {
         let library = try protocolOptions.library()
         let validator = FileValidator(library: library, protocolOverride: protocolOptions.protocol, schemaOnly: schemaOnly, today: .today())
         let standardInput = StandardInput()
-        let results = validator.validate(paths: try standardInput.readable(files)).map { result in
-            // The copy of standard input is named `-`, as it was given.
-            var result = result
-            result.path = standardInput.displayName(result.path)
-            result.diagnostics = result.diagnostics.map { d in
-                var d = d
-                d.file = standardInput.displayName(d.file)
-                return d
-            }
-            return result
+        let paths = try standardInput.readable(files)
+        let copy = standardInput.path
+        // Lines past a quarter of a megabyte a file go to a private folder, removed at the end:
+        // memory stays bounded whatever the number of problems.
+        let spill = try PrivateFolder()
+        struct Totals {
+            var errors = 0, warnings = 0, invalid = 0, unreadable = 0, files = 0
+            var spillFailure: String?
         }
-
-        var output = ""
-        var errors = 0, warnings = 0, invalid = 0, unreadable = 0
-        for result in results {
-            // Errors first, then warnings, each in file order: no error scrolls away behind them.
-            for diagnostic in result.diagnostics where diagnostic.severity == .error {
-                output += diagnostic.description + "\n"
-            }
-            for diagnostic in result.diagnostics where !quiet && diagnostic.severity == .warning {
-                output += diagnostic.description + "\n"
-            }
-            errors += result.diagnostics.count { $0.severity == .error }
-            warnings += result.diagnostics.count { $0.severity == .warning }
-            if result.unreadable { unreadable += 1 } else if result.hasErrors { invalid += 1 }
+        let totals = Locked(Totals())
+        validator.validate(
+            paths: paths, keepWarnings: !quiet, spillDirectory: spill.path,
+            displayName: { $0 == copy ? StandardInput.name : $0 },
+            finished: { file in
+                // In input order, each file's errors first, then its warnings, each in file
+                // order: no error scrolls away behind them.
+                let write: ([UInt8]) throws(AtomicOutputFile.Failure) -> Void = { bytes in _ = writeAll(1, bytes) }
+                try? file.errors.copy(to: write)
+                try? file.warnings.copy(to: write)
+                totals.withLock { t in
+                    t.files += 1
+                    t.errors += file.result.errorCount
+                    t.warnings += file.result.warningCount
+                    if file.result.unreadable { t.unreadable += 1 } else if file.result.hasErrors { t.invalid += 1 }
+                    t.spillFailure = t.spillFailure ?? file.spillFailure
+                }
+            })
+        let (errors, warnings, invalid, unreadable, checked, spillFailure) = totals.withLock { t in
+            (t.errors, t.warnings, t.invalid, t.unreadable, t.files, t.spillFailure)
         }
-        let valid = results.count - invalid - unreadable
-        var summary = "\(results.count) \(results.count == 1 ? "file" : "files") checked: \(valid) valid"
+        if let spillFailure { writeStandardError("warning: some lines could not be kept for printing: \(spillFailure)\n") }
+        let valid = checked - invalid - unreadable
+        var summary = "\(checked) \(checked == 1 ? "file" : "files") checked: \(valid) valid"
         if invalid > 0 { summary += ", \(invalid) with errors" }
         if unreadable > 0 { summary += ", \(unreadable) unreadable" }
         summary += " (\(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings"))"
-        _ = writeStandardOutput(output + summary + "\n")
+        _ = writeStandardOutput(summary + "\n")
         if unreadable > 0 { throw ExitCode(2) }
         if invalid > 0 { throw ExitCode(1) }
     }

@@ -17,7 +17,34 @@ public struct FileValidation: Sendable {
     public var unreadable: Bool
     public var patients: Int
 
-    public var hasErrors: Bool { unreadable || diagnostics.contains { $0.severity == .error } }
+    /// Problems found, counted as they were handed on (a streamed check keeps none).
+    public var errorCount = 0
+    public var warningCount = 0
+
+    public var hasErrors: Bool { unreadable || errorCount > 0 }
+
+    public init(path: String, kind: Kind, diagnostics: [Diagnostic], unreadable: Bool, patients: Int) {
+        self.path = path
+        self.kind = kind
+        self.diagnostics = diagnostics
+        self.unreadable = unreadable
+        self.patients = patients
+        count(diagnostics)
+    }
+
+    mutating func count(_ batch: [Diagnostic]) {
+        for d in batch {
+            if d.severity == .error { errorCount += 1 } else { warningCount += 1 }
+        }
+    }
+
+    /// The same result with its problems handed to `sink` instead of kept.
+    func streamed(to sink: ([Diagnostic]) -> Void) -> FileValidation {
+        if !diagnostics.isEmpty { sink(diagnostics) }
+        var copy = self
+        copy.diagnostics = []
+        return copy
+    }
 }
 
 /// Checks protocol definitions and clinic measurement files: the schema through libxml2, then
@@ -37,21 +64,35 @@ public struct FileValidator: Sendable {
         self.today = today
     }
 
+    /// Every problem of the file, in file order.
     public func validate(path: String) -> FileValidation {
+        var all: [Diagnostic] = []
+        var result = validate(path: path) { all += $0 }
+        result.diagnostics = all.enumerated().sorted { a, b in
+            (a.element.line, a.element.column, a.offset) < (b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+        return result
+    }
+
+    /// Checks the file and hands its problems to `sink` as they are found, a patient at a time
+    /// (each batch in file order, columns resolved), so that a file with any number of
+    /// problems is checked in bounded memory. The result counts them and holds none.
+    public func validate(path: String, sink: ([Diagnostic]) -> Void) -> FileValidation {
         // The root element's namespace says what the file is; reading it costs one buffer.
         let root: XMLElement
         do {
             root = try XMLEventReader.readRoot(path: path)
         } catch {
-            return failed(path, error)
+            return failed(path, error).streamed(to: sink)
         }
         switch root.namespace {
         case MBTNamespace.protocolDefinition:
             let result = ProtocolLoader.load(path: path, schema: library.protocolSchema, schemaOnly: schemaOnly)
             let unreadable = result.diagnostics.contains { $0.line == 0 && $0.message.hasPrefix("cannot ") }
             return FileValidation(path: path, kind: .protocolDefinition, diagnostics: result.diagnostics, unreadable: unreadable, patients: 0)
+                .streamed(to: sink)
         case MBTNamespace.measurements:
-            return validateMeasurements(path: path)
+            return validateMeasurements(path: path, sink: sink)
         default:
             let found = root.namespace.map { "namespace \($0)" } ?? "no namespace"
             let diagnostic = Diagnostic(
@@ -59,6 +100,7 @@ public struct FileValidator: Sendable {
                 message: "<\(root.name)> in \(found) is neither a protocol (\(MBTNamespace.protocolDefinition)) nor a measurement file (\(MBTNamespace.measurements)); set the xmlns of the root element",
                 anchor: .element(root.name))
             return FileValidation(path: path, kind: .unknown, diagnostics: ColumnResolver.resolve([diagnostic], path: path), unreadable: false, patients: 0)
+                .streamed(to: sink)
         }
     }
 
@@ -69,32 +111,49 @@ public struct FileValidator: Sendable {
             unreadable: unreadable, patients: 0)
     }
 
-    /// Streams the file one patient at a time, with the schema validating the stream.
-    private func validateMeasurements(path: String) -> FileValidation {
-        var engine = DiagnosticsEngine(file: path)
-        var patients = 0
+    /// Streams the file one patient at a time, with the schema validating the stream; each
+    /// patient's problems go to `sink` when the patient is read, their columns found by one
+    /// forward pass over the file (`ColumnCursor`).
+    private func validateMeasurements(path: String, sink: ([Diagnostic]) -> Void) -> FileValidation {
+        var result = FileValidation(path: path, kind: .measurements, diagnostics: [], unreadable: false, patients: 0)
+        let cursor = ColumnCursor(path: path)
+        func send(_ diagnostics: [Diagnostic]) {
+            guard !diagnostics.isEmpty else { return }
+            var engine = DiagnosticsEngine(file: path)
+            engine.emit(contentsOf: diagnostics)
+            engine.resolveColumns { cursor.resolve($0) }
+            let batch = engine.sorted
+            result.count(batch)
+            sink(batch)
+        }
         do {
             let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
-            var rules = schemaOnly ? nil : measurementRules(for: stream.header, &engine)
-            if let rules { engine.emit(contentsOf: rules.check(stream.header)) }
+            var headerEngine = DiagnosticsEngine(file: path)
+            var rules = schemaOnly ? nil : measurementRules(for: stream.header, &headerEngine)
+            if let rules { headerEngine.emit(contentsOf: rules.check(stream.header)) }
+            send(headerEngine.diagnostics)
             while let item = try stream.next() {
-                patients += 1
+                result.patients += 1
                 if rules != nil {
-                    engine.emit(contentsOf: item.problems(file: path, rules: &rules!))
+                    send(item.problems(file: path, rules: &rules!))
                 } else {
                     // --schema-only: the schema's problems alone.
-                    engine.emit(contentsOf: item.schemaProblems.map { $0.asDiagnostic(file: path) })
+                    send(item.schemaProblems.map { $0.asDiagnostic(file: path) })
                 }
             }
-            engine.emit(contentsOf: stream.looseProblems.map { $0.asDiagnostic(file: path) })
+            send(stream.looseProblems.map { $0.asDiagnostic(file: path) })
         } catch {
-            engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
-            if error.diagnostics.contains(where: { $0.stage == .io }) {
-                return FileValidation(path: path, kind: .measurements, diagnostics: engine.sorted, unreadable: true, patients: patients)
+            let unreadable = error.diagnostics.contains(where: { $0.stage == .io })
+            let problems = error.diagnostics.map { $0.asDiagnostic(file: path) }
+            if unreadable {
+                result.count(problems)
+                sink(problems)
+                result.unreadable = true
+            } else {
+                send(problems)
             }
         }
-        engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
-        return FileValidation(path: path, kind: .measurements, diagnostics: engine.sorted, unreadable: false, patients: patients)
+        return result
     }
 
     /// The rules for the protocol the file names (or the override); nil, with an error, when
