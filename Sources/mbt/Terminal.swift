@@ -36,17 +36,7 @@ func writeProgress(done: Int?, total: Int?) {
 
 /// Writes all of `text` to a file descriptor; false on an error (errno says which).
 func writeAll(_ descriptor: Int32, _ text: String) -> Bool {
-    var text = text
-    return text.withUTF8 { bytes -> Bool in
-        guard let base = bytes.baseAddress else { return true }
-        var offset = 0
-        while offset < bytes.count {
-            let written = retryingOnInterrupt { write(descriptor, base + offset, bytes.count - offset) }
-            if written <= 0 { return false }
-            offset += written
-        }
-        return true
-    }
+    writeAll(descriptor, Array(text.utf8))
 }
 
 /// Writes bytes to a file descriptor whole; false on an error.
