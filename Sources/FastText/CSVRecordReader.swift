@@ -1,0 +1,141 @@
+/// Reads CSV (RFC 4180) records from bytes fed in pieces, so that a sheet of a million rows is
+/// read in bounded memory: quoted fields may hold the delimiter, line breaks and doubled
+/// quotes; records end at LF or CR LF (a lone CR too); a UTF-8 byte-order mark at the very
+/// start is skipped. Every record says where it starts (its line, for `file.csv:812:5` errors)
+/// and every field its 1-based column number, counted in fields, as a spreadsheet shows them.
+///
+/// What RFC 4180 leaves open is decided the way Python's `csv` module (dialect `excel`), the
+/// second client of the tests, decides it: a quote inside an unquoted field is kept as it is;
+/// text after a closing quote is appended to the field. A record whose quote never closes is
+/// reported with the line it started on.
+public struct CSVRecordReader {
+    public struct Record: Equatable, Sendable {
+        /// The line (1-based) the record starts on.
+        public var line: Int
+        public var fields: [String]
+
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
+    }
+
+    public struct UnclosedQuote: Error, Equatable, Sendable {
+        /// The line the quoted field starts on.
+        public var line: Int
+        public var column: Int
+
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+    }
+
+    public let delimiter: UInt8
+    private var field: [UInt8] = []
+    private var fields: [String] = []
+    private var inQuotes = false
+    /// The field was quoted and its closing quote seen (a quote now is a doubled one).
+    private var afterQuote = false
+    private var fieldStarted = false
+    private var quoteLine = 0
+    private var line = 1
+    private var recordLine = 1
+    private var previousWasCR = false
+    private var atStart = true
+    private var bomSeen = 0
+
+    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.delimiter = delimiter
+    }
+
+    /// Feeds the next bytes; `record` is called for each complete record, in order.
+    public mutating func feed(_ bytes: some Sequence<UInt8>, _ record: (Record) -> Void) {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        for byte in bytes {
+            if atStart {
+                if bomSeen < 3 && byte == bom[bomSeen] {
+                    bomSeen += 1
+                    if bomSeen == 3 { atStart = false }
+                    continue
+                }
+                atStart = false
+                if bomSeen > 0 {
+                    // Not a byte-order mark after all: its bytes are text.
+                    for b in bom[0..<bomSeen] { take(b, record) }
+                }
+            }
+            take(byte, record)
+        }
+    }
+
+    private mutating func take(_ byte: UInt8, _ record: (Record) -> Void) {
+        let quote = UInt8(ascii: "\"")
+        // The LF of a CR LF: the line was counted at the CR.
+        let secondOfCRLF = previousWasCR && byte == 0x0A
+        previousWasCR = false
+        if secondOfCRLF && !inQuotes { return }  // the record already ended at the CR
+        if inQuotes {
+            if byte == quote {
+                inQuotes = false
+                afterQuote = true
+            } else {
+                if byte == 0x0A && !secondOfCRLF { line += 1 }
+                if byte == 0x0D {
+                    line += 1
+                    previousWasCR = true
+                }
+                field.append(byte)
+            }
+            return
+        }
+        if afterQuote && byte == quote {
+            // A doubled quote inside a quoted field.
+            field.append(quote)
+            inQuotes = true
+            afterQuote = false
+            return
+        }
+        switch byte {
+        case delimiter:
+            endField()
+        case 0x0A, 0x0D:
+            endRecord(record)
+            line += 1
+            previousWasCR = byte == 0x0D
+        case quote where !fieldStarted:
+            inQuotes = true
+            quoteLine = line
+            fieldStarted = true
+        default:
+            field.append(byte)
+            fieldStarted = true
+        }
+        if byte != quote { afterQuote = false }
+    }
+
+    private mutating func endField() {
+        fields.append(String(decoding: field, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+        fieldStarted = false
+        afterQuote = false
+    }
+
+    private mutating func endRecord(_ record: (Record) -> Void) {
+        // A blank line is no record, as Python's csv reads it.
+        if fields.isEmpty && field.isEmpty && !fieldStarted {
+            recordLine = line + 1
+            return
+        }
+        endField()
+        record(Record(line: recordLine, fields: fields))
+        fields.removeAll(keepingCapacity: true)
+        recordLine = line + 1
+    }
+
+    /// Ends the input: the last record if it had no line break; an error if a quote is open.
+    public mutating func finish(_ record: (Record) -> Void) throws(UnclosedQuote) {
+        if inQuotes { throw UnclosedQuote(line: quoteLine, column: fields.count + 1) }
+        if !fields.isEmpty || !field.isEmpty || fieldStarted { endRecord(record) }
+    }
+}
