@@ -58,9 +58,11 @@ let package = Package(
         // What only tests need, in no product (mbt and the library do not ship it).
         // The checkout's paths, the one protocol library, a scratch folder, running a program.
         .target(name: "TestSupport", dependencies: ["ClinicFiles", "MuscleBalanceCore"], path: "Tests/TestSupport"),
-        // libxml2's own text writer, the reference the fragment writer is held to, and a seeded
-        // generator. The one place outside MBXML that touches C pointers, and it is test code.
+        // libxml2's own text writer, the reference the fragment writer is held to. The one
+        // place outside MBXML that touches C pointers, and it is test code.
         .target(name: "MBXMLTestSupport", dependencies: ["CLibXML2", "MBXML"], path: "Tests/MBXMLTestSupport"),
+        // A seeded generator for randomised tests, depending on nothing.
+        .target(name: "SeededRandom", path: "Tests/SeededRandom"),
         // The robustness harness (every invariant a scored file must keep), for the fuzz
         // targets and their regression tests.
         .target(
@@ -69,15 +71,15 @@ let package = Package(
             path: "Tests/MuscleBalanceTestSupport"
         ),
         // One test target per module, each using only what its module may use.
-        .testTarget(name: "FastTextTests", dependencies: ["FastText", "MBXMLTestSupport"]),
-        .testTarget(name: "MBXMLTests", dependencies: ["MBXML", "MBXMLTestSupport"]),
-        .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks"]),
+        .testTarget(name: "FastTextTests", dependencies: ["FastText", "SeededRandom"]),
+        .testTarget(name: "MBXMLTests", dependencies: ["MBXML", "MBXMLTestSupport", "SeededRandom"]),
+        .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks", "SeededRandom"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Protocols and clinic files read from disk into the core's values; the default
         // protocol's clinical content (its safety screen, its progress limits) read that way.
         .testTarget(name: "ClinicFilesTests", dependencies: ["ClinicFiles", "MuscleBalanceCore", "TestSupport"]),
-        .testTarget(name: "ClinicReportsTests", dependencies: ["ClinicReports", "MuscleBalanceCore", "MBXML", "FastText", "MBXMLTestSupport"]),
+        .testTarget(name: "ClinicReportsTests", dependencies: ["ClinicReports", "MuscleBalanceCore", "MBXML", "FastText", "SeededRandom"]),
         // The use cases end to end. Fixtures are read from the source tree
         // (Tests/MuscleBalanceTests/Fixtures), as real files; `mbt` is a dependency so that the
         // CLI tests can run the built binary.

@@ -85,7 +85,6 @@ public final class CarriedRows: @unchecked Sendable {
                 splitter.feed(chunk[0..<n]) { pending.append($0) }
             }
         }
-        if !pending.isEmpty { atEnd = false }
     }
 
     /// The first field of a row as written: up to the first comma outside quotes.

@@ -242,7 +242,16 @@ extension ByteAppending where Self: ~Copyable {
     /// passes here, so hidden controls from a file are made visible (`VisibleText`) in one place.
     public mutating func put(_ text: String) { VisibleText.append(text, to: &self) }
 
-    public mutating func put(_ text: Substring) { VisibleText.append(String(text), to: &self) }
+    public mutating func put(_ text: Substring) {
+        // Plain text straight from the substring's bytes; a String is made only to escape.
+        var text = text
+        let plain = text.withUTF8 { bytes -> Bool in
+            guard !VisibleText.mayHoldHidden(bytes) else { return false }
+            appendBytes(bytes)
+            return true
+        }
+        if !plain { VisibleText.append(String(text), to: &self) }
+    }
 
     public mutating func put(_ text: StaticString) { appendBytes(text) }
 

@@ -139,7 +139,7 @@ struct Score: TakesManyFiles {
         if let summaryError {
             text += "error: the summary was not written: \(summaryError)\n"
         } else {
-            let summaryName = shard.flatMap(Shard.init)?.summaryName ?? "summary.csv"
+            let summaryName = scorer.shard?.summaryName ?? "summary.csv"
             text += "reports and \(summaryName) in \(VisibleText.escaped(out))\n"
         }
         _ = writeStandardOutput(text)

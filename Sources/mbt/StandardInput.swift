@@ -9,12 +9,13 @@ import Darwin
 /// `-` as a file means standard input (`mbt import ... | mbt score - --out reports`). It is
 /// copied once into a private temporary folder (mode 0700), because checking a file reads it
 /// more than once (its root element first, then the stream, then the lines of its problems),
-/// and a pipe can be read only once; the copy is removed when the command ends. Messages and
-/// reports name it `-`.
+/// and a pipe can be read only once; the copy's `PrivateFolder` goes when the command ends.
+/// Messages and reports name it `-`.
 final class StandardInput {
     /// The copy of standard input, made on first use.
     private(set) var path: String?
-    private var folder: String?
+    /// Removed, with the copy, when this goes.
+    private var folder: PrivateFolder?
 
     static let name = "-"
 
@@ -30,12 +31,9 @@ final class StandardInput {
 
     private func spool() throws -> String {
         if let path { return path }
-        var template = Array("/tmp/mbt-stdin-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { b in b.baseAddress.flatMap { mkdtemp($0) } != nil }
-        guard made else { throw EnvironmentFailure(message: "cannot copy standard input: \(String(cString: strerror(errno)))") }
-        let dir = template.withUnsafeBufferPointer { b in String(decoding: UnsafeRawBufferPointer(b).prefix { $0 != 0 }, as: UTF8.self) }
-        folder = dir
-        let copy = dir + "/stdin.xml"
+        let folder = try PrivateFolder()
+        self.folder = folder
+        let copy = folder.path + "/stdin.xml"
         let out = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard out >= 0 else { throw EnvironmentFailure(message: "cannot copy standard input: \(String(cString: strerror(errno)))") }
         defer { close(out) }
@@ -53,10 +51,5 @@ final class StandardInput {
         }
         path = copy
         return copy
-    }
-
-    deinit {
-        if let path { unlink(path) }
-        if let folder { rmdir(folder) }
     }
 }

@@ -1,4 +1,5 @@
 @testable import BatchEngine
+import SeededRandom
 import Testing
 
 /// Report names: from the path relative to a base folder, the same however the path is spelled
@@ -49,14 +50,8 @@ struct OutputNamesTests {
     @Test("two different paths never get the same name (20,000 paths from a hostile alphabet)")
     func injective() {
         let pieces = ["a", "b", "-", "--", ".", "_", " ", "é", "x-0123456789", "0123456789", "/", ".xml"]
-        var state: UInt64 = 7
-        func next(_ n: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
+        var random = SplitMix64(state: 7)
+        func next(_ n: Int) -> Int { random.below(n) }
         var byStem: [String: String] = [:]
         for _ in 0..<20_000 {
             let raw = (0..<(1 + next(6))).map { _ in pieces[next(pieces.count)] }.joined()

@@ -1,7 +1,7 @@
 @testable import ClinicReports
 import FastText
 import MBXML
-import MBXMLTestSupport
+import SeededRandom
 import MuscleBalanceCore
 import Testing
 

@@ -1,5 +1,5 @@
 import FastText
-import MBXMLTestSupport
+import SeededRandom
 import Testing
 
 @Suite("Byte buffer")

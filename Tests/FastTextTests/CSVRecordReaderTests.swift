@@ -1,5 +1,6 @@
 import FastText
 import Foundation
+import SeededRandom
 import Testing
 
 /// The CSV reader held to a second, independent client: Python's `csv` module (dialect excel)
@@ -35,14 +36,8 @@ struct CSVRecordReaderTests {
     func agreesWithPython() throws {
         let python = try #require(findPython())
         let alphabet = ["a", "Z", "1", " ", ",", ";", "\"", "\"\"", "\n", "\r\n", "\r", "é", "中", "\t", "'", "="]
-        var state: UInt64 = 11
-        func next(_ n: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
+        var random = SplitMix64(state: 11)
+        func next(_ n: Int) -> Int { random.below(n) }
         let folder = NSTemporaryDirectory() + "mbt-csv-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

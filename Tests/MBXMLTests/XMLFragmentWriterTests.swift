@@ -1,5 +1,6 @@
 import MBXML
 import MBXMLTestSupport
+import SeededRandom
 import Testing
 
 /// `XMLFragmentWriter` writes the reports without libxml2 on the hot path; these tests hold it

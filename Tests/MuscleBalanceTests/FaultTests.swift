@@ -119,15 +119,20 @@ struct FaultTests {
 
     static let canMount: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")
 
+    /// A tmpfs of `kib` KiB mounted at `path` (made if missing): a disk that fills up.
+    func mountTmpfs(kib: Int, at path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kib)k", "tmpfs", path])
+        try #require(mount.status == 0, "mount refused: \(mount.stderr)")
+    }
+
     @Test("a full disk (a 64 KiB tmpfs) is a clear error and leaves nothing partial", .enabled(if: canMount))
     func fullDisk() throws {
         let dir = try temporaryDirectory("enospc")
         let input = dir + "/big.xml"
         try generate(input, patients: 200, seed: 10)
         let out = dir + "/tiny"
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", out])
-        try #require(mount.status == 0, "mount refused: \(mount.stderr)")
+        try mountTmpfs(kib: 64, at: out)
         defer { _ = try? run("/bin/umount", [out]) }
         let result = try run(Paths.mbtBinary, ["score", input, "--out", out])
         #expect(result.status == 1)
@@ -219,9 +224,7 @@ struct FaultTests {
         let pairKiB = (try size("pair.report.xml") + size("pair.report.txt")) / 1024
         for kib in stride(from: pairKiB - 120, through: pairKiB + 60, by: 20) {
             let out = dir + "/tiny-\(kib)"
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(kib)k", "tmpfs", out])
-            try #require(mount.status == 0, "mount refused: \(mount.stderr)")
+            try mountTmpfs(kib: kib, at: out)
             defer { _ = try? run("/bin/umount", [out]) }
             let result = try run(Paths.mbtBinary, ["score", input, "--out", out, "--base", dir])
             let names = try entries(out)

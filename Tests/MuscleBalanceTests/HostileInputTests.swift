@@ -1,6 +1,7 @@
 import TestSupport
 @testable import ClinicFiles
 import Foundation
+import Locks
 import MuscleBalance
 import MuscleBalanceCore
 import Testing
@@ -109,7 +110,11 @@ struct HostileInputTests {
     func inputsUntouched() throws {
         let paths = Paths.fixtures(in: "hostile") + Paths.fixtures(in: "measurements")
         let before = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
-        _ = validator.validate(paths: paths)
+        // As mbt validate runs it: streamed, lines spilled to a folder of the test's own.
+        let spill = try scratch.directory("spill")
+        let checked = Locked(0)
+        validator.validate(paths: paths, keepWarnings: true, spillDirectory: spill, displayName: { $0 }, finished: { _ in checked.withLock { $0 += 1 } })
+        #expect(checked.withLock { $0 } == paths.count)
         let after = try paths.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         #expect(before == after)
     }

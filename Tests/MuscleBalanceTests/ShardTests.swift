@@ -80,7 +80,7 @@ struct ShardTests {
         #expect(seen.count == 9 && seen.values.allSatisfy { $0 == 1 }, "\(seen)")
     }
 
-    @Test("merge refuses a missing part and a file in two parts; --shard refuses what is not I/N")
+    @Test("merge refuses a missing part and a file in two parts; --shard refuses what is not I/N; --files-from's bad lists")
     func refusals() throws {
         let (root, list) = try batch()
         #expect(try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", "0/2", "--out", "half"], currentDirectory: root).status != 2)
@@ -89,6 +89,14 @@ struct ShardTests {
         let twice = try run(Paths.mbtBinary, ["merge", "half/summary-0-of-2.csv", "half/summary-0-of-2.csv", "--out", "x.csv"], currentDirectory: root)
         #expect(twice.status == 2 && twice.stderr.contains("is in both"), "\(twice.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/x.csv"))
+        // A list that cannot be read stops the run (exit 2); a path in it that cannot be read
+        // fails that file alone. Blank lines and CR LF are allowed.
+        let noList = try run(Paths.mbtBinary, ["score", "--files-from", "no-such-list.txt", "--out", "x"], currentDirectory: root)
+        #expect(noList.status == 2 && noList.stderr.contains("cannot read the file list 'no-such-list.txt'"), "\(noList.stderr)")
+        try "clinic/week-1.xml\r\n\r\nclinic/missing.xml\n".write(toFile: root + "/odd.txt", atomically: false, encoding: .utf8)
+        let odd = try run(Paths.mbtBinary, ["score", "--files-from", "odd.txt", "--out", "odd"], currentDirectory: root)
+        #expect(odd.status == 2 && odd.stdout.contains("clinic/missing.xml: error: cannot open"), "\(odd.stdout)")
+        #expect(odd.stdout.contains("2 files: 1 reported, 1 failed"))
         for bad in ["2/2", "-1/2", "0/0", "1", "a/b"] {
             let result = try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", bad, "--out", "bad"], currentDirectory: root)
             // "-1/2" reads as an option to the parser, which refuses it in its own words.

@@ -1,7 +1,7 @@
 /// A seeded generator (SplitMix64) for the randomised tests below the clinical layers: the same
-/// seed gives the same sequence on every machine, so a failure names a document that can be
-/// regenerated. (The clinical tests use the synthetic clinic's generator, which is the same
-/// algorithm; the low layers cannot import it.)
+/// seed gives the same sequence on every machine, so a failure names an input that can be
+/// made again. A target of its own with no dependency, so that any test target may use it.
+/// (The clinical tests use the synthetic clinic's generator, the same algorithm.)
 public struct SplitMix64: Sendable {
     public var state: UInt64
 
