@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Workbooks (.xlsx) are zip archives of XML: ZIPFoundation unzips, libxml2 reads.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // libxml2 from the system (Debian: libxml2-dev). Only MBXML imports it.
@@ -33,14 +35,22 @@ let package = Package(
         // The batch engine knows no clinical type: hand-offs between threads, locks, the write
         // order of batches, files in flight, and output files written whole or not at all.
         .target(name: "BatchEngine", dependencies: ["FastText", "Locks"]),
+        // Sheets as rows of text, whatever the file: CSV through FastText's reader, Excel
+        // workbooks unzipped by ZIPFoundation and read by MBXML. No clinical type. The one
+        // module that imports Foundation (ZIPFoundation needs its URL and Data).
+        .target(
+            name: "Spreadsheets",
+            dependencies: ["FastText", "MBXML", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Reading clinic and protocol files: the streamed clinic file, the protocol loader and
-        // the library of schemas and protocols, into the core's values.
-        .target(name: "ClinicFiles", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks"]),
+        // the library of schemas and protocols, into the core's values; a spreadsheet's rows
+        // made into the measurement format on the fly (the layouts, the mapping of a device's
+        // export).
+        .target(name: "ClinicFiles", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks", "Spreadsheets"]),
         // The reports a clinician and a registry read: the XML report and the printable text
         // report, from scored values. No file is opened here.
         .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets"]),
         .executableTarget(
             name: "mbt",
             dependencies: [

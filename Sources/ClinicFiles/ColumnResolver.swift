@@ -81,21 +81,25 @@ public enum ColumnResolver {
         diagnostics.map { diagnostic in
             guard diagnostic.column == 0, let line = lines[diagnostic.line] else { return diagnostic }
             var resolved = diagnostic
-            resolved.column = column(in: line, anchor: diagnostic.anchor)
+            resolved.column = column(in: line, anchor: diagnostic.anchor, occurrence: diagnostic.occurrence)
             return resolved
         }
     }
 
     /// 1-based column, in characters, of the anchor on the line; the first non-blank character
     /// when the anchor is not on it (an element that spans lines).
-    static func column(in line: [UInt8], anchor: SourceAnchor?) -> Int {
+    static func column(in line: [UInt8], anchor: SourceAnchor?, occurrence: Int = 0) -> Int {
         var offset: Int?
         switch anchor {
         case .element(let name):
-            offset = elementStart(line, name)
+            offset = elementStart(line, name, occurrence: occurrence)
         case .attribute(let element, let name):
-            let from = elementStart(line, element) ?? 0
-            offset = attributeStart(line, name, from: from) ?? elementStart(line, element)
+            let from = elementStart(line, element, occurrence: occurrence) ?? 0
+            offset = attributeStart(line, name, from: from) ?? elementStart(line, element, occurrence: occurrence)
+        case .trial(let index):
+            // The trial when it is on the measure's line, else the measure.
+            let measure = elementStart(line, "measure", occurrence: occurrence)
+            offset = elementStart(line, "trial", occurrence: index, from: measure ?? 0) ?? measure
         case nil:
             offset = nil
         }
@@ -104,9 +108,13 @@ public enum ColumnResolver {
         return line[..<min(byteOffset, line.count)].count { $0 & 0xC0 != 0x80 } + 1
     }
 
-    private static func elementStart(_ line: [UInt8], _ name: String) -> Int? {
+    /// Where the `occurrence`-th element called `name` starts on the line, from `from`; the
+    /// first one when there are fewer.
+    private static func elementStart(_ line: [UInt8], _ name: String, occurrence: Int, from: Int = 0) -> Int? {
         let needle = Array(name.utf8)
-        var i = 0
+        var i = from
+        var seen = 0
+        var first: Int?
         while i < line.count {
             if line[i] == UInt8(ascii: "<") {
                 // Skip a namespace prefix: <m:patient
@@ -115,12 +123,14 @@ public enum ColumnResolver {
                 while k < line.count, line[k] != UInt8(ascii: ":"), isNameByte(line[k]) { k += 1 }
                 if k < line.count, line[k] == UInt8(ascii: ":") { j = k + 1 }
                 if matches(line, at: j, needle), j + needle.count == line.count || !isNameByte(line[j + needle.count]) {
-                    return i
+                    if seen == occurrence { return i }
+                    if first == nil { first = i }
+                    seen += 1
                 }
             }
             i += 1
         }
-        return nil
+        return name == "trial" ? nil : first
     }
 
     private static func attributeStart(_ line: [UInt8], _ name: String, from: Int) -> Int? {

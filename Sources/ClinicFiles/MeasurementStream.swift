@@ -10,6 +10,9 @@ public final class MeasurementStream {
         public var patient: Patient
         /// Its schema problems, placed on the lines a person looks at.
         public var schemaProblems: [XMLDiagnostic]
+        /// A spreadsheet's problems in the patient's own cells (text in a number cell, a date in
+        /// another format), placed on those cells already.
+        public var cellProblems: [Diagnostic] = []
         public var hasSchemaErrors: Bool { schemaProblems.contains { $0.severity == .error } }
     }
 
@@ -33,6 +36,13 @@ public final class MeasurementStream {
     public convenience init(bytes: [UInt8], url: String, schema: XMLSchema) throws(XMLReadError) {
         let builder = PatientBuilder()
         try self.init(reader: try XMLEventReader(bytes: bytes, url: url, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
+    }
+
+    /// Reads the document `producer` makes (a spreadsheet imported on the fly), patient by
+    /// patient, through the same schema and builder as a file.
+    public convenience init(producer: any XMLByteProducer, url: String, schema: XMLSchema) throws(XMLReadError) {
+        let builder = PatientBuilder()
+        try self.init(reader: XMLEventReader(producer: producer, url: url, schema: schema, vocabulary: PatientBuilder.Word.vocabulary, handler: builder), builder: builder)
     }
 
     private init(reader: XMLEventReader, builder: PatientBuilder) throws(XMLReadError) {

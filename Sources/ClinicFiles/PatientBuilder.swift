@@ -175,6 +175,20 @@ private struct PatientAssembly {
             measures: [], location: SourceLocation(line: tag.line, element: "session"))
     }
 
+    /// The measure's place among those starting on its line (a spreadsheet row made into XML
+    /// holds many; so may a hand-written line).
+    private mutating func measureOccurrence(line: Int) -> Int {
+        if line == lastMeasureLine {
+            measuresOnLine += 1
+        } else {
+            lastMeasureLine = line
+            measuresOnLine = 0
+        }
+        return measuresOnLine
+    }
+    private var lastMeasureLine = 0
+    private var measuresOnLine = 0
+
     private mutating func makeMeasure(_ tag: borrowing XMLStartTag) -> Measure {
         let unit = Self.trimmedValue(tag, .unit) { Self.units.match($0) } ?? nil
         // A known unit's text is its raw value; only an unknown one needs its own string.
@@ -184,7 +198,7 @@ private struct PatientAssembly {
             side: Self.trimmedValue(tag, .side) { Self.sides.match($0) } ?? nil,
             unit: unit, unitText: unitText,
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
-            trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure"))
+            trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure", occurrence: measureOccurrence(line: tag.line)))
     }
 
     /// Calls `body` with the attribute's value trimmed of XML whitespace, as the tree walk did

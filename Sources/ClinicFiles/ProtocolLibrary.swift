@@ -45,6 +45,10 @@ public final class ProtocolLibrary: Sendable {
         return candidates.first { access($0 + "/measurements.xsd", R_OK) == 0 && access($0 + "/protocol.xsd", R_OK) == 0 }
     }
 
+    /// The protocol mbt ships (`Protocols/lumbopelvic-balance.xml`): what a spreadsheet, which
+    /// names none, is read against unless --protocol says otherwise.
+    public static let defaultProtocolID = "lumbopelvic-balance"
+
     /// The file a protocol id is found in: `<directory>/<id>.xml`.
     public func path(forProtocolID id: String) -> String {
         directory + "/" + id + ".xml"

@@ -17,6 +17,14 @@ public protocol XMLEventHandler: AnyObject {
     func characters(_ text: borrowing XMLCharacters)
 }
 
+/// A document made as it is read (a spreadsheet turned into measurement XML on the fly): the
+/// reader asks for the next bytes when it needs them, so the document is never whole in memory.
+public protocol XMLByteProducer: AnyObject {
+    /// Writes up to `buffer.count` bytes of the document; 0 at its end. Throws, with positions
+    /// of its own input, when that input cannot be turned into a document.
+    func produce(into buffer: UnsafeMutableRawBufferPointer) throws(XMLReadError) -> Int
+}
+
 /// Reads a document of any size with libxml2's push parser and its schema validator plugged
 /// into the same SAX stream: no tree is built, not even one node at a time, and memory depends
 /// on the chunk size, not on the file. Names are reported as indices into a vocabulary given up
@@ -58,6 +66,7 @@ public final class XMLEventReader {
     private enum Source {
         case descriptor(Int32)
         case memory(UnsafeMutableBufferPointer<CChar>, offset: Int)
+        case producer(any XMLByteProducer)
     }
 
     /// Opens `path` for streaming; with `schema`, every element is validated as it is read.
@@ -77,6 +86,13 @@ public final class XMLEventReader {
             _ = copy.initialize(from: raw.bindMemory(to: CChar.self))
         }
         self.init(source: .memory(copy, offset: 0), path: url, schema: schema, vocabulary: vocabulary, handler: handler)
+    }
+
+    /// Reads the document `producer` makes, with the same safety and validation; `url` names it
+    /// in libxml2's messages.
+    public convenience init(producer: any XMLByteProducer, url: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) {
+        LibXML.ensureInitialized()
+        self.init(source: .producer(producer), path: url, schema: schema, vocabulary: vocabulary, handler: handler)
     }
 
     /// Takes `source` over: deinit closes or frees it.
@@ -105,6 +121,7 @@ public final class XMLEventReader {
         switch source {
         case .descriptor(let fd): close(fd)
         case .memory(let bytes, _): bytes.deallocate()
+        case .producer: break
         }
     }
 
@@ -177,6 +194,13 @@ public final class XMLEventReader {
             if n > 0 { chunk.update(from: bytes.baseAddress! + offset, count: n) }
             source = .memory(bytes, offset: offset + n)
             return n
+        case .producer(let producer):
+            do {
+                return try producer.produce(into: UnsafeMutableRawBufferPointer(start: chunk, count: Self.chunkSize))
+            } catch {
+                ended = true
+                throw error
+            }
         }
     }
 
@@ -349,6 +373,9 @@ public final class XMLEventReader {
             for i in 0..<count { head[i] = UInt8(bitPattern: bytes[i]) }
         case .descriptor(let fd):
             count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        case .producer:
+            // A made document has no DOCTYPE; where the parser stopped is near enough.
+            return (currentLine, currentColumn)
         }
         guard count > 0 else { return (1, 1) }
         let needle = Array("<!DOCTYPE".utf8)

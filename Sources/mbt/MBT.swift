@@ -10,7 +10,7 @@ import Darwin
 @main
 struct MBT: ParsableCommand {
     /// Raised with each release; `mbt --version` prints it, and the manual's date goes with it.
-    static let version = "0.17.0"
+    static let version = "0.18.0"
 
     static let configuration = CommandConfiguration(
         commandName: "mbt",
@@ -23,7 +23,7 @@ struct MBT: ParsableCommand {
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
         version: "mbt \(version)",
-        subcommands: [Validate.self, Score.self, Report.self, Merge.self, Generate.self]
+        subcommands: [Validate.self, Score.self, Report.self, Import.self, Template.self, Merge.self, Generate.self]
     )
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.

@@ -34,6 +34,7 @@ struct Report: ParsableCommand {
     var format: Format = .text
 
     @OptionGroup var protocolOptions: ProtocolOptions
+    @OptionGroup(title: "Spreadsheets (.csv, .tsv, .xlsx)") var sheetOptions: SheetOptions
 
     func validate() throws {
         if let session, CivilDate(session) == nil { throw ValidationError("--session must be a date, yyyy-mm-dd") }
@@ -41,7 +42,9 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let library = try protocolOptions.library()
-        let printer = PatientReportPrinter(library: library, protocolOverride: protocolOptions.protocol, today: .today())
+        let printer = PatientReportPrinter(
+            library: library, protocolOverride: protocolOptions.protocol, today: .today(),
+            sheetOptions: try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol))
         let standardInput = StandardInput()
         let path = try standardInput.readable([file])[0]
         let recorded = path == standardInput.path ? StandardInput.name : nil

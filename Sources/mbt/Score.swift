@@ -32,12 +32,14 @@ struct Score: TakesManyFiles {
             Examples:
               mbt score Examples/clinic-example.xml --out reports
               mbt score clinic/*.xml --out reports --protocol my-protocol.xml
+              mbt score clinic.csv --out reports --clinic "Riverside Physiotherapy"
+              mbt score export.csv --map Examples/vald-style.map.csv --patients profiles.csv --out reports
             """
     )
 
     @Argument(help: "Clinic measurement files.")
     var files: [String] = []
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(["--out", "--base", "--shard", "--files-from"])
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from"])
 
     @Option(name: .long, help: ArgumentHelp("""
         Also score the files listed in FILE, one path a line (- reads the list from standard \
@@ -65,7 +67,14 @@ struct Score: TakesManyFiles {
         """, valueName: "dir"))
     var base: String?
 
+    @Flag(name: .long, help: ArgumentHelp("""
+        Also write DIR/<name>.results.csv: one row per result (patient, session, test, side, \
+        value, unit, norm, z, percentile, percent of norm, grade, source), for a spreadsheet.
+        """))
+    var resultsCsv = false
+
     @OptionGroup var protocolOptions: ProtocolOptions
+    @OptionGroup(title: "Spreadsheets (.csv, .tsv, .xlsx)") var sheetOptions: SheetOptions
 
     func validate() throws {
         if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one clinic file to score, or --files-from") }
@@ -85,6 +94,8 @@ struct Score: TakesManyFiles {
         var scorer = BatchScorer(
             library: library, outputDirectory: out, protocolOverride: protocolOptions.protocol, today: .today(), cancellation: cancellation,
             baseDirectory: base, shard: shard.flatMap(Shard.init))
+        scorer.sheetOptions = try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol)
+        scorer.resultsCSV = resultsCsv
         // Standard input is recorded, reported and named `-` (its reports: stdin.report.*).
         let copy = standardInput.path
         if let copy { scorer.recordedNames[copy] = StandardInput.name }

@@ -23,14 +23,20 @@ struct Validate: TakesManyFiles {
               mbt validate Protocols/lumbopelvic-balance.xml
               mbt validate Examples/clinic-example.xml
               mbt validate --protocol my-protocol.xml clinic/*.xml
+              mbt validate clinic.csv clinic.xlsx
+
+            A spreadsheet (.csv, .tsv, .xlsx) is read as the measurement format it stands for \
+            (README, "Spreadsheets"), and its problems are shown at its own cells: \
+            clinic.csv:812:5, or clinic.xlsx:Sheet1!E812.
             """
     )
 
     @Argument(help: "Protocol definitions and/or clinic measurement files.")
     var files: [String]
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues)
 
     @OptionGroup var protocolOptions: ProtocolOptions
+    @OptionGroup(title: "Spreadsheets (.csv, .tsv, .xlsx)") var sheetOptions: SheetOptions
 
     @Flag(name: .long, help: "Run only the XML Schema, as `xmllint --schema` would.")
     var schemaOnly = false
@@ -44,7 +50,9 @@ struct Validate: TakesManyFiles {
 
     func run() throws {
         let library = try protocolOptions.library()
-        let validator = FileValidator(library: library, protocolOverride: protocolOptions.protocol, schemaOnly: schemaOnly, today: .today())
+        let validator = FileValidator(
+            library: library, protocolOverride: protocolOptions.protocol, schemaOnly: schemaOnly, today: .today(),
+            sheetOptions: try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol))
         let standardInput = StandardInput()
         let paths = try standardInput.readable(files)
         let copy = standardInput.path

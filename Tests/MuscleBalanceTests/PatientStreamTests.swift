@@ -16,7 +16,20 @@ struct PatientStreamTests {
     // MARK: the oracle: patients from a whole-document tree
 
     static func treePatients(_ root: XMLElement) -> [Patient] {
-        root.children(named: "patient").map(patient)
+        var patients = root.children(named: "patient").map(patient)
+        // A measure's place among the measures starting on its line, in document order.
+        var (line, count) = (0, 0)
+        for p in patients.indices {
+            for s in patients[p].sessions.indices {
+                for m in patients[p].sessions[s].measures.indices {
+                    let here = patients[p].sessions[s].measures[m].location.line
+                    count = here == line ? count + 1 : 0
+                    line = here
+                    patients[p].sessions[s].measures[m].location.occurrence = count
+                }
+            }
+        }
+        return patients
     }
 
     static func patient(_ e: XMLElement) -> Patient {

@@ -11,6 +11,8 @@ final class RenderedBatch: ReusableBatch {
     var text = ByteBuffer(capacity: 1 << 19)
     var summary: [UInt8] = []
     var summaryRows = 0
+    /// `--results-csv` rows.
+    var results: [UInt8] = []
     /// Text report pages in `text` (form feeds between them, none before the first).
     var pages = 0
 
@@ -18,6 +20,7 @@ final class RenderedBatch: ReusableBatch {
         xml.removeAll()
         text.removeAll()
         summary.removeAll(keepingCapacity: true)
+        results.removeAll(keepingCapacity: true)
         summaryRows = 0
         pages = 0
     }
@@ -29,10 +32,12 @@ final class BatchRenderer {
     private var xml: ReportXML
     /// Its own, not the sink's: the text report's footnote cache is for one thread.
     let text: TextReport
+    let results: ResultsCSV?
 
-    init(xml: consuming ReportXML, text: TextReport) {
+    init(xml: consuming ReportXML, text: TextReport, results: ResultsCSV? = nil) {
         self.xml = xml
         self.text = text
+        self.results = results
     }
 
     func render(_ items: [ReportItem], into batch: RenderedBatch) {
@@ -45,6 +50,7 @@ final class BatchRenderer {
                 if batch.pages > 0 { batch.text.append(0x0C) }
                 text.render(score, onto: &batch.text)
                 batch.pages += 1
+                results?.append(score, to: &batch.results)
             }
             batch.summary += item.summary
             batch.summaryRows += item.summaryRows

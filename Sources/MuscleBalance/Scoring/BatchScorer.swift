@@ -61,6 +61,10 @@ public struct BatchScorer: Sendable {
 
     /// The part of the batch this run scores, when the batch is split over machines.
     public let shard: Shard?
+    /// How spreadsheets (.csv, .xlsx) are read; nil reads every file as XML.
+    public var sheetOptions: SheetImportOptions?
+    /// Writes `<stem>.results.csv` beside the reports: one row per result.
+    public var resultsCSV = false
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -307,28 +311,34 @@ public struct BatchScorer: Sendable {
                 }
             }
         }
+        var stream: ClinicFileStream?
         func fail(_ message: String) -> FileScoreOutcome {
             outcome.failed = true
             outcome.xmlReport = nil
             outcome.textReport = nil
             rows.reset(toLines: SummaryRow(file: recorded, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
-            engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
+            engine.resolveColumns { stream?.place($0) ?? ColumnResolver.resolve($0, path: path) }
             outcome.diagnostics = engine.errorsFirst
             return outcome
         }
         do {
-            let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
+            let opened = try ClinicFileStream(path: path, schema: library.measurementSchema, sheetOptions: sheetOptions)
+            stream = opened
+            // A sheet's problems are placed as each patient is read (its positions are kept
+            // for the patients not yet read only); an XML file's in one pass at the end.
+            let placeNow = opened.isSpreadsheet
             let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
-            guard let (protocolPath, balanceProtocol) = validator.loadedProtocol(for: stream.header, &engine) else {
-                return fail("its protocol '\(stream.header.protocolID)' is missing or broken")
+            guard let (protocolPath, balanceProtocol) = validator.loadedProtocol(for: opened.header, &engine) else {
+                return fail("its protocol '\(opened.header.protocolID)' is missing or broken")
             }
             let prepared = preparedProtocols.prepared(protocolPath) { PreparedProtocol(balanceProtocol, today: today) }
             var rules = prepared.rules
-            let headerProblems = rules.check(stream.header)
+            let headerProblems = rules.check(opened.header)
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let sink = try ReportSink(
-                path: recorded, stem: stem, header: stream.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows)
+                path: recorded, stem: stem, header: opened.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows,
+                results: resultsCSV ? ResultsCSV(index: prepared.rules.index) : nil)
             // Rebuilding the protocol costs a worker about 8 ms: worth it for a large file.
             var workerProtocol: (@Sendable () -> PreparedProtocol?)?
             if Self.isLarge(path) {
@@ -342,14 +352,15 @@ public struct BatchScorer: Sendable {
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)
-            while let item = try stream.next() {
+            while let item = try opened.next() {
                 if cancellation?.isCancelled == true { throw Interrupted() }
                 let patient = item.patient
-                let problems = item.problems(file: path, rules: &rules)
+                var problems = item.problems(file: path, rules: &rules)
+                if placeNow && !problems.isEmpty { problems = opened.place(problems) }
                 emit(problems)
                 if let error = problems.first(where: { $0.severity == .error }) {
                     outcome.patientsSkipped += 1
-                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "line \(error.line): \(error.message)"))
+                    batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "\(error.positionWords): \(error.message)"))
                 } else if !patient.sessions.contains(where: { $0.date != nil }) {
                     // The scorer scores dated sessions only: nothing to report.
                     outcome.patientsSkipped += 1
@@ -366,15 +377,16 @@ public struct BatchScorer: Sendable {
             if !batch.isEmpty { _ = pipeline.send(batch) }
             pipeline.finish()
             if let failure = sink.failure { throw failure }
-            emit(stream.looseProblems.map { $0.asDiagnostic(file: path) })
-            if stream.looseProblems.contains(where: { $0.severity == .error }) { return fail("schema errors outside any patient") }
+            let loose = opened.looseProblems
+            emit(loose)
+            if loose.contains(where: { $0.severity == .error }) { return fail(placeNow ? loose.first { $0.severity == .error }!.message : "schema errors outside any patient") }
             let written = try sink.commit()
             outcome.xmlReport = written.xml
             outcome.textReport = written.text
-        } catch let error as XMLReadError {
-            engine.emit(contentsOf: error.diagnostics.map { $0.asDiagnostic(file: path) })
-            outcome.unreadable = error.diagnostics.contains { $0.stage == .io }
-            return fail(error.diagnostics.first?.message ?? "unreadable")
+        } catch let error as ClinicFileStream.Failure {
+            engine.emit(contentsOf: error.diagnostics)
+            outcome.unreadable = error.unreadable
+            return fail(error.message)
         } catch is Interrupted {
             // The reports in progress are dropped with their temporary files.
             return fail("interrupted; no report written for this file")
@@ -385,7 +397,7 @@ public struct BatchScorer: Sendable {
             engine.emit(Diagnostic(.error, line: 0, message: "\(error)"))
             return fail("\(error)")
         }
-        engine.resolveColumns { ColumnResolver.resolve($0, path: path) }
+        engine.resolveColumns { stream?.place($0) ?? ColumnResolver.resolve($0, path: path) }
         outcome.diagnostics = engine.errorsFirst
         return outcome
     }

@@ -15,11 +15,14 @@ public struct PatientReportPrinter: Sendable {
     public let library: ProtocolLibrary
     public let protocolOverride: String?
     public let today: CivilDate
+    /// How spreadsheets are read; nil reads every file as XML.
+    public var sheetOptions: SheetImportOptions?
 
-    public init(library: ProtocolLibrary, protocolOverride: String?, today: CivilDate) {
+    public init(library: ProtocolLibrary, protocolOverride: String?, today: CivilDate, sheetOptions: SheetImportOptions? = nil) {
         self.library = library
         self.protocolOverride = protocolOverride
         self.today = today
+        self.sheetOptions = sheetOptions
     }
 
     /// The report of `patientID` in `file`; `recordedAs` names the input in the report (by
@@ -27,7 +30,7 @@ public struct PatientReportPrinter: Sendable {
     public func report(file: String, patientID: String, session: CivilDate?, xml: Bool, recordedAs: String? = nil) -> Result<String, Failure> {
         var engine = DiagnosticsEngine(file: file)
         do {
-            let stream = try MeasurementStream(path: file, schema: library.measurementSchema)
+            let stream = try ClinicFileStream(path: file, schema: library.measurementSchema, sheetOptions: sheetOptions)
             let validator = FileValidator(library: library, protocolOverride: protocolOverride, today: today)
             guard var rules = validator.measurementRules(for: stream.header, &engine) else {
                 return .failure(Failure(message: engine.sorted.map(\.description).joined(separator: "\n"), status: 1))
@@ -43,7 +46,7 @@ public struct PatientReportPrinter: Sendable {
                 guard item.patient.id == patientID else { continue }
                 engine.emit(contentsOf: problems)
                 if problems.contains(where: { $0.severity == .error }) {
-                    engine.resolveColumns { ColumnResolver.resolve($0, path: file) }
+                    engine.resolveColumns { stream.place($0) }
                     let lines = engine.sorted.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
                     return .failure(Failure(message: "\(lines)\npatient '\(patientID)' cannot be scored until these are fixed", status: 1))
                 }
@@ -68,8 +71,7 @@ public struct PatientReportPrinter: Sendable {
             }
             return .failure(Failure(message: "\(file): no patient with id '\(patientID)'", status: 1))
         } catch {
-            let unreadable = error.diagnostics.contains { $0.stage == .io }
-            return .failure(Failure(message: error.diagnostics.map { $0.asDiagnostic(file: file).description }.joined(separator: "\n"), status: unreadable ? 2 : 1))
+            return .failure(Failure(message: error.diagnostics.map(\.description).joined(separator: "\n"), status: error.unreadable ? 2 : 1))
         }
     }
 }

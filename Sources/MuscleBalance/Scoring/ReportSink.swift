@@ -49,6 +49,9 @@ final class ReportSink: @unchecked Sendable {
     let text: TextReport
     private let xmlFile: AtomicOutputFile
     private let textFile: AtomicOutputFile
+    /// `--results-csv`: a row per result, and the file they go to.
+    private let results: ResultsCSV?
+    private let resultsFile: AtomicOutputFile?
     let rows: SpillingRows
     private var first = true
     /// Why writing stopped (a full disk, say); the file then fails.
@@ -56,7 +59,7 @@ final class ReportSink: @unchecked Sendable {
 
     init(
         path: String, stem: String, header: MeasurementFileHeader, xml xmlTables: ReportXML.Tables, text textTables: TextReport.Tables,
-        directory: String, rows: SpillingRows
+        directory: String, rows: SpillingRows, results: ResultsCSV? = nil
     ) throws {
         self.path = path
         self.rows = rows
@@ -66,6 +69,14 @@ final class ReportSink: @unchecked Sendable {
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
         try xmlFile.write(xml.header(input: path, clinic: header.clinic))
+        self.results = results
+        if results != nil {
+            let file = try AtomicOutputFile(directory: directory, name: stem + ".results.csv")
+            try file.write(ResultsCSV.headerLine)
+            resultsFile = file
+        } else {
+            resultsFile = nil
+        }
     }
 
     /// Writes the batch; after a failure, records it and writes nothing more.
@@ -99,6 +110,11 @@ final class ReportSink: @unchecked Sendable {
                 text.render(score, onto: &out)
             }
             first = false
+            if let results, let resultsFile {
+                var bytes: [UInt8] = []
+                results.append(score, to: &bytes)
+                try resultsFile.write(bytes)
+            }
         }
         try rows.append(csvLines: item.summary, count: item.summaryRows)
     }
@@ -107,10 +123,10 @@ final class ReportSink: @unchecked Sendable {
     /// tables or the worker's own copy of them (`ReportPipeline`). Several render at once;
     /// `write(_: RenderedBatch)` then puts their work in order.
     func makeBatchRenderer(tables own: PreparedProtocol? = nil) -> BatchRenderer {
-        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread()) }
+        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread(), results: results) }
         // The clinic's name is on every page: the worker's own too.
         let clinic = text.clinic.map { String(decoding: Array($0.utf8), as: UTF8.self) }
-        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input))
+        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input), results: results)
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
@@ -125,6 +141,7 @@ final class ReportSink: @unchecked Sendable {
                 try textFile.write(contentsOf: batch.text)
                 first = false
             }
+            if let resultsFile, !batch.results.isEmpty { try resultsFile.write(batch.results) }
             try rows.append(csvLines: batch.summary, count: batch.summaryRows)
             return true
         } catch {
@@ -138,7 +155,7 @@ final class ReportSink: @unchecked Sendable {
         if let failure { throw failure }
         try xmlFile.write(xml.footer())
         // Both or neither: a failed file never leaves one new report beside an old partner.
-        try AtomicOutputFile.commitTogether([xmlFile, textFile])
+        try AtomicOutputFile.commitTogether([xmlFile, textFile] + (resultsFile.map { [$0] } ?? []))
         return (xmlFile.finalPath, textFile.finalPath)
     }
 }

@@ -56,12 +56,15 @@ public struct FileValidator: Sendable {
     public let protocolOverride: String?
     public let schemaOnly: Bool
     public let today: CivilDate
+    /// How spreadsheets are read; nil reads every file as XML.
+    public let sheetOptions: SheetImportOptions?
 
-    public init(library: ProtocolLibrary, protocolOverride: String? = nil, schemaOnly: Bool = false, today: CivilDate) {
+    public init(library: ProtocolLibrary, protocolOverride: String? = nil, schemaOnly: Bool = false, today: CivilDate, sheetOptions: SheetImportOptions? = nil) {
         self.library = library
         self.protocolOverride = protocolOverride
         self.schemaOnly = schemaOnly
         self.today = today
+        self.sheetOptions = sheetOptions
     }
 
     /// Every problem of the file, in file order.
@@ -78,6 +81,9 @@ public struct FileValidator: Sendable {
     /// (each batch in file order, columns resolved), so that a file with any number of
     /// problems is checked in bounded memory. The result counts them and holds none.
     public func validate(path: String, sink: ([Diagnostic]) -> Void) -> FileValidation {
+        if sheetOptions != nil, ClinicFileStream.isSpreadsheet(path) {
+            return validateMeasurements(path: path, sink: sink)
+        }
         // The root element's namespace says what the file is; reading it costs one buffer.
         let root: XMLElement
         do {
@@ -116,41 +122,40 @@ public struct FileValidator: Sendable {
     /// forward pass over the file (`ColumnCursor`).
     private func validateMeasurements(path: String, sink: ([Diagnostic]) -> Void) -> FileValidation {
         var result = FileValidation(path: path, kind: .measurements, diagnostics: [], unreadable: false, patients: 0)
-        let cursor = ColumnCursor(path: path)
+        var stream: ClinicFileStream?
         func send(_ diagnostics: [Diagnostic]) {
             guard !diagnostics.isEmpty else { return }
             var engine = DiagnosticsEngine(file: path)
             engine.emit(contentsOf: diagnostics)
-            engine.resolveColumns { cursor.resolve($0) }
+            if let stream { engine.resolveColumns { stream.place($0) } }
             let batch = engine.sorted
             result.count(batch)
             sink(batch)
         }
         do {
-            let stream = try MeasurementStream(path: path, schema: library.measurementSchema)
+            let opened = try ClinicFileStream(path: path, schema: library.measurementSchema, sheetOptions: sheetOptions)
+            stream = opened
             var headerEngine = DiagnosticsEngine(file: path)
-            var rules = schemaOnly ? nil : measurementRules(for: stream.header, &headerEngine)
-            if let rules { headerEngine.emit(contentsOf: rules.check(stream.header)) }
+            var rules = schemaOnly ? nil : measurementRules(for: opened.header, &headerEngine)
+            if let rules { headerEngine.emit(contentsOf: rules.check(opened.header)) }
             send(headerEngine.diagnostics)
-            while let item = try stream.next() {
+            while let item = try opened.next() {
                 result.patients += 1
                 if rules != nil {
                     send(item.problems(file: path, rules: &rules!))
                 } else {
-                    // --schema-only: the schema's problems alone.
-                    send(item.schemaProblems.map { $0.asDiagnostic(file: path) })
+                    // --schema-only: the schema's problems alone (and a sheet's own cells').
+                    send(item.schemaProblems.map { $0.asDiagnostic(file: path) } + item.cellProblems)
                 }
             }
-            send(stream.looseProblems.map { $0.asDiagnostic(file: path) })
+            send(opened.looseProblems)
         } catch {
-            let unreadable = error.diagnostics.contains(where: { $0.stage == .io })
-            let problems = error.diagnostics.map { $0.asDiagnostic(file: path) }
-            if unreadable {
-                result.count(problems)
-                sink(problems)
+            if error.unreadable {
+                result.count(error.diagnostics)
+                sink(error.diagnostics)
                 result.unreadable = true
             } else {
-                send(problems)
+                send(error.diagnostics)
             }
         }
         return result

@@ -11,9 +11,11 @@ public struct DiagnosticsEngine: Sendable {
     public var errorCount: Int { diagnostics.count { $0.severity == .error } }
     public var warningCount: Int { diagnostics.count { $0.severity == .warning } }
 
+    /// Records the diagnostic as this file's, unless it names a file of its own (a spreadsheet's
+    /// patients file, read beside it).
     public mutating func emit(_ diagnostic: Diagnostic) {
         var diagnostic = diagnostic
-        diagnostic.file = file
+        if diagnostic.file.isEmpty { diagnostic.file = file }
         diagnostics.append(diagnostic)
     }
 

@@ -180,7 +180,7 @@ public struct MeasurementRules: Sendable {
                 out.append(implausible(value, unit, test, measure.pointee.location, hasValue: hasValue))
             }
             for t in measure.pointee.trials.indices where !test.plausibleRange.contains(unit.toCanonical(measure.pointee.trials[t])) {
-                out.append(implausible(measure.pointee.trials[t], unit, test, measure.pointee.location, hasValue: hasValue))
+                out.append(implausible(measure.pointee.trials[t], unit, test, measure.pointee.location, hasValue: hasValue, trial: t))
             }
         }
         if !test.norms.isEmpty, let (sex, age) = stratum {
@@ -225,10 +225,13 @@ public struct MeasurementRules: Sendable {
         }
     }
 
-    private func implausible(_ reading: Double, _ unit: MeasurementUnit, _ test: TestDefinition, _ location: SourceLocation, hasValue: Bool) -> Diagnostic {
+    private func implausible(_ reading: Double, _ unit: MeasurementUnit, _ test: TestDefinition, _ location: SourceLocation, hasValue: Bool, trial: Int? = nil) -> Diagnostic {
         let canonical = unit.toCanonical(reading)
         let shown = unit == test.unit ? "\(format(reading)) \(unit.rawValue)" : "\(format(reading)) \(unit.rawValue) (\(format(canonical)) \(test.unit.rawValue))"
-        return location.error("\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit", attribute: hasValue ? "value" : "test")
+        let message = "\(shown) is outside the plausible range of '\(test.id)', \(format(test.plausibleRange.min))-\(format(test.plausibleRange.max)) \(test.unit.rawValue) (\(test.plausibleRange.basis)); check the value and the unit"
+        // A trial's own position where the file has one (a spreadsheet's row, a trial's column).
+        if let trial, !hasValue { return location.trialError(message, index: trial) }
+        return location.error(message, attribute: hasValue ? "value" : "test")
     }
 
     /// "; did you mean 'x'?" when one known id is one or two edits away.

@@ -1,0 +1,1 @@
+../../../../Sources/FastText/CSVRecordReader.swift

@@ -1,0 +1,122 @@
+/// The columns of a sheet, as its header row names them: the patient's and the session's
+/// details, and the readings (one reading column in the long layout; a column per test, side
+/// and trial in the wide one).
+struct SheetColumns: Sendable {
+    /// The details a row can give, by their column names in the long and wide layouts.
+    enum Detail: String, CaseIterable, Sendable {
+        case patientID = "patient_id"
+        case sex
+        case birthDate = "birth_date"
+        case bodyMassKg = "body_mass_kg"
+        case heightCm = "height_cm"
+        case conditions
+        case sessionDate = "session_date"
+        case assessor
+        case bloodPressure = "blood_pressure"
+        // The long layout's reading.
+        case test, side, unit, value, trial, note
+
+        /// The attribute it becomes in the measurement format, and its element.
+        var attribute: (element: String, name: String) {
+            switch self {
+            case .patientID: ("patient", "id")
+            case .sex: ("patient", "sex")
+            case .birthDate: ("patient", "birthDate")
+            case .bodyMassKg: ("patient", "bodyMassKg")
+            case .heightCm: ("patient", "heightCm")
+            case .conditions: ("condition", "code")
+            case .sessionDate: ("session", "date")
+            case .assessor: ("session", "assessor")
+            case .bloodPressure: ("session", "bloodPressure")
+            case .test: ("measure", "test")
+            case .side: ("measure", "side")
+            case .unit: ("measure", "unit")
+            case .value: ("measure", "value")
+            case .trial: ("measure", "trial")
+            case .note: ("measure", "note")
+            }
+        }
+
+        static let patientDetails: [Detail] = [.sex, .birthDate, .bodyMassKg, .heightCm, .conditions]
+
+        /// Its place in `allCases`, for tables indexed by detail (a dictionary hashed the key
+        /// on every cell of every row).
+        var ordinal: Int {
+            switch self {
+            case .patientID: 0
+            case .sex: 1
+            case .birthDate: 2
+            case .bodyMassKg: 3
+            case .heightCm: 4
+            case .conditions: 5
+            case .sessionDate: 6
+            case .assessor: 7
+            case .bloodPressure: 8
+            case .test: 9
+            case .side: 10
+            case .unit: 11
+            case .value: 12
+            case .trial: 13
+            case .note: 14
+            }
+        }
+        static let longReading: [Detail] = [.test, .side, .unit, .value, .trial, .note]
+    }
+
+    /// A wide layout's reading column: `hip-abduction-strength L (N)`, `... t2`.
+    struct ReadingColumn: Sendable, Equatable {
+        var test: String
+        var side: String?
+        var unit: String
+        /// 1-based trial, nil for a single value.
+        var trial: Int?
+        var column: Int
+    }
+
+    /// The columns of one test and side in a wide sheet: a single value column, trial columns
+    /// (in trial order), or both.
+    struct MeasureGroup: Sendable {
+        var test: String
+        var side: String?
+        var unit: String
+        var valueColumn: Int?
+        var trialColumns: [Int] = []
+        /// A device's export: read only on rows whose test name is this (`ColumnMap`).
+        var when: String? = nil
+        /// The column positions point at when the measure as a whole is meant.
+        var firstColumn: Int { valueColumn ?? trialColumns.first ?? 0 }
+    }
+
+    var details: [Detail: Int] = [:]
+    var groups: [MeasureGroup] = []
+
+    /// Reads a header cell of the wide layout: `<test> [L|R] (<unit>) [t<n>]`; nil if it is not.
+    static func readingColumn(_ header: String, column: Int) -> ReadingColumn? {
+        var words = SheetCells.trimmed(header).split(separator: " ").map(String.init)
+        var trial: Int?
+        if let last = words.last, last.count >= 2, last.first == "t" || last.first == "T", let n = Int(last.dropFirst()), n >= 1 {
+            trial = n
+            words.removeLast()
+        }
+        guard let unitWord = words.last, unitWord.count >= 3, unitWord.first == "(", unitWord.last == ")",
+            let unit = SheetCells.unit(String(unitWord.dropFirst().dropLast()))
+        else { return nil }
+        words.removeLast()
+        var side: String?
+        if let last = words.last, ["l", "r", "left", "right"].contains(last.lowercased()) {
+            side = last.lowercased().hasPrefix("l") ? "left" : "right"
+            words.removeLast()
+        }
+        guard words.count == 1, let test = words.first, !test.isEmpty, SheetCells.forbiddenCharacter(test) == nil else { return nil }
+        return ReadingColumn(test: test, side: side, unit: unit, trial: trial, column: column)
+    }
+
+    /// The header of a wide sheet's reading column (what `mbt template` writes).
+    static func header(test: String, side: String?, unit: String, trial: Int?) -> String {
+        var text = test
+        if let side { text += side == "left" ? " L" : " R" }
+        text += " (\(unit))"
+        if let trial { text += " t\(trial)" }
+        return text
+    }
+}

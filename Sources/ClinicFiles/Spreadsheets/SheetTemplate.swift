@@ -1,0 +1,45 @@
+import MuscleBalanceCore
+
+/// The header of an empty sheet for a protocol (`mbt template`): the columns a clinic fills in
+/// a spreadsheet program, which `mbt score` then reads as they are.
+public enum SheetTemplate {
+    /// The long layout's columns: a row per reading.
+    public static let longColumns = [
+        "patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions",
+        "session_date", "assessor", "blood_pressure", "test", "side", "unit", "value", "trial",
+    ]
+
+    static let wideDetails = ["patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions", "session_date", "assessor", "blood_pressure"]
+
+    /// The wide layout's columns for `balanceProtocol`: the details, then each test in the
+    /// protocol's order, left then right, in the test's own unit; `trials` above 1 gives
+    /// t1...tN columns instead of one value column.
+    public static func wideColumns(_ balanceProtocol: BalanceProtocol, trials: Int) -> [String] {
+        var columns = wideDetails
+        for test in balanceProtocol.tests {
+            let sides: [String?] = test.sides == .bilateral ? ["left", "right"] : [nil]
+            for side in sides {
+                if trials > 1 {
+                    for t in 1...trials { columns.append(SheetColumns.header(test: test.id, side: side, unit: test.unit.rawValue, trial: t)) }
+                } else {
+                    columns.append(SheetColumns.header(test: test.id, side: side, unit: test.unit.rawValue, trial: nil))
+                }
+            }
+        }
+        return columns
+    }
+
+    /// One CSV line (RFC 4180: a field with a comma, a quote or a line break is quoted).
+    public static func csvLine(_ fields: [String], delimiter: Character = ",") -> String {
+        fields.map { field in
+            field.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: String(delimiter)) + "\r\n"
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,673 @@
+import MBXML
+import MuscleBalanceCore
+import Spreadsheets
+
+/// A spreadsheet made into the measurement format as libxml2 reads it, row by row, so that
+/// the schema, the rules and every error path are those of an XML file, and a million rows
+/// cost the memory of one patient.
+///
+/// Each element is written on the line whose number is its row's (`SheetRow.row`): a
+/// problem the schema or the rules find on line 812 is on row 812 of the sheet, and so is
+/// "first on line 812" in a message. Which column, `SheetPositions` says from what each line
+/// holds. Problems of the cells themselves (text in a number cell, a date in another format)
+/// are found here, before the XML: they are given to the patient they belong to, so that
+/// patient is skipped like one with a schema error, and the rest of the sheet goes on.
+public final class SpreadsheetImport: XMLByteProducer {
+    public let file: String
+    /// Where each line's elements came from in the sheet, for placing problems.
+    public let positions: SheetPositions
+    /// Problems of the sheet as a whole (its header, rows that belong to no patient).
+    public private(set) var looseProblems: [Diagnostic] = []
+
+    private let reader: any SheetReader
+    private let options: SheetImportOptions
+    private let cells: SheetCells
+    private let directory: PatientDirectory?
+    private var layout: SheetImportOptions.Layout = .long
+    private var columns = SheetColumns()
+    private var map: ColumnMap?
+    private var testNameColumn: Int?
+    private var headerNames: [String] = []
+
+    /// Indented, an element a line, as a person would write the file (`mbt import`); else each
+    /// element on its row's line, for positions.
+    public var pretty = false
+
+    private var out: [UInt8] = []
+    private var outStart = 0
+    private var outLine = 1
+    private var started = false
+    private var finished = false
+    private var patients = 0
+
+    // The patient, session and measure open now.
+    private var patientID: String?
+    private var patientLine = 0
+    private var patientDetails: [SheetColumns.Detail: (text: String, row: Int)] = [:]
+    /// Each detail's column (-1: none), by `Detail.ordinal`.
+    private var detailColumns = [Int](repeating: -1, count: SheetColumns.Detail.allCases.count)
+    /// The cells of the patient's and the session's first row as written, by ordinal: a later
+    /// row saying the same (nearly every row) is passed over without trimming or parsing.
+    private var firstCells = [String](repeating: "", count: SheetColumns.Detail.allCases.count)
+    private var sessionRawDate = ""
+    private var patientProblems: [Diagnostic] = []
+    private var sessionOpen = false
+    private var sessionDate = ""
+    private var sessionRow = 0
+    private var sessionDetails: [SheetColumns.Detail: (text: String, row: Int)] = [:]
+    private var measure: OpenMeasure?
+    /// Measures written in the open session.
+    private var sessionMeasures = 0
+    /// A long layout's measure whose trial row had a bad cell: its later trials are not read
+    /// (the patient has an error already), and not reported as out of order.
+    private var brokenMeasure: (test: String, side: String?)?
+    private var problemsByLine: [Int: [Diagnostic]] = [:]
+    private var unknownTestNames: Set<String> = []
+
+    private struct OpenMeasure {
+        var test: String
+        var side: String?
+        var unit: String
+        var line: Int
+        var occurrence: Int
+        var lastTrial: Int?
+        var lastRow: Int
+    }
+
+    public init(reader: any SheetReader, options: SheetImportOptions) throws(SheetError) {
+        self.reader = reader
+        self.file = reader.file
+        self.options = options
+        cells = SheetCells(decimalComma: options.decimalComma, dateOrder: options.dateOrder ?? options.map?.dateOrder)
+        map = options.map
+        if let patientsFile = options.patientsFile {
+            directory = try PatientDirectory(path: patientsFile, options: options)
+        } else {
+            directory = nil
+        }
+        positions = SheetPositions(file: reader.file, sheet: reader.sheet, directory: directory)
+    }
+
+    /// Opens the sheet at `path` (CSV, or a workbook by its name) for import.
+    public static func open(path: String, options: SheetImportOptions) throws(SheetError) -> SpreadsheetImport {
+        try SpreadsheetImport(reader: SheetSource.open(path: path, delimiter: options.delimiter, sheet: options.sheet), options: options)
+    }
+
+    /// The cell problems of the patient whose `<patient>` is on `line`, handed out once.
+    public func problems(ofPatientOnLine line: Int) -> [Diagnostic] {
+        problemsByLine.removeValue(forKey: line) ?? []
+    }
+
+    /// Problems of the patients file (duplicate ids, bad cells), for the sheet as a whole.
+    public var directoryProblems: [Diagnostic] { directory?.problems ?? [] }
+
+    public func produce(into buffer: UnsafeMutableRawBufferPointer) throws(XMLReadError) -> Int {
+        do {
+            while out.count - outStart < buffer.count && !finished { try pump() }
+        } catch {
+            throw XMLReadError([XMLDiagnostic(
+                severity: .error, stage: error.unreadable ? .io : .parse, line: error.row, column: error.row > 0 ? max(error.column, 1) : 0,
+                message: error.message)])
+        }
+        let n = min(buffer.count, out.count - outStart)
+        if n > 0 {
+            out.withUnsafeBytes { raw in buffer.baseAddress!.copyMemory(from: raw.baseAddress! + outStart, byteCount: n) }
+            outStart += n
+        }
+        if outStart == out.count {
+            out.removeAll(keepingCapacity: true)
+            outStart = 0
+        } else if outStart > 1 << 16 {
+            out.removeFirst(outStart)
+            outStart = 0
+        }
+        return n
+    }
+
+    // MARK: rows
+
+    private func pump() throws(SheetError) {
+        if !started {
+            started = true
+            try readHeader()
+            return
+        }
+        guard let row = try reader.next() else {
+            closePatient()
+            guard patients > 0 else {
+                throw SheetError("the sheet has a header but no rows of readings under it", row: 1, column: 1)
+            }
+            write("\n</measurements>\n")
+            finished = true
+            return
+        }
+        switch layout {
+        case .long: longRow(row)
+        case .wide, .auto: wideRow(row)
+        }
+    }
+
+    private func readHeader() throws(SheetError) {
+        guard let header = try reader.next() else {
+            throw SheetError("the sheet is empty; its first row names the columns (mbt template writes one)", row: 1, column: 1)
+        }
+        let names = header.cells.map { SheetCells.trimmed($0) }
+        headerNames = names
+        try sniffDelimiter(names, row: header.row)
+        if let map {
+            var warnings: [(String, Int)] = []
+            (columns, testNameColumn) = try map.columns(header: names, row: header.row, warn: { warnings.append(($0, $1)) })
+            for (message, column) in warnings { warning(message, row: header.row, column: column) }
+            layout = .wide
+        } else {
+            var found: [String: Int] = [:]
+            var unread: [Int] = []
+            for (index, name) in names.enumerated() where !name.isEmpty {
+                if let earlier = found[name.lowercased()] {
+                    throw SheetError("column '\(name)' appears twice (columns \(earlier + 1) and \(index + 1)); keep one", row: header.row, column: index + 1)
+                }
+                found[name.lowercased()] = index
+                if let detail = SheetColumns.Detail(rawValue: name.lowercased()) {
+                    columns.details[detail] = index
+                } else if let reading = SheetColumns.readingColumn(name, column: index) {
+                    try addReadingColumn(reading, row: header.row)
+                } else {
+                    unread.append(index)
+                }
+            }
+            let long = columns.details[.test] != nil || columns.details[.value] != nil
+            switch options.layout {
+            case .auto: layout = long ? .long : .wide
+            case .long, .wide: layout = options.layout
+            }
+            if layout == .long {
+                for detail in [SheetColumns.Detail.patientID, .sessionDate, .test, .side, .unit, .value] where columns.details[detail] == nil {
+                    throw SheetError(
+                        "no column '\(detail.rawValue)': the long layout needs patient_id, session_date, test, side, unit and value (mbt template --layout long writes them)",
+                        row: header.row, column: 1)
+                }
+                unread += columns.groups.map(\.firstColumn)
+            } else {
+                for detail in [SheetColumns.Detail.patientID, .sessionDate] where columns.details[detail] == nil {
+                    throw SheetError(
+                        "no column '\(detail.rawValue)': a wide sheet needs patient_id, session_date and a column per test and side such as 'hip-abduction-strength L (N)' (mbt template --layout wide writes them)",
+                        row: header.row, column: 1)
+                }
+                guard !columns.groups.isEmpty else {
+                    throw SheetError(
+                        "no reading column: name each as test, side and unit, e.g. 'hip-abduction-strength L (N)', 'trunk-flexor-endurance (s)', trials 'hip-abduction-strength L (N) t1'; or, for one row per reading, use the long layout's test and value columns",
+                        row: header.row, column: 1)
+                }
+                unread += SheetColumns.Detail.longReading.compactMap { columns.details[$0] }
+            }
+            for index in unread.sorted() {
+                warning("column '\(names[index])' is not read: it is not one of mbt's columns (mbt template lists them)", row: header.row, column: index + 1)
+            }
+        }
+        positions.columns = columns
+        positions.long = layout == .long
+        for (detail, column) in columns.details { detailColumns[detail.ordinal] = column }
+        var root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + (pretty ? "\n" : "") + "<measurements xmlns=\"\(MBTNamespace.measurements)\" protocol=\"\(escaped(options.protocolID))\""
+        if let clinic = options.clinic { root += " clinic=\"\(escaped(clinic))\"" }
+        write(root + ">")
+    }
+
+    private func addReadingColumn(_ reading: SheetColumns.ReadingColumn, row: Int) throws(SheetError) {
+        // One test and side may have columns in two units (some readings taken in kgf, some
+        // in N): each unit is a measure of its own, and a row giving both is measured twice.
+        if let g = columns.groups.firstIndex(where: { $0.test == reading.test && $0.side == reading.side && $0.unit == reading.unit }) {
+            if let trial = reading.trial {
+                guard trial == columns.groups[g].trialColumns.count + 1 else {
+                    throw SheetError("trial column t\(trial) of \(reading.test)\(reading.side.map { " " + $0 } ?? "") is out of order or repeated; write t1, t2, t3 in order", row: row, column: reading.column + 1)
+                }
+                columns.groups[g].trialColumns.append(reading.column)
+            } else {
+                guard columns.groups[g].valueColumn == nil else {
+                    throw SheetError("\(reading.test)\(reading.side.map { " " + $0 } ?? "") has two value columns; keep one", row: row, column: reading.column + 1)
+                }
+                columns.groups[g].valueColumn = reading.column
+            }
+        } else {
+            guard reading.trial == nil || reading.trial == 1 else {
+                throw SheetError("trial column t\(reading.trial!) of \(reading.test) comes before its t1; write t1, t2, t3 in order", row: row, column: reading.column + 1)
+            }
+            columns.groups.append(SheetColumns.MeasureGroup(
+                test: reading.test, side: reading.side, unit: reading.unit,
+                valueColumn: reading.trial == nil ? reading.column : nil, trialColumns: reading.trial == nil ? [] : [reading.column]))
+        }
+    }
+
+    /// A header that is one cell holding `;` or tabs was saved with another delimiter.
+    private func sniffDelimiter(_ names: [String], row: Int) throws(SheetError) {
+        guard reader.sheet == nil, names.count == 1, let only = names.first else { return }
+        let candidates: [(UInt8, String, String)] = [(UInt8(ascii: ";"), ";", "';'"), (9, "\t", "tab"), (UInt8(ascii: ","), ",", "','")]
+        for (byte, text, flag) in candidates where byte != options.delimiter {
+            let count = only.split(separator: Character(text), omittingEmptySubsequences: false).count - 1
+            if count > 0 {
+                throw SheetError(
+                    "the header is one cell holding \(count) \(flag == "tab" ? "tabs" : "'\(text)'"): the sheet looks saved with \(flag) between cells; pass --delimiter \(flag == "tab" ? "tab" : text)",
+                    row: row, column: 1)
+            }
+        }
+    }
+
+    // MARK: one row
+
+    private func cell(_ row: SheetRow, _ detail: SheetColumns.Detail) -> String? {
+        let column = detailColumns[detail.ordinal]
+        guard column >= 0 else { return nil }
+        let text = SheetCells.trimmed(row[column])
+        return text.isEmpty ? nil : text
+    }
+
+    private func column(_ detail: SheetColumns.Detail) -> Int { max(detailColumns[detail.ordinal], 0) + 1 }
+
+    /// The row's cell for `detail` as written, untrimmed; empty when there is no such column.
+    private func raw(_ row: SheetRow, _ detail: SheetColumns.Detail) -> String {
+        let column = detailColumns[detail.ordinal]
+        return column >= 0 ? row[column] : ""
+    }
+
+    /// The patient and session the row belongs to, opened if new; false when the row cannot
+    /// be placed (no id: a loose problem; a bad date: the patient's).
+    private func place(_ row: SheetRow, newSessionEachRow: Bool) -> Bool {
+        guard let id = cell(row, .patientID) else {
+            looseProblems.append(problem(.error, "the row has no patient_id; every row needs the patient's id", row: row.row, column: column(.patientID)))
+            return false
+        }
+        if id != patientID {
+            closePatient()
+            openPatient(id, row)
+        } else {
+            for detail in SheetColumns.Detail.patientDetails where raw(row, detail) != firstCells[detail.ordinal] {
+                checkSame(row, [detail], &patientDetails, what: "patient '\(id)'")
+            }
+        }
+        // The same day as the row before, written the same way: the same session, nothing to parse.
+        let rawDate = raw(row, .sessionDate)
+        if !newSessionEachRow, sessionOpen, rawDate == sessionRawDate, !rawDate.isEmpty {
+            if raw(row, .assessor) != firstCells[SheetColumns.Detail.assessor.ordinal] || raw(row, .bloodPressure) != firstCells[SheetColumns.Detail.bloodPressure.ordinal] {
+                checkSame(row, [.assessor, .bloodPressure], &sessionDetails, what: "the session of \(sessionDate)")
+            }
+            return true
+        }
+        guard let dateText = cell(row, .sessionDate) else {
+            patientProblems.append(problem(.error, "the row has no session_date; give the day of the session (yyyy-mm-dd)", row: row.row, column: column(.sessionDate)))
+            return false
+        }
+        let date: String
+        switch cells.date(dateText, column: "session_date") {
+        case .ok(let d): date = d
+        case .problem(let message):
+            patientProblems.append(problem(.error, message, row: row.row, column: column(.sessionDate)))
+            return false
+        }
+        if newSessionEachRow || !sessionOpen || date != sessionDate {
+            openSession(date, row)
+        } else {
+            checkSame(row, [.assessor, .bloodPressure], &sessionDetails, what: "the session of \(date)")
+        }
+        sessionRawDate = rawDate
+        return true
+    }
+
+    private func longRow(_ row: SheetRow) {
+        guard place(row, newSessionEachRow: false) else { return }
+        guard let test = cell(row, .test) else {
+            patientProblems.append(problem(.error, "the row has no test; name the test (e.g. hip-abduction-strength) or delete the row", row: row.row, column: column(.test)))
+            return
+        }
+        var side: String?
+        if let text = cell(row, .side), let outcome = cells.side(text) {
+            guard case .ok(let s) = outcome else { return report(outcome, row, .side) }
+            side = s
+        }
+        let unitOutcome = cells.unit(cell(row, .unit) ?? "")
+        guard case .ok(let unit) = unitOutcome else {
+            brokenMeasure = (test, side)
+            return report(unitOutcome, row, .unit)
+        }
+        guard let valueText = cell(row, .value) else {
+            patientProblems.append(problem(.warning, "\(test)\(side.map { " " + $0 } ?? "") has no value: an empty cell is no reading (not 0); the row is not read", row: row.row, column: column(.value)))
+            return
+        }
+        let valueOutcome = cells.decimal(valueText, column: "value")
+        guard case .ok(let value) = valueOutcome else {
+            brokenMeasure = (test, side)
+            return report(valueOutcome, row, .value)
+        }
+        var trial: Int?
+        if let text = cell(row, .trial) {
+            guard let n = Int(text), n >= 1 else {
+                patientProblems.append(problem(.error, "trial '\(text)' is not a trial number; write 1, 2, 3 (or leave it empty for a single value)", row: row.row, column: column(.trial)))
+                return
+            }
+            trial = n
+        }
+        let note = cell(row, .note)
+        if let n = trial, n > 1 {
+            if let broken = brokenMeasure, broken.test == test, broken.side == side { return }
+            guard var open = measure, open.test == test, open.side == side, open.lastTrial == n - 1 else {
+                patientProblems.append(problem(
+                    .error, "trial \(n) of \(test)\(side.map { " " + $0 } ?? "") does not follow its trial \(n - 1) on the row before; keep a test's trials on consecutive rows, numbered 1, 2, 3",
+                    row: row.row, column: column(.trial)))
+                return
+            }
+            guard open.unit == unit else {
+                patientProblems.append(problem(.error, "trial \(n) of \(test)\(side.map { " " + $0 } ?? "") is in \(unit), trial 1 in \(open.unit); one measure, one unit", row: row.row, column: column(.unit)))
+                return
+            }
+            if !pretty { moveTo(row.row) }
+            write("<trial>")
+            write(value)
+            write("</trial>")
+            positions.addTrial(line: open.line, occurrence: open.occurrence, row: row.row, column: column(.value))
+            open.lastTrial = n
+            open.lastRow = row.row
+            measure = open
+            return
+        }
+        closeMeasure()
+        brokenMeasure = nil
+        begin(row.row, depth: 3)
+        sessionMeasures += 1
+        let occurrence = positions.addMeasure(line: row.row, group: -1)
+        // Written piece by piece: a tag built as one String first was re-allocated per piece.
+        write("<measure test=\"")
+        write(escapedCell(test, row, .test))
+        if let side {
+            write("\" side=\"")
+            write(side)
+        }
+        write("\" unit=\"")
+        write(unit)
+        if let note {
+            write("\" note=\"")
+            write(escapedCell(note, row, .note))
+        }
+        if trial == nil {
+            write("\" value=\"")
+            write(value)
+            write("\"/>")
+        } else {
+            write("\"><trial>")
+            write(value)
+            write("</trial>")
+            positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: column(.value))
+            measure = OpenMeasure(test: test, side: side, unit: unit, line: row.row, occurrence: occurrence, lastTrial: 1, lastRow: row.row)
+        }
+    }
+
+    private func wideRow(_ row: SheetRow) {
+        if let map, let wanted = testNameColumn {
+            // A device's row is one test: its readings come from the columns mapped for it.
+            let name = SheetCells.trimmed(row[wanted])
+            if !map.knows(testName: name) {
+                if unknownTestNames.insert(name).inserted {
+                    looseProblems.append(problem(.warning, "test '\(name)' is not in the map \(map.path); its rows are not read (add it to the map to read them)", row: row.row, column: wanted + 1))
+                }
+                return
+            }
+            guard place(row, newSessionEachRow: false) else { return }
+            writeGroups(row, testName: name)
+        } else {
+            guard place(row, newSessionEachRow: true) else { return }
+            writeGroups(row, testName: nil)
+        }
+    }
+
+    private func writeGroups(_ row: SheetRow, testName: String?) {
+        for (g, group) in columns.groups.enumerated() where group.when == nil || group.when == testName {
+            var value: String?
+            if let c = group.valueColumn {
+                let text = SheetCells.trimmed(row[c])
+                if !text.isEmpty {
+                    switch cells.decimal(text, column: "'\(columnName(group, c))'") {
+                    case .ok(let v): value = v
+                    case .problem(let message):
+                        patientProblems.append(problem(.error, message, row: row.row, column: c + 1))
+                        continue
+                    }
+                }
+            }
+            var trials: [(String, Int)] = []
+            var bad = false
+            for c in group.trialColumns {
+                let text = SheetCells.trimmed(row[c])
+                guard !text.isEmpty else { continue }
+                switch cells.decimal(text, column: "'\(columnName(group, c))'") {
+                case .ok(let v): trials.append((v, c))
+                case .problem(let message):
+                    patientProblems.append(problem(.error, message, row: row.row, column: c + 1))
+                    bad = true
+                }
+            }
+            if bad || (value == nil && trials.isEmpty) { continue }
+            begin(row.row, depth: 3)
+            sessionMeasures += 1
+            let occurrence = positions.addMeasure(line: row.row, group: g)
+            write("<measure test=\"")
+            write(escaped(group.test))
+            if let side = group.side {
+                write("\" side=\"")
+                write(side)
+            }
+            write("\" unit=\"")
+            write(group.unit)
+            if let value {
+                write("\" value=\"")
+                write(value)
+            }
+            if trials.isEmpty {
+                write("\"/>")
+            } else {
+                write("\">")
+                for (v, c) in trials {
+                    write("<trial>")
+                    write(v)
+                    write("</trial>")
+                    positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: c + 1)
+                }
+                write("</measure>")
+            }
+        }
+    }
+
+    private func columnName(_ group: SheetColumns.MeasureGroup, _ column: Int) -> String {
+        if map != nil { return column < headerNames.count ? headerNames[column] : "" }
+        let trial = group.trialColumns.firstIndex(of: column).map { $0 + 1 }
+        return SheetColumns.header(test: group.test, side: group.side, unit: group.unit, trial: trial)
+    }
+
+    private func report(_ outcome: SheetCells.Outcome, _ row: SheetRow, _ detail: SheetColumns.Detail) {
+        if case .problem(let message) = outcome {
+            patientProblems.append(problem(.error, message, row: row.row, column: column(detail)))
+        }
+    }
+
+    // MARK: patients and sessions
+
+    private func openPatient(_ id: String, _ row: SheetRow) {
+        patients += 1
+        patientID = id
+        patientLine = row.row
+        patientDetails = [:]
+        for detail in SheetColumns.Detail.patientDetails { firstCells[detail.ordinal] = raw(row, detail) }
+        begin(row.row, depth: 1)
+        var fromDirectory: PatientDirectory.Entry?
+        if let directory {
+            fromDirectory = directory.entry(id)
+            if fromDirectory == nil {
+                patientProblems.append(problem(.warning, "patient '\(id)' is not in \(directory.file); without sex and birth date no norm can be chosen", row: row.row, column: column(.patientID)))
+            }
+        }
+        var tag = "<patient id=\"\(escapedCell(id, row, .patientID))\""
+        var conditions: [String] = []
+        var fromSheet: Set<SheetColumns.Detail> = []
+        for detail in SheetColumns.Detail.patientDetails {
+            var text = cell(row, detail)
+            var place = (row: row.row, column: column(detail))
+            if text == nil, let entry = fromDirectory, let t = entry.details[detail] {
+                text = t
+                place = (entry.row, directory!.column(detail))
+            } else if text != nil {
+                fromSheet.insert(detail)
+            }
+            guard let text else { continue }
+            patientDetails[detail] = (text, row.row)
+            let outcome: SheetCells.Outcome
+            switch detail {
+            case .sex: outcome = cells.sex(text)
+            case .birthDate: outcome = cells.date(text, column: detail.rawValue)
+            case .bodyMassKg, .heightCm: outcome = cells.decimal(text, column: detail.rawValue)
+            case .conditions:
+                conditions = text.split(separator: ";").map { SheetCells.trimmed(String($0)) }.filter { !$0.isEmpty }
+                continue
+            default: continue
+            }
+            switch outcome {
+            case .ok(let v): tag += " \(detail.attribute.name)=\"\(escaped(v))\""
+            case .problem(let message):
+                var p = problem(.error, message, row: place.row, column: place.column)
+                if !fromSheet.contains(detail), let directory { p.file = directory.file; p.sheet = directory.sheet }
+                patientProblems.append(p)
+            }
+        }
+        positions.addPatient(line: row.row, directoryRow: fromDirectory?.row, fromSheet: fromSheet)
+        write(tag + ">")
+        for code in conditions {
+            begin(row.row, depth: 2)
+            write("<condition code=\"\(escapedCell(code, row, .conditions))\"/>")
+        }
+    }
+
+    private func openSession(_ date: String, _ row: SheetRow) {
+        closeSession()
+        begin(row.row, depth: 2)
+        sessionOpen = true
+        sessionMeasures = 0
+        brokenMeasure = nil
+        sessionDate = date
+        sessionRow = row.row
+        sessionDetails = [:]
+        firstCells[SheetColumns.Detail.assessor.ordinal] = raw(row, .assessor)
+        firstCells[SheetColumns.Detail.bloodPressure.ordinal] = raw(row, .bloodPressure)
+        var tag = "<session date=\"\(date)\""
+        if let assessor = cell(row, .assessor) {
+            tag += " assessor=\"\(escapedCell(assessor, row, .assessor))\""
+            sessionDetails[.assessor] = (assessor, row.row)
+        }
+        if let bp = cell(row, .bloodPressure) {
+            tag += " bloodPressure=\"\(escapedCell(bp, row, .bloodPressure))\""
+            sessionDetails[.bloodPressure] = (bp, row.row)
+        }
+        write(tag + ">")
+    }
+
+    /// A later row of the same patient or session must not say something else.
+    private func checkSame(_ row: SheetRow, _ details: [SheetColumns.Detail], _ seen: inout [SheetColumns.Detail: (text: String, row: Int)], what: String) {
+        for detail in details {
+            guard let text = cell(row, detail) else { continue }
+            if let first = seen[detail] {
+                if first.text != text {
+                    patientProblems.append(problem(
+                        .error, "\(detail.rawValue) '\(text)' differs from '\(first.text)' on line \(first.row) for \(what); one value, or leave the later cells empty",
+                        row: row.row, column: column(detail)))
+                }
+            } else if detail == .assessor || detail == .bloodPressure {
+                // Given on a later row only: too late for the session already written.
+                patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on its first row (line \(sessionRow))", row: row.row, column: column(detail)))
+            } else {
+                patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on the patient's first row (line \(patientLine))", row: row.row, column: column(detail)))
+            }
+        }
+    }
+
+    private func closeMeasure() {
+        if measure != nil {
+            write("</measure>")
+            measure = nil
+        }
+    }
+
+    private func closeSession() {
+        closeMeasure()
+        if sessionOpen {
+            if sessionMeasures == 0 && !patientProblems.contains(where: { $0.severity == .error }) {
+                patientProblems.append(problem(.error, "the session of \(sessionDate) has no reading: every reading cell of its rows is empty; fill them in or delete the rows", row: sessionRow, column: column(.sessionDate)))
+            }
+            if pretty { write("\n    ") }
+            write("</session>")
+            sessionOpen = false
+        }
+    }
+
+    private func closePatient() {
+        guard patientID != nil else { return }
+        closeSession()
+        if pretty { write("\n  ") }
+        write("</patient>")
+        if !patientProblems.isEmpty { problemsByLine[patientLine] = patientProblems }
+        patientProblems = []
+        patientID = nil
+    }
+
+    // MARK: writing
+
+    /// Where the next element goes: its row's line, or (pretty) a new line indented by depth.
+    private func begin(_ row: Int, depth: Int) {
+        if pretty {
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        } else {
+            moveTo(row)
+        }
+    }
+
+    private func moveTo(_ row: Int) {
+        guard row > outLine else { return }
+        out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: row - outLine))
+        outLine = row
+    }
+
+    private func write(_ text: String) {
+        out.append(contentsOf: text.utf8)
+    }
+
+    private func warning(_ message: String, row: Int, column: Int) {
+        looseProblems.append(problem(.warning, message, row: row, column: column))
+    }
+
+    private func problem(_ severity: Diagnostic.Severity, _ message: String, row: Int, column: Int) -> Diagnostic {
+        Diagnostic(severity, file: file, line: row, column: max(column, 1), message: message, sheet: reader.sheet)
+    }
+
+    /// A cell's text for an attribute; a character XML cannot hold is a problem of the cell
+    /// (and is replaced, so the row still reads).
+    private func escapedCell(_ text: String, _ row: SheetRow, _ detail: SheetColumns.Detail) -> String {
+        if let bad = SheetCells.forbiddenCharacter(text) {
+            let code = String(bad.value, radix: 16, uppercase: true)
+            patientProblems.append(problem(.error, "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it", row: row.row, column: column(detail)))
+            return escaped(String(String.UnicodeScalarView(text.unicodeScalars.map { SheetCells.forbiddenCharacter(String($0)) == nil ? $0 : "\u{FFFD}" })))
+        }
+        return escaped(text)
+    }
+
+    private func escaped(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 < 32 }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "\t": result += "&#9;"
+            case "\n": result += "&#10;"
+            case "\r": result += "&#13;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FastText
+
+/// A CSV file read as a sheet, 64 KiB at a time through `CSVRecordReader`: memory holds the
+/// records of one chunk, whatever the file's size.
+public final class CSVSheetReader: SheetReader {
+    public let file: String
+    public var sheet: String? { nil }
+    private let fd: Int32
+    private var parser: CSVRecordReader
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    private var ready: [CSVRecordReader.Record] = []
+    private var nextReady = 0
+    private var atEnd = false
+    private var started = false
+
+    /// Opens `path`; `delimiter` is `,` unless the sheet was saved with `;` or a tab.
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ",")) throws(SheetError) {
+        file = path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw SheetError("cannot open '\(path)': \(String(cString: strerror(errno)))", unreadable: true)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: throw SheetError("'\(path)' is a directory, not a spreadsheet", unreadable: true)
+        case S_IFCHR, S_IFBLK: throw SheetError("'\(path)' is a device, not a spreadsheet", unreadable: true)
+        case S_IFSOCK: throw SheetError("'\(path)' is a socket, not a spreadsheet", unreadable: true)
+        default: break
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw SheetError("cannot open '\(path)': \(String(cString: strerror(errno)))", unreadable: true)
+        }
+        parser = CSVRecordReader(delimiter: delimiter)
+    }
+
+    deinit { close(fd) }
+
+    public func next() throws(SheetError) -> SheetRow? {
+        while true {
+            if nextReady < ready.count {
+                defer { nextReady += 1 }
+                let record = ready[nextReady]
+                return SheetRow(row: record.line, cells: record.fields)
+            }
+            ready.removeAll(keepingCapacity: true)
+            nextReady = 0
+            if atEnd { return nil }
+            let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            if n < 0 {
+                throw SheetError("cannot read '\(file)': \(String(cString: strerror(errno)))", unreadable: true)
+            }
+            if n == 0 {
+                atEnd = true
+                do {
+                    try parser.finish { ready.append($0) }
+                } catch {
+                    throw SheetError(
+                        "a quoted cell opens here and never closes; add the closing \" (a quote inside a cell is written twice: \"\")",
+                        row: error.line, column: error.column)
+                }
+            } else {
+                if !started {
+                    started = true
+                    // Excel's "Unicode Text" is UTF-16 with a byte-order mark: not readable as UTF-8.
+                    if n >= 2, (chunk[0] == 0xFF && chunk[1] == 0xFE) || (chunk[0] == 0xFE && chunk[1] == 0xFF) {
+                        throw SheetError("'\(file)' is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead", row: 1, column: 1)
+                    }
+                }
+                chunk.withUnsafeBufferPointer { buffer in
+                    parser.feed(UnsafeBufferPointer(rebasing: buffer[0..<n])) { ready.append($0) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import MBXML
+
+/// Turns a worksheet's XML (`<row r="812"><c r="E812" t="s" s="3"><v>..</v></c>...`) into
+/// rows of text as the SAX events arrive.
+final class WorkbookRows: XMLEventHandler {
+    static let vocabulary = XMLVocabulary(["row", "c", "v", "is", "t", "r", "s"], textOf: ["v", "t"])
+    private enum Name: Int { case row, c, v, `is`, t, r, s }
+
+    private let shared: [String]
+    private let dateStyles: DateStyles
+    private let date1904: Bool
+    private var ready: [SheetRow] = []
+    private var nextReady = 0
+    var ended = false
+
+    private var rowNumber = 0
+    private var cells: [String] = []
+    private var column = 0
+    private var type: [UInt8] = []
+    private var style = -1
+    private var text: [UInt8] = []
+    private var inValue = false
+    private var inInline = false
+
+    init(shared: [String], dateStyles: DateStyles, date1904: Bool) {
+        self.shared = shared
+        self.dateStyles = dateStyles
+        self.date1904 = date1904
+    }
+
+    func take() -> SheetRow? {
+        if nextReady < ready.count {
+            defer { nextReady += 1 }
+            return ready[nextReady]
+        }
+        ready.removeAll(keepingCapacity: true)
+        nextReady = 0
+        return nil
+    }
+
+    func startElement(_ tag: borrowing XMLStartTag) {
+        switch Name(rawValue: tag.name) {
+        case .row:
+            // Rows without r follow the one before.
+            let numbered: Int?? = tag.withValue(Name.r.rawValue) { Int(String(decoding: $0, as: UTF8.self)) }
+            rowNumber = (numbered ?? nil) ?? rowNumber + 1
+            cells.removeAll(keepingCapacity: true)
+            column = 0
+        case .c:
+            let placed: Int?? = tag.withValue(Name.r.rawValue) { Self.columnIndex($0) }
+            column = (placed ?? nil) ?? column
+            type = tag.withValue(Name.t.rawValue) { Array($0) } ?? []
+            let styled: Int?? = tag.withValue(Name.s.rawValue) { Int(String(decoding: $0, as: UTF8.self)) }
+            style = (styled ?? nil) ?? -1
+            text.removeAll(keepingCapacity: true)
+        case .v: inValue = true
+        case .is: inInline = true
+        default: break
+        }
+    }
+
+    func endElement(name: Int, depth: Int) {
+        switch Name(rawValue: name) {
+        case .v: inValue = false
+        case .is: inInline = false
+        case .c:
+            let value = cellText()
+            if column >= cells.count { cells.append(contentsOf: repeatElement("", count: column - cells.count + 1)) }
+            cells[column] = value
+            column += 1
+        case .row:
+            if cells.contains(where: { !$0.isEmpty }) { ready.append(SheetRow(row: rowNumber, cells: cells)) }
+        default: break
+        }
+    }
+
+    func characters(_ piece: borrowing XMLCharacters) {
+        // <v>, or the <t> runs of an inline string (<is>); a formula's <f> is never read.
+        if inValue || inInline { text.append(contentsOf: piece.bytes) }
+    }
+
+    private func cellText() -> String {
+        let raw = String(decoding: text, as: UTF8.self)
+        switch String(decoding: type, as: UTF8.self) {
+        case "s":
+            guard let index = Int(raw), index >= 0, index < shared.count else { return raw }
+            return shared[index]
+        case "inlineStr", "str", "e":
+            return raw
+        case "b":
+            return raw == "1" ? "TRUE" : raw == "0" ? "FALSE" : raw
+        case "d":
+            // An ISO 8601 date-time: the date is what a session or a birth needs.
+            return raw.split(separator: "T").first.map(String.init) ?? raw
+        default:
+            guard !raw.isEmpty, let number = Double(raw) else { return raw }
+            if dateStyles.isDate(style: style) { return Self.civilDate(serial: number, date1904: date1904) ?? raw }
+            return Self.decimalText(number, raw)
+        }
+    }
+
+    /// `E812` -> 4 (0-based).
+    static func columnIndex(_ reference: UnsafeBufferPointer<UInt8>) -> Int? {
+        var value = 0
+        var letters = 0
+        for byte in reference {
+            guard byte >= 65 && byte <= 90 else { break }
+            value = value * 26 + Int(byte - 64)
+            letters += 1
+        }
+        return letters == 0 ? nil : value - 1
+    }
+
+    /// A stored number as the decimal a spreadsheet shows: 15 significant digits (binary
+    /// floating point stores 0.3 as 0.30000000000000004), no exponent.
+    static func decimalText(_ number: Double, _ raw: String) -> String {
+        // Most values are stored as written: short and without an exponent.
+        if raw.utf8.count <= 16, !raw.contains("E"), !raw.contains("e") { return raw }
+        var text = String(format: "%.15g", number)
+        if text.contains("e") { text = plain(Decimal(string: text) ?? Decimal(number)) }
+        return text
+    }
+
+    private static func plain(_ value: Decimal) -> String {
+        var value = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 15, .plain)
+        return "\(rounded)"
+    }
+
+    /// A date serial as `yyyy-mm-dd`: days since 1899-12-30 (so that 1900-03-01 is 61, past
+    /// Lotus's false 1900-02-29) or, in a 1904 workbook, since 1904-01-01. The time of day is
+    /// dropped.
+    static func civilDate(serial: Double, date1904: Bool) -> String? {
+        guard serial.isFinite, serial >= 1, serial < 2_958_466 else { return nil }
+        // Days from 1970-01-01.
+        let days = Int(serial.rounded(.down)) + (date1904 ? -24_107 : -25_569)
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(y)-\(two(m))-\(two(d))"
+    }
+}

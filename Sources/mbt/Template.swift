@@ -1,0 +1,77 @@
+import ArgumentParser
+import ClinicFiles
+import BatchEngine
+import MuscleBalance
+
+struct Template: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "template",
+        abstract: "Write an empty sheet with the protocol's columns, to fill in a spreadsheet program.",
+        discussion: """
+            Writes the header row of a CSV sheet that `mbt score`, `mbt validate` and \
+            `mbt import` read as it is: the long layout's columns (a row per reading), or, \
+            wide, one column per test and side of the protocol in the test's own unit \
+            ('hip-abduction-strength L (N)'), with --trials N columns t1...tN per test.
+
+            Examples:
+              mbt template --layout wide > clinic.csv
+              mbt template --layout wide --trials 3 -o clinic.csv
+              mbt template --layout long --protocol my-protocol.xml -o readings.csv
+            """
+    )
+
+    enum Layout: String, ExpressibleByArgument, CaseIterable {
+        case wide, long
+    }
+
+    @Option(name: .long, help: "wide (a row per session) or long (a row per reading).")
+    var layout: Layout = .wide
+
+    @Option(name: .long, help: ArgumentHelp("Trial columns per test and side in the wide layout (1: one value column).", valueName: "n"))
+    var trials = 1
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var protocolOptions: ProtocolOptions
+
+    func validate() throws {
+        if trials < 1 || trials > 20 { throw ValidationError("--trials takes 1 to 20") }
+    }
+
+    func run() throws {
+        let library = try protocolOptions.library()
+        let columns: [String]
+        switch layout {
+        case .long:
+            columns = SheetTemplate.longColumns
+        case .wide:
+            let path = protocolOptions.protocol ?? library.path(forProtocolID: ProtocolLibrary.defaultProtocolID)
+            let loaded = library.load(path: path)
+            guard let balanceProtocol = loaded.balanceProtocol else {
+                throw EnvironmentFailure(message: "the protocol \(path) cannot be used; run 'mbt validate \(path)'")
+            }
+            columns = SheetTemplate.wideColumns(balanceProtocol, trials: trials)
+        }
+        let text = SheetTemplate.csvLine(columns)
+        if let output, output != "-" {
+            try writeFileWhole(output, Array(text.utf8))
+        } else if !writeAll(1, text) {
+            throw EnvironmentFailure(message: "cannot write to standard output")
+        }
+    }
+}
+
+/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place).
+func writeFileWhole(_ path: String, _ bytes: [UInt8]) throws {
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    do {
+        let file = try AtomicOutputFile(directory: directory.isEmpty ? "/" : directory, name: name)
+        try file.write(bytes)
+        try file.commit()
+    } catch {
+        throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)")
+    }
+}
