@@ -75,6 +75,19 @@ public struct CSVRecordReader {
                 while j < n, buffer[j] != quote, buffer[j] != 0x0A, buffer[j] != 0x0D { j += 1 }
             } else {
                 while j < n, buffer[j] != delimiter, buffer[j] != 0x0A, buffer[j] != 0x0D, buffer[j] != quote { j += 1 }
+                // A whole plain field in this chunk (nearly every one): its String straight from
+                // the chunk, not through the field buffer.
+                if j > i, j < n, field.isEmpty, !fieldStarted, buffer[j] == delimiter || buffer[j] == 0x0A {
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<j]), as: UTF8.self))
+                    afterQuote = false
+                    let end = buffer[j]
+                    i = j + 1
+                    if end == 0x0A {
+                        emitRecord(record)
+                        line += 1
+                    }
+                    continue
+                }
                 if j > i { fieldStarted = true }
             }
             if j > i {
@@ -165,6 +178,13 @@ public struct CSVRecordReader {
         field.removeAll(keepingCapacity: true)
         fieldStarted = false
         afterQuote = false
+    }
+
+    /// Hands on the fields collected, the last one included already.
+    private mutating func emitRecord(_ record: (Record) -> Void) {
+        record(Record(line: recordLine, fields: fields))
+        fields.removeAll(keepingCapacity: true)
+        recordLine = line + 1
     }
 
     private mutating func endRecord(_ record: (Record) -> Void) {

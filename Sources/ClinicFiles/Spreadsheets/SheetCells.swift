@@ -83,6 +83,7 @@ struct SheetCells: Sendable {
 
     /// female/male, F/M, any case.
     func sex(_ text: String) -> Outcome {
+        if text == "female" || text == "male" { return .ok(text) }
         switch Self.trimmed(text).lowercased() {
         case "female", "f": return .ok("female")
         case "male", "m": return .ok("male")
@@ -92,6 +93,7 @@ struct SheetCells: Sendable {
 
     /// left/right, L/R, any case; nil for an empty cell (a midline test).
     func side(_ text: String) -> Outcome? {
+        if text == "left" || text == "right" { return .ok(text) }
         switch Self.trimmed(text).lowercased() {
         case "": return nil
         case "left", "l": return .ok("left")
@@ -116,7 +118,10 @@ struct SheetCells: Sendable {
     /// Spaces around a cell's text are not part of it (exports pad headers and cells).
     static func trimmed(_ text: String) -> String {
         // On the bytes: Character's first and last break graphemes, a cost on every cell.
-        guard let first = text.utf8.first, let last = text.utf8.last, first == 0x20 || last == 0x20 || first == 0x09 || last == 0x09 else { return text }
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return text }
+        let last = utf8[utf8.index(before: utf8.endIndex)]
+        guard first == 0x20 || last == 0x20 || first == 0x09 || last == 0x09 else { return text }
         return String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
