@@ -108,5 +108,6 @@ if Context.environment["MBT_FUZZ"] != nil {
     package.targets += [
         .executableTarget(name: "FuzzClinicFile", dependencies: ["MuscleBalanceTestSupport"], path: "Fuzz/FuzzClinicFile"),
         .executableTarget(name: "FuzzProtocol", dependencies: ["MuscleBalanceTestSupport"], path: "Fuzz/FuzzProtocol"),
+        .executableTarget(name: "FuzzSheet", dependencies: ["MuscleBalanceTestSupport"], path: "Fuzz/FuzzSheet"),
     ]
 }

@@ -100,6 +100,56 @@ public struct RobustnessHarness: Sendable {
         return broken
     }
 
+    /// A spreadsheet (any bytes, read as a CSV file): every problem is placed inside the
+    /// sheet (a line it has, a column from 1); and a sheet `validate` passes is imported
+    /// (`mbt import`'s indented XML) into a schema-valid file with the same patients.
+    public func sheet(_ bytes: [UInt8]) -> [String] {
+        let path = Self.sheetScratch
+        guard let fd = Optional(open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)), fd >= 0 else {
+            return ["cannot write \(path)"]
+        }
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        var broken: [String] = []
+        let lines = bytes.count { $0 == 0x0A || $0 == 0x0D } + 1
+        let options = SheetImportOptions(protocolID: balanceProtocol.id)
+        let validator = FileValidator(library: library, today: today, sheetOptions: options)
+        let result = validator.validate(path: path)
+        for d in result.diagnostics where d.file == path && d.line > 0 {
+            if d.line > lines { broken.append("a problem on line \(d.line) of a sheet of \(lines) lines: \(d.message)") }
+            if d.column < 1 { broken.append("a problem with no column: \(d.description)") }
+        }
+        if result.diagnostics.isEmpty && result.hasErrors { broken.append("a sheet was refused without a reason") }
+        guard !result.hasErrors, result.patients > 0 else { return broken }
+        do {
+            let sheet = try SpreadsheetImport.open(path: path, options: options)
+            sheet.pretty = true
+            var xml: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { raw in Result { () throws(XMLReadError) in try sheet.produce(into: raw) } }.get()
+                if n == 0 { break }
+                xml += chunk[0..<n]
+            }
+            let stream = try MeasurementStream(bytes: xml, url: "imported.xml", schema: library.measurementSchema)
+            var patients = 0
+            while let item = try stream.next() {
+                patients += 1
+                if item.hasSchemaErrors { broken.append("the imported XML has schema errors: \(item.schemaProblems.prefix(2))") }
+            }
+            if patients != result.patients { broken.append("the imported XML has \(patients) patients, the sheet \(result.patients)") }
+        } catch {
+            broken.append("a sheet validate passed cannot be imported: \(error)")
+        }
+        return broken
+    }
+
+    /// One scratch file per process for `sheet` (a fuzzer runs one input at a time).
+    private static let sheetScratch: String = {
+        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return "\(folder)/mbt-fuzz-sheet-\(getpid()).csv"
+    }()
+
     /// A protocol definition: parse, check, and if it passes, score a fixed patient with it.
     public func protocolDefinition(_ bytes: [UInt8]) -> [String] {
         let result = ProtocolLoader.load(bytes: bytes, url: "fuzz-protocol.xml", schema: library.protocolSchema)

@@ -19,6 +19,11 @@ struct FuzzRegressionTests {
 
     static let clinicInputs = files("corpus/FuzzClinicFile") + files("crashes", prefix: "FuzzClinicFile-")
     static let protocolInputs = files("corpus/FuzzProtocol") + files("crashes", prefix: "FuzzProtocol-")
+    /// The sheet fuzzer's corpus, and the spreadsheet fixtures themselves (CSV only: the
+    /// harness reads any bytes as CSV).
+    static let sheetInputs = files("corpus/FuzzSheet") + files("crashes", prefix: "FuzzSheet-")
+        + ((try? FileManager.default.contentsOfDirectory(atPath: Paths.fixtures + "/sheets")) ?? [])
+        .filter { $0.hasSuffix(".csv") }.sorted().map { Paths.fixtures + "/sheets/" + $0 }
 
     @Test("the corpora are there")
     func corpora() {
@@ -31,6 +36,13 @@ struct FuzzRegressionTests {
         let harness = try #require(Self.harness)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(harness.clinicFile(bytes) == [], "\(path)")
+    }
+
+    @Test("sheets: every problem inside the sheet; a sheet that passes imports", arguments: sheetInputs)
+    func sheet(path: String) throws {
+        let harness = try #require(Self.harness)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(harness.sheet(bytes) == [], "\(path)")
     }
 
     @Test("protocols: no broken invariant", arguments: protocolInputs)

@@ -11,6 +11,8 @@ public final class SheetPositions {
     public let sheet: String?
     let directory: PatientDirectory?
     var columns = SheetColumns()
+    /// Off when nothing will be placed (`SpreadsheetImport.pretty`).
+    var recording = true
     var long = true
     /// The lines recorded and what each holds, in line order (lines only grow as a sheet is
     /// read): appended, found from the end, and cut from the front as patients are handed
@@ -66,17 +68,19 @@ public final class SheetPositions {
 
     /// Records a measure written on `line`; returns its place among the line's measures.
     func addMeasure(line: Int, group: Int) -> Int {
+        guard recording else { return 0 }
         let i = entry(line)
         entries[i].measures.append(Measure(group: group))
         return entries[i].measures.count - 1
     }
 
     func addTrial(line: Int, occurrence: Int, row: Int, column: Int) {
-        guard let i = index(of: line), occurrence < entries[i].measures.count else { return }
+        guard recording, let i = index(of: line), occurrence < entries[i].measures.count else { return }
         entries[i].measures[occurrence].trials.append((row, column))
     }
 
     func addPatient(line: Int, directoryRow: Int?, fromSheet: Set<SheetColumns.Detail>) {
+        guard recording else { return }
         entries[entry(line)].patient = Patient(directoryRow: directoryRow, fromSheet: fromSheet)
     }
 

@@ -31,7 +31,11 @@ public final class SpreadsheetImport: XMLByteProducer {
 
     /// Indented, an element a line, as a person would write the file (`mbt import`); else each
     /// element on its row's line, for positions.
-    public var pretty = false
+    public var pretty = false {
+        // An import places no problem (it ran `validate` first): positions kept for nothing
+        // grew with the sheet, 100 MB for a million rows.
+        didSet { positions.recording = !pretty }
+    }
 
     private var out: [UInt8] = []
     private var outStart = 0
