@@ -439,22 +439,4 @@ public struct ReportXML: ~Copyable {
 
 /// Escapes text for an attribute written by hand (the root element, which stays open while the
 /// patients stream).
-func escape(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "\n": out += "&#10;"
-        case "\t": out += "&#9;"
-        case "\r": out += "&#13;"
-        default:
-            // Characters XML 1.0 cannot carry at all are dropped rather than written invalid.
-            if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}
+func escape(_ text: String) -> String { xmlAttributeText(text) }
