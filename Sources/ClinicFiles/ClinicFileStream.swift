@@ -65,8 +65,6 @@ public final class ClinicFileStream {
 
     public var header: MeasurementFileHeader { stream.header }
     public var isSpreadsheet: Bool { sheet != nil }
-    /// A workbook's sheet, for positions.
-    public var sheetName: String? { sheet?.positions.sheet }
 
     /// The next patient with its spreadsheet cell problems, or nil at the end.
     public func next() throws(Failure) -> MeasurementStream.Item? {

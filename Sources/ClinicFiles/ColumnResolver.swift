@@ -99,7 +99,7 @@ public enum ColumnResolver {
         case .trial(let index):
             // The trial when it is on the measure's line, else the measure.
             let measure = elementStart(line, "measure", occurrence: occurrence)
-            offset = elementStart(line, "trial", occurrence: index, from: measure ?? 0) ?? measure
+            offset = elementStart(line, "trial", occurrence: index, from: measure ?? 0, exactly: true) ?? measure
         case nil:
             offset = nil
         }
@@ -108,9 +108,10 @@ public enum ColumnResolver {
         return line[..<min(byteOffset, line.count)].count { $0 & 0xC0 != 0x80 } + 1
     }
 
-    /// Where the `occurrence`-th element called `name` starts on the line, from `from`; the
-    /// first one when there are fewer.
-    private static func elementStart(_ line: [UInt8], _ name: String, occurrence: Int, from: Int = 0) -> Int? {
+    /// Where the `occurrence`-th element called `name` starts on the line, from `from`; when
+    /// there are fewer, the first one, or nil `exactly` (a trial on a later line than its
+    /// measure is not the measure's first trial on this one).
+    private static func elementStart(_ line: [UInt8], _ name: String, occurrence: Int, from: Int = 0, exactly: Bool = false) -> Int? {
         let needle = Array(name.utf8)
         var i = from
         var seen = 0
@@ -130,7 +131,7 @@ public enum ColumnResolver {
             }
             i += 1
         }
-        return name == "trial" ? nil : first
+        return exactly ? nil : first
     }
 
     private static func attributeStart(_ line: [UInt8], _ name: String, from: Int) -> Int? {

@@ -15,9 +15,9 @@ struct SheetCells: Sendable {
     /// A decimal as XML Schema's `xs:decimal` writes it: `12.5`, `-3`, `.5`.
     func decimal(_ text: String, column: String) -> Outcome {
         var t = Self.trimmed(text)
-        if decimalComma { t = t.replacingOccurrences(",", ".") }
+        if decimalComma { t = t.replacing(",", with: ".") }
         if Self.isDecimal(t) { return .ok(t) }
-        if !decimalComma, t.contains(","), Self.isDecimal(t.replacingOccurrences(",", ".")) {
+        if !decimalComma, t.contains(","), Self.isDecimal(t.replacing(",", with: ".")) {
             return .problem("'\(t)' in column \(column) has a decimal comma; write 12.5, or pass --decimal-comma (with --delimiter ';' or tab, as such sheets are saved)")
         }
         return .problem("'\(t)' in column \(column) is not a number; write a decimal with a point, e.g. 12.5, or leave the cell empty")

@@ -42,15 +42,8 @@ public enum DateOrder: String, Sendable, CaseIterable {
 
     /// Also accepts `.` and `-` between the parts: 02.11.2026.
     public init?(argument: String) {
-        let normalized = argument.lowercased().replacingOccurrences(".", "/").replacingOccurrences("-", "/")
+        let normalized = argument.lowercased().replacing(".", with: "/").replacing("-", with: "/")
         guard let order = Self(rawValue: normalized) else { return nil }
         self = order
-    }
-}
-
-extension String {
-    /// Replaces every `a` with `b` without Foundation.
-    func replacingOccurrences(_ a: Character, _ b: Character) -> String {
-        String(map { $0 == a ? b : $0 })
     }
 }

@@ -104,7 +104,6 @@ public final class SheetPositions {
         var d = diagnostic
         d.sheet = sheet
         let line = self[line: d.line]
-        func at(_ detail: SheetColumns.Detail) -> Int { (columns.details[detail] ?? 0) + 1 }
         switch d.anchor {
         case .attribute(let element, let name):
             d.column = column(element: element, attribute: name, line: line, occurrence: d.occurrence, &d)

@@ -33,13 +33,7 @@ public enum SheetTemplate {
     public static func csvLine(_ fields: [String], delimiter: Character = ",") -> String {
         fields.map { field in
             field.contains(where: { $0 == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+                ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
         }.joined(separator: String(delimiter)) + "\r\n"
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

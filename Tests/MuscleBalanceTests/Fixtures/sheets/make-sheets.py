@@ -179,6 +179,12 @@ def main():
     expect("unicode-text.txt", ["unicode-text.txt:1:1: error: 'unicode-text.txt' is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead"],
            args=["--delimiter", "tab"])
 
+    # A file named .xlsx that is no zip archive at all: refused whole, in words.
+    with open(os.path.join(HERE, "not-a-workbook.xlsx"), "w") as f:
+        f.write("patient_id,session_date\n")
+    expect("not-a-workbook.xlsx", [
+        "not-a-workbook.xlsx: error: 'not-a-workbook.xlsx' is not an Excel workbook (.xlsx is a zip archive, and this is not one); save the sheet as .xlsx or .csv"])
+
     workbooks()
 
 
