@@ -104,10 +104,13 @@ public struct RobustnessHarness: Sendable {
     /// sheet (a line it has, a column from 1); and a sheet `validate` passes is imported
     /// (`mbt import`'s indented XML) into a schema-valid file with the same patients.
     public func sheet(_ bytes: [UInt8]) -> [String] {
-        let path = Self.sheetScratch
-        guard let fd = Optional(open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)), fd >= 0 else {
-            return ["cannot write \(path)"]
-        }
+        // A file of its own per call: Swift Testing runs the corpus's cases in parallel in one
+        // process, so one scratch file per process let cases overwrite each other's sheet.
+        var template = Array("\(Self.scratchFolder)/mbt-fuzz-sheet-XXXXXX.csv".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        guard fd >= 0 else { return ["cannot make a scratch file in \(Self.scratchFolder)"] }
+        let path = String(cString: template)
+        defer { unlink(path) }
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         var broken: [String] = []
@@ -144,11 +147,9 @@ public struct RobustnessHarness: Sendable {
         return broken
     }
 
-    /// One scratch file per process for `sheet` (a fuzzer runs one input at a time).
-    private static let sheetScratch: String = {
-        let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        return "\(folder)/mbt-fuzz-sheet-\(getpid()).csv"
-    }()
+    /// Where `sheet` writes its scratch files: $TMPDIR, else /tmp.
+    private static let scratchFolder: String =
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
 
     /// A protocol definition: parse, check, and if it passes, score a fixed patient with it.
     public func protocolDefinition(_ bytes: [UInt8]) -> [String] {
