@@ -109,7 +109,7 @@ public struct RobustnessHarness: Sendable {
         var template = Array("\(Self.scratchFolder)/mbt-fuzz-sheet-XXXXXX.csv".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
         guard fd >= 0 else { return ["cannot make a scratch file in \(Self.scratchFolder)"] }
-        let path = String(cString: template)
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(path) }
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
