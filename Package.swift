@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
+            providers: [.apt(["libxml2-dev", "libxslt1-dev"])]
         ),
         // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
         // and the one system-call wrapper that retries EINTR.
@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "mbt",
             dependencies: [
-                "MuscleBalance", "ClinicFiles", "BatchEngine", "Locks", "FastText",
+                "MuscleBalance", "ClinicFiles", "ClinicReports", "BatchEngine", "Locks", "FastText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary allocates with mimalloc (Debian: libmimalloc-dev) instead of

@@ -18,6 +18,21 @@
 #include <libxml/xmlschemastypes.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlsave.h>
+#include <libxml/HTMLtree.h>
+
+// libxslt, libxml2's sibling (Debian's libxslt1-dev): the report stylesheets.
+#include <libxslt/xslt.h>
+#include <libxslt/xsltInternals.h>
+#include <libxslt/transform.h>
+#include <libxslt/xsltutils.h>
+#include <libxslt/security.h>
+#include <libxslt/documents.h>
+#include <libxslt/variables.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 // Workaround: xmlFree is a C global function pointer, which Swift 6 rejects as
 // "not concurrency-safe" at every call site. The shim calls it from C instead.
@@ -41,6 +56,66 @@ static void CLibXML2_ignoreGenericError(void *context, const char *message, ...)
 static inline void CLibXML2_silenceGenericErrors(void) {
     xmlSetGenericErrorFunc(NULL, CLibXML2_ignoreGenericError);
     xmlThrDefSetGenericErrorFunc(NULL, CLibXML2_ignoreGenericError);
+}
+
+/// Messages libxslt reports while compiling or applying a stylesheet, gathered as text.
+/// Workaround: libxslt reports through C variadic functions (xmlGenericErrorFunc), which Swift
+/// cannot define, so the shim formats each message into this buffer for Swift to read.
+typedef struct {
+    char *text;
+    size_t length;
+    size_t capacity;
+} CLibXML2_Messages;
+
+/// Appends one formatted message; keeps at most 64 KiB (a hostile stylesheet can report a
+/// message per node of a large document).
+static void CLibXML2_collectMessage(void *context, const char *format, ...) {
+    CLibXML2_Messages *messages = (CLibXML2_Messages *)context;
+    if (messages == NULL || format == NULL || messages->length >= 65536) return;
+    char piece[1024];
+    va_list arguments;
+    va_start(arguments, format);
+    int written = vsnprintf(piece, sizeof piece, format, arguments);
+    va_end(arguments);
+    if (written <= 0) return;
+    size_t add = (size_t)written < sizeof piece ? (size_t)written : sizeof piece - 1;
+    if (messages->length + add + 1 > messages->capacity) {
+        size_t capacity = (messages->length + add + 1) * 2;
+        char *grown = (char *)realloc(messages->text, capacity);
+        if (grown == NULL) return;
+        messages->text = grown;
+        messages->capacity = capacity;
+    }
+    memcpy(messages->text + messages->length, piece, add);
+    messages->length += add;
+    messages->text[messages->length] = 0;
+}
+
+/// Sends libxslt's process-wide (compile-time) messages to `messages`, or back to the
+/// default (stderr) with NULL. Process-wide: the caller holds a lock around its use.
+static inline void CLibXML2_collectStylesheetMessages(CLibXML2_Messages *messages) {
+    if (messages != NULL) {
+        xsltSetGenericErrorFunc(messages, CLibXML2_collectMessage);
+    } else {
+        xsltSetGenericErrorFunc(NULL, NULL);
+    }
+}
+
+/// Sends one transformation's messages to `messages` (per transform context: thread-safe).
+static inline void CLibXML2_collectTransformMessages(xsltTransformContextPtr context, CLibXML2_Messages *messages) {
+    xsltSetTransformErrorFunc(context, messages, CLibXML2_collectMessage);
+}
+
+/// The document loader mbt gives libxslt: it loads nothing. A stylesheet's document(),
+/// xsl:import and xsl:include would otherwise read files and URLs; mbt's stylesheets need none.
+static xmlDocPtr CLibXML2_refuseDocument(const xmlChar *URI, xmlDictPtr dict, int options,
+                                         void *context, xsltLoadType type) {
+    (void)URI; (void)dict; (void)options; (void)context; (void)type;
+    return NULL;
+}
+
+static inline void CLibXML2_refuseStylesheetDocuments(void) {
+    xsltSetLoaderFunc(CLibXML2_refuseDocument);
 }
 
 #endif

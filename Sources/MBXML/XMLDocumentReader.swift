@@ -31,36 +31,8 @@ public enum XMLDocumentReader {
                     message: "the file is empty; expected an XML document")
             ])
         }
-        let collector = ErrorCollector()
-        guard let context = xmlNewParserCtxt() else {
-            throw XMLReadError(io: "libxml2 could not allocate a parser (out of memory)")
-        }
-        defer { xmlFreeParserCtxt(context) }
-        context.pointee._private = collector.opaque
-        context.pointee.sax.pointee.serror = mbxmlParserError
-        context.pointee.sax.pointee.internalSubset = mbxmlRefuseInternalSubset
-
-        let document: xmlDocPtr? = withThreadErrorHandler(collector) {
-            bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
-                // Never nil: empty input was refused above.
-                guard let base = buffer.baseAddress, buffer.count <= Int(Int32.max) else { return nil }
-                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, nil, mbxmlSafeParseOptions)
-                }
-            }
-        }
-        guard let document else {
-            throw XMLReadError(nonEmpty(collector.diagnostics, "the file is not well-formed XML"))
-        }
+        let document = try parseTree(bytes: bytes, url: url)
         defer { xmlFreeDoc(document) }
-        if context.pointee.wellFormed == 0 || collector.hasErrors {
-            throw XMLReadError(nonEmpty(collector.diagnostics, "the file is not well-formed XML"))
-        }
-        if document.pointee.intSubset != nil {
-            throw XMLReadError([
-                XMLDiagnostic(severity: .error, stage: .safety, line: 1, column: 1, message: mbxmlDoctypeRefusal)
-            ])
-        }
         guard let rootNode = xmlDocGetRootElement(document) else {
             throw XMLReadError(nonEmpty([], "the document has no root element"))
         }
@@ -87,7 +59,45 @@ public enum XMLDocumentReader {
         return XMLParsedDocument(root: root, validity: validity, source: bytes)
     }
 
-    private static func nonEmpty(_ diagnostics: [XMLDiagnostic], _ fallback: String) -> [XMLDiagnostic] {
+    /// Parses `bytes` (not empty) with mbt's safe options and refusals (no DOCTYPE, no entity
+    /// or DTD loading, no network) into a libxml2 tree that the caller frees with xmlFreeDoc.
+    /// Shared by the document reader and the stylesheet compiler.
+    static func parseTree(bytes: [UInt8], url: String) throws(XMLReadError) -> xmlDocPtr {
+        let collector = ErrorCollector()
+        guard let context = xmlNewParserCtxt() else {
+            throw XMLReadError(io: "libxml2 could not allocate a parser (out of memory)")
+        }
+        defer { xmlFreeParserCtxt(context) }
+        context.pointee._private = collector.opaque
+        context.pointee.sax.pointee.serror = mbxmlParserError
+        context.pointee.sax.pointee.internalSubset = mbxmlRefuseInternalSubset
+
+        let document: xmlDocPtr? = withThreadErrorHandler(collector) {
+            bytes.withUnsafeBufferPointer { buffer -> xmlDocPtr? in
+                // Never nil: empty input was refused above.
+                guard let base = buffer.baseAddress, buffer.count <= Int(Int32.max) else { return nil }
+                return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, nil, mbxmlSafeParseOptions)
+                }
+            }
+        }
+        guard let document else {
+            throw XMLReadError(nonEmpty(collector.diagnostics, "the file is not well-formed XML"))
+        }
+        if context.pointee.wellFormed == 0 || collector.hasErrors {
+            xmlFreeDoc(document)
+            throw XMLReadError(nonEmpty(collector.diagnostics, "the file is not well-formed XML"))
+        }
+        if document.pointee.intSubset != nil {
+            xmlFreeDoc(document)
+            throw XMLReadError([
+                XMLDiagnostic(severity: .error, stage: .safety, line: 1, column: 1, message: mbxmlDoctypeRefusal)
+            ])
+        }
+        return document
+    }
+
+    static func nonEmpty(_ diagnostics: [XMLDiagnostic], _ fallback: String) -> [XMLDiagnostic] {
         diagnostics.isEmpty
             ? [XMLDiagnostic(severity: .error, stage: .parse, line: 1, column: 1, message: fallback)]
             : diagnostics
