@@ -40,6 +40,22 @@ public struct ReportXML: ~Copyable {
                 w.element("formula", ["id": id], text: formula)
             }
             w.end()
+            // The protocol's words for its ids: a stylesheet reads no protocol file.
+            w.start("catalogue")
+            for (i, test) in p.tests.enumerated() {
+                w.element("test", [
+                    "id": test.id, "name": test.name, "label": test.label, "region": index.regionOfTest[i]?.rawValue,
+                    "unit": test.unit.rawValue, "quality": test.quality.rawValue, "sides": test.sides.rawValue,
+                    "direction": test.direction.rawValue,
+                ])
+            }
+            for ratio in p.ratios {
+                w.element("ratio", ["id": ratio.id, "name": ratio.name, "region": ratio.region.rawValue])
+            }
+            for exercise in p.exercises {
+                w.element("exercise", ["id": exercise.id, "name": exercise.name], text: exercise.instructions)
+            }
+            w.end()
             w.take(into: &formulas)
             self.formulas = formulas
             var sources: [UInt8] = []
@@ -84,6 +100,7 @@ public struct ReportXML: ~Copyable {
     public mutating func header(input: String, clinic: String?) -> [UInt8] {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"\(MBTNamespace.report)\""
         text += " protocol=\"\(escape(balanceProtocol.id))\" protocolVersion=\"\(escape(balanceProtocol.version))\""
+        text += " protocolTitle=\"\(escape(balanceProtocol.title))\""
         text += " input=\"\(escape(input))\""
         if let clinic { text += " clinic=\"\(escape(clinic))\"" }
         text += ">\n"
