@@ -5,7 +5,8 @@
 #
 #   PREFIX/bin/mbt
 #   PREFIX/share/mbt/Protocols/     schemas and the default protocol (found beside the binary)
-#   PREFIX/share/mbt/Reports/       report.xsd, the schema of the XML reports
+#   PREFIX/share/mbt/Reports/       report.xsd (the schema of the XML reports) and the page
+#                                   stylesheets report.html.xsl and handout.html.xsl
 #   PREFIX/share/mbt/Examples/      the example clinic file
 #   PREFIX/share/man/man1/mbt.1     the manual (Docs/mbt.1; `make man` re-makes it)
 #   PREFIX/share/bash-completion/completions/mbt, zsh/site-functions/_mbt,
@@ -25,7 +26,7 @@ install: build
 		$(ROOT)/share/bash-completion/completions $(ROOT)/share/zsh/site-functions $(ROOT)/share/fish/vendor_completions.d
 	install -m 755 "$$(swift build -c release --show-bin-path)/mbt" $(ROOT)/bin/mbt
 	install -m 644 Protocols/*.xsd Protocols/*.xml $(SHARE)/Protocols/
-	install -m 644 Reports/report.xsd $(SHARE)/Reports/
+	install -m 644 Reports/report.xsd Reports/report.html.xsl Reports/handout.html.xsl $(SHARE)/Reports/
 	install -m 644 Examples/clinic-example.xml $(SHARE)/Examples/
 	install -m 644 Docs/mbt.1 $(ROOT)/share/man/man1/mbt.1
 	$(ROOT)/bin/mbt --generate-completion-script bash > $(ROOT)/share/bash-completion/completions/mbt

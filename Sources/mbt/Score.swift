@@ -18,7 +18,8 @@ struct Score: TakesManyFiles {
         discussion: """
             For each FILE, writes DIR/<name>.report.xml (every figure with the inputs behind \
             it; schema Reports/report.xsd) and DIR/<name>.report.txt (printable, 80 columns, \
-            one patient per page), and one DIR/summary.csv with a row per patient session. \
+            one patient per page), with --html DIR/<name>.report.html (charts, print-ready), \
+            and one DIR/summary.csv with a row per patient session. \
             <name> comes from the file's path relative to --base (default: the current \
             folder), folders joined by "--": clinic.xml gives clinic, a/clinic.xml gives \
             a--clinic; a name that would lose characters ends in a hash of the path instead, so \
@@ -33,13 +34,14 @@ struct Score: TakesManyFiles {
               mbt score Examples/clinic-example.xml --out reports
               mbt score clinic/*.xml --out reports --protocol my-protocol.xml
               mbt score clinic.csv --out reports --clinic "Riverside Physiotherapy"
+              mbt score Examples/clinic-example.xml --out reports --html --paper letter
               mbt score export.csv --map Examples/vald-style.map.csv --patients profiles.csv --out reports
             """
     )
 
     @Argument(help: "Clinic measurement files.")
     var files: [String] = []
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from"])
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(PageOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from"])
 
     @Option(name: .long, help: ArgumentHelp("""
         Also score the files listed in FILE, one path a line (- reads the list from standard \
@@ -73,6 +75,15 @@ struct Score: TakesManyFiles {
         """))
     var resultsCsv = false
 
+    @Flag(name: .long, help: ArgumentHelp("""
+        Also write DIR/<name>.report.html: each patient's latest session as a printable page \
+        with charts (Reports/report.html.xsl, or --stylesheet). For a PDF of one patient, use \
+        mbt report --format pdf.
+        """))
+    var html = false
+
+    @OptionGroup(title: "Pages") var pageOptions: PageOptions
+
     @OptionGroup var protocolOptions: ProtocolOptions
     @OptionGroup(title: "Spreadsheets (.csv, .tsv, .xlsx)") var sheetOptions: SheetOptions
 
@@ -96,6 +107,7 @@ struct Score: TakesManyFiles {
             baseDirectory: base, shard: shard.flatMap(Shard.init))
         scorer.sheetOptions = try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol)
         scorer.resultsCSV = resultsCsv
+        if html { scorer.stylesheet = try pageOptions.compiled(.report, library: library) }
         // Standard input is recorded, reported and named `-` (its reports: stdin.report.*).
         let copy = standardInput.path
         if let copy { scorer.recordedNames[copy] = StandardInput.name }

@@ -13,6 +13,9 @@ final class RenderedBatch: ReusableBatch {
     var summaryRows = 0
     /// `--results-csv` rows.
     var results: [UInt8] = []
+    /// `--html`: the batch's blocks of the page, or why the stylesheet failed on them.
+    var html: [UInt8] = []
+    var htmlFailure: (any Error)?
     /// Text report pages in `text` (form feeds between them, none before the first).
     var pages = 0
 
@@ -21,6 +24,8 @@ final class RenderedBatch: ReusableBatch {
         text.removeAll()
         summary.removeAll(keepingCapacity: true)
         results.removeAll(keepingCapacity: true)
+        html.removeAll(keepingCapacity: true)
+        htmlFailure = nil
         summaryRows = 0
         pages = 0
     }
@@ -33,11 +38,13 @@ final class BatchRenderer {
     /// Its own, not the sink's: the text report's footnote cache is for one thread.
     let text: TextReport
     let results: ResultsCSV?
+    let html: HTMLPages?
 
-    init(xml: consuming ReportXML, text: TextReport, results: ResultsCSV? = nil) {
+    init(xml: consuming ReportXML, text: TextReport, results: ResultsCSV? = nil, html: HTMLPages? = nil) {
         self.xml = xml
         self.text = text
         self.results = results
+        self.html = html
     }
 
     func render(_ items: [ReportItem], into batch: RenderedBatch) {
@@ -54,6 +61,14 @@ final class BatchRenderer {
             }
             batch.summary += item.summary
             batch.summaryRows += item.summaryRows
+        }
+        // The page's blocks of the whole batch in one transformation, on this worker.
+        if let html {
+            do {
+                batch.html = try batch.xml.withBytes { try html.blocks($0) }
+            } catch {
+                batch.htmlFailure = error
+            }
         }
     }
 }

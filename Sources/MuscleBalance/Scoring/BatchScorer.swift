@@ -65,6 +65,8 @@ public struct BatchScorer: Sendable {
     public var sheetOptions: SheetImportOptions?
     /// Writes `<stem>.results.csv` beside the reports: one row per result.
     public var resultsCSV = false
+    /// `--html`: each file's page too (`<stem>.report.html`), made by this stylesheet.
+    public var stylesheet: ReportStylesheet?
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -338,7 +340,7 @@ public struct BatchScorer: Sendable {
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let sink = try ReportSink(
                 path: recorded, stem: stem, header: opened.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows,
-                results: resultsCSV ? ResultsCSV(index: prepared.rules.index) : nil)
+                results: resultsCSV ? ResultsCSV(index: prepared.rules.index) : nil, stylesheet: stylesheet)
             // Rebuilding the protocol costs a worker about 8 ms: worth it for a large file.
             var workerProtocol: (@Sendable () -> PreparedProtocol?)?
             if Self.isLarge(path) {

@@ -25,9 +25,24 @@ public struct PatientReportPrinter: Sendable {
         self.sheetOptions = sheetOptions
     }
 
+    /// What `report` makes of the patient.
+    public enum Output: Sendable {
+        /// The printable 80-column text report of one session.
+        case text
+        /// The XML report of the patient (every session).
+        case xml
+        /// A page the stylesheet makes of the XML report: the clinician's report, the
+        /// patient's handout, or a clinic's own.
+        case page(ReportStylesheet)
+    }
+
     /// The report of `patientID` in `file`; `recordedAs` names the input in the report (by
     /// default its path relative to this folder).
     public func report(file: String, patientID: String, session: CivilDate?, xml: Bool, recordedAs: String? = nil) -> Result<String, Failure> {
+        report(file: file, patientID: patientID, session: session, output: xml ? .xml : .text, recordedAs: recordedAs)
+    }
+
+    public func report(file: String, patientID: String, session: CivilDate?, output: Output, recordedAs: String? = nil) -> Result<String, Failure> {
         var engine = DiagnosticsEngine(file: file)
         do {
             let stream = try ClinicFileStream(path: file, schema: library.measurementSchema, sheetOptions: sheetOptions)
@@ -62,10 +77,20 @@ public struct PatientReportPrinter: Sendable {
                 // Recorded as `mbt score` run here would record it: relative to this folder.
                 let cwd = BatchScorer.workingDirectory()
                 let recorded = recordedAs ?? OutputNames.relativePath(of: file, base: cwd, currentDirectory: cwd)
-                if xml {
+                switch output {
+                case .text: break
+                case .xml, .page:
                     var writer = ReportXML(tables: ReportXML.Tables(index: rules.index))
                     let bytes = writer.header(input: recorded, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
-                    return .success(String(decoding: bytes, as: UTF8.self))
+                    guard case .page(let stylesheet) = output else { return .success(String(decoding: bytes, as: UTF8.self)) }
+                    let date = index.map { score.sessions[$0].date.description } ?? ""
+                    do {
+                        let page = try stylesheet.page(report: bytes, url: recorded, patient: patientID, session: date)
+                        return .success(String(decoding: page, as: UTF8.self))
+                    } catch {
+                        let lines = error.diagnostics.map { "\(stylesheet.stylesheet.path): error: \($0.message)" }.joined(separator: "\n")
+                        return .failure(Failure(message: lines, status: 2))
+                    }
                 }
                 return .success(TextReport(tables: TextReport.Tables(index: rules.index), clinic: stream.header.clinic, input: recorded).render(score, session: index))
             }

@@ -1,4 +1,5 @@
 import ClinicFiles
+import FastText
 import ClinicReports
 import BatchEngine
 import MBXML
@@ -52,6 +53,9 @@ final class ReportSink: @unchecked Sendable {
     /// `--results-csv`: a row per result, and the file they go to.
     private let results: ResultsCSV?
     private let resultsFile: AtomicOutputFile?
+    /// `--html`: the page's blocks, and the file they go to.
+    private let html: HTMLPages?
+    private let htmlFile: AtomicOutputFile?
     let rows: SpillingRows
     private var first = true
     /// Why writing stopped (a full disk, say); the file then fails.
@@ -59,7 +63,7 @@ final class ReportSink: @unchecked Sendable {
 
     init(
         path: String, stem: String, header: MeasurementFileHeader, xml xmlTables: ReportXML.Tables, text textTables: TextReport.Tables,
-        directory: String, rows: SpillingRows, results: ResultsCSV? = nil
+        directory: String, rows: SpillingRows, results: ResultsCSV? = nil, stylesheet: ReportStylesheet? = nil
     ) throws {
         self.path = path
         self.rows = rows
@@ -68,7 +72,18 @@ final class ReportSink: @unchecked Sendable {
         text = TextReport(tables: textTables, clinic: header.clinic, input: path)
         xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
         textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
-        try xmlFile.write(xml.header(input: path, clinic: header.clinic))
+        let xmlHeader = xml.header(input: path, clinic: header.clinic)
+        try xmlFile.write(xmlHeader)
+        if let stylesheet {
+            let pages = try HTMLPages(stylesheet: stylesheet, header: xmlHeader, footer: xml.footer(), url: path)
+            let file = try AtomicOutputFile(directory: directory, name: stem + ".report.html")
+            try file.write(pages.start)
+            html = pages
+            htmlFile = file
+        } else {
+            html = nil
+            htmlFile = nil
+        }
         self.results = results
         if results != nil {
             let file = try AtomicOutputFile(directory: directory, name: stem + ".results.csv")
@@ -100,11 +115,21 @@ final class ReportSink: @unchecked Sendable {
     }
 
     private func write(_ item: ReportItem) throws {
+        if let html, let htmlFile {
+            // The patient's XML is made once, for the XML report and for its page.
+            var fragment = ByteBuffer(capacity: 1 << 14)
+            switch item.content {
+            case .skipped(let patientID, let line, let reason): xml.skipped(patientID: patientID, line: line, reason: reason, onto: &fragment)
+            case .scored(let score): xml.patient(score, onto: &fragment)
+            }
+            try xmlFile.write(contentsOf: fragment)
+            try htmlFile.write(fragment.withBytes { try html.blocks($0) })
+        }
         switch item.content {
         case .skipped(let patientID, let line, let reason):
-            try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, onto: &out) }
+            if html == nil { try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, onto: &out) } }
         case .scored(let score):
-            try xmlFile.write { out in xml.patient(score, onto: &out) }
+            if html == nil { try xmlFile.write { out in xml.patient(score, onto: &out) } }
             try textFile.write { out in
                 if !first { out.append(0x0C) }  // a form feed: each patient on a new page
                 text.render(score, onto: &out)
@@ -123,10 +148,10 @@ final class ReportSink: @unchecked Sendable {
     /// tables or the worker's own copy of them (`ReportPipeline`). Several render at once;
     /// `write(_: RenderedBatch)` then puts their work in order.
     func makeBatchRenderer(tables own: PreparedProtocol? = nil) -> BatchRenderer {
-        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread(), results: results) }
+        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread(), results: results, html: html) }
         // The clinic's name is on every page: the worker's own too.
         let clinic = text.clinic.map { String(decoding: Array($0.utf8), as: UTF8.self) }
-        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input), results: results)
+        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input), results: results, html: html)
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
@@ -142,6 +167,8 @@ final class ReportSink: @unchecked Sendable {
                 first = false
             }
             if let resultsFile, !batch.results.isEmpty { try resultsFile.write(batch.results) }
+            if let htmlFailure = batch.htmlFailure { throw htmlFailure }
+            if let htmlFile, !batch.html.isEmpty { try htmlFile.write(batch.html) }
             try rows.append(csvLines: batch.summary, count: batch.summaryRows)
             return true
         } catch {
@@ -154,8 +181,9 @@ final class ReportSink: @unchecked Sendable {
     func commit() throws -> (xml: String, text: String) {
         if let failure { throw failure }
         try xmlFile.write(xml.footer())
+        if let html, let htmlFile { try htmlFile.write(html.end) }
         // Both or neither: a failed file never leaves one new report beside an old partner.
-        try AtomicOutputFile.commitTogether([xmlFile, textFile] + (resultsFile.map { [$0] } ?? []))
+        try AtomicOutputFile.commitTogether([xmlFile, textFile] + (resultsFile.map { [$0] } ?? []) + (htmlFile.map { [$0] } ?? []))
         return (xmlFile.finalPath, textFile.finalPath)
     }
 }

@@ -1,0 +1,676 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  MuscleBalance: an XML report (urn:musclebalance:report:1) as a printable HTML page, one page
+  set per patient session, with inline SVG charts. `mbt report -\-format html`, `mbt score -\-html`
+  and `xsltproc` give the same bytes. XSLT 1.0, no extension, reads and writes no file: mbt
+  runs it with file and network access forbidden. A clinic may restyle it; mbt checks a
+  stylesheet it is given like any other input.
+
+  Parameters (all optional):
+    patient  the patient's id (default: every patient of the report)
+    session  the session's date, yyyy-mm-dd (default: each patient's latest)
+    paper    A4 or Letter (default A4)
+-->
+<xsl:stylesheet version="1.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:r="urn:musclebalance:report:1"
+    exclude-result-prefixes="r">
+
+  <xsl:output method="html" encoding="UTF-8" indent="no" doctype-system="about:legacy-compat"/>
+
+  <!-- Characters that would act instead of show (DEL, the C1 controls, the bidi marks,
+       embeddings, overrides and isolates, which can reorder a line): every text put on the
+       page passes through translate() with these two, so each shows as U+FFFD, as mbt's
+       terminal output shows them escaped. -->
+  <xsl:variable name="hidden" select="'&#x7F;&#x80;&#x81;&#x82;&#x83;&#x84;&#x85;&#x86;&#x87;&#x88;&#x89;&#x8A;&#x8B;&#x8C;&#x8D;&#x8E;&#x8F;&#x90;&#x91;&#x92;&#x93;&#x94;&#x95;&#x96;&#x97;&#x98;&#x99;&#x9A;&#x9B;&#x9C;&#x9D;&#x9E;&#x9F;&#x61C;&#x200E;&#x200F;&#x202A;&#x202B;&#x202C;&#x202D;&#x202E;&#x2066;&#x2067;&#x2068;&#x2069;'"/>
+  <xsl:variable name="shown" select="'&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;&#xFFFD;'"/>
+
+  <xsl:param name="patient" select="''"/>
+  <xsl:param name="session" select="''"/>
+  <xsl:param name="paper" select="'A4'"/>
+
+  <xsl:key name="test" match="r:catalogue/r:test" use="@id"/>
+  <xsl:key name="ratio" match="r:catalogue/r:ratio" use="@id"/>
+  <xsl:key name="source" match="r:sources/r:source" use="@id"/>
+
+  <xsl:template match="/r:report">
+    <html lang="en">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="mbt report.html.xsl"/>
+        <title>
+          <xsl:text>Muscle balance report</xsl:text>
+          <xsl:if test="$patient != ''"><xsl:value-of select="translate(concat(' - ', $patient), $hidden, $shown)"/></xsl:if>
+          <xsl:if test="@clinic"><xsl:value-of select="translate(concat(' - ', @clinic), $hidden, $shown)"/></xsl:if>
+        </title>
+        <style>
+          <xsl:text>@page { size: </xsl:text>
+          <xsl:value-of select="translate($paper, $hidden, $shown)"/>
+          <xsl:text>; margin: 14mm 12mm; }</xsl:text>
+          <xsl:value-of select="$css"/>
+        </style>
+      </head>
+      <body>
+        <xsl:comment> patients </xsl:comment>
+        <xsl:apply-templates select="r:patient[$patient = '' or @id = $patient] | r:skipped[$patient = '']"/>
+        <xsl:comment> end of patients </xsl:comment>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- A patient that could not be scored: one block saying why. -->
+  <xsl:template match="r:skipped">
+    <section class="patient skipped">
+      <h1>Not scored: patient <xsl:value-of select="translate(@patient, $hidden, $shown)"/></h1>
+      <p>Line <xsl:value-of select="translate(@line, $hidden, $shown)"/> of the input: <xsl:value-of select="translate(., $hidden, $shown)"/></p>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="r:patient">
+    <xsl:variable name="chosen" select="r:session[$session = '' or @date = $session][last()]"/>
+    <xsl:if test="$chosen">
+      <xsl:apply-templates select="$chosen"/>
+    </xsl:if>
+    <xsl:if test="not($chosen)">
+      <section class="patient skipped">
+        <h1>Patient <xsl:value-of select="translate(@id, $hidden, $shown)"/></h1>
+        <p>No session on <xsl:value-of select="translate($session, $hidden, $shown)"/>.</p>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="r:session">
+    <xsl:variable name="p" select=".."/>
+    <section class="patient">
+      <header class="head">
+        <div class="clinic"><xsl:value-of select="translate(/r:report/@clinic, $hidden, $shown)"/></div>
+        <h1>Muscle balance report</h1>
+        <table class="facts">
+          <tr>
+            <th>Patient</th><td><xsl:value-of select="translate($p/@id, $hidden, $shown)"/></td>
+            <th>Session</th><td><xsl:value-of select="translate(@date, $hidden, $shown)"/></td>
+          </tr>
+          <tr>
+            <th>Sex, age</th>
+            <td>
+              <xsl:value-of select="translate($p/@sex, $hidden, $shown)"/>
+              <xsl:if test="@age">, <xsl:value-of select="translate(@age, $hidden, $shown)"/></xsl:if>
+            </td>
+            <th>Assessor</th><td><xsl:value-of select="translate(@assessor, $hidden, $shown)"/></td>
+          </tr>
+          <tr>
+            <th>Body mass, height</th>
+            <td>
+              <xsl:if test="$p/@bodyMassKg"><xsl:value-of select="translate($p/@bodyMassKg, $hidden, $shown)"/> kg</xsl:if>
+              <xsl:if test="$p/@heightCm">, <xsl:value-of select="translate($p/@heightCm, $hidden, $shown)"/> cm</xsl:if>
+            </td>
+            <th>Blood pressure</th>
+            <td><xsl:if test="@bloodPressure"><xsl:value-of select="translate(@bloodPressure, $hidden, $shown)"/> mmHg</xsl:if></td>
+          </tr>
+          <tr>
+            <th>Conditions</th>
+            <td colspan="3">
+              <xsl:for-each select="$p/r:condition">
+                <xsl:if test="position() > 1">, </xsl:if>
+                <xsl:value-of select="translate(@code, $hidden, $shown)"/>
+              </xsl:for-each>
+              <xsl:if test="not($p/r:condition)">none recorded</xsl:if>
+            </td>
+          </tr>
+        </table>
+        <p class="small">
+          <xsl:text>Protocol </xsl:text>
+          <xsl:value-of select="translate(/r:report/@protocol, $hidden, $shown)"/><xsl:text> </xsl:text><xsl:value-of select="translate(/r:report/@protocolVersion, $hidden, $shown)"/>
+          <xsl:if test="/r:report/@protocolTitle"> (<xsl:value-of select="translate(/r:report/@protocolTitle, $hidden, $shown)"/>)</xsl:if>
+          <xsl:text>; scored from </xsl:text><xsl:value-of select="translate(/r:report/@input, $hidden, $shown)"/>
+        </p>
+      </header>
+
+      <xsl:call-template name="imbalance"/>
+      <xsl:call-template name="results"/>
+      <xsl:call-template name="left-right"/>
+      <xsl:call-template name="ratios"/>
+      <xsl:call-template name="findings"/>
+      <xsl:call-template name="plan"/>
+      <xsl:call-template name="adjuncts"/>
+      <xsl:call-template name="progress"/>
+      <xsl:call-template name="sources"/>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ imbalance index -->
+  <xsl:template name="imbalance">
+    <section class="block">
+      <h2>Imbalance index <span class="small">(0 = balanced, 100 = every graded index severe)</span></h2>
+      <figure class="chart">
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 124" width="100%" role="img"
+             aria-label="Imbalance index by region">
+          <xsl:call-template name="index-bar">
+            <xsl:with-param name="y" select="4"/>
+            <xsl:with-param name="label" select="'Overall'"/>
+            <xsl:with-param name="value" select="@overallIndex"/>
+            <xsl:with-param name="grade" select="@overallGrade"/>
+          </xsl:call-template>
+          <xsl:for-each select="r:imbalance">
+            <xsl:call-template name="index-bar">
+              <xsl:with-param name="y" select="4 + position() * 28"/>
+              <xsl:with-param name="label" select="@region"/>
+              <xsl:with-param name="value" select="@value"/>
+              <xsl:with-param name="grade" select="''"/>
+            </xsl:call-template>
+          </xsl:for-each>
+        </svg>
+      </figure>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="index-bar">
+    <xsl:param name="y"/>
+    <xsl:param name="label"/>
+    <xsl:param name="value"/>
+    <xsl:param name="grade"/>
+    <text x="0" y="{$y + 15}" class="t"><xsl:value-of select="translate($label, $hidden, $shown)"/></text>
+    <rect x="90" y="{$y}" width="400" height="20" class="track"/>
+    <xsl:if test="string($value) != ''">
+      <rect x="90" y="{$y}" width="{format-number($value * 4, '0.#')}" height="20" class="bar"/>
+    </xsl:if>
+    <text x="500" y="{$y + 15}" class="t">
+      <xsl:choose>
+        <xsl:when test="string($value) != ''"><xsl:value-of select="translate(format-number($value, '0.#'), $hidden, $shown)"/></xsl:when>
+        <xsl:otherwise>no graded index</xsl:otherwise>
+      </xsl:choose>
+      <xsl:if test="$grade != ''"><xsl:value-of select="translate(concat(' (', $grade, ')'), $hidden, $shown)"/></xsl:if>
+    </text>
+  </xsl:template>
+
+  <!-- ============================================================ results -->
+  <xsl:template name="results">
+    <xsl:variable name="s" select="."/>
+    <section class="block">
+      <h2>Results by region</h2>
+      <p class="small">Each dot stands where the patient is against the norm: the grey band is the middle
+        two-thirds of healthy people (z from -1 to 1); further left is worse, whichever way the test runs.</p>
+      <xsl:for-each select="/r:report/r:catalogue/r:test[not(@region = preceding-sibling::r:test/@region)]">
+        <xsl:variable name="region" select="@region"/>
+        <xsl:variable name="rows" select="$s/r:result[key('test', @test)/@region = $region]"/>
+        <xsl:if test="$rows">
+          <table class="results">
+            <caption><xsl:value-of select="translate(translate($region, 'hipelvsn', 'HIPELVSN'), $hidden, $shown)"/></caption>
+            <thead>
+              <tr><th>Test</th><th>Side</th><th>Value</th><th>Reference</th><th>% of norm</th><th>Against the norm</th><th>Grade</th></tr>
+            </thead>
+            <tbody>
+              <xsl:apply-templates select="$rows"/>
+            </tbody>
+          </table>
+        </xsl:if>
+      </xsl:for-each>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="r:result">
+    <xsl:variable name="n" select="r:norm[1]"/>
+    <xsl:variable name="grade">
+      <xsl:choose>
+        <xsl:when test="r:norm[@grade = 'severe']">severe</xsl:when>
+        <xsl:when test="r:norm[@grade = 'moderate']">moderate</xsl:when>
+        <xsl:when test="r:norm[@grade = 'mild']">mild</xsl:when>
+        <xsl:when test="r:norm[@grade = 'normal']">normal</xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <tr>
+      <td><xsl:value-of select="translate(key('test', @test)/@label, $hidden, $shown)"/></td>
+      <td><xsl:call-template name="side-letter"/></td>
+      <td class="num"><xsl:value-of select="translate(concat(format-number(@value, '0.##'), ' ', @unit), $hidden, $shown)"/></td>
+      <td>
+        <xsl:for-each select="r:norm">
+          <xsl:if test="position() > 1"><br/></xsl:if>
+          <xsl:choose>
+            <xsl:when test="@kind = 'meanSD'">
+              <xsl:value-of select="translate(concat(format-number(@mean, '0.##'), ' ', @unit, ' (SD ', format-number(@sd, '0.##'), ')'), $hidden, $shown)"/>
+            </xsl:when>
+            <xsl:when test="@kind = 'percentiles'">
+              <xsl:value-of select="translate(concat('P50 ', format-number(@median, '0.##'), ' ', @unit), $hidden, $shown)"/>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="translate(@class, $hidden, $shown)"/></xsl:otherwise>
+          </xsl:choose>
+          <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+        </xsl:for-each>
+        <xsl:if test="not(r:norm)">
+          <span class="noref">no reference<xsl:if test="r:noReference">: <xsl:value-of select="translate(r:noReference, $hidden, $shown)"/></xsl:if></span>
+        </xsl:if>
+      </td>
+      <td class="num">
+        <xsl:choose>
+          <xsl:when test="$n/@percentOfMean"><xsl:value-of select="translate(format-number($n/@percentOfMean, '0'), $hidden, $shown)"/>%</xsl:when>
+          <xsl:when test="$n/@percentOfMedian"><xsl:value-of select="translate(format-number($n/@percentOfMedian, '0'), $hidden, $shown)"/>%</xsl:when>
+        </xsl:choose>
+      </td>
+      <td>
+        <xsl:variable name="pn" select="r:norm[@percentile][1]"/>
+        <xsl:if test="$pn">
+          <xsl:call-template name="norm-dot">
+            <xsl:with-param name="z" select="$pn/@z"/>
+            <xsl:with-param name="percentile" select="$pn/@percentile"/>
+          </xsl:call-template>
+        </xsl:if>
+      </td>
+      <td><xsl:if test="$grade != ''"><span class="grade {$grade}"><xsl:value-of select="translate($grade, $hidden, $shown)"/></span></xsl:if></td>
+    </tr>
+  </xsl:template>
+
+  <!-- A dot on the normal band: z from -3 to 3 (clamped), the band from -1 to 1, the percentile written. -->
+  <xsl:template name="norm-dot">
+    <xsl:param name="z"/>
+    <xsl:param name="percentile"/>
+    <xsl:variable name="zz">
+      <xsl:choose>
+        <xsl:when test="string($z) = ''">
+          <!-- a percentile table: place the dot by its percentile, 0..100 over the axis -->
+          <xsl:value-of select="translate(($percentile - 50) div 50 * 3, $hidden, $shown)"/>
+        </xsl:when>
+        <xsl:when test="$z &lt; -3">-3</xsl:when>
+        <xsl:when test="$z > 3">3</xsl:when>
+        <xsl:otherwise><xsl:value-of select="translate($z, $hidden, $shown)"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 170 22" width="170" height="22" class="dot"
+         role="img" aria-label="{concat('percentile ', format-number($percentile, '0'))}">
+      <rect x="5" y="9" width="120" height="4" class="track"/>
+      <rect x="45" y="5" width="40" height="12" class="band"/>
+      <line x1="65" y1="3" x2="65" y2="19" class="tick"/>
+      <circle cx="{format-number(65 + $zz * 20, '0.#')}" cy="11" r="5" class="mark"/>
+      <text x="130" y="15" class="t"><xsl:value-of select="translate(concat('P', format-number($percentile, '0')), $hidden, $shown)"/></text>
+    </svg>
+  </xsl:template>
+
+  <xsl:template name="side-letter">
+    <xsl:choose>
+      <xsl:when test="@side = 'left'">L</xsl:when>
+      <xsl:when test="@side = 'right'">R</xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============================================================ left and right -->
+  <xsl:template name="left-right">
+    <xsl:if test="r:asymmetry">
+      <section class="block">
+        <h2>Left and right</h2>
+        <p class="small">Each line runs from worse (left) to better (right): for a test where a lower angle
+          is better, the axis is reversed. The marked square is the weaker or tighter side.</p>
+        <xsl:apply-templates select="r:asymmetry"/>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="r:asymmetry">
+    <xsl:variable name="t" select="key('test', @test)"/>
+    <xsl:variable name="lower" select="$t/@direction = 'lower-is-better'"/>
+    <xsl:variable name="low">
+      <xsl:choose><xsl:when test="@left &lt; @right"><xsl:value-of select="translate(@left, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate(@right, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="high">
+      <xsl:choose><xsl:when test="@left &lt; @right"><xsl:value-of select="translate(@right, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate(@left, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="magnitude">
+      <xsl:choose><xsl:when test="$high &lt; 0"><xsl:value-of select="translate(-$low, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate($high, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="pad">
+      <xsl:choose>
+        <xsl:when test="($high - $low) * 0.6 > $magnitude * 0.1 and ($high - $low) * 0.6 > 1"><xsl:value-of select="translate(($high - $low) * 0.6, $hidden, $shown)"/></xsl:when>
+        <xsl:when test="$magnitude * 0.1 > 1"><xsl:value-of select="translate($magnitude * 0.1, $hidden, $shown)"/></xsl:when>
+        <xsl:otherwise>1</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="from" select="$low - $pad"/>
+    <xsl:variable name="span" select="$high - $low + 2 * $pad"/>
+    <xsl:variable name="word">
+      <xsl:choose>
+        <xsl:when test="$t/@quality = 'flexibility'">tighter</xsl:when>
+        <xsl:otherwise>weaker</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <figure class="chart lr">
+      <figcaption>
+        <strong><xsl:value-of select="translate($t/@label, $hidden, $shown)"/></strong>
+        <xsl:text>: asymmetry </xsl:text>
+        <xsl:choose>
+          <xsl:when test="@formula = 'absolute-difference'"><xsl:value-of select="translate(concat(format-number(@value, '0.#'), ' ', $t/@unit), $hidden, $shown)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="translate(format-number(@value, '0.0'), $hidden, $shown)"/>%</xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="@affectedSide"><xsl:value-of select="translate(concat(', ', @affectedSide, ' ', $word), $hidden, $shown)"/></xsl:if>
+        <xsl:if test="@grade">; <span class="grade {@grade}"><xsl:value-of select="translate(@grade, $hidden, $shown)"/></span></xsl:if>
+        <xsl:if test="@noReference">; <span class="noref">no reference: <xsl:value-of select="translate(@noReference, $hidden, $shown)"/></span></xsl:if>
+        <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+      </figcaption>
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 54" width="100%" role="img"
+           aria-label="{translate(concat($t/@label, ': left ', format-number(@left, '0.#'), ', right ', format-number(@right, '0.#')), $hidden, $shown)}">
+        <line x1="40" y1="27" x2="560" y2="27" class="axis"/>
+        <text x="0" y="31" class="t">worse</text>
+        <text x="568" y="31" class="t">better</text>
+        <xsl:for-each select="@left | @right">
+          <xsl:variable name="fraction" select="(. - $from) div $span"/>
+          <xsl:variable name="x">
+            <xsl:choose>
+              <xsl:when test="$lower"><xsl:value-of select="translate(format-number(560 - $fraction * 520, '0.#'), $hidden, $shown)"/></xsl:when>
+              <xsl:otherwise><xsl:value-of select="translate(format-number(40 + $fraction * 520, '0.#'), $hidden, $shown)"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:variable>
+          <xsl:variable name="isLeft" select="local-name() = 'left'"/>
+          <xsl:variable name="y"><xsl:choose><xsl:when test="$isLeft">12</xsl:when><xsl:otherwise>50</xsl:otherwise></xsl:choose></xsl:variable>
+          <xsl:choose>
+            <xsl:when test="../@affectedSide = local-name()">
+              <rect x="{$x - 6}" y="21" width="12" height="12" class="affected"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <circle cx="{$x}" cy="27" r="6" class="other"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <text x="{$x}" y="{$y}" class="t mid">
+            <xsl:choose><xsl:when test="$isLeft">L </xsl:when><xsl:otherwise>R </xsl:otherwise></xsl:choose>
+            <xsl:value-of select="translate(concat(format-number(., '0.#'), ' ', $t/@unit), $hidden, $shown)"/>
+            <xsl:if test="../@affectedSide = local-name()"><xsl:value-of select="translate(concat(' (', $word, ')'), $hidden, $shown)"/></xsl:if>
+          </text>
+        </xsl:for-each>
+      </svg>
+    </figure>
+  </xsl:template>
+
+  <!-- ============================================================ ratios -->
+  <xsl:template name="ratios">
+    <xsl:if test="r:ratio">
+      <section class="block">
+        <h2>Agonist and antagonist ratios</h2>
+        <table class="results">
+          <thead><tr><th>Ratio</th><th>Side</th><th>Value</th><th>Acceptable</th><th>Grade</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="r:ratio">
+              <tr>
+                <td><xsl:value-of select="translate(key('ratio', @id)/@name, $hidden, $shown)"/></td>
+                <td><xsl:call-template name="side-letter"/></td>
+                <td class="num"><xsl:value-of select="translate(format-number(@value, '0.00'), $hidden, $shown)"/></td>
+                <td>
+                  <xsl:choose>
+                    <xsl:when test="@noReference"><span class="noref">no reference</span></xsl:when>
+                    <xsl:otherwise>
+                      <xsl:if test="@min">at least <xsl:value-of select="translate(@min, $hidden, $shown)"/></xsl:if>
+                      <xsl:if test="@above">above <xsl:value-of select="translate(@above, $hidden, $shown)"/></xsl:if>
+                      <xsl:if test="(@min or @above) and (@max or @below)">, </xsl:if>
+                      <xsl:if test="@max">at most <xsl:value-of select="translate(@max, $hidden, $shown)"/></xsl:if>
+                      <xsl:if test="@below">below <xsl:value-of select="translate(@below, $hidden, $shown)"/></xsl:if>
+                      <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+                    </xsl:otherwise>
+                  </xsl:choose>
+                </td>
+                <td><xsl:if test="@grade"><span class="grade {@grade}"><xsl:value-of select="translate(@grade, $hidden, $shown)"/></span></xsl:if></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ findings -->
+  <xsl:template name="findings">
+    <section class="block">
+      <h2>Findings</h2>
+      <xsl:if test="not(r:finding)"><p>No imbalance found.</p></xsl:if>
+      <xsl:if test="r:finding">
+        <ul class="findings">
+          <xsl:for-each select="r:finding">
+            <li><span class="grade {@grade}"><xsl:value-of select="translate(@grade, $hidden, $shown)"/></span><xsl:text> </xsl:text><xsl:value-of select="translate(., $hidden, $shown)"/></li>
+          </xsl:for-each>
+        </ul>
+      </xsl:if>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ plan -->
+  <xsl:template name="plan">
+    <section class="block">
+      <h2>Corrective plan</h2>
+      <xsl:for-each select="r:plan">
+        <xsl:if test="@reassessFrom">
+          <p>Reassess between <xsl:value-of select="translate(@reassessFrom, $hidden, $shown)"/> and <xsl:value-of select="translate(@reassessBy, $hidden, $shown)"/>.</p>
+        </xsl:if>
+        <xsl:if test="not(r:exercise)"><p>No corrective exercise is needed.</p></xsl:if>
+        <ol class="plan">
+          <xsl:for-each select="r:exercise">
+            <li class="exercise">
+              <strong><xsl:value-of select="translate(@name, $hidden, $shown)"/></strong>
+              <xsl:call-template name="side-words"/>
+              <br/>
+              <xsl:call-template name="dosage"/>
+              <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+              <br/><span class="small">for: <xsl:value-of select="translate(., $hidden, $shown)"/></span>
+            </li>
+          </xsl:for-each>
+        </ol>
+        <xsl:if test="r:unanswered">
+          <p>Findings with no exercise in the protocol (the clinician decides):</p>
+          <ul><xsl:for-each select="r:unanswered"><li><xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each></ul>
+        </xsl:if>
+      </xsl:for-each>
+    </section>
+  </xsl:template>
+
+  <xsl:template name="side-words">
+    <xsl:choose>
+      <xsl:when test="@side = 'left'"> - left side only</xsl:when>
+      <xsl:when test="@side = 'right'"> - right side only</xsl:when>
+      <xsl:when test="@side = 'both'"> - both sides</xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- The dosage in words; what the protocol has no source for is said to have none. -->
+  <xsl:template name="dosage">
+    <xsl:if test="@sets"><xsl:value-of select="translate(@sets, $hidden, $shown)"/> sets; </xsl:if>
+    <xsl:choose>
+      <xsl:when test="@repsMin and @repsMax"><xsl:value-of select="translate(concat(@repsMin, '-', @repsMax, ' reps; '), $hidden, $shown)"/></xsl:when>
+      <xsl:when test="@repsMin"><xsl:value-of select="translate(concat('at least ', @repsMin, ' reps; '), $hidden, $shown)"/></xsl:when>
+    </xsl:choose>
+    <xsl:choose>
+      <xsl:when test="@holds and @holdsMax"><xsl:value-of select="translate(concat(@holds, '-', @holdsMax, ' holds; '), $hidden, $shown)"/></xsl:when>
+      <xsl:when test="@holds"><xsl:value-of select="translate(concat(@holds, ' holds; '), $hidden, $shown)"/></xsl:when>
+    </xsl:choose>
+    <xsl:choose>
+      <xsl:when test="@holdSecondsMin and @holdSecondsMax"><xsl:value-of select="translate(concat(@holdSecondsMin, '-', @holdSecondsMax, ' s each; '), $hidden, $shown)"/></xsl:when>
+      <xsl:when test="@holdSecondsMin"><xsl:value-of select="translate(concat(@holdSecondsMin, ' s each; '), $hidden, $shown)"/></xsl:when>
+    </xsl:choose>
+    <xsl:choose>
+      <xsl:when test="@daysPerWeekMin and @daysPerWeekMax"><xsl:value-of select="translate(concat(@daysPerWeekMin, '-', @daysPerWeekMax, ' days a week'), $hidden, $shown)"/></xsl:when>
+      <xsl:when test="@daysPerWeekMin"><xsl:value-of select="translate(concat(@daysPerWeekMin, ' days a week'), $hidden, $shown)"/></xsl:when>
+    </xsl:choose>
+    <xsl:if test="@daysPerWeekMin and not(@sets)">; </xsl:if>
+    <xsl:if test="not(@sets) or not(@daysPerWeekMin)">
+      <span class="noref">
+        <xsl:if test="not(@sets)">sets</xsl:if>
+        <xsl:if test="not(@sets) and not(@daysPerWeekMin)"> and </xsl:if>
+        <xsl:if test="not(@daysPerWeekMin)">days a week</xsl:if>
+        <xsl:text>: no reference</xsl:text>
+      </span>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ adjuncts -->
+  <xsl:template name="adjuncts">
+    <xsl:if test="r:adjunct">
+      <section class="block">
+        <h2>Adjunct therapies</h2>
+        <xsl:for-each select="r:adjunct">
+          <div class="adjunct">
+            <strong><xsl:value-of select="translate(@name, $hidden, $shown)"/></strong>
+            <xsl:choose>
+              <xsl:when test="@offered = 'true'">: may be offered, alongside the exercise plan, never instead of it.</xsl:when>
+              <xsl:otherwise>: <strong class="no">NOT to be offered</strong>.</xsl:otherwise>
+            </xsl:choose>
+            <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+            <ul>
+              <xsl:for-each select="r:reason"><li>Reason: <xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each>
+              <xsl:if test="@offered = 'true'">
+                <li>Dose:
+                  <xsl:if test="@startMinutes"> start at <xsl:value-of select="translate(@startMinutes, $hidden, $shown)"/> min;</xsl:if>
+                  <xsl:if test="@maxMinutesPerSession"> at most <xsl:value-of select="translate(@maxMinutesPerSession, $hidden, $shown)"/> min a session;</xsl:if>
+                  <xsl:if test="@maxMinutesPerDay"> at most <xsl:value-of select="translate(@maxMinutesPerDay, $hidden, $shown)"/> min a day;</xsl:if>
+                  <xsl:if test="@maxSessionsPerWeek"> at most <xsl:value-of select="translate(@maxSessionsPerWeek, $hidden, $shown)"/> sessions a week;</xsl:if>
+                  <xsl:if test="not(@startMinutes and @maxSessionsPerWeek)"><span class="noref"> the rest: no reference</span></xsl:if>
+                </li>
+              </xsl:if>
+              <xsl:for-each select="r:caution"><li>Caution: <xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each>
+            </ul>
+          </div>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ progress -->
+  <xsl:template name="progress">
+    <xsl:variable name="sessions" select="../r:session[not(@date > current()/@date)][@overallIndex]"/>
+    <xsl:variable name="count" select="count($sessions)"/>
+    <xsl:if test="r:progress or $count > 1">
+      <section class="block">
+        <h2>Progress</h2>
+        <xsl:if test="$count > 1">
+          <figure class="chart">
+            <figcaption>Overall imbalance index, session by session (lower is better)</figcaption>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 150" width="100%" role="img"
+                 aria-label="Overall imbalance index over the sessions">
+              <line x1="50" y1="110" x2="620" y2="110" class="axis"/>
+              <line x1="50" y1="10" x2="50" y2="110" class="axis"/>
+              <text x="0" y="114" class="t">0</text>
+              <text x="0" y="14" class="t">100</text>
+              <xsl:variable name="step" select="540 div ($count - 1)"/>
+              <polyline class="line">
+                <xsl:attribute name="points">
+                  <xsl:for-each select="$sessions">
+                    <xsl:value-of select="translate(concat(format-number(60 + (position() - 1) * $step, '0.#'), ',', format-number(110 - @overallIndex, '0.#'), ' '), $hidden, $shown)"/>
+                  </xsl:for-each>
+                </xsl:attribute>
+              </polyline>
+              <xsl:for-each select="$sessions">
+                <xsl:variable name="x" select="format-number(60 + (position() - 1) * $step, '0.#')"/>
+                <circle cx="{$x}" cy="{format-number(110 - @overallIndex, '0.#')}" r="4" class="mark"/>
+                <text x="{$x}" y="{format-number(102 - @overallIndex, '0.#')}" class="t mid">
+                  <xsl:value-of select="translate(concat(format-number(@overallIndex, '0.#'), ' ', @overallGrade), $hidden, $shown)"/>
+                </text>
+                <text x="{$x}" y="130" class="t mid"><xsl:value-of select="translate(@date, $hidden, $shown)"/></text>
+              </xsl:for-each>
+            </svg>
+          </figure>
+        </xsl:if>
+        <xsl:for-each select="r:progress">
+          <table class="results">
+            <caption>Since <xsl:value-of select="translate(@previousDate, $hidden, $shown)"/></caption>
+            <thead><tr><th>Test</th><th>Side</th><th>Before</th><th>Now</th><th>Change</th><th>Verdict</th></tr></thead>
+            <tbody>
+              <xsl:for-each select="r:change">
+                <tr>
+                  <td><xsl:value-of select="translate(key('test', @test)/@label, $hidden, $shown)"/></td>
+                  <td><xsl:call-template name="side-letter"/></td>
+                  <td class="num"><xsl:value-of select="translate(format-number(@previous, '0.#'), $hidden, $shown)"/></td>
+                  <td class="num"><xsl:value-of select="translate(format-number(@latest, '0.#'), $hidden, $shown)"/></td>
+                  <td class="num"><xsl:value-of select="translate(format-number(@change, '+0.#;-0.#'), $hidden, $shown)"/></td>
+                  <td>
+                    <xsl:choose>
+                      <xsl:when test="@verdict = 'improved'">improved</xsl:when>
+                      <xsl:when test="@verdict = 'worsened'">worsened</xsl:when>
+                      <xsl:when test="@verdict = 'within-mdc'">within the minimal detectable change</xsl:when>
+                      <xsl:otherwise><span class="noref">no reference for the minimal detectable change</span></xsl:otherwise>
+                    </xsl:choose>
+                  </td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ sources -->
+  <!-- Footnotes: the sources this session cites, numbered by their place in the protocol's
+       list, so that a number means the same source on every page; each with its evidence tag. -->
+  <xsl:template name="sources">
+    <xsl:variable name="cited" select=".//@source"/>
+    <section class="block sources">
+      <h2>Sources</h2>
+      <ol class="sources">
+        <xsl:for-each select="/r:report/r:sources/r:source">
+          <xsl:variable name="id" select="concat(' ', @id, ' ')"/>
+          <xsl:if test="$cited[contains(concat(' ', ., ' '), $id)]">
+            <li value="{position()}">
+              <xsl:value-of select="translate(., $hidden, $shown)"/>
+              <xsl:if test="@kind != 'cited'"><xsl:value-of select="translate(concat(' (', @kind, ')'), $hidden, $shown)"/></xsl:if>
+            </li>
+          </xsl:if>
+        </xsl:for-each>
+      </ol>
+    </section>
+  </xsl:template>
+
+  <!-- [n] for each source id in a space-separated list. -->
+  <xsl:template name="cite">
+    <xsl:param name="ids"/>
+    <xsl:variable name="list" select="normalize-space($ids)"/>
+    <xsl:if test="$list != ''">
+      <xsl:variable name="first">
+        <xsl:choose>
+          <xsl:when test="contains($list, ' ')"><xsl:value-of select="translate(substring-before($list, ' '), $hidden, $shown)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="translate($list, $hidden, $shown)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:for-each select="key('source', $first)">
+        <sup class="cite"><xsl:value-of select="translate(concat('[', count(preceding-sibling::r:source) + 1, ']'), $hidden, $shown)"/></sup>
+      </xsl:for-each>
+      <xsl:call-template name="cite"><xsl:with-param name="ids" select="substring-after($list, ' ')"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ style -->
+  <!-- System fonts; grades told by word and border, never by colour alone; no chart or table
+       row split across pages; one patient per page set. -->
+  <xsl:variable name="css">
+    body { font-family: system-ui, "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+           color: #000; background: #fff; margin: 0 auto; max-width: 186mm; line-height: 1.3; }
+    h1 { font-size: 16pt; margin: 0 0 4pt; }
+    h2 { font-size: 12pt; margin: 10pt 0 4pt; border-bottom: 1px solid #000; break-after: avoid; }
+    .clinic { font-size: 10pt; text-align: right; }
+    .small { font-size: 8.5pt; font-weight: normal; }
+    .patient + .patient { break-before: page; }
+    figure, tr, li, .adjunct, table.facts { break-inside: avoid; }
+    caption, thead { break-after: avoid; }
+    figure { margin: 4pt 0; }
+    figcaption { font-size: 9.5pt; }
+    table { border-collapse: collapse; width: 100%; margin: 2pt 0 6pt; }
+    caption { text-align: left; font-weight: bold; }
+    th, td { text-align: left; padding: 1pt 4pt; vertical-align: middle; border-bottom: 0.5pt solid #999; }
+    table.facts th, table.facts td { border: none; }
+    table.facts th { font-weight: normal; color: #333; width: 17%; }
+    .num { text-align: right; white-space: nowrap; }
+    svg { max-width: 100%; height: auto; }
+    svg.dot { width: 40mm; }
+    svg.dot .t { font-size: 15px; }
+    .t { font-size: 12px; fill: #000; }
+    .mid { text-anchor: middle; }
+    .track { fill: #fff; stroke: #000; stroke-width: 0.8; }
+    .band { fill: #ccc; }
+    .bar { fill: #555; }
+    .tick, .axis { stroke: #000; stroke-width: 1; }
+    .mark { fill: #000; }
+    .other { fill: #fff; stroke: #000; stroke-width: 2; }
+    .affected { fill: #000; }
+    .line { fill: none; stroke: #000; stroke-width: 2; }
+    .grade { padding: 0 3pt; border: 1px solid #000; border-radius: 2pt; white-space: nowrap; }
+    .grade.normal { border-style: dotted; }
+    .grade.mild { border-style: dashed; background: #fff3c4; }
+    .grade.moderate { border-width: 2px; background: #ffd9a8; }
+    .grade.severe { border-style: double; border-width: 3px; background: #ffb3ab; font-weight: bold; }
+    .noref { font-style: italic; }
+    .no { text-decoration: underline; }
+    .cite { font-size: 7pt; }
+    ol.sources { font-size: 8pt; padding-left: 18pt; }
+    @media print { body { max-width: none; } a { color: #000; } }
+  </xsl:variable>
+</xsl:stylesheet>

@@ -1,0 +1,165 @@
+import BatchEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Prints an HTML page to PDF with headless Chromium (Debian's `chromium-headless-shell`, or
+/// `chromium`), the engine clinics' browsers use, so the PDF is what the page looks like.
+/// A PDF costs about a second, a hundred times the scoring: it is made for one patient on
+/// request (`mbt report --format pdf`), never in the batch.
+public struct PDFPrinter: Sendable {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The browser's path.
+    public let browser: String
+    /// How long the browser may take before it is stopped.
+    public var timeoutSeconds = 120
+
+    /// The browser named by $MBT_CHROMIUM, else the first of chromium-headless-shell,
+    /// chromium, chromium-browser, google-chrome on $PATH; nil when none is installed.
+    public static func locate() -> PDFPrinter? {
+        if let named = getenv("MBT_CHROMIUM").map({ String(cString: $0) }), !named.isEmpty {
+            return access(named, X_OK) == 0 ? PDFPrinter(browser: named) : nil
+        }
+        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
+        for name in ["chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"] {
+            for folder in path.split(separator: ":") where !folder.isEmpty {
+                let candidate = "\(folder)/\(name)"
+                if access(candidate, X_OK) == 0 { return PDFPrinter(browser: candidate) }
+            }
+        }
+        return nil
+    }
+
+    public static let notInstalled = """
+        no Chromium to print the PDF with: install Debian's chromium-headless-shell \
+        (apt-get install chromium-headless-shell), or set MBT_CHROMIUM to a Chromium binary; \
+        --format html writes the page, which any browser prints
+        """
+
+    public init(browser: String) {
+        self.browser = browser
+    }
+
+    /// The PDF of `html`. The page is written to a private temporary folder (the browser's
+    /// profile goes there too), printed offline and without the browser's header and
+    /// footer, and the folder removed.
+    public func pdf(of html: [UInt8]) throws(Failure) -> [UInt8] {
+        var template = Array("\(Self.temporaryFolder())/mbt-pdf-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw Failure(description: "cannot make a temporary folder: \(String(cString: strerror(errno)))")
+        }
+        let folder = String(cString: made)
+        defer { Self.removeTree(folder) }
+        let page = folder + "/page.html"
+        let output = folder + "/page.pdf"
+        do {
+            let file = try AtomicOutputFile(directory: folder, name: "page.html")
+            try file.write(html)
+            try file.commit()
+        } catch {
+            throw Failure(description: "cannot write the page to print: \(error)")
+        }
+        var arguments = [
+            browser, "--headless", "--disable-gpu", "--no-first-run", "--disable-extensions", "--no-pdf-header-footer",
+            // No network: a clinic's stylesheet may link a web font or image; the page prints
+            // without it rather than fetching it. (Scripts stay on: headless Chromium 156 does
+            // not print with --blink-settings=scriptEnabled=false.)
+            "--proxy-server=127.0.0.1:9", "--user-data-dir=\(folder)/profile", "--print-to-pdf=\(output)",
+            "file://\(page)",
+        ]
+        // Chromium's sandbox needs user namespaces, which it refuses to use as root.
+        if geteuid() == 0 { arguments.insert("--no-sandbox", at: 1) }
+        try run(arguments, home: folder)
+        guard let bytes = Self.readFile(output), bytes.starts(with: Array("%PDF-".utf8)) else {
+            throw Failure(description: "\(browser) wrote no PDF")
+        }
+        return bytes
+    }
+
+    private func run(_ arguments: [String], home: String) throws(Failure) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // The browser's own chatter (GPU, sandbox notes) is not the user's business.
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let environment = ["HOME=\(home)", "PATH=/usr/bin:/bin", "LANG=C.UTF-8"]
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, browser, &actions, nil, &argv, &envp)
+        guard status == 0 else {
+            throw Failure(description: "cannot start \(browser): \(String(cString: strerror(status)))")
+        }
+        var waited = 0
+        var exit: Int32 = 0
+        while true {
+            let done = waitpid(pid, &exit, WNOHANG)
+            if done == pid { break }
+            if done < 0 && errno != EINTR { throw Failure(description: "lost \(browser): \(String(cString: strerror(errno)))") }
+            if waited >= timeoutSeconds * 20 {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &exit, 0)
+                throw Failure(description: "\(browser) did not finish printing in \(timeoutSeconds) s; stopped")
+            }
+            usleep(50_000)
+            waited += 1
+        }
+        // WIFEXITED and WEXITSTATUS, which Swift does not import.
+        if exit & 0x7f != 0 || (exit >> 8) & 0xff != 0 {
+            throw Failure(description: "\(browser) failed (status \(exit)) printing the page")
+        }
+    }
+
+    private static func temporaryFolder() -> String {
+        let folder = getenv("TMPDIR").map { String(cString: $0) } ?? ""
+        return folder.isEmpty ? "/tmp" : folder
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+        }
+        return bytes
+    }
+
+    /// Removes the temporary folder and what the browser left in it.
+    private static func removeTree(_ path: String) {
+        guard let dir = opendir(path) else {
+            unlink(path)
+            return
+        }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let child = path + "/" + name
+            var info = stat()
+            if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                removeTree(child)
+            } else {
+                unlink(child)
+            }
+        }
+        closedir(dir)
+        rmdir(path)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import MuscleBalance
+import TestSupport
+import Testing
+
+/// The HTML report, the handout and the PDF (issue 19), checked against second clients:
+/// xsltproc gives the same bytes as mbt, tidy finds the HTML valid, and a real headless
+/// Chromium prints it, read back by poppler's pdfinfo and pdftotext.
+@Suite("HTML and PDF reports", .serialized)
+struct HTMLReportTests {
+    let scratch = Scratch("html-report")
+    static let patients = ["RP-0001", "RP-0002", "RP-0003"]
+    static let reportStylesheet = Paths.packageRoot + "/Reports/report.html.xsl"
+    static let handoutStylesheet = Paths.packageRoot + "/Reports/handout.html.xsl"
+
+    func mbt(_ arguments: [String]) throws -> RunResult {
+        try run(Paths.mbtBinary, arguments, currentDirectory: Paths.packageRoot)
+    }
+
+    /// tidy's errors (not its warnings about style): the page must have none.
+    func tidyErrors(_ path: String) throws -> String {
+        let tidy = try #require(findExecutable("tidy"), "tidy is not installed (apt-get install tidy)")
+        let result = try run(tidy, ["-errors", "-quiet", path])
+        // tidy: 0 clean, 1 warnings only, 2 errors.
+        return result.status == 2 ? result.stderr : ""
+    }
+
+    @Test("mbt report --format html|handout: the same bytes as xsltproc on mbt's XML report, valid HTML", arguments: ["html", "handout"])
+    func sameAsXsltproc(format: String) throws {
+        let xsltproc = try #require(findExecutable("xsltproc"), "xsltproc is not installed (apt-get install xsltproc)")
+        let folder = try scratch.directory("same-\(format)")
+        for patient in Self.patients {
+            for paper in ["a4", "letter"] {
+                let page = try mbt(["report", "Examples/clinic-example.xml", "--patient", patient, "--format", format, "--paper", paper])
+                #expect(page.status == 0, "\(page.stderr)")
+                let xml = try mbt(["report", "Examples/clinic-example.xml", "--patient", patient, "--format", "xml"])
+                let xmlPath = folder + "/\(patient).xml"
+                try xml.stdout.write(toFile: xmlPath, atomically: true, encoding: .utf8)
+                let style = format == "html" ? Self.reportStylesheet : Self.handoutStylesheet
+                let reference = try run(xsltproc, [
+                    "--stringparam", "paper", paper == "a4" ? "A4" : "Letter", "--stringparam", "patient", patient, style, xmlPath,
+                ])
+                #expect(reference.status == 0, "\(reference.stderr)")
+                #expect(page.stdout == reference.stdout, "\(patient) \(paper)")
+                #expect(page.stdout.contains("@page { size: \(paper == "a4" ? "A4" : "Letter");"))
+                let htmlPath = folder + "/\(patient)-\(paper).html"
+                try page.stdout.write(toFile: htmlPath, atomically: true, encoding: .utf8)
+                #expect(try tidyErrors(htmlPath) == "", "\(patient) \(format)")
+            }
+        }
+    }
+
+    @Test("mbt score --html: the page of the whole file equals xsltproc on the whole XML report, with workers and without")
+    func scoreHTML() throws {
+        let xsltproc = try #require(findExecutable("xsltproc"))
+        let root = try scratch.directory("score")
+        // 300 generated patients, and a second file, so that one run scores a file on the
+        // worker pipeline (a file alone) and the other file by file (two files, two cores).
+        let generated = try mbt(["generate", "--patients", "300", "--seed", "19"])
+        #expect(generated.status == 0)
+        let big = root + "/generated.xml"
+        try generated.stdout.write(toFile: big, atomically: true, encoding: .utf8)
+        var outs: [String: String] = [:]
+        for (name, inputs) in [("alone", [big]), ("together", [big, Paths.example])] {
+            let out = try scratch.directory("score-\(name)")
+            outs[name] = out
+            let scored = try mbt(["score"] + inputs + ["--out", out, "--html", "--base", root])
+            #expect(scored.status == 0 || scored.status == 1, "\(scored.stderr)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".report.html") }
+            #expect(names.count == inputs.count, "\(names)")
+            for html in names {
+                let xml = out + "/" + html.replacingOccurrences(of: ".report.html", with: ".report.xml")
+                let reference = try run(xsltproc, [Self.reportStylesheet, xml])
+                let page = try String(contentsOfFile: out + "/" + html, encoding: .utf8)
+                #expect(page == reference.stdout, "\(name): \(html)")
+                #expect(try tidyErrors(out + "/" + html) == "", "\(html)")
+            }
+        }
+        // The generated file's page has a block per patient.
+        let page = try String(contentsOfFile: outs["alone"]! + "/generated.report.html", encoding: .utf8)
+        #expect(page.components(separatedBy: "<section class=\"patient").count - 1 == 300)
+    }
+
+    @Test("a stylesheet that reads or writes a local file is refused, with nothing written and nothing read out")
+    func hostileStylesheet() throws {
+        let root = try scratch.directory("hostile")
+        let secret = root + "/secret.xml"
+        try "<secret>TOP-SECRET-19</secret>".write(toFile: secret, atomically: true, encoding: .utf8)
+        let written = root + "/written.html"
+        let reader = root + "/reader.xsl"
+        try """
+            <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+              <xsl:template match="/"><html><body><xsl:value-of select="document('\(secret)')"/><!-- patients --><!-- end of patients --></body></html></xsl:template>
+            </xsl:stylesheet>
+            """.write(toFile: reader, atomically: true, encoding: .utf8)
+        let writer = root + "/writer.xsl"
+        try """
+            <xsl:stylesheet version="1.1" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+              <xsl:template match="/"><xsl:document href="\(written)">pwned</xsl:document><html/></xsl:template>
+            </xsl:stylesheet>
+            """.write(toFile: writer, atomically: true, encoding: .utf8)
+        for style in [reader, writer] {
+            let out = root + "/out-\(style.hasSuffix("reader.xsl") ? "r" : "w").html"
+            let report = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0001", "--format", "html", "--stylesheet", style, "-o", out])
+            #expect(report.status != 0, "\(style)")
+            #expect(!report.stdout.contains("TOP-SECRET") && !report.stderr.contains("TOP-SECRET"))
+            #expect(!FileManager.default.fileExists(atPath: out))
+            let scoreOut = root + "/score-\(style.hasSuffix("reader.xsl") ? "r" : "w")"
+            let scored = try mbt(["score", "Examples/clinic-example.xml", "--out", scoreOut, "--html", "--stylesheet", style])
+            #expect(scored.status != 0)
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: scoreOut)) ?? []
+            #expect(!left.contains { $0.hasSuffix(".html") }, "\(left)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: written))
+        // A stylesheet with a DOCTYPE is refused before it compiles, at its line.
+        let doctype = root + "/doctype.xsl"
+        try "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"\(secret)\">]>\n<x>&e;</x>\n".write(toFile: doctype, atomically: true, encoding: .utf8)
+        let refused = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0001", "--format", "html", "--stylesheet", doctype])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("\(doctype):2:1: error: DOCTYPE"), "\(refused.stderr)")
+    }
+
+    @Test("hostile text in a clinic file cannot subvert the page: markup stays text, bidi overrides and C1 controls show as U+FFFD")
+    func hostileText() throws {
+        let root = try scratch.directory("hostile-text")
+        var clinic = try String(contentsOfFile: Paths.example, encoding: .utf8)
+        // An assessor's name with markup, a right-to-left override and a C1 control; a
+        // patient id with an override (that patient is refused, and listed as not scored).
+        clinic = clinic.replacingOccurrences(of: "J. Okafor", with: "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt; Oka\u{202E}rofk\u{85}")
+        clinic = clinic.replacingOccurrences(of: "RP-0003", with: "RP-\u{2067}0003")
+        let input = root + "/hostile.xml"
+        try clinic.write(toFile: input, atomically: true, encoding: .utf8)
+        let out = root + "/out"
+        let scored = try mbt(["score", input, "--out", out, "--html", "--base", root])
+        #expect(scored.status == 1, "\(scored.stderr)")
+        for format in ["html", "handout"] {
+            let page = format == "html"
+                ? try String(contentsOfFile: out + "/hostile.report.html", encoding: .utf8)
+                : try mbt(["report", input, "--patient", "RP-0002", "--format", "handout"]).stdout
+            #expect(!page.contains("<script") && !page.contains("<img"), "\(format)")
+            #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "\(format)")
+            for scalar in page.unicodeScalars {
+                #expect(!(0x80...0x9F).contains(scalar.value) && !(0x202A...0x202E).contains(scalar.value) && !(0x2066...0x2069).contains(scalar.value),
+                        "\(format): U+\(String(scalar.value, radix: 16, uppercase: true)) live on the page")
+            }
+            #expect(page.contains("Oka\u{FFFD}rofk\u{FFFD}"), "\(format)")
+        }
+        let page = try String(contentsOfFile: out + "/hostile.report.html", encoding: .utf8)
+        #expect(page.contains("Not scored: patient RP-\u{FFFD}0003"))
+        #expect(try tidyErrors(out + "/hostile.report.html") == "")
+    }
+
+    @Test("--format pdf with no Chromium says what to install, and writes nothing")
+    func noBrowser() throws {
+        let out = try scratch.directory("no-browser") + "/x.pdf"
+        let result = try run("/usr/bin/env", ["MBT_CHROMIUM=/nonexistent/chromium", Paths.mbtBinary, "report", Paths.example, "--patient", "RP-0001", "--format", "pdf", "-o", out])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("apt-get install chromium-headless-shell"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// The words of each page of a PDF, with their boxes (pdftotext -bbox).
+    struct Word { var text: String; var xMin: Double; var xMax: Double; var height: Double }
+    func pages(of pdf: String) throws -> (width: Double, pages: [[Word]]) {
+        let pdftotext = try #require(findExecutable("pdftotext"), "poppler-utils is not installed")
+        let boxes = try run(pdftotext, ["-bbox", pdf, "-"])
+        #expect(boxes.status == 0)
+        var width = 0.0
+        var pages: [[Word]] = []
+        func attribute(_ line: Substring, _ name: String) -> Double {
+            guard let r = line.range(of: name + "=\"") else { return 0 }
+            return Double(line[r.upperBound...].prefix { $0 != "\"" }) ?? 0
+        }
+        for line in boxes.stdout.split(separator: "\n") {
+            if line.contains("<page ") {
+                width = attribute(line, "width")
+                pages.append([])
+            } else if line.contains("<word ") {
+                let text = line.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }
+                let yMin = attribute(line, "yMin"), yMax = attribute(line, "yMax")
+                pages[pages.count - 1].append(Word(text: String(text), xMin: attribute(line, "xMin"), xMax: attribute(line, "xMax"), height: yMax - yMin))
+            }
+        }
+        return (width, pages)
+    }
+
+    @Test("a real browser prints the example: a page set per patient, each patient's key figures found, nothing wider than the page",
+          arguments: ["a4", "letter"])
+    func printed(paper: String) throws {
+        let browser = try #require(PDFPrinter.locate(), "no Chromium: apt-get install chromium-headless-shell")
+        let pdfinfo = try #require(findExecutable("pdfinfo"))
+        let out = try scratch.directory("printed-\(paper)")
+        let scored = try mbt(["score", "Examples/clinic-example.xml", "--out", out, "--html", "--paper", paper])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let html = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/Examples--clinic-example.report.html")))
+        let pdf = out + "/all.pdf"
+        try Data(browser.pdf(of: html)).write(to: URL(fileURLWithPath: pdf))
+        let info = try run(pdfinfo, [pdf])
+        // The paper asked for: A4 595 x 842 pt, Letter 612 x 792 pt.
+        #expect(info.stdout.contains(paper == "a4" ? "(A4)" : "(letter)"), "\(info.stdout)")
+        let (width, pages) = try pages(of: pdf)
+        // One page set per patient: each starts on a page of its own with the title, and the
+        // page sets are in the file's order.
+        let starts = pages.indices.filter { i in pages[i].prefix(6).map(\.text).joined(separator: " ").contains("Muscle balance report") }
+        #expect(starts.count == 3, "\(starts)")
+        for (n, start) in starts.enumerated() {
+            let end = n + 1 < starts.count ? starts[n + 1] : pages.count
+            let text = pages[start..<end].flatMap { $0 }.map(\.text).joined(separator: " ")
+            let patient = Self.patients[n]
+            #expect(text.contains(patient))
+            switch patient {
+            case "RP-0002":
+                // Values, asymmetry, grade (hand-checked against the XML report): left hip
+                // abduction 66.7 N against right 97.1 N, 31.3% asymmetry, moderate.
+                for figure in ["66.69 N", "97.09 N", "31.3%", "moderate", "L 66.7 N", "R 97.1 N"] { #expect(text.contains(figure), "\(patient): \(figure)") }
+                // Every plan item with its side.
+                for item in ["Side-lying hip abduction - left side only", "Clamshell - left side only", "Half-kneeling hip flexor stretch - left side only",
+                             "Kneeling or prone quadriceps stretch - left side only", "Side bridge on the weaker side - left side only"] {
+                    #expect(text.contains(item), "\(patient): \(item)")
+                }
+            case "RP-0003":
+                for figure in ["329.17 N", "148 s", "8.1%", "mild", "NOT to be offered", "Hypertension (absolute contraindication)", "Bird dog"] {
+                    #expect(text.contains(figure), "\(patient): \(figure)")
+                }
+            default:
+                for figure in ["112 N", "113 N", "0.9%", "normal", "No corrective exercise is needed."] { #expect(text.contains(figure), "\(patient): \(figure)") }
+            }
+        }
+        // Nothing wider than the page: every word inside the margins (12 mm = 34 pt), and the
+        // title printed at its own size (a page shrunk to fit would pass the first test only).
+        for (i, page) in pages.enumerated() {
+            for word in page {
+                #expect(word.xMin >= 30 && word.xMax <= width - 30, "page \(i + 1): '\(word.text)' at \(word.xMin)-\(word.xMax) of \(width)")
+            }
+        }
+        let title = pages[0].first { $0.text == "Muscle" }
+        #expect((title?.height ?? 0) > 15, "the title's height: \(title?.height ?? 0) pt")
+    }
+
+    @Test("mbt report --format pdf: one patient's report as a PDF file, written whole")
+    func reportPDF() throws {
+        _ = try #require(PDFPrinter.locate(), "no Chromium: apt-get install chromium-headless-shell")
+        let out = try scratch.directory("report-pdf") + "/RP-0002.pdf"
+        let result = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "pdf", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+        let (_, pages) = try pages(of: out)
+        #expect(pages.count >= 2 && pages.count <= 5, "\(pages.count) pages")
+        let handout = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "handout"])
+        for words in ["Left side only", "Your next check: between 2026-12-01 and 2026-12-15.", "Clamshell", "as your clinician tells you (no reference)"] {
+            #expect(handout.stdout.contains(words), "\(words)")
+        }
+    }
+}
