@@ -235,6 +235,15 @@ struct HTMLReportTests {
         }
         let title = pages[0].first { $0.text == "Muscle" }
         #expect((title?.height ?? 0) > 15, "the title's height: \(title?.height ?? 0) pt")
+        // And as pictures: the first page as a PNG (poppler's pdftoppm), in the paper's shape.
+        let pdftoppm = try #require(findExecutable("pdftoppm"))
+        #expect(try run(pdftoppm, ["-png", "-r", "30", "-f", "1", "-l", "1", "-singlefile", pdf, out + "/first"]).status == 0)
+        let png = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/first.png")))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        // IHDR: width and height, big-endian, at bytes 16 and 20.
+        let w = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, h = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        let aspect = Double(w) / Double(h)
+        #expect(abs(aspect - (paper == "a4" ? 210.0 / 297.0 : 8.5 / 11.0)) < 0.01, "\(w) x \(h)")
     }
 
     @Test("mbt report --format pdf: one patient's report as a PDF file, written whole")
@@ -247,6 +256,15 @@ struct HTMLReportTests {
         #expect(bytes.starts(with: Array("%PDF-".utf8)))
         let (_, pages) = try pages(of: out)
         #expect(pages.count >= 2 && pages.count <= 5, "\(pages.count) pages")
+        // The handout, printed: every exercise's side, in words.
+        let handoutPDF = try scratch.directory("report-pdf") + "/handout.pdf"
+        let printed = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "pdf",
+                               "--stylesheet", Self.handoutStylesheet, "-o", handoutPDF])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let (_, handoutPages) = try self.pages(of: handoutPDF)
+        let handoutText = handoutPages.flatMap { $0 }.map(\.text).joined(separator: " ")
+        #expect(handoutText.components(separatedBy: "Left side only").count - 1 == 5, "\(handoutText)")
+        #expect(handoutText.contains("Your next check: between 2026-12-01 and"))
         let handout = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "handout"])
         for words in ["Left side only", "Your next check: between 2026-12-01 and 2026-12-15.", "Clamshell", "as your clinician tells you (no reference)"] {
             #expect(handout.stdout.contains(words), "\(words)")

@@ -1,4 +1,5 @@
 import BatchEngine
+import FastText
 
 #if canImport(Glibc)
 import Glibc
@@ -134,8 +135,7 @@ public struct PDFPrinter: Sendable {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = chunk.withUnsafeMutableBytes { buffer in retryingOnInterrupt { systemRead(fd, buffer.baseAddress, buffer.count) } }
             if n <= 0 { break }
             bytes += chunk[0..<n]
         }
@@ -162,4 +162,9 @@ public struct PDFPrinter: Sendable {
         closedir(dir)
         rmdir(path)
     }
+}
+
+/// read(2), named apart from `PDFPrinter.readFile`.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }
