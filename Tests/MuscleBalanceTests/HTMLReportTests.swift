@@ -244,6 +244,47 @@ struct HTMLReportTests {
         let w = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, h = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
         let aspect = Double(w) / Double(h)
         #expect(abs(aspect - (paper == "a4" ? 210.0 / 297.0 : 8.5 / 11.0)) < 0.01, "\(w) x \(h)")
+        // Nothing wider than the page, charts included: on every page, as pixels, the outer
+        // 9 mm on each side is paper white (the margins are 12 mm).
+        for (page, ink) in try inkInOuterStrips(of: pdf, millimetres: 9, folder: out) {
+            let inked = ink.count
+            #expect(inked == 0, "page \(page): ink in the margin at \(ink.prefix(5))")
+        }
+    }
+
+    /// Renders every page of `pdf` in grey (pdftoppm's PGM, 72 dpi) and returns, per page, the
+    /// pixels darker than paper in the outer `millimetres` of the left and right edges.
+    func inkInOuterStrips(of pdf: String, millimetres: Double, folder: String) throws -> [(page: Int, ink: [(x: Int, y: Int)])] {
+        let pdftoppm = try #require(findExecutable("pdftoppm"))
+        let prefix = folder + "/grey"
+        #expect(try run(pdftoppm, ["-gray", "-r", "72", pdf, prefix]).status == 0)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+            .filter { $0.hasPrefix("grey-") && $0.hasSuffix(".pgm") }.sorted()
+        #expect(!files.isEmpty)
+        var result: [(page: Int, ink: [(x: Int, y: Int)])] = []
+        for (i, file) in files.enumerated() {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/" + file)))
+            // "P5" width height 255, each after white space, then one byte per pixel.
+            var fields: [Int] = [], at = 2
+            while fields.count < 3 {
+                while bytes[at] == 0x20 || bytes[at] == 0x0A { at += 1 }
+                var n = 0
+                while bytes[at] >= 0x30 && bytes[at] <= 0x39 { n = n * 10 + Int(bytes[at] - 0x30); at += 1 }
+                fields.append(n)
+            }
+            at += 1
+            let (width, height) = (fields[0], fields[1])
+            #expect(Array(bytes[0..<2]) == Array("P5".utf8) && bytes.count - at == width * height, "\(file)")
+            let strip = Int(millimetres / 25.4 * 72)
+            var ink: [(x: Int, y: Int)] = []
+            for y in 0..<height {
+                for x in Array(0..<strip) + Array((width - strip)..<width) where bytes[at + y * width + x] < 245 {
+                    ink.append((x, y))
+                }
+            }
+            result.append((i + 1, ink))
+        }
+        return result
     }
 
     @Test("mbt report --format pdf: one patient's report as a PDF file, written whole")
@@ -265,6 +306,10 @@ struct HTMLReportTests {
         let handoutText = handoutPages.flatMap { $0 }.map(\.text).joined(separator: " ")
         #expect(handoutText.components(separatedBy: "Left side only").count - 1 == 5, "\(handoutText)")
         #expect(handoutText.contains("Your next check: between 2026-12-01 and"))
+        for (page, ink) in try inkInOuterStrips(of: handoutPDF, millimetres: 10, folder: scratch.directory("report-pdf")) {
+            let inked = ink.count
+            #expect(inked == 0, "handout page \(page): ink in the margin at \(ink.prefix(5))")
+        }
         let handout = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "handout"])
         for words in ["Left side only", "Your next check: between 2026-12-01 and 2026-12-15.", "Clamshell", "as your clinician tells you (no reference)"] {
             #expect(handout.stdout.contains(words), "\(words)")
