@@ -210,14 +210,13 @@
 
   <xsl:template match="r:result">
     <xsl:variable name="n" select="r:norm[1]"/>
-    <xsl:variable name="grade">
-      <xsl:choose>
-        <xsl:when test="r:norm[@grade = 'severe']">severe</xsl:when>
-        <xsl:when test="r:norm[@grade = 'moderate']">moderate</xsl:when>
-        <xsl:when test="r:norm[@grade = 'mild']">mild</xsl:when>
-        <xsl:when test="r:norm[@grade = 'normal']">normal</xsl:when>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- The worst grade of the result's norms (see r:asymmetry for the substring idiom). -->
+    <xsl:variable name="severe" select="boolean(r:norm[@grade = 'severe'])"/>
+    <xsl:variable name="moderate" select="not($severe) and r:norm[@grade = 'moderate']"/>
+    <xsl:variable name="mild" select="not($severe or $moderate) and r:norm[@grade = 'mild']"/>
+    <xsl:variable name="normal" select="not($severe or $moderate or $mild) and r:norm[@grade = 'normal']"/>
+    <xsl:variable name="grade" select="concat(substring('severe', 1 div $severe), substring('moderate', 1 div $moderate),
+                                              substring('mild', 1 div $mild), substring('normal', 1 div $normal))"/>
     <tr>
       <td><xsl:value-of select="translate(key('test', @test)/@label, $hidden, $shown)"/></td>
       <td><xsl:call-template name="side-letter"/></td>
@@ -263,17 +262,14 @@
   <xsl:template name="norm-dot">
     <xsl:param name="z"/>
     <xsl:param name="percentile"/>
-    <xsl:variable name="zz">
-      <xsl:choose>
-        <xsl:when test="string($z) = ''">
-          <!-- a percentile table: place the dot by its percentile, 0..100 over the axis -->
-          <xsl:value-of select="translate(($percentile - 50) div 50 * 3, $hidden, $shown)"/>
-        </xsl:when>
-        <xsl:when test="$z &lt; -3">-3</xsl:when>
-        <xsl:when test="$z > 3">3</xsl:when>
-        <xsl:otherwise><xsl:value-of select="translate($z, $hidden, $shown)"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- With no z (a percentile table) the dot goes by its percentile, 0..100 over the axis;
+         a z is clamped to -3..3. Chosen by arithmetic (see r:asymmetry), the absent z made 0
+         first, since 0 times NaN is NaN. -->
+    <xsl:variable name="hasZ" select="string($z) != ''"/>
+    <xsl:variable name="z0" select="sum($z[$hasZ])"/>
+    <xsl:variable name="zz" select="not($hasZ) * number(string(($percentile - 50) div 50 * 3))
+                                    + ($hasZ and $z0 &lt; -3) * -3 + ($hasZ and $z0 > 3) * 3
+                                    + ($hasZ and $z0 >= -3 and $z0 &lt;= 3) * $z0"/>
     <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 170 22" width="170" height="22" class="dot"
          role="img" aria-label="{concat('percentile ', format-number($percentile, '0'))}">
       <rect x="5" y="9" width="120" height="4" class="track"/>
@@ -306,30 +302,24 @@
   <xsl:template match="r:asymmetry">
     <xsl:variable name="t" select="key('test', @test)"/>
     <xsl:variable name="lower" select="$t/@direction = 'lower-is-better'"/>
-    <xsl:variable name="low">
-      <xsl:choose><xsl:when test="@left &lt; @right"><xsl:value-of select="translate(@left, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate(@right, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="high">
-      <xsl:choose><xsl:when test="@left &lt; @right"><xsl:value-of select="translate(@right, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate(@left, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="magnitude">
-      <xsl:choose><xsl:when test="$high &lt; 0"><xsl:value-of select="translate(-$low, $hidden, $shown)"/></xsl:when><xsl:otherwise><xsl:value-of select="translate($high, $hidden, $shown)"/></xsl:otherwise></xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="pad">
-      <xsl:choose>
-        <xsl:when test="($high - $low) * 0.6 > $magnitude * 0.1 and ($high - $low) * 0.6 > 1"><xsl:value-of select="translate(($high - $low) * 0.6, $hidden, $shown)"/></xsl:when>
-        <xsl:when test="$magnitude * 0.1 > 1"><xsl:value-of select="translate($magnitude * 0.1, $hidden, $shown)"/></xsl:when>
-        <xsl:otherwise>1</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- Numbers chosen by arithmetic, not by xsl:choose into a variable: a true test counts 1
+         and a false one 0 (XPath 1.0), and a variable with content is a result tree fragment,
+         a document of its own per call, the slowest part of this template when it had five.
+         Both sides are numbers here: an asymmetry has a left and a right value. -->
+    <xsl:variable name="leftLower" select="number(@left) &lt; number(@right)"/>
+    <xsl:variable name="low" select="$leftLower * @left + not($leftLower) * @right"/>
+    <xsl:variable name="high" select="$leftLower * @right + not($leftLower) * @left"/>
+    <xsl:variable name="magnitude" select="($high &lt; 0) * -$low + not($high &lt; 0) * $high"/>
+    <!-- Rounded as a string and back, as the figures were when these were fragments. -->
+    <xsl:variable name="spread" select="number(string(($high - $low) * 0.6))"/>
+    <xsl:variable name="tenth" select="number(string($magnitude * 0.1))"/>
+    <xsl:variable name="spreadWide" select="$spread > $tenth and $spread > 1"/>
+    <xsl:variable name="pad" select="$spreadWide * $spread + (not($spreadWide) and $tenth > 1) * $tenth + (not($spreadWide) and not($tenth > 1)) * 1"/>
     <xsl:variable name="from" select="$low - $pad"/>
     <xsl:variable name="span" select="$high - $low + 2 * $pad"/>
-    <xsl:variable name="word">
-      <xsl:choose>
-        <xsl:when test="$t/@quality = 'flexibility'">tighter</xsl:when>
-        <xsl:otherwise>weaker</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- concat(substring(A, 1 div test), ...): A when the test is true, nothing when false. -->
+    <xsl:variable name="flexibility" select="$t/@quality = 'flexibility'"/>
+    <xsl:variable name="word" select="concat(substring('tighter', 1 div $flexibility), substring('weaker', 1 div not($flexibility)))"/>
     <figure class="chart lr">
       <figcaption>
         <strong><xsl:value-of select="translate($t/@label, $hidden, $shown)"/></strong>
@@ -350,14 +340,9 @@
         <text x="568" y="31" class="t">better</text>
         <xsl:for-each select="@left | @right">
           <xsl:variable name="fraction" select="(. - $from) div $span"/>
-          <xsl:variable name="x">
-            <xsl:choose>
-              <xsl:when test="$lower"><xsl:value-of select="translate(format-number(560 - $fraction * 520, '0.#'), $hidden, $shown)"/></xsl:when>
-              <xsl:otherwise><xsl:value-of select="translate(format-number(40 + $fraction * 520, '0.#'), $hidden, $shown)"/></xsl:otherwise>
-            </xsl:choose>
-          </xsl:variable>
+          <xsl:variable name="x" select="format-number($lower * (560 - $fraction * 520) + not($lower) * (40 + $fraction * 520), '0.#')"/>
           <xsl:variable name="isLeft" select="local-name() = 'left'"/>
-          <xsl:variable name="y"><xsl:choose><xsl:when test="$isLeft">12</xsl:when><xsl:otherwise>50</xsl:otherwise></xsl:choose></xsl:variable>
+          <xsl:variable name="y" select="12 + 38 * not($isLeft)"/>
           <xsl:choose>
             <xsl:when test="../@affectedSide = local-name()">
               <rect x="{$x - 6}" y="21" width="12" height="12" class="affected"/>
@@ -593,13 +578,18 @@
   <!-- Footnotes: the sources this session cites, numbered by their place in the protocol's
        list, so that a number means the same source on every page; each with its evidence tag. -->
   <xsl:template name="sources">
-    <xsl:variable name="cited" select=".//@source"/>
+    <!-- Every source id the session cites, each between spaces: one string searched once per
+         source (testing each source against every @source made this the slowest section). -->
+    <xsl:variable name="citations">
+      <xsl:for-each select=".//@source"><xsl:value-of select="concat(' ', ., ' ')"/></xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="cited" select="string($citations)"/>
     <section class="block sources">
       <h2>Sources</h2>
       <ol class="sources">
         <xsl:for-each select="/r:report/r:sources/r:source">
           <xsl:variable name="id" select="concat(' ', @id, ' ')"/>
-          <xsl:if test="$cited[contains(concat(' ', ., ' '), $id)]">
+          <xsl:if test="contains($cited, $id)">
             <li value="{position()}">
               <xsl:value-of select="translate(., $hidden, $shown)"/>
               <xsl:if test="@kind != 'cited'"><xsl:value-of select="translate(concat(' (', @kind, ')'), $hidden, $shown)"/></xsl:if>
@@ -615,16 +605,12 @@
     <xsl:param name="ids"/>
     <xsl:variable name="list" select="normalize-space($ids)"/>
     <xsl:if test="$list != ''">
-      <xsl:variable name="first">
-        <xsl:choose>
-          <xsl:when test="contains($list, ' ')"><xsl:value-of select="translate(substring-before($list, ' '), $hidden, $shown)"/></xsl:when>
-          <xsl:otherwise><xsl:value-of select="translate($list, $hidden, $shown)"/></xsl:otherwise>
-        </xsl:choose>
-      </xsl:variable>
-      <xsl:for-each select="key('source', $first)">
+      <xsl:for-each select="key('source', substring-before(concat($list, ' '), ' '))">
         <sup class="cite"><xsl:value-of select="translate(concat('[', count(preceding-sibling::r:source) + 1, ']'), $hidden, $shown)"/></sup>
       </xsl:for-each>
-      <xsl:call-template name="cite"><xsl:with-param name="ids" select="substring-after($list, ' ')"/></xsl:call-template>
+      <xsl:if test="contains($list, ' ')">
+        <xsl:call-template name="cite"><xsl:with-param name="ids" select="substring-after($list, ' ')"/></xsl:call-template>
+      </xsl:if>
     </xsl:if>
   </xsl:template>
 
