@@ -125,7 +125,11 @@
         </xsl:for-each>
         <xsl:if test="@reassessFrom">
           <p class="next">
-            <xsl:value-of select="translate(concat('Your next check: between ', @reassessFrom, ' and ', @reassessBy, '.'), $hidden, $shown)"/>
+            <xsl:text>Your next check: between </xsl:text>
+            <span class="date"><xsl:value-of select="translate(@reassessFrom, $hidden, $shown)"/></span>
+            <xsl:text> and </xsl:text>
+            <span class="date"><xsl:value-of select="translate(@reassessBy, $hidden, $shown)"/></span>
+            <xsl:text>.</xsl:text>
           </p>
         </xsl:if>
       </xsl:for-each>
@@ -196,6 +200,7 @@
     h1 { font-size: 24pt; margin: 0 0 6pt; }
     h2 { font-size: 18pt; margin: 0 0 4pt; }
     .clinic { text-align: right; font-size: 12pt; }
+    .date { white-space: nowrap; }
     .patient + .patient { break-before: page; }
     .exercise { border: 2px solid #000; border-radius: 6pt; padding: 8pt 10pt; margin: 10pt 0; break-inside: avoid; }
     .side { font-weight: bold; font-size: 17pt; margin: 0 0 4pt; text-decoration: underline; }

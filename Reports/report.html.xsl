@@ -417,7 +417,7 @@
       <h2>Corrective plan</h2>
       <xsl:for-each select="r:plan">
         <xsl:if test="@reassessFrom">
-          <p>Reassess between <xsl:value-of select="translate(@reassessFrom, $hidden, $shown)"/> and <xsl:value-of select="translate(@reassessBy, $hidden, $shown)"/>.</p>
+          <p>Reassess between <span class="date"><xsl:value-of select="translate(@reassessFrom, $hidden, $shown)"/></span> and <span class="date"><xsl:value-of select="translate(@reassessBy, $hidden, $shown)"/></span>.</p>
         </xsl:if>
         <xsl:if test="not(r:exercise)"><p>No corrective exercise is needed.</p></xsl:if>
         <ol class="plan">
@@ -635,6 +635,7 @@
     table.facts th, table.facts td { border: none; }
     table.facts th { font-weight: normal; color: #333; width: 17%; }
     .num { text-align: right; white-space: nowrap; }
+    .date { white-space: nowrap; }
     svg { max-width: 100%; height: auto; }
     svg.dot { width: 40mm; }
     svg.dot .t { font-size: 15px; }

@@ -305,13 +305,15 @@ struct HTMLReportTests {
         let (_, handoutPages) = try self.pages(of: handoutPDF)
         let handoutText = handoutPages.flatMap { $0 }.map(\.text).joined(separator: " ")
         #expect(handoutText.components(separatedBy: "Left side only").count - 1 == 5, "\(handoutText)")
-        #expect(handoutText.contains("Your next check: between 2026-12-01 and"))
+        // The dates kept whole on their line (nowrap): pdftotext finds each in one word.
+        #expect(handoutText.contains("Your next check: between 2026-12-01 and 2026-12-15."), "\(handoutText)")
         for (page, ink) in try inkInOuterStrips(of: handoutPDF, millimetres: 10, folder: scratch.directory("report-pdf")) {
             let inked = ink.count
             #expect(inked == 0, "handout page \(page): ink in the margin at \(ink.prefix(5))")
         }
         let handout = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "handout"])
-        for words in ["Left side only", "Your next check: between 2026-12-01 and 2026-12-15.", "Clamshell", "as your clinician tells you (no reference)"] {
+        for words in ["Left side only", "Your next check: between <span class=\"date\">2026-12-01</span> and <span class=\"date\">2026-12-15</span>.",
+                      "Clamshell", "as your clinician tells you (no reference)"] {
             #expect(handout.stdout.contains(words), "\(words)")
         }
     }
