@@ -297,6 +297,14 @@ struct HTMLReportTests {
         #expect(bytes.starts(with: Array("%PDF-".utf8)))
         let (_, pages) = try pages(of: out)
         #expect(pages.count >= 2 && pages.count <= 5, "\(pages.count) pages")
+        // A TMPDIR with a space, '#' and '?' in its name (the page's file URL is encoded), and
+        // nothing left in it after: the browser's page, profile and PDF are removed.
+        let awkward = try scratch.directory("tmp dir #1?")
+        let again = try run(Paths.mbtBinary, ["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "pdf", "-o", out + ".2"],
+                            currentDirectory: Paths.packageRoot, environment: ["TMPDIR": awkward])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + ".2")).starts(with: Array("%PDF-".utf8)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: awkward).isEmpty)
         // The handout, printed: every exercise's side, in words.
         let handoutPDF = try scratch.directory("report-pdf") + "/handout.pdf"
         let printed = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "pdf",

@@ -73,11 +73,15 @@ public struct RunResult: Sendable {
     public var stderr: String
 }
 
-/// Runs a program and collects its output (for mbt itself and for xmllint).
-public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> RunResult {
+/// Runs a program and collects its output (for mbt itself and for xmllint); `environment`
+/// is set over this process's own.
+public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -9,8 +9,8 @@ import Darwin
 
 /// Prints an HTML page to PDF with headless Chromium (Debian's `chromium-headless-shell`, or
 /// `chromium`), the engine clinics' browsers use, so the PDF is what the page looks like.
-/// A PDF costs about a second, a hundred times the scoring: it is made for one patient on
-/// request (`mbt report --format pdf`), never in the batch.
+/// A PDF costs about a third of a second, most of it the browser starting (Benchmarks/RESULTS.md,
+/// issue 19): it is made for one patient on request (`mbt report --format pdf`), never in the batch.
 public struct PDFPrinter: Sendable {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -72,7 +72,7 @@ public struct PDFPrinter: Sendable {
             // without it rather than fetching it. (Scripts stay on: headless Chromium 156 does
             // not print with --blink-settings=scriptEnabled=false.)
             "--proxy-server=127.0.0.1:9", "--user-data-dir=\(folder)/profile", "--print-to-pdf=\(output)",
-            "file://\(page)",
+            Self.fileURL(page),
         ]
         // Chromium's sandbox needs user namespaces, which it refuses to use as root.
         if geteuid() == 0 { arguments.insert("--no-sandbox", at: 1) }
@@ -121,6 +121,23 @@ public struct PDFPrinter: Sendable {
         if exit & 0x7f != 0 || (exit >> 8) & 0xff != 0 {
             throw Failure(description: "\(browser) failed (status \(exit)) printing the page")
         }
+    }
+
+    /// `file://` and the path, each byte but unreserved ones and `/` percent-encoded, so that a
+    /// TMPDIR holding a space, `#` or `?` still names the page.
+    static func fileURL(_ path: String) -> String {
+        var url = "file://"
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                url.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                url += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return url
     }
 
     private static func temporaryFolder() -> String {
