@@ -143,7 +143,7 @@ public final class SpreadsheetImport: XMLByteProducer {
             guard patients > 0 else {
                 throw SheetError("the sheet has a header but no rows of readings under it", row: 1, column: 1)
             }
-            write("\n</measurements>\n")
+            writeLiteral("\n</measurements>\n")
             finished = true
             return
         }
@@ -372,9 +372,9 @@ public final class SpreadsheetImport: XMLByteProducer {
                 return
             }
             if !pretty { moveTo(row.row) }
-            write("<trial>")
+            writeLiteral("<trial>")
             write(value)
-            write("</trial>")
+            writeLiteral("</trial>")
             positions.addTrial(line: open.line, occurrence: open.occurrence, row: row.row, column: column(.value))
             open.lastTrial = n
             open.lastRow = row.row
@@ -387,26 +387,26 @@ public final class SpreadsheetImport: XMLByteProducer {
         sessionMeasures += 1
         let occurrence = positions.addMeasure(line: row.row, group: -1)
         // Written piece by piece: a tag built as one String first was re-allocated per piece.
-        write("<measure test=\"")
+        writeLiteral("<measure test=\"")
         write(escapedCell(test, row, .test))
         if let side {
-            write("\" side=\"")
+            writeLiteral("\" side=\"")
             write(side)
         }
-        write("\" unit=\"")
+        writeLiteral("\" unit=\"")
         write(unit)
         if let note {
-            write("\" note=\"")
+            writeLiteral("\" note=\"")
             write(escapedCell(note, row, .note))
         }
         if trial == nil {
-            write("\" value=\"")
+            writeLiteral("\" value=\"")
             write(value)
-            write("\"/>")
+            writeLiteral("\"/>")
         } else {
-            write("\"><trial>")
+            writeLiteral("\"><trial>")
             write(value)
-            write("</trial>")
+            writeLiteral("</trial>")
             positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: column(.value))
             measure = OpenMeasure(test: test, side: side, unit: unit, line: row.row, occurrence: occurrence, lastTrial: 1, lastRow: row.row)
         }
@@ -460,29 +460,29 @@ public final class SpreadsheetImport: XMLByteProducer {
             begin(row.row, depth: 3)
             sessionMeasures += 1
             let occurrence = positions.addMeasure(line: row.row, group: g)
-            write("<measure test=\"")
+            writeLiteral("<measure test=\"")
             write(escaped(group.test))
             if let side = group.side {
-                write("\" side=\"")
+                writeLiteral("\" side=\"")
                 write(side)
             }
-            write("\" unit=\"")
+            writeLiteral("\" unit=\"")
             write(group.unit)
             if let value {
-                write("\" value=\"")
+                writeLiteral("\" value=\"")
                 write(value)
             }
             if trials.isEmpty {
-                write("\"/>")
+                writeLiteral("\"/>")
             } else {
-                write("\">")
+                writeLiteral("\">")
                 for (v, c) in trials {
-                    write("<trial>")
+                    writeLiteral("<trial>")
                     write(v)
-                    write("</trial>")
+                    writeLiteral("</trial>")
                     positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: c + 1)
                 }
-                write("</measure>")
+                writeLiteral("</measure>")
             }
         }
     }
@@ -599,7 +599,7 @@ public final class SpreadsheetImport: XMLByteProducer {
 
     private func closeMeasure() {
         if measure != nil {
-            write("</measure>")
+            writeLiteral("</measure>")
             measure = nil
         }
     }
@@ -610,8 +610,8 @@ public final class SpreadsheetImport: XMLByteProducer {
             if sessionMeasures == 0 && !patientProblems.contains(where: { $0.severity == .error }) {
                 patientProblems.append(problem(.error, "the session of \(sessionDate) has no reading: every reading cell of its rows is empty; fill them in or delete the rows", row: sessionRow, column: column(.sessionDate)))
             }
-            if pretty { write("\n    ") }
-            write("</session>")
+            if pretty { writeLiteral("\n    ") }
+            writeLiteral("</session>")
             sessionOpen = false
         }
     }
@@ -619,8 +619,8 @@ public final class SpreadsheetImport: XMLByteProducer {
     private func closePatient() {
         guard patientID != nil else { return }
         closeSession()
-        if pretty { write("\n  ") }
-        write("</patient>")
+        if pretty { writeLiteral("\n  ") }
+        writeLiteral("</patient>")
         if !patientProblems.isEmpty { problemsByLine[patientLine] = patientProblems }
         patientProblems = []
         patientID = nil
@@ -642,6 +642,11 @@ public final class SpreadsheetImport: XMLByteProducer {
         guard row > outLine else { return }
         out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: row - outLine))
         outLine = row
+    }
+
+    /// The format's own markup, from the literal's bytes.
+    private func writeLiteral(_ text: StaticString) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     private func write(_ text: String) {
