@@ -44,6 +44,7 @@ struct Import: ParsableCommand {
     }
 
     func run() throws {
+        try refuseOverwritingInput(output, inputs: [file, protocolOptions.protocol, sheetOptions.map, sheetOptions.patients])
         let library = try protocolOptions.library()
         let converter = SheetConverter(
             library: library, protocolOverride: protocolOptions.protocol, today: .today(),

@@ -66,6 +66,7 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
+        try refuseOverwritingInput(output, inputs: [file, protocolOptions.protocol, sheetOptions.map, sheetOptions.patients])
         let library = try protocolOptions.library()
         let printer = PatientReportPrinter(
             library: library, protocolOverride: protocolOptions.protocol, today: .today(),

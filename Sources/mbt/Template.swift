@@ -41,6 +41,7 @@ struct Template: ParsableCommand {
 
     func run() throws {
         let library = try protocolOptions.library()
+        try refuseOverwritingInput(output, inputs: [protocolOptions.protocol ?? library.path(forProtocolID: ProtocolLibrary.defaultProtocolID)])
         let columns: [String]
         switch layout {
         case .long:

@@ -109,12 +109,15 @@ public struct BatchScorer: Sendable {
         recordedNames[path] != nil ? "stdin" : OutputNames.stem(forRelativePath: recordedName(of: path))
     }
 
-    /// The output paths of a batch: a report pair per input, and the summary.
+    /// The output paths of a batch: a report pair per input (and its page and results when
+    /// asked for), and the summary.
     public func outputPaths(for paths: [String]) -> [String] {
         var outputs: [String] = []
         for stem in inScoringOrder(paths).map(stem(of:)) {
             outputs.append(outputDirectory + "/" + stem + ".report.xml")
             outputs.append(outputDirectory + "/" + stem + ".report.txt")
+            if stylesheet != nil { outputs.append(outputDirectory + "/" + stem + ".report.html") }
+            if resultsCSV { outputs.append(outputDirectory + "/" + stem + ".results.csv") }
         }
         outputs.append(summaryPath)
         return outputs
@@ -412,19 +415,6 @@ private final class Counter: Sendable {
 }
 
 /// Output file names: the input's stem, made safe for any file system and unique in the batch.
-/// Device and inode: the same file whatever path names it (symlinks, "./", "../").
-struct FileIdentity: Hashable {
-    var device: UInt64
-    var inode: UInt64
-
-    init?(_ path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-    }
-}
-
 /// What scoring a file needs of its protocol, beyond the protocol itself: its index (one,
 /// shared by the rules, the scorer and both reports), the scorer's own tables and both reports'
 /// fixed text. Made once per protocol and batch: made per file, they cost a 10-patient file as
