@@ -68,7 +68,7 @@
       </p>
       <xsl:for-each select="r:plan">
         <xsl:if test="not(r:exercise)">
-          <p>Your assessment found nothing that needs a corrective exercise. Keep active.</p>
+          <p>Your assessment found nothing that needs a corrective exercise.</p>
         </xsl:if>
         <xsl:if test="r:exercise">
           <p>Do only the side written on each exercise: the weaker side gets the strengthening, and
