@@ -81,6 +81,24 @@ struct HTMLReportTests {
         #expect(page.components(separatedBy: "<section class=\"patient").count - 1 == 300)
     }
 
+    @Test("mbt score --html --stylesheet handout: every patient's handout in one file, the same bytes as xsltproc")
+    func scoreHandouts() throws {
+        let xsltproc = try #require(findExecutable("xsltproc"))
+        let root = try scratch.directory("handouts")
+        let generated = try mbt(["generate", "--patients", "60", "--seed", "7"])
+        let input = root + "/clinic.xml"
+        try generated.stdout.write(toFile: input, atomically: true, encoding: .utf8)
+        let out = try scratch.directory("handouts-out")
+        let scored = try mbt(["score", input, "--out", out, "--html", "--stylesheet", Self.handoutStylesheet, "--paper", "letter", "--base", root])
+        #expect(scored.status == 0 || scored.status == 1, "\(scored.stderr)")
+        let reference = try run(xsltproc, ["--stringparam", "paper", "Letter", Self.handoutStylesheet, out + "/clinic.report.xml"])
+        let page = try String(contentsOfFile: out + "/clinic.report.html", encoding: .utf8)
+        #expect(page == reference.stdout)
+        #expect(page.contains("size: Letter"))
+        #expect(page.components(separatedBy: "<h1>Your exercises</h1>").count - 1 == 60)
+        #expect(try tidyErrors(out + "/clinic.report.html") == "")
+    }
+
     @Test("a stylesheet that reads or writes a local file is refused, with nothing written and nothing read out")
     func hostileStylesheet() throws {
         let root = try scratch.directory("hostile")
