@@ -9,7 +9,7 @@ import Testing
 struct OutputIsInputTests {
     let scratch = Scratch("output-is-input")
 
-    /// A folder holding copies of the example (XML, a wide sheet, its patients file), a
+    /// A folder holding copies of the example (XML, the long sheet, its patients file), a
     /// protocol and a symlink to the XML.
     func folder() throws -> String {
         let root = try scratch.directory("inputs")

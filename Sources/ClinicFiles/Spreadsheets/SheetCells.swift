@@ -129,7 +129,9 @@ struct SheetCells: Sendable {
     /// breaks), if any: such a cell is refused, not passed on.
     static func forbiddenCharacter(_ text: String) -> Unicode.Scalar? {
         // Nearly every cell has no byte below space and no 0xEF (U+FFFE and U+FFFF start with it).
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0xEF }) else { return nil }
+        // Over the string's own bytes where it has them (a UTF8View scan costs several times more).
+        let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0xEF }
+        guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: suspect) }) ?? text.utf8.contains(where: suspect) else { return nil }
         return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF }
     }
 }

@@ -668,12 +668,6 @@ public final class SpreadsheetImport: XMLByteProducer {
     /// A cell's text for an attribute; a character XML cannot hold is a problem of the cell
     /// (and is replaced, so the row still reads).
     private func escapedCell(_ text: String, _ row: SheetRow, _ detail: SheetColumns.Detail) -> String {
-        // Nearly every cell (a test's name) has nothing to escape and nothing to refuse: one
-        // pass over its bytes says so, instead of two scans through the UTF8View.
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == 0xEF || $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 }
-        }
-        if plain == true { return text }
         if let bad = SheetCells.forbiddenCharacter(text) {
             let code = String(bad.value, radix: 16, uppercase: true)
             patientProblems.append(problem(.error, "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it", row: row.row, column: column(detail)))

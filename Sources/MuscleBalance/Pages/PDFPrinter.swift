@@ -126,6 +126,7 @@ public struct PDFPrinter: Sendable {
     /// `file://` and the path, each byte but unreserved ones and `/` percent-encoded, so that a
     /// TMPDIR holding a space, `#` or `?` still names the page.
     static func fileURL(_ path: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
         var url = "file://"
         for byte in path.utf8 {
             switch byte {
@@ -133,7 +134,6 @@ public struct PDFPrinter: Sendable {
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 url.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                let hex = Array("0123456789ABCDEF".utf8)
                 url += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
             }
         }
