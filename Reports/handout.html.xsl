@@ -147,8 +147,15 @@
                 </p>
               </xsl:when>
               <xsl:otherwise>
+                <!-- In the patient's words: what to do, not the screen's terms. -->
                 <p class="stop">
-                  <strong><xsl:value-of select="translate(concat('Do not use the ', @name, '.'), $hidden, $shown)"/></strong>
+                  <strong>
+                    <xsl:choose>
+                      <xsl:when test="@verdict = 'physician-approval'"><xsl:value-of select="translate(concat('Do not use the ', @name, ' unless your doctor approves it.'), $hidden, $shown)"/></xsl:when>
+                      <xsl:when test="@verdict = 'screen-first'"><xsl:value-of select="translate(concat('Do not use the ', @name, ' until your clinician has checked it is safe for you.'), $hidden, $shown)"/></xsl:when>
+                      <xsl:otherwise><xsl:value-of select="translate(concat('Do not use the ', @name, '.'), $hidden, $shown)"/></xsl:otherwise>
+                    </xsl:choose>
+                  </strong>
                   <xsl:for-each select="r:reason"><xsl:value-of select="translate(concat(' ', ., '.'), $hidden, $shown)"/></xsl:for-each>
                 </p>
               </xsl:otherwise>

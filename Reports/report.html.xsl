@@ -110,11 +110,14 @@
           <tr>
             <th>Conditions</th>
             <td colspan="3">
-              <xsl:for-each select="$p/r:condition">
-                <xsl:if test="position() > 1">, </xsl:if>
-                <xsl:value-of select="translate(@code, $hidden, $shown)"/>
-              </xsl:for-each>
-              <xsl:if test="not($p/r:condition)">none recorded</xsl:if>
+              <!-- The conditions in force at this session, and whether the patient was screened:
+                   "none recorded" never stands for "screened, none". -->
+              <xsl:call-template name="words"><xsl:with-param name="list" select="normalize-space(@conditions)"/></xsl:call-template>
+              <xsl:choose>
+                <xsl:when test="not(@conditions) and @screened = 'true'">none (screened)</xsl:when>
+                <xsl:when test="not(@conditions)">none recorded; <strong class="no">not screened</strong></xsl:when>
+                <xsl:when test="@screened != 'true'">; <strong class="no">not screened</strong> for the others</xsl:when>
+              </xsl:choose>
             </td>
           </tr>
         </table>
@@ -488,7 +491,9 @@
             <strong><xsl:value-of select="translate(@name, $hidden, $shown)"/></strong>
             <xsl:choose>
               <xsl:when test="@offered = 'true'">: may be offered, alongside the exercise plan, never instead of it.</xsl:when>
-              <xsl:otherwise>: <strong class="no">NOT to be offered</strong>.</xsl:otherwise>
+              <xsl:when test="@verdict = 'physician-approval'">: <strong class="no">only with a physician's approval</strong>.</xsl:when>
+              <xsl:when test="@verdict = 'screen-first'">: <strong class="no">screen first</strong>.</xsl:when>
+              <xsl:otherwise>: <strong class="no">not recommended</strong>.</xsl:otherwise>
             </xsl:choose>
             <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
             <ul>
@@ -502,7 +507,14 @@
                   <xsl:if test="not(@startMinutes and @maxSessionsPerWeek)"><span class="noref"> the rest: no reference</span></xsl:if>
                 </li>
               </xsl:if>
-              <xsl:for-each select="r:caution"><li>Caution: <xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each>
+              <xsl:if test="r:ask">
+                <li>Ask about:
+                  <xsl:for-each select="r:ask"><xsl:if test="position() > 1">; </xsl:if><xsl:value-of select="translate(., $hidden, $shown)"/></xsl:for-each>.
+                </li>
+              </xsl:if>
+              <xsl:if test="@offered = 'true'">
+                <xsl:for-each select="r:caution"><li>Caution: <xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each>
+              </xsl:if>
             </ul>
           </div>
         </xsl:for-each>
@@ -598,6 +610,18 @@
         </xsl:for-each>
       </ol>
     </section>
+  </xsl:template>
+
+  <!-- "a, b, c" for a space-separated list of words. -->
+  <xsl:template name="words">
+    <xsl:param name="list"/>
+    <xsl:if test="$list != ''">
+      <xsl:value-of select="translate(substring-before(concat($list, ' '), ' '), $hidden, $shown)"/>
+      <xsl:if test="contains($list, ' ')">
+        <xsl:text>, </xsl:text>
+        <xsl:call-template name="words"><xsl:with-param name="list" select="substring-after($list, ' ')"/></xsl:call-template>
+      </xsl:if>
+    </xsl:if>
   </xsl:template>
 
   <!-- [n] for each source id in a space-separated list. -->

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 
 NS = "{urn:musclebalance:measurements:1}"
 DETAILS = ["patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions"]
-SESSION = ["session_date", "assessor", "blood_pressure"]
+SESSION = ["session_date", "assessor", "blood_pressure", "screened"]
 READING = ["test", "side", "unit", "value", "trial", "note"]
 
 
@@ -41,7 +41,7 @@ def details(p):
 
 
 def session_details(s):
-    return {"session_date": s.get("date", ""), "assessor": s.get("assessor", ""), "blood_pressure": s.get("bloodPressure", "")}
+    return {"session_date": s.get("date", ""), "assessor": s.get("assessor", ""), "blood_pressure": s.get("bloodPressure", ""), "screened": s.get("screened", "")}
 
 
 def long_rows(path, with_details=True):

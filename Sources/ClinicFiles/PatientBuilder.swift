@@ -14,6 +14,7 @@ final class PatientBuilder: XMLEventHandler {
     enum Word: Int, CaseIterable {
         case measurements, patient, condition, session, measure, trial
         case id, sex, birthDate, bodyMassKg, heightCm, code, date, assessor, bloodPressure, test, side, unit, value, note
+        case onset, resolved, screened
 
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
@@ -115,7 +116,10 @@ private struct PatientAssembly {
         case .patient where name == Word.condition.rawValue:
             role = .condition
             let code = Self.trimmedValue(tag, .code) { recent.string($0) } ?? ""
-            patient?.conditions.append(PatientCondition(code: code, location: SourceLocation(line: tag.line, element: "condition")))
+            patient?.conditions.append(PatientCondition(
+                code: code, onset: Self.trimmedValue(tag, .onset) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
+                resolved: Self.trimmedValue(tag, .resolved) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
+                location: SourceLocation(line: tag.line, element: "condition")))
         case .patient where name == Word.session.rawValue:
             role = .session
             session = makeSession(tag)
@@ -172,6 +176,7 @@ private struct PatientAssembly {
         return AssessmentSession(
             date: CivilDate(dateText), dateText: dateText, assessor: tag.withValue(Word.assessor.rawValue) { recent.string($0) },
             bloodPressure: Self.trimmedValue(tag, .bloodPressure) { BloodPressure(String(decoding: $0, as: UTF8.self)) } ?? nil,
+            screened: Self.trimmedValue(tag, .screened) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
             measures: [], location: SourceLocation(line: tag.line, element: "session"))
     }
 

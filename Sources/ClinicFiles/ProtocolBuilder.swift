@@ -13,7 +13,16 @@ struct ProtocolBuilder {
                 citation: e.foldedText, location: e.location)
         }
         let conditions = (root.child(named: "conditions")?.children(named: "condition") ?? []).map { e in
-            ScreeningCondition(code: e.string("code") ?? "", label: e.foldedText, within: e.sources("within").ids, location: e.location)
+            let lasts: ConditionDuration? =
+                if let weeks = e.int("lastsWeeks") { ConditionDuration(amount: weeks, unit: .weeks, sources: e.sources()) }
+                else if let months = e.int("lastsMonths") { ConditionDuration(amount: months, unit: .months, sources: e.sources()) }
+                else { nil }
+            return ScreeningCondition(
+                code: e.string("code") ?? "", label: e.foldedText, within: e.sources("within").ids,
+                synonyms: e.sources("synonyms").ids, lasts: lasts, location: e.location)
+        }
+        for e in root.child(named: "conditions")?.children(named: "condition") ?? [] where e.string("lastsWeeks") != nil && e.string("lastsMonths") != nil {
+            diagnostics.append(e.location.error("condition '\(e.string("code") ?? "")' gives both lastsWeeks and lastsMonths; keep the one its source gives", attribute: "lastsMonths"))
         }
         let groups = (root.child(named: "muscleGroups")?.children(named: "muscleGroup") ?? []).map { e in
             MuscleGroup(
@@ -87,6 +96,9 @@ struct ProtocolBuilder {
                 contraindications: e.children(named: "contraindication").map(contraindication),
                 bloodPressureLimit: e.child(named: "bloodPressureLimit").map { b in
                     BloodPressureLimit(systolic: b.int("systolic") ?? 0, diastolic: b.int("diastolic") ?? 0, sources: b.sources(), location: b.location)
+                },
+                userLimits: e.child(named: "userLimits").map { u in
+                    UserLimits(heightCmMax: u.double("heightCmMax"), bodyMassKgMax: u.double("bodyMassKgMax"), sources: u.sources(), location: u.location)
                 },
                 dose: DoseLimits(
                     startMinutes: dose.double("startMinutes"), maxMinutesPerSession: dose.double("maxMinutesPerSession"),

@@ -242,6 +242,8 @@ public struct ReportXML: ~Copyable {
         w.attribute("assessor", s.assessor)
         number("overallIndex", s.overallIndex)
         w.attribute("overallGrade", word: s.overallGrade?.xmlWord)
+        w.attribute("screened", word: s.screened ? "true" : "false")
+        if !s.conditions.isEmpty { w.attribute("conditions", s.conditions.joined(separator: " ")) }
         for r in s.results { write(r) }
         for a in s.asymmetries {
             w.start("asymmetry")
@@ -349,6 +351,7 @@ public struct ReportXML: ~Copyable {
             w.attribute("id", a.adjunctID)
             w.attribute("name", a.name)
             w.attribute("offered", word: a.offered ? "true" : "false")
+            w.attribute("verdict", a.verdict.rawValue)
             w.attribute("alongsideExercise", word: a.alongsideExercise ? "true" : "false")
             number("startMinutes", a.dose.startMinutes)
             number("maxMinutesPerSession", a.dose.maxMinutesPerSession)
@@ -356,6 +359,7 @@ public struct ReportXML: ~Copyable {
             integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
             sources("source", tables.adjunctSources[a.adjunctID] ?? [])
             for reason in a.reasons { w.element("reason", text: reason) }
+            for question in a.ask { w.element("ask", text: question) }
             for caution in a.cautions { w.element("caution", text: caution) }
             w.end()
         }

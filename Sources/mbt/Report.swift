@@ -87,7 +87,10 @@ struct Report: ParsableCommand {
         let standardInput = StandardInput()
         let path = try standardInput.readable([file])[0]
         let recorded = path == standardInput.path ? StandardInput.name : nil
-        switch printer.report(file: path, patientID: patient, session: session.flatMap { CivilDate($0) }, output: kind, recordedAs: recorded) {
+        switch printer.report(file: path, patientID: patient, session: session.flatMap { CivilDate($0) }, output: kind, recordedAs: recorded, warn: { line in
+            let shown = standardInput.path.map { line.replacing($0, with: StandardInput.name) } ?? line
+            writeStandardError(shown + "\n")
+        }) {
         case .success(let text):
             var bytes = Array(text.utf8)
             if let pdf {

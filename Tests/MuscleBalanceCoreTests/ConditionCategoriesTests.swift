@@ -44,6 +44,12 @@ struct ConditionCategoriesTests {
         #expect(via.first?.viaCategory == "skeletal-implant" && via.first?.patientCondition == "spinal-implant")
         // A relative contraindication through a category still refuses.
         #expect(c.screen(["spinal-implant", "spinal-implant"], against: [Self.contraindication("skeletal-implant", .relative)]).count == 1)
-        #expect(c.screen(["skeletal-implant"], against: [Self.contraindication("spinal-implant", .absolute)]).isEmpty, "a category does not take its members' contraindications")
+        // Safe in the other direction: a category coded alone may be any member the list
+        // names, so it is left to a physician (relative), naming them.
+        let category = c.screen(["skeletal-implant"], against: [Self.contraindication("spinal-implant", .absolute)])
+        #expect(category.count == 1)
+        #expect(category.first?.members == ["spinal-implant"] && category.first?.kind == .relative)
+        #expect(c.members(of: "skeletal-implant") == ["spinal-implant"])
+        #expect(c.screen(["spinal-implant"], against: [Self.contraindication("other", .absolute)]).isEmpty)
     }
 }

@@ -39,7 +39,10 @@ struct PatientStreamTests {
             birthDate: e.string("birthDate").flatMap { CivilDate($0.trimmingXMLWhitespace()) },
             bodyMassKg: e.double("bodyMassKg"), heightCm: e.double("heightCm"),
             conditions: e.children(named: "condition").map {
-                PatientCondition(code: String(($0.string("code") ?? "").trimmingXMLWhitespace()), location: $0.location)
+                PatientCondition(
+                    code: String(($0.string("code") ?? "").trimmingXMLWhitespace()),
+                    onset: $0.string("onset").flatMap { CivilDate($0.trimmingXMLWhitespace()) },
+                    resolved: $0.string("resolved").flatMap { CivilDate($0.trimmingXMLWhitespace()) }, location: $0.location)
             },
             sessions: e.children(named: "session").map(session), location: e.location)
     }
@@ -49,6 +52,7 @@ struct PatientStreamTests {
         return AssessmentSession(
             date: CivilDate(dateText), dateText: dateText, assessor: e.string("assessor"),
             bloodPressure: e.string("bloodPressure").flatMap { BloodPressure(String($0.trimmingXMLWhitespace())) },
+            screened: e.string("screened").flatMap { CivilDate($0.trimmingXMLWhitespace()) },
             measures: e.children(named: "measure").map(measure), location: e.location)
     }
 

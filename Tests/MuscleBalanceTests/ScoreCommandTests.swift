@@ -78,7 +78,7 @@ struct ScoreCommandTests {
         #expect(latest.status == 0)
         #expect(latest.stdout.contains("Session 2026-11-05"))
         #expect(latest.stdout.contains("PROGRESS SINCE 2026-09-15"))
-        #expect(latest.stdout.contains("Inversion table: NOT RECOMMENDED: Hypertension (absolute contraindication)"))
+        #expect(latest.stdout.contains("Inversion table: NOT RECOMMENDED: Hypertension (contraindicated)"))
         #expect(latest.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
         let earlier = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--session", "2026-09-15"])
         #expect(earlier.stdout.contains("Session 2026-09-15"))

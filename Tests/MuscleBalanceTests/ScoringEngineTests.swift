@@ -23,9 +23,11 @@ struct ScoringEngineTests {
     func patient(_ measures: [Measure], sex: Sex = .female, born: String = "2000-01-01", mass: Double? = 60,
                  conditions: [String] = [], bloodPressure: BloodPressure? = BloodPressure(systolic: 120, diastolic: 80)) -> Patient {
         Patient(
-            id: "T", sex: sex, birthDate: CivilDate(born), bodyMassKg: mass, heightCm: nil,
+            id: "T", sex: sex, birthDate: CivilDate(born), bodyMassKg: mass, heightCm: 165,
             conditions: conditions.map { PatientCondition(code: $0, location: Self.here) },
-            sessions: [AssessmentSession(date: CivilDate("2026-11-01"), dateText: "2026-11-01", assessor: nil, bloodPressure: bloodPressure, measures: measures, location: Self.here)],
+            sessions: [AssessmentSession(
+                date: CivilDate("2026-11-01"), dateText: "2026-11-01", assessor: nil, bloodPressure: bloodPressure,
+                screened: CivilDate("2026-11-01"), measures: measures, location: Self.here)],
             location: Self.here)
     }
 
@@ -112,24 +114,27 @@ struct ScoringEngineTests {
                                    conditions: ["recent-joint-replacement"]), p)
         #expect(!s.plan.exercises.contains { $0.exerciseID == "clamshell" })
         #expect(s.plan.withheld.map(\.exerciseID) == ["clamshell"])
-        #expect(s.plan.withheld.map(\.reason) == ["contraindicated: Joint replacement within 6 months (absolute contraindication)"])
+        #expect(s.plan.withheld.map(\.reason) == ["Joint replacement within 6 months (contraindicated)"])
         // Whole body vibration is contraindicated by a recent joint replacement too; the
         // inversion table through its category, skeletal implants.
         #expect(s.adjuncts.first { $0.adjunctID == "whole-body-vibration" }?.offered == false)
         #expect(s.adjuncts.first { $0.adjunctID == "inversion-table" }?.reasons.first
-            == "Joint replacement within 6 months, within skeletal implant (absolute contraindication)")
+            == "Joint replacement within 6 months, within skeletal implant (pins, plates, surgically implanted supports) (contraindicated)")
     }
 
-    @Test("no blood pressure recorded: inversion is not recommended, and says why")
+    @Test("no blood pressure recorded: inversion waits for a reading, and says why; 140/90 itself is hypertension")
     func missingBloodPressure() throws {
         let s = try latest(patient([measure("sit-and-reach", nil, .centimetre, [30])], bloodPressure: nil))
         let inversion = try #require(s.adjuncts.first { $0.adjunctID == "inversion-table" })
         #expect(!inversion.offered)
-        #expect(inversion.reasons == ["blood pressure not recorded at this session; it must be at most 140/90 mmHg"])
+        #expect(inversion.verdict == .screenFirst)
+        #expect(inversion.reasons == ["blood pressure not recorded at this session; it must be below 140/90 mmHg"])
         #expect(s.adjuncts.first { $0.adjunctID == "whole-body-vibration" }?.offered == true)
-        // At the limit exactly is allowed.
+        // At the limit exactly is hypertension (140/90 or higher): refused; just below, offered.
         let t = try latest(patient([measure("sit-and-reach", nil, .centimetre, [30])], bloodPressure: BloodPressure(systolic: 140, diastolic: 90)))
-        #expect(t.adjuncts.first { $0.adjunctID == "inversion-table" }?.offered == true)
+        #expect(t.adjuncts.first { $0.adjunctID == "inversion-table" }?.verdict == .notRecommended)
+        let u = try latest(patient([measure("sit-and-reach", nil, .centimetre, [30])], bloodPressure: BloodPressure(systolic: 139, diastolic: 89)))
+        #expect(u.adjuncts.first { $0.adjunctID == "inversion-table" }?.offered == true)
     }
 
     @Test("outside a percentile table: below the first point, no invented percentile")

@@ -39,7 +39,7 @@ struct SheetCommandsTests {
     @Test("mbt template --layout long writes the long layout's header")
     func templateLong() throws {
         let made = try run(Paths.mbtBinary, ["template", "--layout", "long"])
-        #expect(made.stdout == "patient_id,sex,birth_date,body_mass_kg,height_cm,conditions,session_date,assessor,blood_pressure,test,side,unit,value,trial\r\n")
+        #expect(made.stdout == "patient_id,sex,birth_date,body_mass_kg,height_cm,conditions,session_date,assessor,blood_pressure,screened,test,side,unit,value,trial\r\n")
     }
 
     @Test("mbt import of a sheet with an error prints it at its cell and writes nothing")

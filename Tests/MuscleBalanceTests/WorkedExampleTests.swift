@@ -236,8 +236,9 @@ struct WorkedExampleTests {
         let s = try session("RP-0003", "2026-11-05")
         let inversion = s.children(named: "adjunct").first { $0[attribute: "id"] == "inversion-table" }
         #expect(inversion?[attribute: "offered"] == "false")
+        #expect(inversion?[attribute: "verdict"] == "not-recommended")
         #expect(inversion?.children(named: "reason").map(\.text) == [
-            "Hypertension (absolute contraindication)", "blood pressure 146/92 mmHg is above the limit of 140/90",
+            "Hypertension (contraindicated)", "blood pressure 146/92 mmHg is at or above 140/90 (hypertension)",
         ])
         let vibration = s.children(named: "adjunct").first { $0[attribute: "id"] == "whole-body-vibration" }
         #expect(vibration?[attribute: "offered"] == "true")

@@ -27,7 +27,13 @@ final class PatientDirectory {
         for (index, raw) in header.cells.enumerated() {
             let name = SheetCells.trimmed(raw)
             let detail: SheetColumns.Detail? = names != nil ? names![name] : SheetColumns.Detail(rawValue: name.lowercased())
-            guard let detail, detail == .patientID || SheetColumns.Detail.patientDetails.contains(detail) else { continue }
+            guard let detail, detail == .patientID || SheetColumns.Detail.patientDetails.contains(detail) else {
+                // A patient's conditions under another name would never reach the screen.
+                if !name.isEmpty, let clinical = SheetColumns.clinicalColumn(name) {
+                    problems.append(Diagnostic(.error, file: path, line: header.row, column: index + 1, message: SheetColumns.clinicalColumnMessage(name, clinical), sheet: sheet))
+                }
+                continue
+            }
             if columns[detail] != nil {
                 throw SheetError("the patients file \(path) has two \(detail.rawValue) columns (\(name)); keep one", row: header.row, column: index + 1)
             }

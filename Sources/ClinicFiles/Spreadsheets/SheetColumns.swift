@@ -13,6 +13,7 @@ struct SheetColumns: Sendable {
         case sessionDate = "session_date"
         case assessor
         case bloodPressure = "blood_pressure"
+        case screened
         // The long layout's reading.
         case test, side, unit, value, trial, note
 
@@ -28,6 +29,7 @@ struct SheetColumns: Sendable {
             case .sessionDate: ("session", "date")
             case .assessor: ("session", "assessor")
             case .bloodPressure: ("session", "bloodPressure")
+            case .screened: ("session", "screened")
             case .test: ("measure", "test")
             case .side: ("measure", "side")
             case .unit: ("measure", "unit")
@@ -58,6 +60,7 @@ struct SheetColumns: Sendable {
             case .value: 12
             case .trial: 13
             case .note: 14
+            case .screened: 15
             }
         }
         static let longReading: [Detail] = [.test, .side, .unit, .value, .trial, .note]
@@ -109,6 +112,31 @@ struct SheetColumns: Sendable {
         }
         guard words.count == 1, let test = words.first, !test.isEmpty, SheetCells.forbiddenCharacter(test) == nil else { return nil }
         return ReadingColumn(test: test, side: side, unit: unit, trial: trial, column: column)
+    }
+
+    /// For a column mbt does not read whose name looks clinical (`medical_history`,
+    /// `Condition_codes`, `comorbidities`, `BP`), the column it should be: its data is for the
+    /// safety screen, and a screen that never sees it would offer what it must refuse. nil for a
+    /// plainly foreign column (`Notes`).
+    static func clinicalColumn(_ header: String) -> Detail? {
+        let name = header.lowercased()
+        let words = name.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        let conditionStems = ["condition", "contraindic", "histor", "comorbid", "diagnos", "medical", "illness", "disease", "medication", "precaution", "allerg"]
+        if conditionStems.contains(where: name.contains) { return .conditions }
+        if name.contains("pressure") || words.contains("bp") || words.contains("rr") || name.contains("systolic") || name.contains("diastolic") { return .bloodPressure }
+        if name.contains("screen") { return .screened }
+        return nil
+    }
+
+    /// The error for such a column, naming what to do.
+    static func clinicalColumnMessage(_ header: String, _ detail: Detail) -> String {
+        let what: String
+        switch detail {
+        case .bloodPressure: what = "'blood_pressure' (systolic/diastolic, e.g. 128/84)"
+        case .screened: what = "'screened' (the date the conditions were screened)"
+        default: what = "'conditions' (the protocol's condition codes separated by ';', or 'none' when screened with nothing found)"
+        }
+        return "column '\(header)' looks clinical but is not one of mbt's columns, so the safety screen would never see it; rename it \(what), or remove the column"
     }
 
     /// The header of a wide sheet's reading column (what `mbt template` writes).

@@ -147,6 +147,7 @@ public final class SheetPositions {
         case "session":
             switch attribute {
             case "assessor": return at(.assessor)
+            case "screened": return at(.screened)
             case "bloodPressure": return at(.bloodPressure)
             default: return at(.sessionDate)
             }

@@ -6,10 +6,10 @@ public enum SheetTemplate {
     /// The long layout's columns: a row per reading.
     public static let longColumns = [
         "patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions",
-        "session_date", "assessor", "blood_pressure", "test", "side", "unit", "value", "trial",
+        "session_date", "assessor", "blood_pressure", "screened", "test", "side", "unit", "value", "trial",
     ]
 
-    static let wideDetails = ["patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions", "session_date", "assessor", "blood_pressure"]
+    static let wideDetails = ["patient_id", "sex", "birth_date", "body_mass_kg", "height_cm", "conditions", "session_date", "assessor", "blood_pressure", "screened"]
 
     /// The wide layout's columns for `balanceProtocol`: the details, then each test in the
     /// protocol's order, left then right, in the test's own unit; `trials` above 1 gives

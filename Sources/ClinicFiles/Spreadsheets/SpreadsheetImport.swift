@@ -163,7 +163,14 @@ public final class SpreadsheetImport: XMLByteProducer {
         if let map {
             var warnings: [(String, Int)] = []
             (columns, testNameColumn) = try map.columns(header: names, row: header.row, warn: { warnings.append(($0, $1)) })
-            for (message, column) in warnings { warning(message, row: header.row, column: column) }
+            for (message, column) in warnings {
+                // An unmapped column whose name looks clinical: refused, as in a sheet of mbt's own.
+                if column >= 1, column <= names.count, let detail = SheetColumns.clinicalColumn(names[column - 1]) {
+                    looseProblems.append(problem(.error, SheetColumns.clinicalColumnMessage(names[column - 1], detail), row: header.row, column: column))
+                } else {
+                    warning(message, row: header.row, column: column)
+                }
+            }
             layout = .wide
         } else {
             var found: [String: Int] = [:]
@@ -207,7 +214,11 @@ public final class SpreadsheetImport: XMLByteProducer {
                 unread += SheetColumns.Detail.longReading.compactMap { columns.details[$0] }
             }
             for index in unread.sorted() {
-                warning("column '\(names[index])' is not read: it is not one of mbt's columns (mbt template lists them)", row: header.row, column: index + 1)
+                if let detail = SheetColumns.clinicalColumn(names[index]) {
+                    looseProblems.append(problem(.error, SheetColumns.clinicalColumnMessage(names[index], detail), row: header.row, column: index + 1))
+                } else {
+                    warning("column '\(names[index])' is not read: it is not one of mbt's columns (mbt template lists them)", row: header.row, column: index + 1)
+                }
             }
         }
         positions.columns = columns
@@ -292,8 +303,9 @@ public final class SpreadsheetImport: XMLByteProducer {
         // The same day as the row before, written the same way: the same session, nothing to parse.
         let rawDate = raw(row, .sessionDate)
         if !newSessionEachRow, sessionOpen, rawDate == sessionRawDate, !rawDate.isEmpty {
-            if raw(row, .assessor) != firstCells[SheetColumns.Detail.assessor.ordinal] || raw(row, .bloodPressure) != firstCells[SheetColumns.Detail.bloodPressure.ordinal] {
-                checkSame(row, [.assessor, .bloodPressure], &sessionDetails, what: "the session of \(sessionDate)")
+            if raw(row, .assessor) != firstCells[SheetColumns.Detail.assessor.ordinal] || raw(row, .bloodPressure) != firstCells[SheetColumns.Detail.bloodPressure.ordinal]
+                || raw(row, .screened) != firstCells[SheetColumns.Detail.screened.ordinal] {
+                checkSame(row, [.assessor, .bloodPressure, .screened], &sessionDetails, what: "the session of \(sessionDate)")
             }
             return true
         }
@@ -311,7 +323,7 @@ public final class SpreadsheetImport: XMLByteProducer {
         if newSessionEachRow || !sessionOpen || date != sessionDate {
             openSession(date, row)
         } else {
-            checkSame(row, [.assessor, .bloodPressure], &sessionDetails, what: "the session of \(date)")
+            checkSame(row, [.assessor, .bloodPressure, .screened], &sessionDetails, what: "the session of \(date)")
         }
         sessionRawDate = rawDate
         return true
@@ -535,7 +547,7 @@ public final class SpreadsheetImport: XMLByteProducer {
             case .birthDate: outcome = cells.date(text, column: detail.rawValue)
             case .bodyMassKg, .heightCm: outcome = cells.decimal(text, column: detail.rawValue)
             case .conditions:
-                conditions = text.split(separator: ";").map { SheetCells.trimmed(String($0)) }.filter { !$0.isEmpty }
+                conditions = text.split(whereSeparator: { $0 == ";" || $0 == "," }).map { SheetCells.trimmed(String($0)) }.filter { !$0.isEmpty }
                 continue
             default: continue
             }
@@ -566,6 +578,7 @@ public final class SpreadsheetImport: XMLByteProducer {
         sessionDetails = [:]
         firstCells[SheetColumns.Detail.assessor.ordinal] = raw(row, .assessor)
         firstCells[SheetColumns.Detail.bloodPressure.ordinal] = raw(row, .bloodPressure)
+        firstCells[SheetColumns.Detail.screened.ordinal] = raw(row, .screened)
         var tag = "<session date=\"\(date)\""
         if let assessor = cell(row, .assessor) {
             tag += " assessor=\"\(escapedCell(assessor, row, .assessor))\""
@@ -574,6 +587,13 @@ public final class SpreadsheetImport: XMLByteProducer {
         if let bp = cell(row, .bloodPressure) {
             tag += " bloodPressure=\"\(escapedCell(bp, row, .bloodPressure))\""
             sessionDetails[.bloodPressure] = (bp, row.row)
+        }
+        if let screened = cell(row, .screened) {
+            sessionDetails[.screened] = (screened, row.row)
+            switch cells.date(screened, column: "screened") {
+            case .ok(let d): tag += " screened=\"\(d)\""
+            case .problem(let message): patientProblems.append(problem(.error, message, row: row.row, column: column(.screened)))
+            }
         }
         write(tag + ">")
     }
@@ -588,7 +608,7 @@ public final class SpreadsheetImport: XMLByteProducer {
                         .error, "\(detail.rawValue) '\(text)' differs from '\(first.text)' on line \(first.row) for \(what); one value, or leave the later cells empty",
                         row: row.row, column: column(detail)))
                 }
-            } else if detail == .assessor || detail == .bloodPressure {
+            } else if detail == .assessor || detail == .bloodPressure || detail == .screened {
                 // Given on a later row only: too late for the session already written.
                 patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on its first row (line \(sessionRow))", row: row.row, column: column(detail)))
             } else {

@@ -2,7 +2,10 @@ import FastText
 import MuscleBalanceCore
 
 extension TextReport {
-    /// ADJUNCT THERAPIES: offered with their dose and cautions, or not recommended with every reason.
+    /// ADJUNCT THERAPIES: offered with their dose and cautions; otherwise the verdict in the
+    /// sources' words (not recommended, only with a physician's approval, screen first) with
+    /// every reason, and what to ask an unscreened patient. Dose and cautions are for a therapy
+    /// that may be given, so only an offered one shows them.
     func adjuncts(_ s: SessionScore, _ notes: inout Footnotes, _ page: inout PageText) {
         page.endLine()
         page.line("ADJUNCT THERAPIES")
@@ -29,12 +32,24 @@ extension TextReport {
             } else {
                 page.wrap(indent: 2, hanging: 4) { p in
                     p.put(a.pointee.name)
-                    p.put(": NOT RECOMMENDED: ")
+                    p.put(": ")
+                    p.put(a.pointee.verdict.words.uppercased())
+                    p.put(": ")
                     for (n, reason) in a.pointee.reasons.enumerated() {
                         if n > 0 { p.put("; ") }
                         p.put(reason)
                     }
                     p.put(".")
+                }
+                if !a.pointee.ask.isEmpty {
+                    page.wrap(indent: 4, hanging: 6) { p in
+                        p.put("Ask about: ")
+                        for (n, question) in a.pointee.ask.enumerated() {
+                            if n > 0 { p.put("; ") }
+                            p.put(question)
+                        }
+                        p.put(".")
+                    }
                 }
             }
         }

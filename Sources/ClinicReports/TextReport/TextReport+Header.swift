@@ -19,7 +19,7 @@ extension TextReport {
         var who = ["Patient \(patient.patientID)", "Sex \(patient.sex?.rawValue ?? "not recorded")",
                    "Age \(s.age.map(String.init) ?? "not recorded")",
                    "Body mass \(patient.bodyMassKg.map { decimal($0) + " kg" } ?? "not recorded")"]
-        if let height = patient.heightCm { who.append("Height \(decimal(height)) cm") }
+        who.append("Height \(patient.heightCm.map { decimal($0) + " cm" } ?? "not recorded")")
         page.fields(who)
         var when = ["Session \(s.date)"]
         if let assessor = s.assessor { when.append("Assessor \(assessor)") }
@@ -32,13 +32,17 @@ extension TextReport {
                 p.put(input)
             }
         }
+        // The conditions in force on this day (what the plan and the adjuncts were screened
+        // against), and whether the patient was screened at all: "none recorded" never
+        // stands for "screened, none".
         page.wrap { p in
             p.put("Conditions: ")
-            if patient.conditions.isEmpty { p.put("none recorded") }
-            for (n, code) in patient.conditions.enumerated() {
+            if s.conditions.isEmpty { p.put(s.screened ? "none (screened)" : "none recorded; NOT SCREENED") }
+            for (n, code) in s.conditions.enumerated() {
                 if n > 0 { p.put(", ") }
                 p.put(tables.index.conditionLabels[code] ?? code)
             }
+            if !s.conditions.isEmpty && !s.screened { p.put("; NOT SCREENED for the others") }
         }
         if patient.sessions.count > 1 {
             page.wrap { p in

@@ -42,7 +42,13 @@ public struct PatientReportPrinter: Sendable {
         report(file: file, patientID: patientID, session: session, output: xml ? .xml : .text, recordedAs: recordedAs)
     }
 
-    public func report(file: String, patientID: String, session: CivilDate?, output: Output, recordedAs: String? = nil) -> Result<String, Failure> {
+    /// `warn` is given, one line each and positioned, every warning the patient's data raised
+    /// and those of the file as a whole (a sheet's unread column): a report is never made
+    /// with a warning unseen.
+    public func report(
+        file: String, patientID: String, session: CivilDate?, output: Output, recordedAs: String? = nil,
+        warn: (String) -> Void = { _ in }
+    ) -> Result<String, Failure> {
         var engine = DiagnosticsEngine(file: file)
         do {
             let stream = try ClinicFileStream(path: file, schema: library.measurementSchema, sheetOptions: sheetOptions)
@@ -60,11 +66,17 @@ public struct PatientReportPrinter: Sendable {
                 let problems = item.problems(file: file, rules: &rules)
                 guard item.patient.id == patientID else { continue }
                 engine.emit(contentsOf: problems)
-                if problems.contains(where: { $0.severity == .error }) {
+                // What the file as a whole raised so far: a sheet's header (an unread column
+                // that looks clinical is an error) and the rows before this patient.
+                let loose = stream.looseProblems
+                engine.emit(contentsOf: loose)
+                if problems.contains(where: { $0.severity == .error }) || loose.contains(where: { $0.severity == .error }) {
                     engine.resolveColumns { stream.place($0) }
                     let lines = engine.sorted.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
                     return .failure(Failure(message: "\(lines)\npatient '\(patientID)' cannot be scored until these are fixed", status: 1))
                 }
+                engine.resolveColumns { stream.place($0) }
+                for warning in engine.sorted where warning.severity == .warning { warn(warning.description) }
                 let score = BalanceScorer(index: rules.index).score(item.patient)
                 var index: Int?
                 if let session {

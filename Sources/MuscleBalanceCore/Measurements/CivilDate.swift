@@ -73,6 +73,16 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
 
+    /// The same day `months` calendar months on; the month's last day where it is shorter
+    /// (31 August + 6 months is 28 or 29 February).
+    public func adding(months: Int) -> CivilDate {
+        let total = year * 12 + (month - 1) + months
+        let y = total >= 0 ? total / 12 : (total - 11) / 12
+        let m = total - y * 12 + 1
+        let d = min(day, CivilDate.daysIn(month: m, year: y))
+        return CivilDate(year: y, month: m, day: d) ?? self
+    }
+
     public static func < (a: CivilDate, b: CivilDate) -> Bool {
         if a.year != b.year { return a.year < b.year }
         if a.month != b.month { return a.month < b.month }

@@ -38,13 +38,35 @@ public struct Patient: Sendable, Hashable {
     }
 }
 
+/// A condition as the clinic recorded it: the code as written (matched to the protocol's codes
+/// and synonyms without regard to case), and when it began and ended where the clinic knows.
+/// A session is screened only against the conditions it falls within: one that began after the
+/// session, or was resolved before it, is not used for it.
 public struct PatientCondition: Sendable, Hashable {
+    /// The clinic's own "screened, nothing found": a code, so that a sheet's conditions cell
+    /// can say it too.
+    public static let noneCode = "none"
+
     public var code: String
+    public var onset: CivilDate?
+    public var resolved: CivilDate?
     public var location: SourceLocation
 
-    public init(code: String, location: SourceLocation) {
+    public init(code: String, onset: CivilDate? = nil, resolved: CivilDate? = nil, location: SourceLocation) {
         self.code = code
+        self.onset = onset
+        self.resolved = resolved
         self.location = location
+    }
+
+    /// Whether the condition is recorded as present on `date`: begun on or before it, not
+    /// resolved before it (the day it resolved still counts), and, for a condition the
+    /// protocol limits in time, within its span from the onset (the last day counts).
+    public func applies(on date: CivilDate, lasting: ConditionDuration?) -> Bool {
+        if let onset, date < onset { return false }
+        if let resolved, resolved < date { return false }
+        if let lasting, let onset, lasting.lastDay(from: onset) < date { return false }
+        return true
     }
 }
 
@@ -73,17 +95,21 @@ public struct AssessmentSession: Sendable, Hashable {
     public var dateText: String
     public var assessor: String?
     public var bloodPressure: BloodPressure?
+    /// The day the patient was last screened for the protocol's conditions (usually the
+    /// session's own): an adjunct therapy may be offered only after a screen.
+    public var screened: CivilDate?
     public var measures: [Measure]
     public var location: SourceLocation
 
     public init(
-        date: CivilDate?, dateText: String, assessor: String?, bloodPressure: BloodPressure?,
+        date: CivilDate?, dateText: String, assessor: String?, bloodPressure: BloodPressure?, screened: CivilDate? = nil,
         measures: [Measure], location: SourceLocation
     ) {
         self.date = date
         self.dateText = dateText
         self.assessor = assessor
         self.bloodPressure = bloodPressure
+        self.screened = screened
         self.measures = measures
         self.location = location
     }

@@ -8,6 +8,8 @@ public struct AdjunctTherapy: Sendable {
     public var alongsideExercise: Bool
     public var contraindications: [Contraindication]
     public var bloodPressureLimit: BloodPressureLimit?
+    /// The largest user the device is made for (the inversion table's height and body mass).
+    public var userLimits: UserLimits?
     public var dose: DoseLimits
     public var cautions: [Caution]
     public var sources: SourceReferences
@@ -15,9 +17,10 @@ public struct AdjunctTherapy: Sendable {
 
     public init(
         id: String, name: String, evidence: String, alongsideExercise: Bool,
-        contraindications: [Contraindication], bloodPressureLimit: BloodPressureLimit?, dose: DoseLimits,
-        cautions: [Caution], sources: SourceReferences, location: SourceLocation
+        contraindications: [Contraindication], bloodPressureLimit: BloodPressureLimit?, userLimits: UserLimits? = nil,
+        dose: DoseLimits, cautions: [Caution], sources: SourceReferences, location: SourceLocation
     ) {
+        self.userLimits = userLimits
         self.id = id
         self.name = name
         self.evidence = evidence
@@ -31,7 +34,9 @@ public struct AdjunctTherapy: Sendable {
     }
 }
 
-/// Offered only when both readings are at or under these.
+/// The blood pressure at which the therapy is refused: systolic at or above `systolic`, or
+/// diastolic at or above `diastolic` (hypertension is defined inclusively: "140/90 mmHg or
+/// higher", ESC/ESH 2018, NICE NG136). Offered only below both.
 public struct BloodPressureLimit: Sendable, Hashable {
     public var systolic: Int
     public var diastolic: Int
@@ -41,6 +46,27 @@ public struct BloodPressureLimit: Sendable, Hashable {
     public init(systolic: Int, diastolic: Int, sources: SourceReferences, location: SourceLocation) {
         self.systolic = systolic
         self.diastolic = diastolic
+        self.sources = sources
+        self.location = location
+    }
+}
+
+extension BloodPressureLimit {
+    /// Whether `bp` is at or above the limit, on the whole millimetres as written.
+    public func refuses(_ bp: BloodPressure) -> Bool { bp.systolic >= systolic || bp.diastolic >= diastolic }
+}
+
+/// The largest user a device is made for: over either, it is not to be used. Each figure is
+/// optional; a patient whose height or body mass is not recorded is screened first.
+public struct UserLimits: Sendable, Hashable {
+    public var heightCmMax: Double?
+    public var bodyMassKgMax: Double?
+    public var sources: SourceReferences
+    public var location: SourceLocation
+
+    public init(heightCmMax: Double?, bodyMassKgMax: Double?, sources: SourceReferences, location: SourceLocation) {
+        self.heightCmMax = heightCmMax
+        self.bodyMassKgMax = bodyMassKgMax
         self.sources = sources
         self.location = location
     }

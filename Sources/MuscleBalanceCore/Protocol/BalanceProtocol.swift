@@ -77,14 +77,50 @@ public struct ScreeningCondition: Sendable, Hashable {
     /// The broader conditions this one lies within (`within="heart-disease"`): a
     /// contraindication on any of them covers this one too (`ConditionCategories`).
     public var within: [String]
+    /// Other words a clinician types for this code (`afib`, `htn`, `warfarin`): matched without
+    /// regard to case, as the code itself is, so that a condition typed as it is spoken still
+    /// reaches the screen.
+    public var synonyms: [String]
+    /// How long after its onset the condition still counts (a fracture within 12 weeks, a joint
+    /// replacement within 6 months), with its source; nil when it lasts until resolved.
+    public var lasts: ConditionDuration?
     public var location: SourceLocation
 
-    public init(code: String, label: String, within: [String] = [], location: SourceLocation) {
+    public init(
+        code: String, label: String, within: [String] = [], synonyms: [String] = [], lasts: ConditionDuration? = nil,
+        location: SourceLocation
+    ) {
         self.code = code
         self.label = label
         self.within = within
+        self.synonyms = synonyms
+        self.lasts = lasts
         self.location = location
     }
+}
+
+/// A span of weeks or months after a condition's onset during which it still applies.
+public struct ConditionDuration: Sendable, Hashable {
+    public enum Unit: String, Sendable, Hashable { case weeks, months }
+    public var amount: Int
+    public var unit: Unit
+    public var sources: SourceReferences
+
+    public init(amount: Int, unit: Unit, sources: SourceReferences) {
+        self.amount = amount
+        self.unit = unit
+        self.sources = sources
+    }
+
+    /// The last day on which a condition that began on `onset` still applies.
+    public func lastDay(from onset: CivilDate) -> CivilDate {
+        switch unit {
+        case .weeks: return onset.adding(days: 7 * amount)
+        case .months: return onset.adding(months: amount)
+        }
+    }
+
+    public var description: String { "\(amount) \(amount == 1 ? String(unit.rawValue.dropLast()) : unit.rawValue)" }
 }
 
 /// The ids of the sources behind one figure, where they are written.

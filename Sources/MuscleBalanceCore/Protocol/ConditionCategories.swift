@@ -9,6 +9,9 @@
 public struct ConditionCategories: Sendable {
     /// By condition code: the code itself, then every category it lies within, nearest first.
     private let covering: [String: [String]]
+    /// By category: every condition that lies within it, directly or through further
+    /// categories, in the protocol's order.
+    private let members: [String: [String]]
 
     public init(_ conditions: [ScreeningCondition]) {
         var parents: [String: [String]] = [:]
@@ -25,7 +28,17 @@ public struct ConditionCategories: Sendable {
             covering[code] = out
         }
         self.covering = covering
+        var members: [String: [String]] = [:]
+        var order: [String] = []
+        for c in conditions where !order.contains(c.code) { order.append(c.code) }
+        for code in order {
+            for category in (covering[code] ?? []).dropFirst() { members[category, default: []].append(code) }
+        }
+        self.members = members
     }
+
+    /// Every condition within `category`, at any depth, in the protocol's order.
+    public func members(of category: String) -> [String] { members[category] ?? [] }
 
     /// The code and every category that covers it, nearest first; a code the protocol does not
     /// define covers only itself.
@@ -37,18 +50,25 @@ public struct ConditionCategories: Sendable {
 
 /// One reason not to give a therapy or exercise: the patient's own condition, the
 /// contraindication that applies to it, and the category it came through (nil when the
-/// contraindication names the condition itself).
+/// contraindication names the condition itself). When the patient is coded with a category
+/// that no contraindication names but some of its members do, `members` names them and the
+/// kind is relative: the category may be any of them, so a physician decides.
 public struct ScreenedContraindication: Sendable, Hashable {
     public var patientCondition: String
     public var contraindication: Contraindication
     public var viaCategory: String?
+    public var members: [String] = []
+
+    /// The kind that decides: a contraindication reached only through members is relative.
+    public var kind: Contraindication.Kind { members.isEmpty ? contraindication.kind : .relative }
 }
 
 extension ConditionCategories {
     /// For each of the patient's conditions, in the patient's order, the contraindication in
     /// `list` that applies to it: an absolute one before a relative one, then the nearest (the
-    /// condition itself before a category), then the protocol's order. A condition matched by
-    /// none is left out.
+    /// condition itself before a category), then the protocol's order; failing that, for a
+    /// category, the members `list` names (a relative reason). A condition matched by none is
+    /// left out.
     public func screen(_ patientConditions: [String], against list: [Contraindication]) -> [ScreenedContraindication] {
         var out: [ScreenedContraindication] = []
         var seen: [String] = []
@@ -65,6 +85,13 @@ extension ConditionCategories {
                 out.append(ScreenedContraindication(
                     patientCondition: code, contraindication: best.c,
                     viaCategory: best.c.condition == code ? nil : best.c.condition))
+                continue
+            }
+            // Safe in the other direction: a category no contraindication names is never
+            // safer than its members. Its members that are named, in the protocol's order.
+            let named = members(of: code).filter { m in list.contains { $0.condition == m } }
+            if let first = named.first, let c = list.first(where: { $0.condition == first }) {
+                out.append(ScreenedContraindication(patientCondition: code, contraindication: c, viaCategory: nil, members: named))
             }
         }
         return out

@@ -27,6 +27,13 @@ public struct ProtocolIndex: Sendable {
     public let conditionLabels: IDTable<String>
     /// Which conditions lie within which: a contraindication on a category covers its members.
     public let categories: ConditionCategories
+    /// Each code and synonym in its folded form (`ConditionWords.fold`) to its code.
+    public let conditionWords: [String: String]
+    /// How long after onset each time-limited condition still applies.
+    public let conditionSpans: [String: ConditionDuration]
+    /// Each condition's own categories (`within`), for a time-limited condition whose span has
+    /// passed: what it lies within still applies.
+    public let conditionWithin: [String: [String]]
 
     public init(_ p: BalanceProtocol) {
         balanceProtocol = p
@@ -44,7 +51,19 @@ public struct ProtocolIndex: Sendable {
         conditionCodes = Set(p.conditions.map(\.code))
         conditionLabels = IDTable(p.conditions.map { ($0.code, $0.label) })
         categories = ConditionCategories(p.conditions)
+        var words: [String: String] = [:]
+        for c in p.conditions {
+            for word in [c.code] + c.synonyms where words[ConditionWords.fold(word)] == nil { words[ConditionWords.fold(word)] = c.code }
+        }
+        conditionWords = words
+        conditionWithin = Dictionary(p.conditions.map { ($0.code, $0.within) }, uniquingKeysWith: { a, _ in a })
+        conditionSpans = Dictionary(p.conditions.compactMap { c in c.lasts.map { (c.code, $0) } }, uniquingKeysWith: { a, _ in a })
     }
+
+    /// The protocol's code for a condition as a clinic typed it (`AFib`, `HTN`, `Glaucoma`),
+    /// or nil when neither a code nor a synonym matches. `none` is not a condition: see
+    /// `PatientCondition.noneCode`.
+    public func conditionCode(for written: String) -> String? { conditionWords[ConditionWords.fold(written)] }
 
     /// The slot of the protocol's test `index` on `side` (`SideSlot`).
     @inlinable

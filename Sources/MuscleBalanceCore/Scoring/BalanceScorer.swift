@@ -10,6 +10,8 @@ public struct BalanceScorer: Sendable {
     let ratioRangeTexts: IDTable<String>
     /// The cautions of each adjunct therapy, by index: shared by every decision.
     let adjunctCautions: [[String]]
+    /// What to ask an unscreened patient before each adjunct therapy, by index.
+    let adjunctAsk: [[String]]
     /// By test index: its asymmetry rule, and the rule's sources followed by its grades' (a
     /// graded asymmetry's).
     let asymmetryRuleOfTest: [AsymmetryRule?]
@@ -35,6 +37,7 @@ public struct BalanceScorer: Sendable {
         ratioTests = p.ratios.map { (order[$0.numerator], order[$0.denominator]) }
         ratioRangeTexts = IDTable(p.ratios.map { ($0.id, rangeText($0.acceptable)) })
         adjunctCautions = p.adjuncts.map { $0.cautions.map(\.text) }
+        adjunctAsk = p.adjuncts.map { Self.askList(for: $0, in: index) }
         let rules = Dictionary(p.asymmetryRules.map { ($0.quality, $0) }, uniquingKeysWith: { a, _ in a })
         asymmetryRuleOfTest = p.tests.map { rules[$0.quality] }
         gradedAsymmetrySources = p.tests.map { test in
@@ -76,7 +79,7 @@ public struct BalanceScorer: Sendable {
         }
         return PatientScore(
             patientID: patient.id, sex: patient.sex, birthDate: patient.birthDate, bodyMassKg: patient.bodyMassKg,
-            heightCm: patient.heightCm, conditions: patient.conditions.map(\.code), sessions: sessions)
+            heightCm: patient.heightCm, conditions: recordedConditions(patient), sessions: sessions)
     }
 
     // MARK: Session
@@ -88,12 +91,27 @@ public struct BalanceScorer: Sendable {
         let ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
         let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: ratios)
-        let plan = self.plan(findings: findings, patient: patient, date: date)
-        let adjuncts = balanceProtocol.adjuncts.indices.map { decide(at: $0, patient: patient, session: session) }
+        let conditions = conditionCodes(of: patient, on: date)
+        let plan = self.plan(findings: findings, patient: patient, conditions: conditions, date: date)
+        let adjuncts = balanceProtocol.adjuncts.indices.map {
+            decide(at: $0, patient: patient, session: session, on: date, conditions: conditions)
+        }
         return SessionScore(
             date: date, age: age, bloodPressure: session.bloodPressure, assessor: session.assessor, results: results,
             asymmetries: asymmetries, ratios: ratios, findings: findings, regions: regions, overallIndex: overall,
-            overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil)
+            overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil,
+            conditions: conditions, screened: wasScreened(patient, session, on: date))
+    }
+
+    /// The patient's conditions as the protocol's codes, each once, in the file's order.
+    func recordedConditions(_ patient: Patient) -> [String] {
+        var out: [String] = []
+        for c in patient.conditions {
+            let folded = ConditionWords.fold(c.code)
+            let code = folded == PatientCondition.noneCode ? folded : index.conditionCode(for: c.code) ?? c.code
+            if !out.contains(code) { out.append(code) }
+        }
+        return out
     }
 
     /// The session's results in protocol order, then no side, left, right (the side's raw

@@ -6,8 +6,8 @@ extension BalanceScorer {
     /// first exercise comes before any finding's second, so the cap cuts alternatives, not
     /// findings; what it cuts is kept as `deferred`. Both sides affected is one item, and a
     /// one-sided finding of the same muscles adds its side again: the extra work stays visible.
-    func plan(findings: [Finding], patient: Patient, date: CivilDate) -> CorrectivePlan {
-        let conditions = patient.conditions.map(\.code)
+    /// `conditions`: the protocol's codes of the patient's conditions in force on `date`.
+    func plan(findings: [Finding], patient: Patient, conditions: [String], date: CivilDate) -> CorrectivePlan {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
         /// (round, finding, exercise index, side slot: 0 none, 1 left, 2 right, 3 both).
         var candidates: [(round: Int, finding: Int, exercise: Int, slot: Int, order: Int)] = []
@@ -24,7 +24,7 @@ extension BalanceScorer {
                 let exercise = balanceProtocol.exercises[e]
                 if !exercise.contraindications.isEmpty, let blocked = index.categories.screen(conditions, against: exercise.contraindications).first {
                     if !withheld.contains(where: { $0.exerciseID == exercise.id }) {
-                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: "contraindicated: " + reason(blocked)))
+                        withheld.append(WithheldExercise(exerciseID: exercise.id, reason: reason(blocked)))
                     }
                     continue
                 }

@@ -129,11 +129,39 @@ public struct CorrectivePlan: Sendable, Hashable {
 }
 
 public struct AdjunctDecision: Sendable, Hashable {
+    /// What the clinician may do, from the most to the least restrictive: the words the
+    /// sources use ("contraindicated"; "not without a physician's approval"), then what is not
+    /// yet known, then the only verdict under which the therapy may be given.
+    public enum Verdict: String, Sendable, Hashable, CaseIterable, Comparable {
+        case notRecommended = "not-recommended"
+        case physicianApproval = "physician-approval"
+        case screenFirst = "screen-first"
+        case mayBeOffered = "may-be-offered"
+
+        var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+        public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
+
+        /// As a clinician reads it on the report.
+        public var words: String {
+            switch self {
+            case .notRecommended: "not recommended"
+            case .physicianApproval: "only with a physician's approval"
+            case .screenFirst: "screen first"
+            case .mayBeOffered: "may be offered"
+            }
+        }
+    }
+
     public var adjunctID: String
     public var name: String
-    public var offered: Bool
-    /// Why not, when not offered.
+    /// The most restrictive verdict of all the reasons; `.mayBeOffered` when there are none.
+    public var verdict: Verdict
+    public var offered: Bool { verdict == .mayBeOffered }
+    /// Why not, when not offered: every reason, each with its own verdict, most restrictive
+    /// first and otherwise in the order screened.
     public var reasons: [String]
+    /// What to ask before it can be offered, when the conditions were not screened.
+    public var ask: [String] = []
     public var dose: DoseLimits
     public var cautions: [String]
     public var alongsideExercise: Bool
@@ -191,6 +219,10 @@ public struct SessionScore: Sendable, Hashable {
     /// Each asymmetry against the session before, when there is one.
     public var asymmetryProgress: [AsymmetryChange] = []
     public var previousDate: CivilDate?
+    /// The protocol's codes of the conditions in force on this day (the plan and the adjuncts
+    /// were screened against these), and whether the patient was screened for them.
+    public var conditions: [String] = []
+    public var screened: Bool = false
 }
 
 public struct PatientScore: Sendable, Hashable {
@@ -199,6 +231,8 @@ public struct PatientScore: Sendable, Hashable {
     public var birthDate: CivilDate?
     public var bodyMassKg: Double?
     public var heightCm: Double?
+    /// Every condition the file records, as the protocol's codes (a synonym or another case
+    /// matched), in the file's order; `none` included, as the clinic's word.
     public var conditions: [String]
     /// In date order; the last is the latest.
     public var sessions: [SessionScore]

@@ -17,6 +17,12 @@ func sentenceCase(_ label: String) -> String {
     return chars[0].lowercased() + String(chars.dropFirst())
 }
 
+/// "a", "a and b", "a, b and c": names in a sentence.
+func listText(_ items: [String]) -> String {
+    guard items.count > 1, let last = items.last else { return items.first ?? "" }
+    return items.dropLast().joined(separator: ", ") + " and " + last
+}
+
 /// "5th", "2.5th", "1st", "2nd", "3rd", "11th": a centile in words.
 func ordinal(_ value: Double) -> String {
     let text = format(value)

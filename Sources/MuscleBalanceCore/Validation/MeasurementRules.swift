@@ -16,6 +16,9 @@ public struct MeasurementRules: Sendable {
     /// order, so a slot indexes it), as the warnings name a measure; made once, not for every
     /// measure that has no norm.
     private let measureLabels: [String]
+    /// "acute-inflammation, acute-infection, ...": every condition code, for the message that
+    /// refuses an unknown one.
+    private let conditionCodeList: String
 
     public init(protocol balanceProtocol: BalanceProtocol, today: CivilDate) {
         self.init(index: ProtocolIndex(balanceProtocol), today: today)
@@ -26,6 +29,7 @@ public struct MeasurementRules: Sendable {
         self.today = today
         self.tests = index.balanceProtocol.tests
         self.measureLabels = index.balanceProtocol.tests.flatMap { [$0.id, "\($0.id) (left)", "\($0.id) (right)"] }
+        self.conditionCodeList = index.balanceProtocol.conditions.map(\.code).joined(separator: ", ")
     }
 
     public func check(_ header: MeasurementFileHeader) -> [Diagnostic] {
@@ -58,14 +62,7 @@ public struct MeasurementRules: Sendable {
         if let line = firstLineOfPatient.record(patient.id, line: patient.location.line) {
             out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
         }
-        var seenConditions = Set<String>()
-        for condition in patient.conditions {
-            if !index.conditionCodes.contains(condition.code) {
-                out.append(condition.location.error("unknown condition code '\(condition.code)' for protocol '\(balanceProtocol.id)'\(suggestion(condition.code, in: index.conditionCodes))", attribute: "code"))
-            } else if !seenConditions.insert(condition.code).inserted {
-                out.append(condition.location.warning("condition '\(condition.code)' is listed twice for patient '\(patient.id)'", attribute: "code"))
-            }
-        }
+        checkConditions(patient, &out)
         // One session a day: progress compares sessions by date, and --session picks one by it.
         var sessionDates: [(CivilDate, Int)] = []
         for session in patient.sessions {
@@ -80,6 +77,47 @@ public struct MeasurementRules: Sendable {
         return out
     }
 
+    /// Each condition names one of the protocol's (by code or synonym, in any case), once;
+    /// `none` stands alone; an onset comes before a resolution and neither is in the future.
+    private func checkConditions(_ patient: Patient, _ out: inout [Diagnostic]) {
+        var seen: [String: Int] = [:]
+        let noneCount = patient.conditions.filter { ConditionWords.fold($0.code) == PatientCondition.noneCode }.count
+        for condition in patient.conditions {
+            if ConditionWords.fold(condition.code) == PatientCondition.noneCode {
+                if noneCount < patient.conditions.count {
+                    out.append(condition.location.error("'none' (screened, nothing found) is listed beside conditions of patient '\(patient.id)'; remove 'none' or the conditions", attribute: "code"))
+                }
+                continue
+            }
+            guard let code = index.conditionCode(for: condition.code) else {
+                out.append(condition.location.error("unknown condition '\(condition.code)' for protocol '\(balanceProtocol.id)'\(conditionSuggestion(condition.code)); the protocol's codes are \(conditionCodeList), or 'none' when screened with nothing found", attribute: "code"))
+                continue
+            }
+            if let line = seen[code] {
+                out.append(condition.location.warning("condition '\(condition.code)' (\(code)) is listed twice for patient '\(patient.id)' (first on line \(line))", attribute: "code"))
+            } else {
+                seen[code] = condition.location.line
+            }
+            if let onset = condition.onset, let resolved = condition.resolved, resolved < onset {
+                out.append(condition.location.error("condition '\(condition.code)' resolved on \(resolved), before its onset on \(onset); check both dates", attribute: "resolved"))
+            }
+            if let onset = condition.onset, today < onset {
+                out.append(condition.location.error("condition '\(condition.code)' has its onset on \(onset), in the future (today is \(today))", attribute: "onset"))
+            }
+        }
+    }
+
+    /// "; did you mean 'arrhythmia'?": the nearest code or synonym (folded, as matched), named
+    /// with the code it stands for.
+    private func conditionSuggestion(_ written: String) -> String {
+        let folded = ConditionWords.fold(written)
+        let close = index.conditionWords.map { ($0.key, $0.value, editDistance($0.key, folded)) }
+            .filter { $0.2 <= max(2, folded.count / 4) }
+            .min { ($0.2, $0.0) < ($1.2, $1.0) }
+        guard let close else { return "" }
+        return close.0 == close.1 ? "; did you mean '\(close.1)'?" : "; did you mean '\(close.0)' (\(close.1))?"
+    }
+
     private func check(_ session: AssessmentSession, of patient: Patient, _ out: inout [Diagnostic]) {
         // The schema says so too; the rules do not rely on it for what scoring needs.
         if session.date == nil {
@@ -91,6 +129,13 @@ public struct MeasurementRules: Sendable {
             }
             if date > today {
                 out.append(session.location.error("session date \(date) is in the future (today is \(today))", attribute: "date"))
+            }
+        }
+        if let screened = session.screened {
+            if today < screened {
+                out.append(session.location.error("screened date \(screened) is in the future (today is \(today))", attribute: "screened"))
+            } else if let date = session.date, date < screened {
+                out.append(session.location.warning("the screen on \(screened) is after the session of \(date), so it does not count for it: adjunct therapies will say 'screen first'", attribute: "screened"))
             }
         }
         if let bp = session.bloodPressure, !(bp.systolic > bp.diastolic) {

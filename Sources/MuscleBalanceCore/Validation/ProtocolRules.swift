@@ -6,6 +6,7 @@ public enum ProtocolRules {
         var out: [Diagnostic] = []
         checkUniqueIDs(p, &out)
         checkConditionCategories(p, &out)
+        checkConditionWords(p, &out)
         checkSources(p, &out)
         checkTests(p, &out)
         checkAsymmetry(p, &out)
@@ -53,6 +54,29 @@ public enum ProtocolRules {
 
     /// Every `within` names a defined condition, and no chain of categories leads back to where
     /// it started: a contraindication on a category must reach each member exactly.
+    /// Each word a clinic may type names one condition: no synonym repeats a code or another
+    /// synonym (folded as they are matched), and `none` is the clinic's "screened, nothing
+    /// found", never a condition. A time limit is in weeks or in months, not both.
+    private static func checkConditionWords(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        var owner: [String: String] = [:]
+        for c in p.conditions { owner[ConditionWords.fold(c.code)] = owner[ConditionWords.fold(c.code)] ?? c.code }
+        for c in p.conditions {
+            if ConditionWords.fold(c.code) == PatientCondition.noneCode {
+                out.append(c.location.error("condition code 'none' is reserved: a clinic writes it for 'screened, nothing found'; use another code", attribute: "code"))
+            }
+            for word in c.synonyms {
+                let folded = ConditionWords.fold(word)
+                if folded == PatientCondition.noneCode {
+                    out.append(c.location.error("synonym 'none' of '\(c.code)' is reserved for 'screened, nothing found'; remove it", attribute: "synonyms"))
+                } else if let other = owner[folded], other != c.code {
+                    out.append(c.location.error("synonym '\(word)' of '\(c.code)' already names '\(other)'; a word a clinic types must name one condition", attribute: "synonyms"))
+                } else {
+                    owner[folded] = c.code
+                }
+            }
+        }
+    }
+
     private static func checkConditionCategories(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         var parents: [String: [String]] = [:]
         for c in p.conditions where parents[c.code] == nil { parents[c.code] = c.within }
@@ -154,10 +178,14 @@ public enum ProtocolRules {
         }
         resolve(p.plan.reassessmentSources)
         require(p.plan.reassessmentSources, "the reassessment interval")
+        for c in p.conditions {
+            if let lasts = c.lasts { require(lasts.sources, "how long condition '\(c.code)' lasts (\(lasts.description))") }
+        }
         for adjunct in p.adjuncts {
             resolve(adjunct.sources)
             for c in adjunct.contraindications { require(c.sources, "the contraindication '\(c.condition)' of '\(adjunct.id)'") }
             if let limit = adjunct.bloodPressureLimit { require(limit.sources, "the blood pressure limit of '\(adjunct.id)'") }
+            if let limits = adjunct.userLimits { require(limits.sources, "the user limits of '\(adjunct.id)'") }
             if adjunct.dose.hasFigures { require(adjunct.dose.sources, "the dose limits of '\(adjunct.id)'") } else { resolve(adjunct.dose.sources) }
             for caution in adjunct.cautions { resolve(caution.sources) }
         }
@@ -426,6 +454,21 @@ public enum ProtocolRules {
 
     // MARK: Care
 
+    /// A category that a list names none of, though it names some of its members: a patient
+    /// coded with the category is left to a physician (`ConditionCategories.screen`), where
+    /// the members named may be contraindicated outright. Said, so that the protocol's author
+    /// names the category too, with its source.
+    private static func checkCategoriesNotSaferThanMembers(_ list: [Contraindication], owner: String, at location: SourceLocation, _ p: BalanceProtocol, _ out: inout [Diagnostic]) {
+        let categories = ConditionCategories(p.conditions)
+        let named = Set(list.map(\.condition))
+        for c in p.conditions {
+            let members = categories.members(of: c.code).filter(named.contains)
+            guard !members.isEmpty else { continue }
+            if categories.codes(covering: c.code).contains(where: named.contains) { continue }
+            out.append(location.warning("\(owner) names \(members.joined(separator: ", ")) but not the category '\(c.code)' they lie within, so a patient coded '\(c.code)' is only left to a physician; name '\(c.code)' too, with its source"))
+        }
+    }
+
     private static func checkContraindications(_ list: [Contraindication], owner: String, _ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         var seen = Set<String>()
         for c in list {
@@ -472,6 +515,10 @@ public enum ProtocolRules {
     private static func checkAdjuncts(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         for adjunct in p.adjuncts {
             checkContraindications(adjunct.contraindications, owner: "adjunct '\(adjunct.id)'", p, &out)
+            checkCategoriesNotSaferThanMembers(adjunct.contraindications, owner: "adjunct '\(adjunct.id)'", at: adjunct.location, p, &out)
+            if let limits = adjunct.userLimits, limits.heightCmMax == nil, limits.bodyMassKgMax == nil {
+                out.append(limits.location.error("user limits of '\(adjunct.id)' give no figure; add heightCmMax or bodyMassKgMax, or remove <userLimits>"))
+            }
             if let limit = adjunct.bloodPressureLimit, !(limit.systolic > limit.diastolic) {
                 out.append(limit.location.error("blood pressure limit of '\(adjunct.id)': systolic \(limit.systolic) must be above diastolic \(limit.diastolic)", attribute: "systolic"))
             }

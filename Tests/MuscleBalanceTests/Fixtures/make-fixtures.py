@@ -103,7 +103,7 @@ HL = '      <measure test="hip-abduction-strength" side="left" unit="N">\n'
 
 M = [
     ("unknown-test", *line(EXT, EXT.replace('endurance"', 'endurence"'), "error", "unknown test 'trunk-extensor-endurence' for protocol 'lumbopelvic-balance'; did you mean 'trunk-extensor-endurance'?")),
-    ("unknown-condition", *line('    <condition code="hypertension"/>\n', '    <condition code="hypertensoin"/>\n', "error", "unknown condition code 'hypertensoin' for protocol 'lumbopelvic-balance'; did you mean 'hypertension'?")),
+    ("unknown-condition", *line('    <condition code="hypertension"/>\n', '    <condition code="hypertensoin"/>\n', "error", "unknown condition 'hypertensoin' for protocol 'lumbopelvic-balance'; did you mean 'hypertension'?")),
     ("side-on-midline", *line(EXT, EXT.replace('unit="s"', 'side="left" unit="s"'), "error", "'trunk-extensor-endurance' is a midline test; remove side=\"left\"")),
     ("missing-side", *line(HR, HR.replace(' side="right"', ''), "error", "'hip-abduction-strength' is done on each side; add side=\"left\" or side=\"right\"")),
     ("wrong-unit-dimension", *line(EXT, EXT.replace('unit="s"', 'unit="cm"'), "error", "unit 'cm' measures length, but 'trunk-extensor-endurance' measures time (in s)")),
