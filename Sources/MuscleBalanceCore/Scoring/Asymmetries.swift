@@ -38,7 +38,9 @@ extension BalanceScorer {
             } else if rule.grades.isEmpty {
                 result.noReference = NoReference("no published grade thresholds for \(test.quality.rawValue) asymmetry")
             } else if let magnitude {
-                result.grade = rule.grades.last { magnitude >= $0.atLeast }?.grade ?? .normal
+                // On the decimals: exactly 10% is 10%, not 9.999999999999998.
+                let settled = SettledFigure.settled(magnitude)
+                result.grade = rule.grades.last { settled >= $0.atLeast }?.grade ?? .normal
                 result.sources = gradedAsymmetrySources[t]
             }
             out.append(result)

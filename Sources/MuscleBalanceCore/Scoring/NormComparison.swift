@@ -76,9 +76,10 @@ enum NormMath {
                 return .failure(NoReference("body mass not recorded; the norm is in % of body weight"))
             }
             // %BW = N / (kg x 9.80665) x 100
-            value = canonical / (mass * standardGravity) * 100
+            value = SettledFigure.settled(canonical / (mass * standardGravity) * 100)
         case .absolute(let unit):
-            value = unit.fromCanonical(canonical)
+            // On the decimals: 13 in read as 33.02 cm is 13 in again, on the table's plateau.
+            value = SettledFigure.settled(unit.fromCanonical(canonical))
         }
         guard value.isFinite else { return .failure(NoReference("the value is out of range for this norm")) }
         let outcome: NormComparison.Outcome

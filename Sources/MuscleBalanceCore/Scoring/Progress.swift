@@ -14,9 +14,10 @@ extension BalanceScorer {
             let mdc = test.minimalDetectableChange(sex: sex, side: now.side)
             let beyond: Bool?
             if let value = mdc?.value {
-                beyond = abs(change) > value
+                // On the decimals: 72.9 -> 60.9 is a change of exactly 12, within an MDC of 12.
+                beyond = SettledFigure.settled(abs(change)) > value
             } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before.value > 0 {
-                let ratio = now.value / before.value
+                let ratio = SettledFigure.settled(now.value / before.value)
                 beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
             } else {
                 beyond = nil

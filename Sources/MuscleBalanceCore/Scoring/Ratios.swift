@@ -24,12 +24,14 @@ extension BalanceScorer {
                 guard v.isFinite else { continue }
                 var result = RatioResult(ratioID: ratio.id, side: side, numerator: n, denominator: d, value: v, grade: nil, acceptable: ratio.acceptable, noReference: nil, deficient: nil)
                 if let range = ratio.acceptable {
-                    if range.contains(v) {
+                    // On the decimals: a ratio of exactly 1.2 is inside "<= 1.2".
+                    let settled = SettledFigure.settled(v)
+                    if range.contains(settled) {
                         result.grade = .normal
                     } else {
                         result.grade = range.outsideGrade
                         // Below the range the numerator falls short; above it, the denominator.
-                        result.deficient = (range.lowerBound.map { v <= $0 } ?? false) ? .numerator : .denominator
+                        result.deficient = (range.lowerBound.map { settled <= $0 } ?? false) ? .numerator : .denominator
                     }
                 } else {
                     result.noReference = NoReference("no acceptable range in the protocol's sources")
