@@ -236,6 +236,8 @@
             </xsl:when>
             <xsl:otherwise><xsl:value-of select="translate(@class, $hidden, $shown)"/></xsl:otherwise>
           </xsl:choose>
+          <!-- One grade per result: a reference the protocol shows as information says so. -->
+          <xsl:if test="@information = 'true'"><span class="small"> (information only)</span></xsl:if>
           <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
         </xsl:for-each>
         <xsl:if test="not(r:norm)">

@@ -202,6 +202,8 @@ struct ProtocolBuilder {
         default:
             return nil
         }
-        return ReferenceNorm(kind: kind, stratum: stratum, unit: unit, sources: e.sources(), note: e.string("note"), location: e.location)
+        return ReferenceNorm(
+            kind: kind, stratum: stratum, unit: unit, sources: e.sources(), note: e.string("note"),
+            grades: e.string("grades").map { $0 != "false" && $0 != "0" } ?? true, location: e.location)
     }
 }

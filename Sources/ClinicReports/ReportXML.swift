@@ -435,7 +435,8 @@ public struct ReportXML: ~Copyable {
                 number("percentile", percentile)
             case .cutoff(let label, let grade):
                 w.attribute("class", label)
-                w.attribute("grade", word: grade.xmlWord)
+                // A reference shown as information only grades nothing: one grade per result.
+                w.attribute("grade", word: c.norm.grades ? grade.xmlWord : nil)
             case .percentiles(let percentile, let beyond, let median, let percent):
                 number("percentile", percentile)
                 w.attribute("beyond", beyond)
@@ -446,6 +447,7 @@ public struct ReportXML: ~Copyable {
             // grade is its class's, written above).
             w.attribute("grade", word: c.graded?.xmlWord)
             number("lowerLimitPercentile", c.gradedBelowPercentile)
+            w.attribute("information", word: c.norm.grades ? nil : "true")
             if let runs {
                 w.attributes(runs.provenance)
             } else {

@@ -36,11 +36,15 @@ struct LimbSymmetryTests {
         #expect(a.value == 100 && a.grade == .normal && a.affectedSide == nil)
     }
 
-    @Test("a side at zero: no index (a percentage needs both sides above zero), no grade")
+    @Test("a side at zero: an LSI of 0, the weakest there is, graded; two zeros: no index")
     func zero() throws {
+        // README's formula: weaker / stronger x 100 = 0 / 200 = 0; a 100-point deficit.
         let a = try Self.asymmetry(left: 0, right: 200)
-        #expect(a.value == nil && a.grade == nil)
-        #expect(a.noReference?.reason == "a percentage needs both sides above zero")
+        #expect(a.value == 0 && a.grade != nil && a.grade != .normal && a.affectedSide == .left)
+        #expect(a.noReference == nil)
+        let none = try Self.asymmetry(left: 0, right: 0)
+        #expect(none.value == nil && none.grade == nil)
+        #expect(none.noReference?.reason == "a percentage needs a side above zero and none below it")
     }
 
     @Test("LSI and percent of stronger of the same pair add up to 100")

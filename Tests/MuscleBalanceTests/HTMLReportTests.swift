@@ -237,7 +237,7 @@ struct HTMLReportTests {
                     #expect(text.contains(item), "\(patient): \(item)")
                 }
             case "RP-0003":
-                for figure in ["329.17 N", "148 s", "8.1%", "mild", "not recommended", "Hypertension (contraindicated)", "Bird dog"] {
+                for figure in ["329.17 N", "148 s", "8.1%", "mild", "not recommended", "Hypertension (contraindicated)", "(information only)"] {
                     #expect(text.contains(figure), "\(patient): \(figure)")
                 }
             default:

@@ -113,6 +113,8 @@ extension TextReport {
                         p.put(beyond)
                     }
                 }
+                // One grade per result: a reference the protocol shows as information says so.
+                if !c.pointee.norm.grades { p.put(" (information only)") }
                 p.put(" ")
                 notes.cite(c.pointee.sources, into: &p)
             }

@@ -19,7 +19,9 @@ public struct NormStratum: Sendable, Hashable {
         self.side = side
     }
 
-    public func covers(sex: Sex, age: Int, side: BodySide?) -> Bool {
+    /// Whether a patient of `sex` (nil: not recorded, so only a norm for both sexes) and `age`
+    /// falls in this stratum.
+    public func covers(sex: Sex?, age: Int, side: BodySide?) -> Bool {
         if let own = self.sex, own != sex { return false }
         if let own = self.side, own != side { return false }
         return age >= ageMin && (ageMax.map { age <= $0 } ?? true)
@@ -91,12 +93,16 @@ public final class ReferenceNorm: Sendable {
     public let unit: NormUnit
     public let sources: SourceReferences
     public let note: String?
+    /// False for a reference shown as information only: one judgement per result, so where a
+    /// test has two references that could grade it, the protocol says which one does.
+    public let grades: Bool
     public let location: SourceLocation
 
     public init(
-        kind: Kind, stratum: NormStratum, unit: NormUnit, sources: SourceReferences, note: String?,
+        kind: Kind, stratum: NormStratum, unit: NormUnit, sources: SourceReferences, note: String?, grades: Bool = true,
         location: SourceLocation
     ) {
+        self.grades = grades
         self.kind = kind
         self.stratum = stratum
         self.unit = unit

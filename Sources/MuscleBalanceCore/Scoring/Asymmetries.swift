@@ -20,11 +20,13 @@ extension BalanceScorer {
             let high = max(left.value, right.value), low = min(left.value, right.value)
             let magnitude: Double?
             switch rule.formula {
+            // A side that reads 0 against a stronger one is 100% weaker (README's formula); only
+            // two zeros, or a negative reading, have no percentage.
             case .percentOfStronger:
-                result.value = low > 0 ? (high - low) / high * 100 : nil
+                result.value = low >= 0 && high > 0 ? (high - low) / high * 100 : nil
                 magnitude = result.value
             case .limbSymmetryIndex:
-                result.value = low > 0 ? low / high * 100 : nil
+                result.value = low >= 0 && high > 0 ? low / high * 100 : nil
                 magnitude = result.value.map { 100 - $0 }
             case .absoluteDifference:
                 result.value = high - low
@@ -34,7 +36,7 @@ extension BalanceScorer {
                 result.value = nil
                 result.noReference = NoReference("the difference is out of range")
             } else if result.value == nil {
-                result.noReference = NoReference("a percentage needs both sides above zero")
+                result.noReference = NoReference("a percentage needs a side above zero and none below it")
             } else if rule.grades.isEmpty {
                 result.noReference = NoReference("no published grade thresholds for \(test.quality.rawValue) asymmetry")
             } else if let magnitude {

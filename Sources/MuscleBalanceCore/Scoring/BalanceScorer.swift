@@ -170,9 +170,12 @@ public struct BalanceScorer: Sendable {
         _ value: Double, _ test: TestDefinition, _ side: BodySide?, _ patient: Patient, _ age: Int?, _ comparisons: inout [NormComparison]
     ) -> NoReference? {
         guard !test.norms.isEmpty else { return NoReference("the protocol has no norm for this test") }
-        guard let sex = patient.sex, let age else {
-            return NoReference(patient.sex == nil ? "sex not recorded" : "birth date not recorded")
+        // Without a recorded sex only a norm for both sexes can be used (README: `sex="any"`
+        // norms apply to everyone); without an age, none.
+        guard let age else {
+            return NoReference(patient.sex == nil ? "sex and birth date not recorded" : "birth date not recorded")
         }
+        let sex = patient.sex
         var covered = false
         var reasons: [String] = []
         for (normIndex, norm) in test.norms.enumerated() where norm.stratum.covers(sex: sex, age: age, side: side ?? norm.stratum.side) {
@@ -184,7 +187,10 @@ public struct BalanceScorer: Sendable {
             case .failure(let why): reasons.append(why.reason)
             }
         }
-        guard covered else { return NoReference(noNorm(sex, age)) }
+        guard covered else {
+            guard let sex else { return NoReference("sex not recorded, and no norm for both sexes covers age \(age)") }
+            return NoReference(noNorm(sex, age))
+        }
         return comparisons.isEmpty ? NoReference(reasons.joined(separator: "; ")) : nil
     }
 

@@ -101,7 +101,7 @@ extension BalanceScorer {
                 text.add(")")
             }
             text.add(" ")
-            text.add(fixed: r.value, 2)
+            text.add(fixed: r.value, Self.digitsShowingOutside(r.value, r.acceptable))
             text.add(", ")
             // The scorer's ratio results carry their ratio's range.
             text.add(ratioRangeTexts[r.ratioID] ?? rangeText(r.acceptable))
@@ -164,7 +164,7 @@ extension BalanceScorer {
     private func reason(_ r: TestResult) -> (label: String, figure: String, cutoff: Bool)? {
         let test = balanceProtocol.tests[r.testIndex]
         for c in r.comparisons {
-            if case .cutoff(let label, let grade) = c.outcome, grade > .normal {
+            if case .cutoff(let label, _) = c.outcome, let grade = c.grade, grade > .normal {
                 return (label, format(round2(r.value)) + " " + test.unit.rawValue, true)
             }
         }
@@ -184,11 +184,24 @@ extension BalanceScorer {
     /// cut-off class worse than normal. No comparison at all is no confirmation.
     static func belowItsNorm(_ comparisons: [NormComparison]) -> Bool {
         comparisons.contains { c in
+            guard c.norm.grades else { return false }
             switch c.outcome {
-            case .meanSD(_, _, _, let z, _, _): z < 0
-            case .cutoff(_, let grade): grade > .normal
-            case .percentiles(let p, let beyond, _, _): (p.map { $0 < 50 } ?? false) || beyond?.hasPrefix("<") == true
+            case .meanSD(_, _, _, let z, _, _): return z < 0
+            case .cutoff(_, let grade): return grade > .normal
+            case .percentiles(let p, let beyond, _, _): return (p.map { $0 < 50 } ?? false) || beyond?.hasPrefix("<") == true
             }
         }
+    }
+
+    /// Two decimals, or as many more (up to six) as it takes for a ratio outside its range not
+    /// to print as its bound: 0.995 against "acceptable >= 1" reads 0.995, not 1.00.
+    public static func digitsShowingOutside(_ value: Double, _ range: AcceptableRange?) -> Int {
+        guard let range else { return 2 }
+        let bounds = [range.min, range.above, range.max, range.below].compactMap { $0 }
+        var digits = 2
+        while digits < 6, bounds.contains(where: { fixed(value, digits) == fixed($0, digits) && SettledFigure.settled(value) != $0 }) {
+            digits += 1
+        }
+        return digits
     }
 }

@@ -28,7 +28,9 @@ public struct NormComparison: Sendable, Hashable {
     public var gradedBelowPercentile: Double?
 
     /// The cut-off's class grade, or the grade against the lower reference limit.
+    /// Nil for a reference the protocol shows as information only.
     public var grade: Grade? {
+        guard norm.grades else { return nil }
         if case .cutoff(_, let grade) = outcome { return grade }
         return graded
     }
@@ -152,6 +154,7 @@ extension NormComparison {
     /// a table's percentile where it is known; below the table's lowest point only when that
     /// point is itself at or under the limit.
     mutating func grade(with grading: NormGrading) {
+        guard norm.grades else { return }
         let percentile: Double?
         switch outcome {
         case .meanSD(_, _, _, _, _, let p): percentile = p

@@ -146,9 +146,10 @@ public struct MeasurementRules: Sendable {
         // left, right); 0 is not seen yet.
         var firstLine = [Int](repeating: 0, count: index.slotCount)
         // Norms are chosen by sex and age at the session, the same for every measure.
-        var stratum: (sex: Sex, age: Int)?
-        if let sex = patient.sex, let birth = patient.birthDate, let date = session.date, date >= birth {
-            stratum = (sex, date.age(bornOn: birth))
+        // No sex recorded: only norms for both sexes apply, as the scorer uses them.
+        var stratum: (sex: Sex?, age: Int)?
+        if let birth = patient.birthDate, let date = session.date, date >= birth {
+            stratum = (patient.sex, date.age(bornOn: birth))
         }
         var withoutNorm: [String] = []
         var needsBodyMass: [String] = []
@@ -169,20 +170,23 @@ public struct MeasurementRules: Sendable {
             i += 1
         }
         checkSides(session, position, &out)
-        if !withoutNorm.isEmpty, let sex = patient.sex, let birth = patient.birthDate, let date = session.date {
-            out.append(session.location.warning("no norm for a \(sex.rawValue) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
+        if !withoutNorm.isEmpty, let birth = patient.birthDate, let date = session.date {
+            let who = patient.sex.map { "a \($0.rawValue)" } ?? "both sexes (sex not recorded)"
+            out.append(session.location.warning("no norm for \(who) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
         }
         if !needsBodyMass.isEmpty {
             out.append(patient.location.warning("patient '\(patient.id)' has no bodyMassKg, which the norms of \(Set(needsBodyMass).sorted().joined(separator: ", ")) need (percent of body weight); they will be reported without a reference", attribute: "id"))
         }
-        if patient.sex == nil || patient.birthDate == nil, session.measures.contains(where: { index.testOrder[$0.test].map { tests[$0].norms.isEmpty == false } ?? false }) {
-            let missing = [patient.sex == nil ? "sex" : nil, patient.birthDate == nil ? "birthDate" : nil].compactMap { $0 }
+        if patient.birthDate == nil, session.measures.contains(where: { index.testOrder[$0.test].map { tests[$0].norms.isEmpty == false } ?? false }) {
+            let missing = [patient.sex == nil ? "sex" : nil, "birthDate"].compactMap { $0 }
             out.append(patient.location.warning("patient '\(patient.id)' has no \(missing.joined(separator: " or ")); norms are chosen by sex and age, so no figure can be compared with one", attribute: "id"))
+        } else if patient.sex == nil, session.measures.contains(where: { index.testOrder[$0.test].map { tests[$0].norms.contains { $0.stratum.sex != nil } } ?? false }) {
+            out.append(patient.location.warning("patient '\(patient.id)' has no sex; only the norms for both sexes can be used, the others are reported as \"no reference\"", attribute: "id"))
         }
     }
 
     private func check(
-        _ measure: UnsafePointer<Measure>, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex, age: Int)?,
+        _ measure: UnsafePointer<Measure>, in session: AssessmentSession, of patient: Patient, _ stratum: (sex: Sex?, age: Int)?,
         _ firstLine: inout [Int], _ withoutNorm: inout [String], _ needsBodyMass: inout [String], _ out: inout [Diagnostic]
     ) -> Int? {
         guard let t = index.testOrder[measure.pointee.test] else {

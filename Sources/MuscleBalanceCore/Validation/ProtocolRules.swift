@@ -193,8 +193,29 @@ public enum ProtocolRules {
 
     // MARK: Tests and norms
 
+    /// One judgement per result: where a test has a mean/SD norm and a cut-off that both grade
+    /// the same patients, and the cut-off grades the norm's own mean worse than normal, the
+    /// two references disagree about an average patient (a Biering-Sorensen of 119 s, Mbada's
+    /// mean for men, is "mild" by the 176 s cut-off). Said, so that the protocol marks one
+    /// `grades="false"` and says why.
+    private static func checkReferencesAgree(_ test: TestDefinition, _ out: inout [Diagnostic]) {
+        func overlap(_ a: NormStratum, _ b: NormStratum) -> Bool {
+            if let x = a.sex, let y = b.sex, x != y { return false }
+            if let x = a.side, let y = b.side, x != y { return false }
+            return a.ageMin <= (b.ageMax ?? Int.max) && b.ageMin <= (a.ageMax ?? Int.max)
+        }
+        for norm in test.norms where norm.grades {
+            guard case .meanSD(let m) = norm.kind else { continue }
+            for other in test.norms where other.grades && other.unit == norm.unit && overlap(norm.stratum, other.stratum) {
+                guard case .cutoffs(let classes) = other.kind, let c = NormMath.classify(m.mean, classes), c.grade > .normal else { continue }
+                out.append(other.location.warning("the cut-off for '\(test.id)' (\(other.stratum.label)) grades \(format(m.mean)), the mean of the norm on line \(norm.location.line), '\(c.grade.rawValue)': the two references disagree about an average patient; mark the one that does not grade grades=\"false\" and say why"))
+            }
+        }
+    }
+
     private static func checkTests(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         for test in p.tests {
+            checkReferencesAgree(test, &out)
             if p.muscleGroup(test.muscleGroup) == nil {
                 out.append(test.location.error("test '\(test.id)' names muscle group '\(test.muscleGroup)', which is not defined in <muscleGroups>", attribute: "muscleGroup"))
             }
