@@ -107,11 +107,24 @@ struct ProtocolBuilder {
                 cautions: e.children(named: "caution").map { Caution(text: $0.foldedText, sources: $0.sources()) },
                 sources: e.sources(), location: e.location)
         }
-        return BalanceProtocol(
+        var bloodPressurePlausible: BloodPressurePlausible?
+        if let b = root.child(named: "bloodPressurePlausible") {
+            let sMin = b.int("systolicMin") ?? 0, sMax = b.int("systolicMax") ?? 0
+            let dMin = b.int("diastolicMin") ?? 0, dMax = b.int("diastolicMax") ?? 0
+            if sMin <= sMax && dMin <= dMax {
+                bloodPressurePlausible = BloodPressurePlausible(
+                    systolic: sMin...sMax, diastolic: dMin...dMax, basis: b.string("basis") ?? "", sources: b.sources(), location: b.location)
+            } else {
+                diagnostics.append(b.location.error("bloodPressurePlausible runs backwards; write each minimum at or below its maximum", attribute: "systolicMin"))
+            }
+        }
+        var built = BalanceProtocol(
             id: root.string("id") ?? "", version: root.string("version") ?? "", title: root.childText("title"),
             sources: sources, conditions: conditions, muscleGroups: groups, tests: tests, asymmetryRules: asymmetry,
             ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
             location: root.location, normGrading: normGrading)
+        built.bloodPressurePlausible = bloodPressurePlausible
+        return built
     }
 
     private func contraindication(_ e: XMLElement) -> Contraindication {

@@ -11,6 +11,8 @@ public struct BalanceProtocol: Sendable {
     public var asymmetryRules: [AsymmetryRule]
     /// Below which centile of its own norm a value is a finding (`<normGrades>`); nil: none is.
     public var normGrading: NormGrading?
+    /// The data-entry check of a session's blood pressure, when the protocol gives one.
+    public var bloodPressurePlausible: BloodPressurePlausible?
     public var ratios: [RatioIndex]
     public var imbalanceIndex: ImbalanceIndexDefinition
     public var exercises: [CorrectiveExercise]
@@ -66,6 +68,24 @@ public struct ClinicalSource: Sendable, Hashable {
         self.id = id
         self.kind = kind
         self.citation = citation
+        self.location = location
+    }
+}
+
+/// A data-entry check of blood pressure, as a test's plausible range: a reading outside it is
+/// a typing error (999/99), never screened as if it were measured.
+public struct BloodPressurePlausible: Sendable, Hashable {
+    public var systolic: ClosedRange<Int>
+    public var diastolic: ClosedRange<Int>
+    public var basis: String
+    public var sources: SourceReferences
+    public var location: SourceLocation
+
+    public init(systolic: ClosedRange<Int>, diastolic: ClosedRange<Int>, basis: String, sources: SourceReferences, location: SourceLocation) {
+        self.systolic = systolic
+        self.diastolic = diastolic
+        self.basis = basis
+        self.sources = sources
         self.location = location
     }
 }

@@ -140,6 +140,11 @@ public struct MeasurementRules: Sendable {
         }
         if let bp = session.bloodPressure, !(bp.systolic > bp.diastolic) {
             out.append(session.location.error("blood pressure \(bp) has the diastolic at or above the systolic; write systolic/diastolic", attribute: "bloodPressure"))
+        } else if let bp = session.bloodPressure, let plausible = balanceProtocol.bloodPressurePlausible,
+                  !plausible.systolic.contains(bp.systolic) || !plausible.diastolic.contains(bp.diastolic) {
+            out.append(session.location.error(
+                "blood pressure \(bp) mmHg is outside the plausible \(plausible.systolic.lowerBound)-\(plausible.systolic.upperBound) / \(plausible.diastolic.lowerBound)-\(plausible.diastolic.upperBound) (\(plausible.basis)); check the reading",
+                attribute: "bloodPressure"))
         }
 
         // The first line of each (test, side) in this session: three slots per test (no side,

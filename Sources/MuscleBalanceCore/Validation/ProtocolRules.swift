@@ -142,6 +142,7 @@ public enum ProtocolRules {
                 resolve(refs)
             }
         }
+        if let check = p.bloodPressurePlausible { resolve(check.sources) }
         for test in p.tests {
             resolve(test.plausibleRange.sources)
             if let band = test.targetBand { require(band.sources, "the target band of '\(test.id)'") }

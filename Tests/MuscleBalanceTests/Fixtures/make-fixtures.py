@@ -122,6 +122,10 @@ M = [
     ("unknown-protocol", *line('<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance" clinic="Fixture clinic">\n', '<measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-imbalance" clinic="Fixture clinic">\n', "error", "protocol 'lumbopelvic-imbalance' was not found")),
     ("missing-body-mass", P1 + S1, expect("warning", "patient 'RP-0001' has no bodyMassKg, which the norms of hip-adduction-strength need", P1.replace(' bodyMassKg="64.5"', '')) + S1 + '      <measure test="hip-adduction-strength" side="left" unit="N" value="110"/>\n'),
     ("blood-pressure-backwards", *line(S1, S1.replace('128/84', '80/120'), "error", "blood pressure 80/120 has the diastolic at or above the systolic")),
+    ("blood-pressure-implausible", *line(S1, S1.replace('128/84', '999/99'), "error", "blood pressure 999/99 mmHg is outside the plausible 60-300 / 30-200")),
+    ("screened-after-session", *line(S1, S1.replace('128/84"', '128/84" screened="2026-11-03"'), "warning", "the screen on 2026-11-03 is after the session of 2026-11-02, so it does not count for it")),
+    ("condition-resolved-before-onset", *line('    <condition code="hypertension"/>\n', '    <condition code="hypertension" onset="2026-05-01" resolved="2026-04-01"/>\n', "error", "condition 'hypertension' resolved on 2026-04-01, before its onset on 2026-05-01")),
+    ("condition-none-beside-others", '    <condition code="hypertension"/>\n', '    <condition code="hypertension"/>\n' + expect("error", "'none' (screened, nothing found) is listed beside conditions of patient 'RP-0002'", '    <condition code="none"/>\n')),
     ("patient-id-control-character", *line(P2, P2.replace('RP-0002', 'RP&#13;FAKE-ID'), "error", "holds a control character (<U+000D>); an id must be plain printable text")),
     ("patient-id-bidi-override", *line(P2, P2.replace('RP-0002', 'RP-&#x202E;2000'), "error", "holds a control character (<U+202E>); an id must be plain printable text")),
 ]
