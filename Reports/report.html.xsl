@@ -31,6 +31,7 @@
 
   <xsl:key name="test" match="r:catalogue/r:test" use="@id"/>
   <xsl:key name="ratio" match="r:catalogue/r:ratio" use="@id"/>
+  <xsl:key name="adjunct" match="r:catalogue/r:adjunct" use="@id"/>
   <xsl:key name="source" match="r:sources/r:source" use="@id"/>
 
   <xsl:template match="/r:report">
@@ -509,9 +510,10 @@
                   <xsl:if test="not(@startMinutes and @maxSessionsPerWeek)"><span class="noref"> the rest: no reference</span></xsl:if>
                 </li>
               </xsl:if>
-              <xsl:if test="r:ask">
+              <!-- Not screened: what to ask, from the catalogue (the same for every session). -->
+              <xsl:if test="../@screened = 'false' and key('adjunct', @id)/r:ask">
                 <li>Ask about:
-                  <xsl:for-each select="r:ask"><xsl:if test="position() > 1">; </xsl:if><xsl:value-of select="translate(., $hidden, $shown)"/></xsl:for-each>.
+                  <xsl:for-each select="key('adjunct', @id)/r:ask"><xsl:if test="position() > 1">; </xsl:if><xsl:value-of select="translate(., $hidden, $shown)"/></xsl:for-each>.
                 </li>
               </xsl:if>
               <xsl:if test="@offered = 'true'">

@@ -55,6 +55,15 @@ public struct ReportXML: ~Copyable {
             for exercise in p.exercises {
                 w.element("exercise", ["id": exercise.id, "name": exercise.name], text: exercise.instructions)
             }
+            // What to ask an unscreened patient before each therapy: the same for every
+            // session, so written once here (in each session it was an eighth of the report).
+            for adjunct in p.adjuncts {
+                w.start("adjunct")
+                w.attribute("id", adjunct.id)
+                w.attribute("name", adjunct.name)
+                for question in BalanceScorer.askList(for: adjunct, in: index) { w.element("ask", text: question) }
+                w.end()
+            }
             w.end()
             w.take(into: &formulas)
             self.formulas = formulas
@@ -359,7 +368,6 @@ public struct ReportXML: ~Copyable {
             integer("maxSessionsPerWeek", a.dose.maxSessionsPerWeek)
             sources("source", tables.adjunctSources[a.adjunctID] ?? [])
             for reason in a.reasons { w.element("reason", text: reason) }
-            for question in a.ask { w.element("ask", text: question) }
             for caution in a.cautions { w.element("caution", text: caution) }
             w.end()
         }

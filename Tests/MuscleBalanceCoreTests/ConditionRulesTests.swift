@@ -69,6 +69,9 @@ struct ConditionRulesTests {
         #expect(ConditionWords.fold("Atrial Fibrillation") == "atrial-fibrillation")
         #expect(ConditionWords.fold("  atrial__fibrillation ") == "atrial-fibrillation")
         #expect(ConditionWords.fold("HTN") == "htn")
+        // Beyond ASCII, Unicode's lowercasing (the byte path hands over).
+        #expect(ConditionWords.fold("Ödem  Grad_II") == "ödem-grad-ii")
+        #expect(ConditionWords.fold("-lead-") == "lead")
         let index = ProtocolIndex(Self.protocolWith(Self.heart, adjunct: [("heart-disease", .absolute)]))
         #expect(index.conditionCode(for: "CHF") == "heart-failure")
         #expect(index.conditionCode(for: "Heart Disease") == "heart-disease")

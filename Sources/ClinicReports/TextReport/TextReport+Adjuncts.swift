@@ -41,15 +41,8 @@ extension TextReport {
                     }
                     p.put(".")
                 }
-                if !a.pointee.ask.isEmpty {
-                    page.wrap(indent: 4, hanging: 6) { p in
-                        p.put("Ask about: ")
-                        for (n, question) in a.pointee.ask.enumerated() {
-                            if n > 0 { p.put("; ") }
-                            p.put(question)
-                        }
-                        p.put(".")
-                    }
+                if !a.pointee.ask.isEmpty, let i = tables.index.balanceProtocol.adjuncts.firstIndex(where: { $0.id == a.pointee.adjunctID }) {
+                    page.bytes.appendBytes(tables.askLines[i])
                 }
             }
         }

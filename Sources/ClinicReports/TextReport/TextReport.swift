@@ -17,6 +17,9 @@ public struct TextReport {
         let protocolLine: String
         /// The legend under the sources, wrapped once.
         let legend: [UInt8]
+        /// Each adjunct therapy's "Ask about: ..." for an unscreened patient, by index,
+        /// wrapped once: the same on every page (wrapped per page it was 6% of a run).
+        let askLines: [[UInt8]]
         /// Each footnote as wrapped, by number and source id, shared by every file of the batch
         /// (each file's own `Cache` sits in front): made per file, footnotes and legend were a
         /// quarter of a ten-patient file's fixed cost.
@@ -39,6 +42,20 @@ public struct TextReport {
                     + "Left/right bars: the longer bar is the better side; for lower-is-better angles the tighter side's bar is the shorter.",
                 indent: 0)
             self.legend = legend.array
+            askLines = p.adjuncts.map { adjunct in
+                let questions = BalanceScorer.askList(for: adjunct, in: index)
+                guard !questions.isEmpty else { return [] }
+                var page = PageText()
+                page.wrap(indent: 4, hanging: 6) { p in
+                    p.put("Ask about: ")
+                    for (n, question) in questions.enumerated() {
+                        if n > 0 { p.put("; ") }
+                        p.put(question)
+                    }
+                    p.put(".")
+                }
+                return page.array
+            }
         }
 
         /// Footnote `number`, citing source `id`, wrapped.

@@ -99,7 +99,7 @@ extension BalanceScorer {
 
     /// What to ask a patient who was not screened, for one therapy: each condition its
     /// contraindications name, a category once for all its members, in the protocol's order.
-    static func askList(for adjunct: AdjunctTherapy, in index: ProtocolIndex) -> [String] {
+    public static func askList(for adjunct: AdjunctTherapy, in index: ProtocolIndex) -> [String] {
         let named = Set(adjunct.contraindications.map(\.condition))
         var out: [String] = []
         for c in index.balanceProtocol.conditions where named.contains(c.code) {
