@@ -168,7 +168,9 @@
     </section>
   </xsl:template>
 
-  <xsl:template name="index-bar">
+  <!-- Its literal elements are SVG's: declared here, or they came out in no namespace inside
+       the chart, written with xmlns="" (the Nu checker refuses it; tidy did not see it). -->
+  <xsl:template name="index-bar" xmlns="http://www.w3.org/2000/svg">
     <xsl:param name="y"/>
     <xsl:param name="label"/>
     <xsl:param name="value"/>

@@ -45,6 +45,9 @@ public final class CSVSheetReader: SheetReader {
             if nextReady < ready.count {
                 defer { nextReady += 1 }
                 let record = ready[nextReady]
+                // A row of empty or blank cells (",,,,": a used row a spreadsheet cleared) is
+                // no row, as an empty line is none.
+                if SheetRow.isBlank(record.fields) { continue }
                 return SheetRow(row: record.line, cells: record.fields)
             }
             ready.removeAll(keepingCapacity: true)

@@ -11,6 +11,13 @@ public struct SheetRow: Sendable, Equatable {
         self.cells = cells
     }
 
+    /// Whether every cell is empty or holds only spaces and tabs: what a spreadsheet program
+    /// writes for a row that was used and cleared (",,,,"). Readers skip such a row, as they
+    /// skip an empty line; the scan stops at the first cell with anything in it.
+    public static func isBlank(_ cells: [String]) -> Bool {
+        cells.allSatisfy { cell in cell.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 } }
+    }
+
     /// The cell at `column` (0-based), empty past the end of the row.
     public subscript(column: Int) -> String {
         column < cells.count ? cells[column] : ""

@@ -89,7 +89,11 @@ public final class WorkbookSheetReader: SheetReader {
 
     public func next() throws(SheetError) -> SheetRow? {
         while true {
-            if let row = rows.take() { return row }
+            if let row = rows.take() {
+                // A row of empty or blank cells is no row (`SheetRow.isBlank`).
+                if SheetRow.isBlank(row.cells) { continue }
+                return row
+            }
             if rows.ended { return nil }
             do {
                 if try !reader.step() { rows.ended = true }

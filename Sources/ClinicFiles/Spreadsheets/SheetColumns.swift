@@ -1,3 +1,5 @@
+import MuscleBalanceCore
+
 /// The columns of a sheet, as its header row names them: the patient's and the session's
 /// details, and the readings (one reading column in the long layout; a column per test, side
 /// and trial in the wide one).
@@ -137,6 +139,51 @@ struct SheetColumns: Sendable {
         default: what = "'conditions' (the protocol's condition codes separated by ';', or 'none' when screened with nothing found)"
         }
         return "column '\(header)' looks clinical but is not one of mbt's columns, so the safety screen would never see it; rename it \(what), or remove the column"
+    }
+
+    /// For a header mbt cannot read that looks like a reading column (a unit in brackets, or a
+    /// side at its end), what is wrong and what to write instead: a typo there would drop the
+    /// patient's main finding with nothing but a warning. Nil for a plainly foreign column.
+    static func readingLookalike(_ header: String) -> String? {
+        let text = SheetCells.trimmed(header)
+        var words = text.split(separator: " ").map(String.init)
+        var trial = ""
+        if let last = words.last, last.count >= 2, last.first == "t" || last.first == "T", Int(last.dropFirst()) != nil {
+            trial = " " + last.lowercased()
+            words.removeLast()
+        }
+        var unit: String?
+        var unitWritten: String?
+        if let last = words.last, last.hasPrefix("("), last.hasSuffix(")"), last.count >= 2 {
+            unitWritten = String(last.dropFirst().dropLast())
+            unit = SheetCells.unit(unitWritten ?? "")
+            words.removeLast()
+        }
+        var side: String?
+        if let last = words.last, ["l", "r", "left", "right"].contains(last.lowercased()) {
+            side = last.lowercased().hasPrefix("l") ? "L" : "R"
+            words.removeLast()
+        }
+        guard unitWritten != nil || side != nil, !words.isEmpty else { return nil }
+        // The test as one id: words joined by hyphens, lower case, as the protocol writes ids.
+        let test = ConditionWords.fold(words.joined(separator: " "))
+        // A patient's own detail with its unit ("Weight (kg)", "Height (cm)"): its column name.
+        if ["weight", "mass", "body-mass", "body-weight"].contains(test) {
+            return "column '\(text)' looks like the body mass but is not read: name it 'body_mass_kg' (in kg)"
+        }
+        if ["height", "stature", "body-height"].contains(test) {
+            return "column '\(text)' looks like the height but is not read: name it 'height_cm' (in cm)"
+        }
+        let suggestion = "\(test)\(side.map { " " + $0 } ?? "") (\(unit ?? "UNIT"))\(trial)"
+        if let written = unitWritten, unit == nil {
+            let units = MeasurementUnit.allCases.map(\.rawValue)
+            let near = units.min { editDistance($0.lowercased(), written.lowercased()) < editDistance($1.lowercased(), written.lowercased()) }
+            return "column '\(text)' looks like a reading, but its unit '\(written)' is not one mbt reads (N, kgf, lbf, deg, cm, mm, in, s)\(near.map { "; did you mean '\($0)'" } ?? ""): write it '\(suggestion.replacing("(UNIT)", with: "(\(near ?? "UNIT"))"))'"
+        }
+        if unitWritten == nil {
+            return "column '\(text)' looks like a reading but has no unit in brackets: write it '\(suggestion)' with the unit it was measured in"
+        }
+        return "column '\(text)' looks like a reading but is not written as mbt reads one (the test's id, L or R, the unit in brackets): did you mean '\(suggestion)'?"
     }
 
     /// The header of a wide sheet's reading column (what `mbt template` writes).

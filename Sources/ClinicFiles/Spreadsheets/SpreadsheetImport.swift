@@ -214,7 +214,10 @@ public final class SpreadsheetImport: XMLByteProducer {
                 unread += SheetColumns.Detail.longReading.compactMap { columns.details[$0] }
             }
             for index in unread.sorted() {
-                if let detail = SheetColumns.clinicalColumn(names[index]) {
+                if layout == .wide, let message = SheetColumns.readingLookalike(names[index]) {
+                    // A reading's column mistyped would drop the patient's main finding.
+                    looseProblems.append(problem(.error, message, row: header.row, column: index + 1))
+                } else if let detail = SheetColumns.clinicalColumn(names[index]) {
                     looseProblems.append(problem(.error, SheetColumns.clinicalColumnMessage(names[index], detail), row: header.row, column: index + 1))
                 } else {
                     warning("column '\(names[index])' is not read: it is not one of mbt's columns (mbt template lists them)", row: header.row, column: index + 1)

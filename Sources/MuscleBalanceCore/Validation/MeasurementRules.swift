@@ -295,7 +295,8 @@ public struct MeasurementRules: Sendable {
     }
 }
 
-func editDistance(_ a: String, _ b: String) -> Int {
+/// Levenshtein distance on the bytes, for "did you mean".
+public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.utf8), b = Array(b.utf8)
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }

@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Sheets as clinics keep them (issue 27), written by a second client (Python's csv module and
+/// openpyxl): a row a spreadsheet used and cleared is no row; a reading column's header with a
+/// slip in it is an error that says what to write, never a warning that drops the reading.
+@Suite("Sheets as clinics keep them")
+struct SheetHabitsTests {
+    let scratch = Scratch("sheet-habits")
+
+    /// Runs Python with `script`, which gets the folder as sys.argv[1].
+    func python(_ script: String, in folder: String) throws {
+        let result = try run("/usr/bin/env", ["python3", "-c", script, folder])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// The XML report of `sheet`, without the line that names the input.
+    func report(_ sheet: String, in folder: String) throws -> String {
+        let out = try scratch.directory("out")
+        let scored = try run(Paths.mbtBinary, ["score", sheet, "--out", out], currentDirectory: folder)
+        #expect(scored.status == 0, "\(sheet): \(scored.stdout)\(scored.stderr)")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".report.xml") })
+        let xml = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
+        // The input's name differs by design; everything else must not.
+        return xml.split(separator: "\n").filter { !$0.contains(" input=\"") }.joined(separator: "\n")
+    }
+
+    @Test("a row of empty or blank cells (',,,,' as Calc, Gnumeric and hand edits leave it) is skipped in CSV, TSV and workbooks")
+    func blankRows() throws {
+        let folder = try scratch.directory("blank")
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/clinic-example.wide.csv", toPath: folder + "/clean.csv")
+        try python("""
+            import csv, sys, openpyxl
+            folder = sys.argv[1]
+            rows = list(csv.reader(open(folder + "/clean.csv", newline="", encoding="utf-8")))
+            width = len(rows[0])
+            blank, spaces = [""] * width, [" "] * (width - 3) + ["\\t", "", " "]
+            with_blanks = rows[:2] + [spaces] + rows[2:] + [blank, blank]
+            with open(folder + "/cleared.csv", "w", newline="", encoding="utf-8") as f:
+                csv.writer(f).writerows(with_blanks)
+            with open(folder + "/cleared.tsv", "w", newline="", encoding="utf-8") as f:
+                csv.writer(f, delimiter="\\t").writerows(with_blanks)
+            book = openpyxl.Workbook()
+            sheet = book.active
+            for row in rows[:2] + [[" "] * width] + rows[2:] + [[" "] * width]:
+                sheet.append([None if c == "" else c for c in row])
+            book.save(folder + "/cleared.xlsx")
+            book = openpyxl.Workbook()
+            for row in rows:
+                book.active.append([None if c == "" else c for c in row])
+            book.save(folder + "/clean.xlsx")
+            """, in: folder)
+        let clean = try report("clean.csv", in: folder)
+        #expect(clean.contains("<patient id=\"RP-0003\""))
+        #expect(try report("cleared.csv", in: folder) == clean)
+        let tsv = try run(Paths.mbtBinary, ["validate", "cleared.tsv", "--delimiter", "tab"], currentDirectory: folder)
+        #expect(tsv.status == 0, "\(tsv.stdout)")
+        #expect(try report("cleared.xlsx", in: folder) == (try report("clean.xlsx", in: folder)))
+    }
+
+    @Test("a reading column's header with a slip is an error saying what to write; a foreign column stays a warning", arguments: [
+        ("hip-abduction-strength L (kg)", "its unit 'kg' is not one mbt reads (N, kgf, lbf, deg, cm, mm, in, s); did you mean 'kgf': write it 'hip-abduction-strength L (kgf)'"),
+        ("Hip Abduction Strength Left (N)", "did you mean 'hip-abduction-strength L (N)'?"),
+        ("hip-abduction-strength R", "has no unit in brackets: write it 'hip-abduction-strength R (UNIT)'"),
+        ("Weight (kg)", "looks like the body mass but is not read: name it 'body_mass_kg' (in kg)"),
+    ])
+    func headerSlips(header: String, message: String) throws {
+        let folder = try scratch.directory("typo")
+        try python("""
+            import csv, sys
+            with open(sys.argv[1] + "/clinic.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["patient_id", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)", "\(header)", "Notes"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "150", "12", "felt fine"])
+            """, in: folder)
+        let checked = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(checked.status == 1, "\(checked.stdout)")
+        #expect(checked.stdout.contains("clinic.csv:1:6: error: column '\(header)' "), "\(checked.stdout)")
+        #expect(checked.stdout.contains(message), "\(checked.stdout)")
+        #expect(checked.stdout.contains("clinic.csv:1:7: warning: column 'Notes' is not read"), "\(checked.stdout)")
+    }
+}
