@@ -80,4 +80,55 @@ struct SheetHabitsTests {
         #expect(checked.stdout.contains(message), "\(checked.stdout)")
         #expect(checked.stdout.contains("clinic.csv:1:7: warning: column 'Notes' is not read"), "\(checked.stdout)")
     }
+
+    @Test("a re-test in a long sheet (the same test, side and session again) is more trials of one measure, positions kept")
+    func retestLong() throws {
+        let folder = try scratch.directory("retest")
+        try python("""
+            import csv, sys
+            with open(sys.argv[1] + "/clinic.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["patient_id", "sex", "birth_date", "session_date", "test", "side", "unit", "value", "trial"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "150", "1"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "152", "2"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "right", "N", "170", ""])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "161", "1"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "158", "2"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "right", "N", "9000", ""])
+            """, in: folder)
+        // The right side's re-test of 9000 N is implausible: reported at its own row and cell.
+        let checked = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(checked.stdout.contains("clinic.csv:7:8: error:"), "\(checked.stdout)")
+        #expect(!checked.stdout.contains("measured twice"), "\(checked.stdout)")
+        // Without it: one measure per side, the best of four trials on the left (combine max).
+        try python("""
+            import sys
+            path = sys.argv[1] + "/clinic.csv"
+            lines = open(path, encoding="utf-8").read().splitlines(True)
+            open(path, "w", encoding="utf-8").write("".join(lines[:-1]))
+            """, in: folder)
+        let xml = try report("clinic.csv", in: folder)
+        #expect(xml.contains("<result test=\"hip-abduction-strength\" side=\"left\" value=\"161\""), "\(xml)")
+        // Every trial kept, in the sheet's order.
+        #expect(xml.contains("<trial>150</trial>\n      <trial>152</trial>\n      <trial>161</trial>\n      <trial>158</trial>"), "\(xml)")
+        #expect(xml.contains("<result test=\"hip-abduction-strength\" side=\"right\" value=\"170\""))
+    }
+
+    @Test("a device export's re-test (the same test twice in one session) is trials of one measure")
+    func retestDevice() throws {
+        let folder = try scratch.directory("retest-device")
+        let export = try String(contentsOfFile: Paths.packageRoot + "/Examples/vald-style-export.csv", encoding: .utf8)
+        // RP-0001's hip abduction again, stronger on the left, later the same day.
+        let retest = "RP-0001,02/11/2026,10:40 AM,ForceFrame,Hip Abduction,121,111,8.3\n"
+        try (export + (export.hasSuffix("\n") ? "" : "\n") + retest).write(toFile: folder + "/export.csv", atomically: true, encoding: .utf8)
+        let arguments = ["--map", Paths.packageRoot + "/Examples/vald-style.map.csv", "--patients", Paths.packageRoot + "/Examples/vald-style-profiles.csv"]
+        let out = try scratch.directory("out")
+        let scored = try run(Paths.mbtBinary, ["score", "export.csv", "--out", out] + arguments, currentDirectory: folder)
+        #expect(scored.status == 0, "\(scored.stdout)\(scored.stderr)")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".report.xml") })
+        let xml = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
+        let patient = try #require(xml.range(of: "<patient id=\"RP-0001\"").map { String(xml[$0.lowerBound...]) })
+        #expect(patient.contains("<result test=\"hip-abduction-strength\" side=\"left\" value=\"121\""), "\(patient.prefix(3000))")
+        #expect(patient.contains("<result test=\"hip-abduction-strength\" side=\"right\" value=\"113\""))
+    }
 }

@@ -61,7 +61,13 @@ public final class SpreadsheetImport: XMLByteProducer {
     private var sessionDate = ""
     private var sessionRow = 0
     private var sessionDetails: [SheetColumns.Detail: (text: String, row: Int)] = [:]
-    private var measure: OpenMeasure?
+    /// The open session's measures, written when it closes: a device stores a re-test as
+    /// another row of the same test, and rows of the same test, side and unit in one session
+    /// are trials of one measure (the protocol's combine rule makes one value). A session is a
+    /// few dozen rows, so this holds little whatever the sheet's size.
+    private var pending: [PendingMeasure] = []
+    /// The measure the row before added to: a long layout's trial 2 must follow its trial 1.
+    private var lastPending: Int?
     /// Measures written in the open session.
     private var sessionMeasures = 0
     /// A long layout's measure whose trial row had a bad cell: its later trials are not read
@@ -70,14 +76,28 @@ public final class SpreadsheetImport: XMLByteProducer {
     private var problemsByLine: [Int: [Diagnostic]] = [:]
     private var unknownTestNames: Set<String> = []
 
-    private struct OpenMeasure {
+    /// One measure of the open session: where it starts, and each reading with its cell.
+    private struct PendingMeasure {
         var test: String
         var side: String?
         var unit: String
+        var note: String?
+        /// The wide layout's column group, -1 for the long layout.
+        var group: Int
         var line: Int
-        var occurrence: Int
+        /// A single value written as such (value="..."), with its cell.
+        var value: (text: String, row: Int, column: Int)?
+        var trials: [(text: String, row: Int, column: Int)] = []
         var lastTrial: Int?
-        var lastRow: Int
+
+        /// Another reading of the same measure: a single value becomes the first trial.
+        mutating func addTrial(_ text: String, row: Int, column: Int) {
+            if let v = value, trials.isEmpty {
+                trials.append(v)
+                value = nil
+            }
+            trials.append((text, row, column))
+        }
     }
 
     public init(reader: any SheetReader, options: SheetImportOptions) throws(SheetError) {
@@ -376,55 +396,41 @@ public final class SpreadsheetImport: XMLByteProducer {
         let note = cell(row, .note)
         if let n = trial, n > 1 {
             if let broken = brokenMeasure, broken.test == test, broken.side == side { return }
-            guard var open = measure, open.test == test, open.side == side, open.lastTrial == n - 1 else {
+            guard let i = lastPending, pending[i].test == test, pending[i].side == side, pending[i].lastTrial == n - 1 else {
                 patientProblems.append(problem(
                     .error, "trial \(n) of \(test)\(side.map { " " + $0 } ?? "") does not follow its trial \(n - 1) on the row before; keep a test's trials on consecutive rows, numbered 1, 2, 3",
                     row: row.row, column: column(.trial)))
                 return
             }
-            guard open.unit == unit else {
-                patientProblems.append(problem(.error, "trial \(n) of \(test)\(side.map { " " + $0 } ?? "") is in \(unit), trial 1 in \(open.unit); one measure, one unit", row: row.row, column: column(.unit)))
+            guard pending[i].unit == unit else {
+                patientProblems.append(problem(.error, "trial \(n) of \(test)\(side.map { " " + $0 } ?? "") is in \(unit), trial 1 in \(pending[i].unit); one measure, one unit", row: row.row, column: column(.unit)))
                 return
             }
-            if !pretty { moveTo(row.row) }
-            writeLiteral("<trial>")
-            write(value)
-            writeLiteral("</trial>")
-            positions.addTrial(line: open.line, occurrence: open.occurrence, row: row.row, column: column(.value))
-            open.lastTrial = n
-            open.lastRow = row.row
-            measure = open
+            pending[i].addTrial(value, row: row.row, column: column(.value))
+            pending[i].lastTrial = n
             return
         }
-        closeMeasure()
         brokenMeasure = nil
-        begin(row.row, depth: 3)
-        sessionMeasures += 1
-        let occurrence = positions.addMeasure(line: row.row, group: -1)
-        // Written piece by piece: a tag built as one String first was re-allocated per piece.
-        writeLiteral("<measure test=\"")
-        write(escapedCell(test, row, .test))
-        if let side {
-            writeLiteral("\" side=\"")
-            write(side)
+        let text = escapedCell(test, row, .test)
+        // A re-test: the same test, side and unit again in this session (trial 1 again, or a
+        // single value again) is more trials of the same measure.
+        if let i = pending.firstIndex(where: { $0.test == text && $0.side == side && $0.unit == unit }) {
+            pending[i].addTrial(value, row: row.row, column: column(.value))
+            pending[i].lastTrial = trial ?? pending[i].lastTrial
+            if pending[i].note == nil, let note { pending[i].note = escapedCell(note, row, .note) }
+            lastPending = i
+            return
         }
-        writeLiteral("\" unit=\"")
-        write(unit)
-        if let note {
-            writeLiteral("\" note=\"")
-            write(escapedCell(note, row, .note))
-        }
+        var measure = PendingMeasure(
+            test: text, side: side, unit: unit, note: note.map { escapedCell($0, row, .note) }, group: -1, line: row.row)
         if trial == nil {
-            writeLiteral("\" value=\"")
-            write(value)
-            writeLiteral("\"/>")
+            measure.value = (value, row.row, column(.value))
         } else {
-            writeLiteral("\"><trial>")
-            write(value)
-            writeLiteral("</trial>")
-            positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: column(.value))
-            measure = OpenMeasure(test: test, side: side, unit: unit, line: row.row, occurrence: occurrence, lastTrial: 1, lastRow: row.row)
+            measure.trials = [(value, row.row, column(.value))]
+            measure.lastTrial = 1
         }
+        pending.append(measure)
+        lastPending = pending.count - 1
     }
 
     private func wideRow(_ row: SheetRow) {
@@ -472,34 +478,58 @@ public final class SpreadsheetImport: XMLByteProducer {
                 }
             }
             if bad || (value == nil && trials.isEmpty) { continue }
-            begin(row.row, depth: 3)
+            let test = escaped(group.test)
+            // A device's re-test of the same test in one session: more trials of its measure.
+            if testName != nil, let i = pending.firstIndex(where: { $0.test == test && $0.side == group.side && $0.unit == group.unit }) {
+                if let value { pending[i].addTrial(value, row: row.row, column: (group.valueColumn ?? 0) + 1) }
+                for (v, c) in trials { pending[i].addTrial(v, row: row.row, column: c + 1) }
+                continue
+            }
+            var measure = PendingMeasure(test: test, side: group.side, unit: group.unit, group: g, line: row.row)
+            if let value { measure.value = (value, row.row, (group.valueColumn ?? 0) + 1) }
+            measure.trials = trials.map { ($0.0, row.row, $0.1 + 1) }
+            pending.append(measure)
+        }
+    }
+
+    /// Writes the open session's measures, each on its first row's line (their trials with
+    /// it: `SheetPositions` keeps the row and column of each), in the order they began.
+    private func writePending() {
+        for m in pending {
+            begin(m.line, depth: 3)
             sessionMeasures += 1
-            let occurrence = positions.addMeasure(line: row.row, group: g)
+            let occurrence = positions.addMeasure(line: m.line, group: m.group)
             writeLiteral("<measure test=\"")
-            write(escaped(group.test))
-            if let side = group.side {
+            write(m.test)
+            if let side = m.side {
                 writeLiteral("\" side=\"")
                 write(side)
             }
             writeLiteral("\" unit=\"")
-            write(group.unit)
-            if let value {
-                writeLiteral("\" value=\"")
-                write(value)
+            write(m.unit)
+            if let note = m.note {
+                writeLiteral("\" note=\"")
+                write(note)
             }
-            if trials.isEmpty {
+            if let value = m.value {
+                writeLiteral("\" value=\"")
+                write(value.text)
+            }
+            if m.trials.isEmpty {
                 writeLiteral("\"/>")
             } else {
                 writeLiteral("\">")
-                for (v, c) in trials {
+                for trial in m.trials {
                     writeLiteral("<trial>")
-                    write(v)
+                    write(trial.text)
                     writeLiteral("</trial>")
-                    positions.addTrial(line: row.row, occurrence: occurrence, row: row.row, column: c + 1)
+                    positions.addTrial(line: m.line, occurrence: occurrence, row: trial.row, column: trial.column)
                 }
                 writeLiteral("</measure>")
             }
         }
+        pending.removeAll(keepingCapacity: true)
+        lastPending = nil
     }
 
     private func columnName(_ group: SheetColumns.MeasureGroup, _ column: Int) -> String {
@@ -620,15 +650,8 @@ public final class SpreadsheetImport: XMLByteProducer {
         }
     }
 
-    private func closeMeasure() {
-        if measure != nil {
-            writeLiteral("</measure>")
-            measure = nil
-        }
-    }
-
     private func closeSession() {
-        closeMeasure()
+        writePending()
         if sessionOpen {
             if sessionMeasures == 0 && !patientProblems.contains(where: { $0.severity == .error }) {
                 patientProblems.append(problem(.error, "the session of \(sessionDate) has no reading: every reading cell of its rows is empty; fill them in or delete the rows", row: sessionRow, column: column(.sessionDate)))
