@@ -17,6 +17,7 @@ struct Template: ParsableCommand {
               mbt template --layout wide > clinic.csv
               mbt template --layout wide --trials 3 -o clinic.csv
               mbt template --layout long --protocol my-protocol.xml -o readings.csv
+              mbt template -o clinic.xlsx       (a workbook: the header frozen, lists for sex and side)
             """
     )
 
@@ -30,7 +31,7 @@ struct Template: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Trial columns per test and side in the wide layout (1: one value column).", valueName: "n"))
     var trials = 1
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The file to write (default: standard output): .xlsx a workbook, .tsv tab-separated, else CSV.", valueName: "file"))
     var output: String?
 
     @OptionGroup var protocolOptions: ProtocolOptions
@@ -54,7 +55,21 @@ struct Template: ParsableCommand {
             }
             columns = SheetTemplate.wideColumns(balanceProtocol, trials: trials)
         }
-        let text = SheetTemplate.csvLine(columns)
+        // The file's name says what it is: a workbook, tab-separated text, or CSV.
+        let lower = output?.lowercased() ?? ""
+        if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
+            let bytes: [UInt8]
+            do {
+                bytes = try SheetTemplate.workbook(columns)
+            } catch {
+                throw EnvironmentFailure(message: "cannot make the workbook: \(error)")
+            }
+            return try writeFileWhole(output ?? "", bytes)
+        }
+        for other in [".ods", ".xls", ".numbers"] where lower.hasSuffix(other) {
+            throw ValidationError("mbt writes a template as .csv, .tsv or .xlsx, not \(other); name the file so")
+        }
+        let text = SheetTemplate.csvLine(columns, delimiter: lower.hasSuffix(".tsv") ? "\t" : ",")
         if let output, output != "-" {
             try writeFileWhole(output, Array(text.utf8))
         } else if !writeAll(1, text) {

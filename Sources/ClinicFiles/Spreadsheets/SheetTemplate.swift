@@ -1,4 +1,5 @@
 import MuscleBalanceCore
+import Spreadsheets
 
 /// The header of an empty sheet for a protocol (`mbt template`): the columns a clinic fills in
 /// a spreadsheet program, which `mbt score` then reads as they are.
@@ -27,6 +28,20 @@ public enum SheetTemplate {
             }
         }
         return columns
+    }
+
+    /// The header as an Excel workbook (`mbt template -o clinic.xlsx`): frozen, with drop-down
+    /// lists for the columns that take one of a few words (sex, side).
+    public static func workbook(_ columns: [String]) throws -> [UInt8] {
+        var lists: [Int: [String]] = [:]
+        for (i, name) in columns.enumerated() {
+            switch name {
+            case SheetColumns.Detail.sex.rawValue: lists[i] = ["female", "male"]
+            case SheetColumns.Detail.side.rawValue: lists[i] = ["left", "right"]
+            default: break
+            }
+        }
+        return try WorkbookWriter.workbook(header: columns, lists: lists, sheet: "Clinic")
     }
 
     /// One CSV line (RFC 4180: a field with a comma, a quote or a line break is quoted).

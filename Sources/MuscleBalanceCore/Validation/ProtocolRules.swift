@@ -130,6 +130,10 @@ public enum ProtocolRules {
     /// Every figure must cite, and every citation must resolve.
     private static func checkSources(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         let known = Set(p.sources.map(\.id))
+        // A source is its citation: one without any cites nothing.
+        for source in p.sources where source.citation.allSatisfy(\.isWhitespace) {
+            out.append(source.location.error("source '\(source.id)' has no citation; write who, where and when, as the reference gives it", attribute: "id"))
+        }
         func resolve(_ refs: SourceReferences) {
             for id in refs.ids where !known.contains(id) {
                 out.append(refs.location.error("source '\(id)' is not defined in <sources>; add it there or fix the id", attribute: "source"))
@@ -330,6 +334,11 @@ public enum ProtocolRules {
             }
         case .percentiles(let points):
             for point in points { checkPlausible(point.value, "percentile \(format(point.percentile))", "value", at: point.location) }
+            // A table whose points are all one value tells no percentile from another (between
+            // two of them a value has no place: interpolation would divide by zero).
+            if points.count >= 2, let first = points.first, points.allSatisfy({ $0.value == first.value }) {
+                out.append(first.location.error("every point of the percentile table has the value \(format(first.value)): no percentile can be told from another; check the table against its source", attribute: "value"))
+            }
             for (a, b) in zip(points, points.dropFirst()) {
                 if !(b.percentile > a.percentile) {
                     out.append(b.location.error("percentiles out of order: \(format(b.percentile)) after \(format(a.percentile)); list them in ascending order", attribute: "percentile"))
@@ -447,6 +456,12 @@ public enum ProtocolRules {
                 if range.lowerBound == nil && range.upperBound == nil {
                     out.append(range.location.error("acceptable range of '\(ratio.id)' has no bound; give min/above and/or max/below"))
                 }
+                // A ratio of two readings of strength, endurance or length is never negative.
+                for (bound, name) in [(range.min, "min"), (range.above, "above"), (range.max, "max"), (range.below, "below")] {
+                    if let bound, bound < 0 || (bound == 0 && (name == "max" || name == "below")) {
+                        out.append(range.location.error("acceptable range of '\(ratio.id)': \(name)=\"\(format(bound))\" cannot be, as a ratio of two readings is never negative; check the source", attribute: name))
+                    }
+                }
                 if let low = range.lowerBound, let high = range.upperBound, !(low < high) {
                     out.append(range.location.error("acceptable range of '\(ratio.id)' runs backwards: \(format(low)) is not below \(format(high))"))
                 }
@@ -503,6 +518,28 @@ public enum ProtocolRules {
         }
     }
 
+    /// A dosage a patient could not do: data-entry bounds, like a test's plausible range, far
+    /// beyond anything a source gives (ACSM: 8-12 repetitions, 1-3 sets, holds of 10-60 s), so
+    /// that a typing slip (100,000 repetitions, a hold of 86,400 s) is refused, not printed.
+    static let dosageBounds: [(name: String, max: Int, basis: String)] = [
+        ("sets", 100, "a hundred sets"), ("extraSetsAffectedSide", 100, "a hundred sets"),
+        ("repsMin", 1000, "a thousand repetitions"), ("repsMax", 1000, "a thousand repetitions"),
+        ("holds", 100, "a hundred holds"), ("holdsMax", 100, "a hundred holds"),
+        ("holdSecondsMin", 3600, "an hour"), ("holdSecondsMax", 3600, "an hour"),
+    ]
+
+    private static func checkDosageBounds(_ d: Dosage, _ what: String, _ out: inout [Diagnostic]) {
+        let values: [String: Int?] = [
+            "sets": d.sets, "extraSetsAffectedSide": d.extraSetsAffectedSide, "repsMin": d.repsMin, "repsMax": d.repsMax,
+            "holds": d.holds, "holdsMax": d.holdsMax, "holdSecondsMin": d.holdSecondsMin, "holdSecondsMax": d.holdSecondsMax,
+        ]
+        for bound in dosageBounds {
+            if let value = values[bound.name] ?? nil, value > bound.max {
+                out.append(d.sources.location.error("\(what): \(bound.name) \(value) is beyond \(bound.basis) (\(bound.max)), more than any source gives; a typing slip?", attribute: bound.name))
+            }
+        }
+    }
+
     private static func checkExercises(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         for exercise in p.exercises {
             if p.muscleGroup(exercise.muscleGroup) == nil {
@@ -511,6 +548,8 @@ public enum ProtocolRules {
             for range in exercise.dosage.ranges where range.min > range.max {
                 out.append(exercise.dosage.sources.location.error("dosage of '\(exercise.id)': \(range.name) runs backwards (\(range.min) > \(range.max))"))
             }
+            checkDosageBounds(exercise.dosage, "dosage of '\(exercise.id)'", &out)
+            for band in exercise.dosage.forAge { checkDosageBounds(band.dosage, "dosage of '\(exercise.id)' from age \(band.ageMin)", &out) }
             var ages: [Int] = []
             for band in exercise.dosage.forAge {
                 let merged = exercise.dosage.forPatient(age: band.ageMin)
