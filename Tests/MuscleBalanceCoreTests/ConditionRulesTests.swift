@@ -77,4 +77,20 @@ struct ConditionRulesTests {
         #expect(index.conditionCode(for: "Heart Disease") == "heart-disease")
         #expect(index.conditionCode(for: "heart") == nil)
     }
+
+    @Test("a percentile table whose points are all one value is refused (no percentile can be told from another)")
+    func flatPercentileTable() {
+        let here = Self.here
+        let flat = ReferenceNorm(
+            kind: .percentiles([PercentilePoint(percentile: 10, value: 20, location: here), PercentilePoint(percentile: 50, value: 20, location: here), PercentilePoint(percentile: 90, value: 20, location: here)]),
+            stratum: NormStratum(sex: nil, ageMin: 18, ageMax: nil), unit: .absolute(.newton), sources: Fixture.refs("s"), note: nil, location: here)
+        var p = Fixture.balanceProtocol(groups: [Fixture.group("g", .hip)], tests: [Fixture.test("t", group: "g", norms: [flat])])
+        #expect(ProtocolRules.check(p).contains { $0.message.contains("every point of the percentile table has the value 20") })
+        // One step in the table is enough to tell percentiles apart.
+        let stepped = ReferenceNorm(
+            kind: .percentiles([PercentilePoint(percentile: 10, value: 20, location: here), PercentilePoint(percentile: 90, value: 21, location: here)]),
+            stratum: NormStratum(sex: nil, ageMin: 18, ageMax: nil), unit: .absolute(.newton), sources: Fixture.refs("s"), note: nil, location: here)
+        p.tests = [Fixture.test("t", group: "g", norms: [stepped])]
+        #expect(!ProtocolRules.check(p).contains { $0.message.contains("percentile table") })
+    }
 }

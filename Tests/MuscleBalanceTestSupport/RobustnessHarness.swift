@@ -171,7 +171,7 @@ public struct RobustnessHarness: Sendable {
             sessions: [AssessmentSession(date: CivilDate("2026-11-01"), dateText: "2026-11-01", assessor: nil, bloodPressure: BloodPressure(systolic: 130, diastolic: 85), measures: measures, location: here)],
             location: here)
         let score = BalanceScorer(protocol: p).score(patient)
-        var broken = Self.nonFinite(in: score)
+        var broken = Self.nonFinite(in: score) + Self.absurd(p)
         do {
             var xml = ReportXML(protocol: p)
             let document = xml.header(input: "fuzz.xml", clinic: nil) + xml.patient(score) + xml.footer()
@@ -182,6 +182,33 @@ public struct RobustnessHarness: Sendable {
         }
         _ = TextReport(protocol: p, clinic: nil).render(score)
         return broken
+    }
+
+    /// Classes of broken protocol that validate once accepted (issue 27), checked here on their
+    /// own: a percentile table of one value, a dosage no one could do, a negative ratio range,
+    /// a source that cites nothing.
+    public static func absurd(_ p: BalanceProtocol) -> [String] {
+        var bad: [String] = []
+        for test in p.tests {
+            for norm in test.norms {
+                if case .percentiles(let points) = norm.kind, points.count >= 2, Set(points.map(\.value)).count == 1 {
+                    bad.append("the percentile table of \(test.id) has one value")
+                }
+            }
+        }
+        for exercise in p.exercises {
+            let d = exercise.dosage
+            for value in [d.sets, d.extraSetsAffectedSide, d.holds, d.holdsMax].compactMap({ $0 }) where value > 100 { bad.append("\(exercise.id): \(value) sets or holds") }
+            for value in [d.repsMin, d.repsMax].compactMap({ $0 }) where value > 1000 { bad.append("\(exercise.id): \(value) repetitions") }
+            for value in [d.holdSecondsMin, d.holdSecondsMax].compactMap({ $0 }) where value > 3600 { bad.append("\(exercise.id): a hold of \(value) s") }
+        }
+        for ratio in p.ratios {
+            if let range = ratio.acceptable, [range.min, range.above, range.max, range.below].contains(where: { ($0 ?? 0) < 0 }) {
+                bad.append("the acceptable range of \(ratio.id) is negative")
+            }
+        }
+        for source in p.sources where source.citation.allSatisfy(\.isWhitespace) { bad.append("source \(source.id) cites nothing") }
+        return bad
     }
 
     /// Every number a report prints must be finite.
