@@ -7,7 +7,8 @@
 #   PREFIX/share/mbt/Protocols/     schemas and the default protocol (found beside the binary)
 #   PREFIX/share/mbt/Reports/       report.xsd (the schema of the XML reports) and the page
 #                                   stylesheets report.html.xsl and handout.html.xsl
-#   PREFIX/share/mbt/Examples/      the example clinic file
+#   PREFIX/share/mbt/Examples/      the example clinic file, as sheets too, and the device
+#                                   export with its map and profiles (the manual cites them)
 #   PREFIX/share/man/man1/mbt.1     the manual (Docs/mbt.1; `make man` re-makes it)
 #   PREFIX/share/bash-completion/completions/mbt, zsh/site-functions/_mbt,
 #   fish/vendor_completions.d/mbt.fish
@@ -27,7 +28,8 @@ install: build
 	install -m 755 "$$(swift build -c release --show-bin-path)/mbt" $(ROOT)/bin/mbt
 	install -m 644 Protocols/*.xsd Protocols/*.xml $(SHARE)/Protocols/
 	install -m 644 Reports/report.xsd Reports/report.html.xsl Reports/handout.html.xsl $(SHARE)/Reports/
-	install -m 644 Examples/clinic-example.xml $(SHARE)/Examples/
+	install -m 644 Examples/clinic-example.xml Examples/clinic-example.*.csv Examples/clinic-example.*.xlsx \
+		Examples/vald-style.map.csv Examples/vald-style-export.csv Examples/vald-style-profiles.csv $(SHARE)/Examples/
 	install -m 644 Docs/mbt.1 $(ROOT)/share/man/man1/mbt.1
 	$(ROOT)/bin/mbt --generate-completion-script bash > $(ROOT)/share/bash-completion/completions/mbt
 	$(ROOT)/bin/mbt --generate-completion-script zsh > $(ROOT)/share/zsh/site-functions/_mbt
@@ -43,7 +45,9 @@ uninstall:
 # version; ManualTests fails when an option is missing from it.
 man:
 	swift package --allow-writing-to-package-directory generate-manual --date "$$(git log -1 --format=%cs)" --authors "The MuscleBalance engineers"
-	cp .build/plugins/GenerateManual/outputs/mbt/mbt.1 Docs/mbt.1
+	# FILES and ENVIRONMENT, which the generator has no place for, before EXIT STATUS.
+	awk 'FNR==NR { extra = extra $$0 "\n"; next } /^\.Sh "EXIT STATUS"/ { printf "%s", extra } { print }' \
+		Docs/mbt.1.files .build/plugins/GenerateManual/outputs/mbt/mbt.1 > Docs/mbt.1
 
 # Installs into a new prefix and scores the example from another folder with the Swift
 # toolchain hidden (Scripts/install-check).

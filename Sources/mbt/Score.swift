@@ -82,6 +82,9 @@ struct Score: TakesManyFiles {
         """))
     var html = false
 
+    @Flag(name: .long, help: "Print errors only, no warnings (each file's summary line and the reports are as without it).")
+    var quiet = false
+
     @OptionGroup(title: "Pages") var pageOptions: PageOptions
 
     @OptionGroup var protocolOptions: ProtocolOptions
@@ -138,15 +141,15 @@ struct Score: TakesManyFiles {
             finished: { outcome in
                 // In input order, as soon as each file is done: nothing waits for the whole batch.
                 var text = ""
-                for d in outcome.diagnostics {
+                for d in outcome.diagnostics where !(quiet && d.severity == .warning) {
                     var d = d
                     d.file = shown(d.file)
                     text += d.description + "\n"
                 }
-                if outcome.moreErrors + outcome.moreWarnings > 0 {
+                if outcome.moreErrors + (quiet ? 0 : outcome.moreWarnings) > 0 {
                     var more: [String] = []
                     if outcome.moreErrors > 0 { more.append("\(outcome.moreErrors) more \(outcome.moreErrors == 1 ? "error" : "errors")") }
-                    if outcome.moreWarnings > 0 { more.append("\(outcome.moreWarnings) more \(outcome.moreWarnings == 1 ? "warning" : "warnings")") }
+                    if outcome.moreWarnings > 0 && !quiet { more.append("\(outcome.moreWarnings) more \(outcome.moreWarnings == 1 ? "warning" : "warnings")") }
                     text += "\(VisibleText.escaped(shown(outcome.input))): \(more.joined(separator: " and ")) not shown (every skipped patient is in summary.csv; run mbt validate for the full list)\n"
                 }
                 if interactive && !text.isEmpty { writeProgress(done: nil, total: nil) }

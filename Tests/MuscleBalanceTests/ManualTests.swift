@@ -22,6 +22,19 @@ struct ManualTests {
         }
     }
 
+    @Test("the manual has FILES and ENVIRONMENT: the variables mbt reads and the files it installs")
+    func filesAndEnvironment() throws {
+        let manual = try String(contentsOfFile: Paths.packageRoot + "/Docs/mbt.1", encoding: .utf8)
+        for needed in [".Sh ENVIRONMENT", ".Sh FILES", "MBT_PROTOCOLS", "MBT_CHROMIUM", "TMPDIR", "vald-style.map.csv", "clinic-example.wide.xlsx", "handout.html.xsl"] {
+            #expect(manual.contains(needed), "\(needed) is not in Docs/mbt.1")
+        }
+        // Each file the manual names in Examples/ is one the install lays out (Makefile).
+        let makefile = try String(contentsOfFile: Paths.packageRoot + "/Makefile", encoding: .utf8)
+        for example in ["vald-style.map.csv", "vald-style-export.csv", "vald-style-profiles.csv", "clinic-example.*.csv", "clinic-example.*.xlsx"] {
+            #expect(makefile.contains("Examples/" + example), "make install does not install Examples/\(example)")
+        }
+    }
+
     @Test("mbt --version prints the version the manual and the install carry")
     func version() throws {
         let result = try run(Paths.mbtBinary, ["--version"])

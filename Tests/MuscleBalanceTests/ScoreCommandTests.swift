@@ -72,6 +72,21 @@ struct ScoreCommandTests {
         #expect(xml.contains("<skipped patient=\"RP-0001\" line=\"18\">"))
     }
 
+    @Test("score --quiet prints errors only, as validate and import do; the reports are the same")
+    func quiet() throws {
+        let loud = try temporaryDirectory(), hushed = try temporaryDirectory()
+        let bad = "Tests/MuscleBalanceTests/Fixtures/measurements/duplicate-patient.xml"
+        let plain = try mbt(["score", "Examples/clinic-example.xml", bad, "--out", loud])
+        let quiet = try mbt(["score", "Examples/clinic-example.xml", bad, "--out", hushed, "--quiet"])
+        #expect(plain.stdout.contains(": warning: "))
+        #expect(!quiet.stdout.contains(": warning: "), "\(quiet.stdout)")
+        #expect(quiet.stdout.contains(": error: duplicate patient id"))
+        #expect(quiet.status == plain.status)
+        for name in ["Examples--clinic-example.report.txt", "Examples--clinic-example.report.xml", "summary.csv"] {
+            #expect(try String(contentsOfFile: loud + "/" + name, encoding: .utf8) == String(contentsOfFile: hushed + "/" + name, encoding: .utf8))
+        }
+    }
+
     @Test("mbt report prints one patient, a chosen session, and says when the patient or session is not there")
     func report() throws {
         let latest = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003"])
