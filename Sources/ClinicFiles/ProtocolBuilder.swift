@@ -124,6 +124,17 @@ struct ProtocolBuilder {
             ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
             location: root.location, normGrading: normGrading)
         built.bloodPressurePlausible = bloodPressurePlausible
+        if let e = root.child(named: "population") {
+            let ageMin = e.int("ageMin") ?? 0, ageMax = e.int("ageMax") ?? 0
+            let massMin = e.double("bodyMassKgMin") ?? 0, massMax = e.double("bodyMassKgMax") ?? 0
+            let heightMin = e.double("heightCmMin") ?? 0, heightMax = e.double("heightCmMax") ?? 0
+            if ageMin <= ageMax && massMin <= massMax && heightMin <= heightMax {
+                built.population = Population(
+                    ages: ageMin...ageMax, bodyMassKg: massMin...massMax, heightCm: heightMin...heightMax, basis: e.string("basis") ?? "", location: e.location)
+            } else {
+                diagnostics.append(e.location.error("population runs backwards; write each minimum at or below its maximum", attribute: "ageMin"))
+            }
+        }
         return built
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MuscleBalanceCore
 import TestSupport
 import Testing
 
@@ -15,7 +16,10 @@ struct TerminalOrderTests {
         var errorLines: [Int] = []
         for n in 1...600 {
             let bad = n == 200 || n == 400
-            lines.append("  <patient id=\"P-\(n)\" sex=\"female\" birthDate=\"1990-01-01\">")
+            // Each born on a day of her own: ids one character apart with the same sex and birth
+            // date would be warned about as the same person.
+            let born = CivilDate(year: 1990, month: 1, day: 1)!.adding(days: n)
+            lines.append("  <patient id=\"P-\(n)\" sex=\"female\" birthDate=\"\(born)\">")
             if bad { errorLines.append(lines.count + 1) }
             lines.append("    <session date=\"\(bad ? "2099-01-01" : "2026-11-02")\">")
             lines.append("      <measure test=\"hip-adduction-strength\" side=\"left\" unit=\"N\" value=\"110\"/>")

@@ -13,6 +13,8 @@ public struct BalanceProtocol: Sendable {
     public var normGrading: NormGrading?
     /// The data-entry check of a session's blood pressure, when the protocol gives one.
     public var bloodPressurePlausible: BloodPressurePlausible?
+    /// Whom the protocol is for, and the data-entry checks of a patient's details.
+    public var population: Population?
     public var ratios: [RatioIndex]
     public var imbalanceIndex: ImbalanceIndexDefinition
     public var exercises: [CorrectiveExercise]
@@ -86,6 +88,24 @@ public struct BloodPressurePlausible: Sendable, Hashable {
         self.diastolic = diastolic
         self.basis = basis
         self.sources = sources
+        self.location = location
+    }
+}
+
+/// Whom a protocol is for (its norms' ages) and the plausible ranges of a patient's body mass
+/// and height: data-entry checks with their basis, as a test's plausible range.
+public struct Population: Sendable, Hashable {
+    public var ages: ClosedRange<Int>
+    public var bodyMassKg: ClosedRange<Double>
+    public var heightCm: ClosedRange<Double>
+    public var basis: String
+    public var location: SourceLocation
+
+    public init(ages: ClosedRange<Int>, bodyMassKg: ClosedRange<Double>, heightCm: ClosedRange<Double>, basis: String, location: SourceLocation) {
+        self.ages = ages
+        self.bodyMassKg = bodyMassKg
+        self.heightCm = heightCm
+        self.basis = basis
         self.location = location
     }
 }

@@ -11,6 +11,10 @@ public struct MeasurementRules: Sendable {
     /// The day the check runs: sessions after it are in the future.
     public let today: CivilDate
     private var firstLineOfPatient = PatientIDLines()
+    /// Patient ids by sex and birth date (the day, doubled, plus the sex), for "the same
+    /// person?": a few per key. Grows with the patients, as the duplicate check's ids do
+    /// (measured: Benchmarks/RESULTS.md).
+    private var alike: [Int: [String]] = [:]
     private let tests: [TestDefinition]
     /// "hip-abduction-strength (left)": each test with no side, left and right (in `SideSlot`'s
     /// order, so a slot indexes it), as the warnings name a measure; made once, not for every
@@ -63,6 +67,7 @@ public struct MeasurementRules: Sendable {
             out.append(patient.location.error("duplicate patient id '\(patient.id)' (first on line \(line)); each patient appears once, with all sessions inside", attribute: "id"))
         }
         checkConditions(patient, &out)
+        checkDetails(patient, &out)
         // One session a day: progress compares sessions by date, and --session picks one by it.
         var sessionDates: [(CivilDate, Int)] = []
         for session in patient.sessions {
@@ -75,6 +80,41 @@ public struct MeasurementRules: Sendable {
             }
         }
         return out
+    }
+
+    /// A patient's details against the protocol's population: a body mass or height outside its
+    /// plausible range is a typing slip (an error, with the range); an age outside the ages the
+    /// protocol is for, at any session, a warning. A new id one character from an earlier
+    /// patient's with the same sex and birth date may be the same person: a warning.
+    private mutating func checkDetails(_ patient: Patient, _ out: inout [Diagnostic]) {
+        if let population = balanceProtocol.population {
+            if let mass = patient.bodyMassKg, !population.bodyMassKg.contains(mass) {
+                out.append(patient.location.error("body mass \(format(mass)) kg is outside the plausible \(format(population.bodyMassKg.lowerBound))-\(format(population.bodyMassKg.upperBound)) kg (\(population.basis)); check the value and its unit", attribute: "bodyMassKg"))
+            }
+            if let height = patient.heightCm, !population.heightCm.contains(height) {
+                out.append(patient.location.error("height \(format(height)) cm is outside the plausible \(format(population.heightCm.lowerBound))-\(format(population.heightCm.upperBound)) cm (\(population.basis)); check the value and its unit", attribute: "heightCm"))
+            }
+            if let birth = patient.birthDate {
+                for session in patient.sessions {
+                    // A session before birth or in the future is an error of its own.
+                    guard let date = session.date, !(date < birth), !(today < date) else { continue }
+                    let age = date.age(bornOn: birth)
+                    if !population.ages.contains(age) {
+                        out.append(patient.location.warning("patient '\(patient.id)' is \(age) at the session of \(date), outside the ages this protocol is for (\(population.ages.lowerBound)-\(population.ages.upperBound)); check the birth date", attribute: "birthDate"))
+                        break
+                    }
+                }
+            }
+        }
+        if let sex = patient.sex, let birth = patient.birthDate, !patient.id.isEmpty {
+            let key = birth.daysSinceEpoch * 2 + (sex == .female ? 0 : 1)
+            let others = alike[key] ?? []
+            // An id seen before is a duplicate (an error of its own), not a near miss.
+            if !others.contains(patient.id), let other = others.first(where: { $0 != patient.id && $0.count == patient.id.count && editDistance($0, patient.id) == 1 }) {
+                out.append(patient.location.warning("patient '\(patient.id)' has the sex and birth date of '\(other)', whose id differs by one character: the same person as \(other)? If so, use one id", attribute: "id"))
+            }
+            if !others.contains(patient.id) { alike[key, default: []].append(patient.id) }
+        }
     }
 
     /// Each condition names one of the protocol's (by code or synonym, in any case), once;

@@ -137,6 +137,7 @@ def main():
         "rules.csv:7:10: error: unknown test 'trunk-flexer-endurance' for protocol 'lumbopelvic-balance'; did you mean 'trunk-flexor-endurance'?",
         "rules.csv:9:1: error: duplicate patient id 'CSV-1' (first on line 2); each patient appears once, with all sessions inside",
         "rules.csv:10:14: error: trial 3 of hip-abduction-strength left does not follow its trial 2 on the row before; keep a test's trials on consecutive rows, numbered 1, 2, 3",
+        "rules.csv:8:1: warning: patient 'CSV-2' has the sex and birth date of 'CSV-1', whose id differs by one character: the same person as CSV-1? If so, use one id",
     ])
 
     # The wide layout: empty cells are no reading; a control character in a cell is refused.
