@@ -1,3 +1,4 @@
+import FastText
 import Foundation
 import MBXML
 import ZIPFoundation
@@ -38,17 +39,8 @@ public enum WorkbookWriter {
         }
     }
 
-    /// "A", "Z", "AA", "AZ", "BA": a column's letters from its 0-based index.
-    public static func columnLetters(_ index: Int) -> String {
-        var n = index + 1
-        var letters: [Character] = []
-        while n > 0 {
-            let r = (n - 1) % 26
-            letters.append(Character(Unicode.Scalar(UInt8(65 + r))))
-            n = (n - 1) / 26
-        }
-        return String(letters.reversed())
-    }
+    /// "A", "Z", "AA": a column's letters from its 0-based index.
+    static func columnLetters(_ index: Int) -> String { spreadsheetColumnLetters(index + 1) }
 
     static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
     static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

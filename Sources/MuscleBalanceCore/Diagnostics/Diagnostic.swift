@@ -47,16 +47,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A spreadsheet's column letters: 1 is A, 27 is AA.
-    public static func columnLetters(_ column: Int) -> String {
-        var n = max(column, 1)
-        var letters: [Character] = []
-        while n > 0 {
-            let r = (n - 1) % 26
-            letters.append(Character(Unicode.Scalar(UInt8(65 + r))))
-            n = (n - 1) / 26
-        }
-        return String(letters.reversed())
-    }
+    public static func columnLetters(_ column: Int) -> String { spreadsheetColumnLetters(column) }
 
     /// The line a person reads: the path and the message escaped whole (`VisibleText`), so
     /// that a control character or line break in a file name or a quoted value is shown, not
