@@ -70,6 +70,10 @@ struct ScoreCommandTests {
         // The bad patient is named in the XML report, not silently dropped.
         let xml = try String(contentsOfFile: out + "/" + duplicate + ".report.xml", encoding: .utf8)
         #expect(xml.contains("<skipped patient=\"RP-0001\" line=\"18\">"))
+        // And in the printed report: every patient of the file is accounted for on paper too.
+        let text = try String(contentsOfFile: out + "/" + duplicate + ".report.txt", encoding: .utf8)
+        #expect(text.contains("Patient RP-0001: NOT SCORED (line 18 of"), "\(text.prefix(400))")
+        #expect(text.contains("Why: line 18: duplicate patient id 'RP-0001'"))
     }
 
     @Test("score --quiet prints errors only, as validate and import do; the reports are the same")

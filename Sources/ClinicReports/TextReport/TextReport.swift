@@ -183,6 +183,33 @@ public struct TextReport {
         page.finish(into: &out)
     }
 
+    /// The page of a patient the batch could not score: who, where in the file, and why, so
+    /// that the printed report accounts for every patient of the file, as the XML and the
+    /// HTML pages do.
+    public func renderSkipped(patientID: String, line: Int, reason: String, onto out: inout ByteBuffer) {
+        var page = PageText(continuing: &out)
+        page.add("MUSCLE BALANCE REPORT")
+        page.endLine()
+        page.line(Self.rule)
+        page.wrap { p in
+            p.put("Patient ")
+            p.put(patientID)
+            p.put(": NOT SCORED (line ")
+            p.put(integer: line)
+            if let input {
+                p.put(" of ")
+                p.put(input)
+            }
+            p.put(")")
+        }
+        page.wrap(indent: 2, hanging: 4) { p in
+            p.put("Why: ")
+            p.put(reason)
+        }
+        page.wrap("Fix the patient's data and score the file again: no figure of this patient is reported.", indent: 2)
+        page.finish(into: &out)
+    }
+
     private func render(_ patient: PatientScore, _ s: SessionScore, _ page: inout PageText) {
         // A value, passed down inout: a class's array was checked for exclusive access at run
         // time on every citation.

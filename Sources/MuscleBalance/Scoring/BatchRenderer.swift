@@ -52,6 +52,10 @@ final class BatchRenderer {
             switch item.content {
             case .skipped(let patientID, let line, let reason):
                 xml.skipped(patientID: patientID, line: line, reason: reason, onto: &batch.xml)
+                // The printed report accounts for every patient, as the XML and pages do.
+                if batch.pages > 0 { batch.text.append(0x0C) }
+                text.renderSkipped(patientID: patientID, line: line, reason: reason, onto: &batch.text)
+                batch.pages += 1
             case .scored(let score):
                 xml.patient(score, onto: &batch.xml)
                 if batch.pages > 0 { batch.text.append(0x0C) }

@@ -128,6 +128,11 @@ final class ReportSink: @unchecked Sendable {
         switch item.content {
         case .skipped(let patientID, let line, let reason):
             if html == nil { try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, onto: &out) } }
+            try textFile.write { out in
+                if !first { out.append(0x0C) }
+                text.renderSkipped(patientID: patientID, line: line, reason: reason, onto: &out)
+            }
+            first = false
         case .scored(let score):
             if html == nil { try xmlFile.write { out in xml.patient(score, onto: &out) } }
             try textFile.write { out in
