@@ -115,6 +115,13 @@ struct Score: TakesManyFiles {
         let copy = standardInput.path
         if let copy { scorer.recordedNames[copy] = StandardInput.name }
         @Sendable func shown(_ path: String) -> String { path == copy ? StandardInput.name : path }
+        // An input outside the base folder is named from its whole path (the install prefix
+        // and all): said once, with the flag that names it shorter.
+        let outside = files.filter { $0 != copy && scorer.recordedName(of: $0).hasPrefix("/") }
+        if let first = outside.first, !quiet {
+            let count = outside.count == 1 ? "an input lies" : "\(outside.count) inputs lie"
+            writeStandardError("note: \(count) outside \(VisibleText.escaped(scorer.baseDirectory)) (\(VisibleText.escaped(first))): reports are named from the whole path; pass --base FOLDER to name them from that folder\n")
+        }
         let overwritten = scorer.inputsThatWouldBeOverwritten(files)
         if !overwritten.isEmpty {
             throw EnvironmentFailure(message: "refusing to score: the output would overwrite the input \(overwritten.joined(separator: ", ")); choose another --out")

@@ -75,4 +75,17 @@ struct StableNamesTests {
         #expect(rows.count { $0.hasPrefix("b/clinic.xml,") } == 2)
         #expect(rows.count == 7)
     }
+
+    @Test("an input outside the base folder: named from its whole path, and score says so with the flag to use")
+    func outsideBase() throws {
+        let root = try clinicFolder()
+        let elsewhere = try scratch.directory("elsewhere")
+        let outside = try run(Paths.mbtBinary, ["score", root + "/a/clinic.xml", "--out", "out"], currentDirectory: elsewhere)
+        #expect(outside.status == 0)
+        #expect(outside.stderr.contains("note: an input lies outside"), "\(outside.stderr)")
+        #expect(outside.stderr.contains("pass --base FOLDER"))
+        let based = try run(Paths.mbtBinary, ["score", root + "/a/clinic.xml", "--out", "out2", "--base", root], currentDirectory: elsewhere)
+        #expect(based.status == 0 && !based.stderr.contains("note:"), "\(based.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere + "/out2").contains("a--clinic.report.xml"))
+    }
 }
