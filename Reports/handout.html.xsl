@@ -112,7 +112,14 @@
                 </td>
               </tr>
             </table>
-            <p class="how"><xsl:value-of select="translate(key('exercise', @id), $hidden, $shown)"/></p>
+            <!-- The protocol's words for a patient where it has them (no muscle names, no study
+                 figures, no side that could contradict the side above); else its instructions. -->
+            <p class="how">
+              <xsl:choose>
+                <xsl:when test="key('exercise', @id)/@patient"><xsl:value-of select="translate(key('exercise', @id)/@patient, $hidden, $shown)"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="translate(key('exercise', @id), $hidden, $shown)"/></xsl:otherwise>
+              </xsl:choose>
+            </p>
             <p class="for">
               <xsl:text>What it is for: </xsl:text>
               <xsl:choose>
@@ -196,9 +203,10 @@
     <xsl:if test="$reps = '' and $holds = '' and $seconds = ''"><xsl:call-template name="ask"/></xsl:if>
   </xsl:template>
 
-  <!-- A figure the protocol has no source for: the clinician says. -->
+  <!-- A figure the protocol has no source for: a line for the clinician to write it in (the
+       clinician's report says "no reference"; a patient needs the figure, not the reason). -->
   <xsl:template name="ask">
-    <span class="ask">as your clinician tells you (no reference)</span>
+    <span class="ask">________ (your clinician writes this in)</span>
   </xsl:template>
 
   <xsl:variable name="css">

@@ -79,7 +79,8 @@ struct ProtocolBuilder {
                 instructions: e.childText("instructions"),
                 dosage: dosage(d),
                 contraindications: e.children(named: "contraindication").map(contraindication),
-                sources: e.sources(), location: e.location)
+                sources: e.sources(), location: e.location,
+                patientText: e.child(named: "patientText").map(\.foldedText))
         }
         let planElement = root.child(named: "plan") ?? XMLElement(name: "plan", line: root.line)
         let reassessment = planElement.child(named: "reassessment") ?? XMLElement(name: "reassessment", line: planElement.line)

@@ -53,7 +53,7 @@ public struct ReportXML: ~Copyable {
                 w.element("ratio", ["id": ratio.id, "name": ratio.name, "region": ratio.region.rawValue])
             }
             for exercise in p.exercises {
-                w.element("exercise", ["id": exercise.id, "name": exercise.name], text: exercise.instructions)
+                w.element("exercise", ["id": exercise.id, "name": exercise.name, "patient": exercise.patientText], text: exercise.instructions)
             }
             // What to ask an unscreened patient before each therapy: the same for every
             // session, so written once here (in each session it was an eighth of the report).

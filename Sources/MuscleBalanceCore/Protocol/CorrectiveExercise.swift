@@ -24,6 +24,9 @@ public final class CorrectiveExercise: Sendable {
     public let problem: MuscleProblem
     public let sideRule: SideRule
     public let instructions: String
+    /// The same in a patient's words, for the handout: no muscle names, no study figures, no
+    /// side (the plan item says which side). Nil: the handout shows the instructions.
+    public let patientText: String?
     public let dosage: Dosage
     public let contraindications: [Contraindication]
     public let sources: SourceReferences
@@ -32,8 +35,9 @@ public final class CorrectiveExercise: Sendable {
     public init(
         id: String, name: String, muscleGroup: String, problem: MuscleProblem, sideRule: SideRule,
         instructions: String, dosage: Dosage, contraindications: [Contraindication],
-        sources: SourceReferences, location: SourceLocation
+        sources: SourceReferences, location: SourceLocation, patientText: String? = nil
     ) {
+        self.patientText = patientText
         self.id = id
         self.name = name
         self.muscleGroup = muscleGroup
