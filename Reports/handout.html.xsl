@@ -123,6 +123,7 @@
             <p class="for">
               <xsl:text>What it is for: </xsl:text>
               <xsl:choose>
+                <xsl:when test="key('exercise', @id)/@purpose"><xsl:value-of select="translate(key('exercise', @id)/@purpose, $hidden, $shown)"/></xsl:when>
                 <xsl:when test="contains(., ':')"><xsl:value-of select="translate(substring-before(., ':'), $hidden, $shown)"/></xsl:when>
                 <xsl:otherwise><xsl:value-of select="translate(., $hidden, $shown)"/></xsl:otherwise>
               </xsl:choose>

@@ -28,7 +28,7 @@ struct ProtocolBuilder {
             MuscleGroup(
                 id: e.string("id") ?? "", name: e.string("name") ?? "",
                 region: BodyRegion(rawValue: e.string("region") ?? "") ?? .hip, description: e.foldedText,
-                location: e.location)
+                location: e.location, plainName: e.string("plain"))
         }
         let tests = (root.child(named: "tests")?.children(named: "test") ?? []).map { test($0) }
         let asymmetry = (root.child(named: "asymmetry")?.children(named: "rule") ?? []).map { e in

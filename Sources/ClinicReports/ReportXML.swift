@@ -53,7 +53,16 @@ public struct ReportXML: ~Copyable {
                 w.element("ratio", ["id": ratio.id, "name": ratio.name, "region": ratio.region.rawValue])
             }
             for exercise in p.exercises {
-                w.element("exercise", ["id": exercise.id, "name": exercise.name, "patient": exercise.patientText], text: exercise.instructions)
+                // What it is for, in a patient's words, where the muscle group has plain words.
+                let purpose = index.groups[exercise.muscleGroup]?.plainName.map { muscles -> String in
+                    switch exercise.problem {
+                    case .weak, .asymmetric: "to strengthen " + muscles
+                    case .tight: "to stretch " + muscles
+                    case .lowEndurance: "to build the staying power of " + muscles
+                    case .outOfRange: "for " + muscles
+                    }
+                }
+                w.element("exercise", ["id": exercise.id, "name": exercise.name, "patient": exercise.patientText, "purpose": purpose], text: exercise.instructions)
             }
             // What to ask an unscreened patient before each therapy: the same for every
             // session, so written once here (in each session it was an eighth of the report).

@@ -24,9 +24,13 @@ public final class MuscleGroup: Sendable {
     public let name: String
     public let region: BodyRegion
     public let description: String
+    /// The muscles in a patient's words, for the handout ("the muscles at the side of your
+    /// hip"); nil: the handout uses the clinician's name.
+    public let plainName: String?
     public let location: SourceLocation
 
-    public init(id: String, name: String, region: BodyRegion, description: String, location: SourceLocation) {
+    public init(id: String, name: String, region: BodyRegion, description: String, location: SourceLocation, plainName: String? = nil) {
+        self.plainName = plainName
         self.id = id
         self.name = name
         self.region = region
