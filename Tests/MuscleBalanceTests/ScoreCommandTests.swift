@@ -102,6 +102,13 @@ struct ScoreCommandTests {
         let earlier = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0003", "--session", "2026-09-15"])
         #expect(earlier.stdout.contains("Session 2026-09-15"))
         #expect(!earlier.stdout.contains("PROGRESS SINCE"))
+        // A --patient that names no one: the same id in another case, or the nearest one.
+        let cased = try mbt(["report", "Examples/clinic-example.xml", "--patient", "rp-0003"])
+        #expect(cased.status == 1 && cased.stderr.contains("no patient with id 'rp-0003'; did you mean 'RP-0003'?"), "\(cased.stderr)")
+        let typo = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-003"])
+        #expect(typo.stderr.contains("did you mean 'RP-0003'?"), "\(typo.stderr)")
+        let nobody = try mbt(["report", "Examples/clinic-example.xml", "--patient", "XYZ"])
+        #expect(nobody.stderr.contains("no patient with id 'XYZ'") && !nobody.stderr.contains("did you mean"))
         let missing = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-9999"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("no patient with id 'RP-9999'"))

@@ -61,10 +61,19 @@ public struct PatientReportPrinter: Sendable {
                 engine.emit(contentsOf: headerProblems)
                 return .failure(Failure(message: engine.sorted.map(\.description).joined(separator: "\n"), status: 1))
             }
+            // The nearest ids seen, for a --patient that names none: the same in another case
+            // first, then the fewest edits (at most 2). Kept as the file streams: no id list.
+            var nearest: (id: String, distance: Int)?
+            let wanted = patientID.lowercased()
             while let item = try stream.next() {
                 // Earlier patients are checked too: a duplicate id must not hide.
                 let problems = item.problems(file: file, rules: &rules)
-                guard item.patient.id == patientID else { continue }
+                guard item.patient.id == patientID else {
+                    let id = item.patient.id
+                    let distance = id.lowercased() == wanted ? 0 : (abs(id.count - patientID.count) <= 2 ? editDistance(id.lowercased(), wanted) : 3)
+                    if distance <= 2, nearest.map({ distance < $0.distance }) ?? true { nearest = (id, distance) }
+                    continue
+                }
                 engine.emit(contentsOf: problems)
                 // What the file as a whole raised so far: a sheet's header (an unread column
                 // that looks clinical is an error) and the rows before this patient.
@@ -106,7 +115,8 @@ public struct PatientReportPrinter: Sendable {
                 }
                 return .success(TextReport(tables: TextReport.Tables(index: rules.index), clinic: stream.header.clinic, input: recorded).render(score, session: index))
             }
-            return .failure(Failure(message: "\(file): no patient with id '\(patientID)'", status: 1))
+            let hint = nearest.map { "; did you mean '\($0.id)'?" } ?? ""
+            return .failure(Failure(message: "\(file): no patient with id '\(patientID)'\(hint)", status: 1))
         } catch {
             return .failure(Failure(message: error.diagnostics.map(\.description).joined(separator: "\n"), status: error.unreadable ? 2 : 1))
         }
