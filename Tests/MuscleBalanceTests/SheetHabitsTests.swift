@@ -114,6 +114,23 @@ struct SheetHabitsTests {
         #expect(xml.contains("<result test=\"hip-abduction-strength\" side=\"right\" value=\"170\""))
     }
 
+    @Test("a re-test's note joins the first one's: no note a clinician wrote is dropped")
+    func retestNotes() throws {
+        let folder = try scratch.directory("retest-notes")
+        try python("""
+            import csv, sys
+            with open(sys.argv[1] + "/clinic.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["patient_id", "sex", "birth_date", "session_date", "test", "side", "unit", "value", "trial", "note"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "150", "", "pain at end of range"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "right", "N", "170", "", ""])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "158", "", "repeated after rest"])
+            """, in: folder)
+        let imported = try run(Paths.mbtBinary, ["import", "clinic.csv", "-o", "-"], currentDirectory: folder)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("note=\"pain at end of range; repeated after rest\"><trial>150</trial><trial>158</trial>"), "\(imported.stdout)")
+    }
+
     @Test("a device export's re-test (the same test twice in one session) is trials of one measure")
     func retestDevice() throws {
         let folder = try scratch.directory("retest-device")

@@ -417,7 +417,15 @@ public final class SpreadsheetImport: XMLByteProducer {
         if let i = pending.firstIndex(where: { $0.test == text && $0.side == side && $0.unit == unit }) {
             pending[i].addTrial(value, row: row.row, column: column(.value))
             pending[i].lastTrial = trial ?? pending[i].lastTrial
-            if pending[i].note == nil, let note { pending[i].note = escapedCell(note, row, .note) }
+            // Each re-test's note is kept: a later one joins the first, never replaces it.
+            if let note {
+                let text = escapedCell(note, row, .note)
+                if let first = pending[i].note {
+                    if first != text && !first.hasSuffix("; " + text) { pending[i].note = first + "; " + text }
+                } else {
+                    pending[i].note = text
+                }
+            }
             lastPending = i
             return
         }

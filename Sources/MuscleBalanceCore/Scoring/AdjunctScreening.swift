@@ -37,7 +37,8 @@ extension BalanceScorer {
 
     // MARK: Adjuncts
 
-    func decide(at a: Int, patient: Patient, session: AssessmentSession, on date: CivilDate, conditions: [String]) -> AdjunctDecision {
+    /// `conditions` and `screened`: the session's, worked out once for all its adjuncts.
+    func decide(at a: Int, patient: Patient, session: AssessmentSession, conditions: [String], screened: Bool) -> AdjunctDecision {
         let adjunct = balanceProtocol.adjuncts[a]
         var reasons: [(AdjunctDecision.Verdict, String)] = []
         for screened in index.categories.screen(conditions, against: adjunct.contraindications) {
@@ -58,7 +59,7 @@ extension BalanceScorer {
             userLimit(limits.bodyMassKgMax, patient.bodyMassKg, "body mass", "kg", &reasons)
         }
         var ask: [String] = []
-        if !wasScreened(patient, session, on: date) {
+        if !screened {
             reasons.append((.screenFirst, "conditions not screened at this session"))
             ask = adjunctAsk[a]
         }

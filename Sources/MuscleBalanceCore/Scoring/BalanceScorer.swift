@@ -92,15 +92,16 @@ public struct BalanceScorer: Sendable {
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
         let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: ratios)
         let conditions = conditionCodes(of: patient, on: date)
+        let screened = wasScreened(patient, session, on: date)
         let plan = self.plan(findings: findings, patient: patient, conditions: conditions, date: date)
         let adjuncts = balanceProtocol.adjuncts.indices.map {
-            decide(at: $0, patient: patient, session: session, on: date, conditions: conditions)
+            decide(at: $0, patient: patient, session: session, conditions: conditions, screened: screened)
         }
         return SessionScore(
             date: date, age: age, bloodPressure: session.bloodPressure, assessor: session.assessor, results: results,
             asymmetries: asymmetries, ratios: ratios, findings: findings, regions: regions, overallIndex: overall,
             overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil,
-            conditions: conditions, screened: wasScreened(patient, session, on: date))
+            conditions: conditions, screened: screened)
     }
 
     /// The patient's conditions as the protocol's codes, each once, in the file's order.
