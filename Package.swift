@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "FastTextTests", dependencies: ["FastText", "SeededRandom"]),
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML", "MBXMLTestSupport", "SeededRandom"]),
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks", "SeededRandom"]),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "SeededRandom"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Protocols and clinic files read from disk into the core's values; the default

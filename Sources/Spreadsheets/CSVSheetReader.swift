@@ -81,3 +81,22 @@ public final class CSVSheetReader: SheetReader {
         }
     }
 }
+
+extension CSVSheetReader {
+    /// Whether the rows after the header keep each text of `column` (a patient's id) on
+    /// consecutive rows: read from the file's start through its own offsets, so the reader's
+    /// place is kept. A sheet kept in date order is not, and is gathered before it is read.
+    public func keepsTogether(column: Int) throws(SheetError) -> Bool {
+        var scan = CSVGroupingScan(delimiter: parser.delimiter, keyField: column)
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = 0
+        while true {
+            let n = retryingOnInterrupt { buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) } }
+            if n < 0 { throw SheetError("cannot read '\(file)': \(String(cString: strerror(errno)))", unreadable: true) }
+            if n == 0 { return scan.finish() }
+            offset += n
+            let more = buffer.withUnsafeBufferPointer { scan.feed(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            if !more { return false }
+        }
+    }
+}

@@ -85,7 +85,7 @@ func findPython() -> String? {
     return nil
 }
 
-private func run(_ executable: String, _ arguments: [String]) throws -> String {
+func run(_ executable: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

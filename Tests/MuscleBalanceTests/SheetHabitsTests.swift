@@ -148,4 +148,97 @@ struct SheetHabitsTests {
         #expect(patient.contains("<result test=\"hip-abduction-strength\" side=\"left\" value=\"121\""), "\(patient.prefix(3000))")
         #expect(patient.contains("<result test=\"hip-abduction-strength\" side=\"right\" value=\"113\""))
     }
+
+    /// The report's patients, each block on its own, in id order: a gathered sheet lists them
+    /// in the order they first appear, which is the only difference allowed.
+    func patients(_ xml: String) -> [String] {
+        xml.components(separatedBy: "<patient id=").dropFirst().map { block in
+            block.components(separatedBy: "</patient>").first ?? block
+        }.sorted()
+    }
+
+    @Test("a sheet kept in date order (a row appended per visit) scores to the same figures as the sheet kept by patient: long and wide CSV, TSV, workbook")
+    func dateOrder() throws {
+        let folder = try scratch.directory("date-order")
+        for name in ["clinic-example.long.csv", "clinic-example.wide.csv"] {
+            try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/" + name, toPath: folder + "/" + name)
+        }
+        try python("""
+            import csv, sys, openpyxl
+            folder = sys.argv[1]
+            for kind in ["long", "wide"]:
+                rows = list(csv.reader(open(folder + "/clinic-example." + kind + ".csv", newline="", encoding="utf-8")))
+                header, body = rows[0], rows[1:]
+                date = header.index("session_date")
+                body.sort(key=lambda r: r[date])  # stable: each visit's rows stay together
+                assert [r[0] for r in body] != sorted([r[0] for r in body], key=[r[0] for r in rows[1:]].index)
+                with open(folder + "/dated." + kind + ".csv", "w", newline="", encoding="utf-8") as f:
+                    csv.writer(f).writerows([header] + body)
+                with open(folder + "/dated." + kind + ".tsv", "w", newline="", encoding="utf-8") as f:
+                    csv.writer(f, delimiter="\\t").writerows([header] + body)
+                book = openpyxl.Workbook()
+                for row in [header] + body:
+                    book.active.append([None if c == "" else c for c in row])
+                book.save(folder + "/dated." + kind + ".xlsx")
+            """, in: folder)
+        for kind in ["long", "wide"] {
+            let kept = patients(try report("clinic-example.\(kind).csv", in: folder))
+            #expect(kept.count == 3)
+            #expect(patients(try report("dated.\(kind).csv", in: folder)) == kept, "\(kind)")
+            #expect(patients(try report("dated.\(kind).xlsx", in: folder)) == kept, "\(kind) workbook")
+            let tsv = try run(Paths.mbtBinary, ["validate", "dated.\(kind).tsv", "--delimiter", "tab"], currentDirectory: folder)
+            #expect(tsv.status == 0 && !tsv.stdout.contains("duplicate"), "\(tsv.stdout)")
+        }
+        // The returning patient's visit of today is in his report, not only the one before.
+        let text = try run(Paths.mbtBinary, ["report", "dated.wide.csv", "--patient", "RP-0003"], currentDirectory: folder)
+        #expect(text.status == 0, "\(text.stdout)\(text.stderr)")
+        #expect(text.stdout.contains("Session 2026-11-05"), "\(text.stdout)")
+        #expect(text.stdout.contains("Sessions on file: 2026-09-15, 2026-11-05"), "\(text.stdout)")
+    }
+
+    @Test("a gathered sheet's problems name the rows and cells typed, also those the rules find and the lines they cite")
+    func dateOrderPositions() throws {
+        let folder = try scratch.directory("date-order-positions")
+        try python("""
+            import csv, sys
+            with open(sys.argv[1] + "/clinic.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["patient_id", "sex", "birth_date", "session_date", "test", "side", "unit", "value"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-10-01", "hip-abduction-strength", "left", "N", "150"])
+                w.writerow(["LK-0102", "female", "1990-01-01", "2026-10-01", "hip-abduction-strength", "left", "N", "120"])
+                w.writerow(["LK-0101", "male", "1980-01-01", "2026-11-01", "hip-abduction-strength", "left", "N", "abc"])
+                w.writerow(["LK-0102", "female", "1990-01-01", "2026-11-01", "hip-abduction-strength", "left", "N", "9000"])
+                w.writerow(["LK-0103", "female", "1990-01-01", "2026-11-01", "hip-abduction-strength", "left", "N", "100"])
+                w.writerow(["LK-0103", "female", "1990-01-01", "2026-11-02", "hip-abduction-strength", "left", "N", "101"])
+                w.writerow(["LK-0102", "female", "1990-01-01", "01/10/2026", "hip-abduction-strength", "right", "N", "125"])
+            """, in: folder)
+        let checked = try run(Paths.mbtBinary, ["validate", "clinic.csv", "--date-format", "dd/mm/yyyy"], currentDirectory: folder)
+        #expect(checked.status == 1)
+        // A cell's problem, found in the cells; a plausibility error, found by the rules on the
+        // made XML, where LK-0102's rows were gathered onto other lines.
+        #expect(checked.stdout.contains("clinic.csv:4:8: error: 'abc' in column value is not a number"), "\(checked.stdout)")
+        #expect(checked.stdout.contains("clinic.csv:5:8: error: 9000 N"), "\(checked.stdout)")
+        // The same day written two ways, rows apart: the second session cites the first's row.
+        #expect(checked.stdout.contains("clinic.csv:8:4: error: patient 'LK-0102' has a second session on 2026-10-01 (first on line 3)"), "\(checked.stdout)")
+        // A patient whose rows moved to later lines is placed on the row of his first.
+        #expect(checked.stdout.contains("clinic.csv:6:1: warning: patient 'LK-0103' has the sex and birth date of 'LK-0102'"), "\(checked.stdout)")
+        #expect(!checked.stdout.contains("duplicate patient id"), "\(checked.stdout)")
+    }
+
+    @Test("a report of a patient whose id appears again later in the file refuses, naming the line: no older session passes as the newest")
+    func reportDuplicateLater() throws {
+        let folder = try scratch.directory("report-duplicate")
+        var xml = try String(contentsOfFile: Paths.packageRoot + "/Examples/clinic-example.xml", encoding: .utf8)
+        let start = try #require(xml.range(of: "<patient id=\"RP-0001\""))
+        let end = try #require(xml.range(of: "</patient>", range: start.upperBound..<xml.endIndex))
+        let later = xml[start.lowerBound..<end.upperBound].replacingOccurrences(of: "2026-11-02", with: "2026-12-01")
+        xml = xml.replacingOccurrences(of: "</measurements>", with: later + "\n</measurements>")
+        try xml.write(toFile: folder + "/clinic.xml", atomically: true, encoding: .utf8)
+        let line = xml[..<xml.range(of: later)!.lowerBound].split(separator: "\n", omittingEmptySubsequences: false).count
+        let result = try run(Paths.mbtBinary, ["report", "clinic.xml", "--patient", "RP-0001"], currentDirectory: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty, "\(result.stdout)")
+        #expect(result.stderr.contains("clinic.xml:\(line): error: patient 'RP-0001' appears again"), "\(result.stderr)")
+    }
 }
+

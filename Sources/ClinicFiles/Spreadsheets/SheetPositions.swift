@@ -23,7 +23,12 @@ public final class SheetPositions {
     struct Line {
         var measures: [Measure] = []
         var patient: Patient?
+        /// The sheet's row written on this line, when the two differ (a gathered sheet).
+        var row: Int?
     }
+
+    /// Some line holds another row than its number (rows gathered by patient).
+    private var remapped = false
 
     struct Measure {
         /// The wide layout's group of columns; -1 in the long layout.
@@ -79,6 +84,15 @@ public final class SheetPositions {
         entries[i].measures[occurrence].trials.append((row, column))
     }
 
+    /// Records that `line` holds the sheet's `row` (a sheet gathered by patient). Every line
+    /// gets its entry here, in line order, before anything is written on it: a session's
+    /// measures are written when it closes, after later lines were recorded.
+    func addRow(line: Int, row: Int) {
+        guard recording else { return }
+        entries[entry(line)].row = row
+        remapped = true
+    }
+
     func addPatient(line: Int, directoryRow: Int?, fromSheet: Set<SheetColumns.Detail>) {
         guard recording else { return }
         entries[entry(line)].patient = Patient(directoryRow: directoryRow, fromSheet: fromSheet)
@@ -104,6 +118,10 @@ public final class SheetPositions {
         var d = diagnostic
         d.sheet = sheet
         let line = self[line: d.line]
+        if remapped {
+            if let row = line?.row { d.line = row }
+            d.message = rowsNamed(in: d.message)
+        }
         switch d.anchor {
         case .attribute(let element, let name):
             d.column = column(element: element, attribute: name, line: line, occurrence: d.occurrence, &d)
@@ -121,6 +139,25 @@ public final class SheetPositions {
         }
         d.column = max(d.column, 1)
         return d
+    }
+
+    /// A message's "on line 812" names the row the line holds: the rules speak of the made
+    /// XML's lines ("first on line 812"), which a gathered sheet numbers its own way.
+    private func rowsNamed(in message: String) -> String {
+        let marker = "on line "
+        guard message.contains(marker) else { return message }
+        var out = ""
+        var rest = Substring(message)
+        while let found = rest.range(of: marker) {
+            out += rest[..<found.upperBound]
+            rest = rest[found.upperBound...]
+            let digits = rest.prefix { $0.isASCII && $0.isNumber }
+            if let n = Int(digits), let row = self[line: n]?.row {
+                out += String(row)
+                rest = rest.dropFirst(digits.count)
+            }
+        }
+        return out + rest
     }
 
     private func column(element: String, attribute: String?, line: Line?, occurrence: Int, _ d: inout Diagnostic) -> Int {

@@ -19,7 +19,12 @@ public final class SpreadsheetImport: XMLByteProducer {
     /// Problems of the sheet as a whole (its header, rows that belong to no patient).
     public private(set) var looseProblems: [Diagnostic] = []
 
-    private let reader: any SheetReader
+    private var reader: any SheetReader
+    /// The rows come gathered by patient (a sheet in date order): not in row order, so each
+    /// is written on a line of its own past the one before, and `positions` says its row.
+    private var gathered = false
+    /// The XML line of the row being read: its row, or (gathered) the next line free.
+    private var line = 0
     private let options: SheetImportOptions
     private let cells: SheetCells
     private let directory: PatientDirectory?
@@ -48,7 +53,9 @@ public final class SpreadsheetImport: XMLByteProducer {
 
     // The patient, session and measure open now.
     private var patientID: String?
+    /// The XML line of the open patient's `<patient>`, and the row it came from.
     private var patientLine = 0
+    private var patientRow = 0
     private var patientDetails: [SheetColumns.Detail: (text: String, row: Int)] = [:]
     /// Each detail's column (-1: none), by `Detail.ordinal`.
     private var detailColumns = [Int](repeating: -1, count: SheetColumns.Detail.allCases.count)
@@ -167,6 +174,8 @@ public final class SpreadsheetImport: XMLByteProducer {
             finished = true
             return
         }
+        line = row.row > line ? row.row : line + 1
+        if gathered { positions.addRow(line: line, row: row.row) }
         switch layout {
         case .long: longRow(row)
         case .wide, .auto: wideRow(row)
@@ -247,6 +256,11 @@ public final class SpreadsheetImport: XMLByteProducer {
         positions.columns = columns
         positions.long = layout == .long
         for (detail, column) in columns.details { detailColumns[detail.ordinal] = column }
+        line = header.row
+        if let idColumn = columns.details[.patientID] {
+            // A returning patient's rows need not be adjacent: they are gathered first.
+            (reader, gathered) = try SheetSource.byPatient(reader, idColumn: idColumn)
+        }
         var root = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + (pretty ? "\n" : "") + "<measurements xmlns=\"\(MBTNamespace.measurements)\" protocol=\"\(escaped(options.protocolID))\""
         if let clinic = options.clinic { root += " clinic=\"\(escaped(clinic))\"" }
         write(root + ">")
@@ -430,7 +444,7 @@ public final class SpreadsheetImport: XMLByteProducer {
             return
         }
         var measure = PendingMeasure(
-            test: text, side: side, unit: unit, note: note.map { escapedCell($0, row, .note) }, group: -1, line: row.row)
+            test: text, side: side, unit: unit, note: note.map { escapedCell($0, row, .note) }, group: -1, line: line)
         if trial == nil {
             measure.value = (value, row.row, column(.value))
         } else {
@@ -493,7 +507,7 @@ public final class SpreadsheetImport: XMLByteProducer {
                 for (v, c) in trials { pending[i].addTrial(v, row: row.row, column: c + 1) }
                 continue
             }
-            var measure = PendingMeasure(test: test, side: group.side, unit: group.unit, group: g, line: row.row)
+            var measure = PendingMeasure(test: test, side: group.side, unit: group.unit, group: g, line: line)
             if let value { measure.value = (value, row.row, (group.valueColumn ?? 0) + 1) }
             measure.trials = trials.map { ($0.0, row.row, $0.1 + 1) }
             pending.append(measure)
@@ -557,10 +571,11 @@ public final class SpreadsheetImport: XMLByteProducer {
     private func openPatient(_ id: String, _ row: SheetRow) {
         patients += 1
         patientID = id
-        patientLine = row.row
+        patientLine = line
+        patientRow = row.row
         patientDetails = [:]
         for detail in SheetColumns.Detail.patientDetails { firstCells[detail.ordinal] = raw(row, detail) }
-        begin(row.row, depth: 1)
+        begin(line, depth: 1)
         var fromDirectory: PatientDirectory.Entry?
         if let directory {
             fromDirectory = directory.entry(id)
@@ -600,17 +615,17 @@ public final class SpreadsheetImport: XMLByteProducer {
                 patientProblems.append(p)
             }
         }
-        positions.addPatient(line: row.row, directoryRow: fromDirectory?.row, fromSheet: fromSheet)
+        positions.addPatient(line: line, directoryRow: fromDirectory?.row, fromSheet: fromSheet)
         write(tag + ">")
         for code in conditions {
-            begin(row.row, depth: 2)
+            begin(line, depth: 2)
             write("<condition code=\"\(escapedCell(code, row, .conditions))\"/>")
         }
     }
 
     private func openSession(_ date: String, _ row: SheetRow) {
         closeSession()
-        begin(row.row, depth: 2)
+        begin(line, depth: 2)
         sessionOpen = true
         sessionMeasures = 0
         brokenMeasure = nil
@@ -653,7 +668,7 @@ public final class SpreadsheetImport: XMLByteProducer {
                 // Given on a later row only: too late for the session already written.
                 patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on its first row (line \(sessionRow))", row: row.row, column: column(detail)))
             } else {
-                patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on the patient's first row (line \(patientLine))", row: row.row, column: column(detail)))
+                patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on the patient's first row (line \(patientRow))", row: row.row, column: column(detail)))
             }
         }
     }

@@ -85,6 +85,15 @@ public struct PatientReportPrinter: Sendable {
                     return .failure(Failure(message: "\(lines)\npatient '\(patientID)' cannot be scored until these are fixed", status: 1))
                 }
                 engine.resolveColumns { stream.place($0) }
+                // The rest of the file too: a second record of the same id holds sessions this
+                // report would leave out, and an older session must never pass as the newest.
+                while let later = try stream.next() {
+                    guard later.patient.id == patientID else { continue }
+                    let line = later.patient.location.line
+                    return .failure(Failure(
+                        message: "\(file):\(line): error: patient '\(patientID)' appears again (a duplicate id, first on line \(item.patient.location.line)); this report would leave out the sessions there: put every session of the patient in one <patient>",
+                        status: 1))
+                }
                 for warning in engine.sorted where warning.severity == .warning { warn(warning.description) }
                 let score = BalanceScorer(index: rules.index).score(item.patient)
                 var index: Int?

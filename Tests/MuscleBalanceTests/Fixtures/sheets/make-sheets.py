@@ -126,8 +126,11 @@ def main():
     expect("dates-flagged.csv", [], args=["--date-format", "dd/mm/yyyy"])
 
     # Rows of the rules: an implausible third trial is shown on its own row; a trial out of
-    # order; an unknown test; a second patient whose rows are not together.
-    rows = good_rows() + [person("CSV-2") + reading(value="95", trial="1")] + good_rows()[:1]
+    # order; an unknown test; a patient who returns after another (a sheet in date order):
+    # gathered, and a slip on his returning row is shown on that row.
+    later = good_rows()[:1]
+    later[0][6], later[0][12] = "2026-11-20", "8000"
+    rows = good_rows() + [person("CSV-2") + reading(value="95", trial="1")] + later
     rows.insert(2, person() + reading(value="9000", trial="3"))
     rows.append(person("CSV-3") + reading(value="97", trial="3"))
     rows[5][9] = "trunk-flexer-endurance"
@@ -135,7 +138,7 @@ def main():
     expect("rules.csv", [
         "rules.csv:4:13: error: 9000 N is outside the plausible range of 'hip-abduction-strength', 0-700 N (data-entry check: about 12 SDs above the strongest published mean (McKay 2017, men 20-59, 170.7 (43.9) N); catches newtons typed as kgf, which read 9.81 times too high); check the value and the unit",
         "rules.csv:7:10: error: unknown test 'trunk-flexer-endurance' for protocol 'lumbopelvic-balance'; did you mean 'trunk-flexor-endurance'?",
-        "rules.csv:9:1: error: duplicate patient id 'CSV-1' (first on line 2); each patient appears once, with all sessions inside",
+        "rules.csv:9:13: error: 8000 N is outside the plausible range of 'hip-abduction-strength', 0-700 N (data-entry check: about 12 SDs above the strongest published mean (McKay 2017, men 20-59, 170.7 (43.9) N); catches newtons typed as kgf, which read 9.81 times too high); check the value and the unit",
         "rules.csv:10:14: error: trial 3 of hip-abduction-strength left does not follow its trial 2 on the row before; keep a test's trials on consecutive rows, numbered 1, 2, 3",
         "rules.csv:8:1: warning: patient 'CSV-2' has the sex and birth date of 'CSV-1', whose id differs by one character: the same person as CSV-1? If so, use one id",
     ])

@@ -1,0 +1,83 @@
+import Foundation
+import SeededRandom
+import Spreadsheets
+import Testing
+
+/// A sheet's rows gathered by patient: each patient's rows together, patients in the order they
+/// first appear, rows in sheet order with their own numbers; the same whether the rows fit the
+/// memory budget or are spilled to disk and merged.
+@Suite("Gathered sheet reader")
+struct GatheredSheetReaderTests {
+    /// Rows from memory, as a sheet reader hands them on.
+    final class Rows: SheetReader {
+        let file = "rows.csv"
+        var sheet: String? { nil }
+        var rows: [SheetRow]
+        init(_ rows: [SheetRow]) { self.rows = rows.reversed() }
+        func next() throws(SheetError) -> SheetRow? { rows.popLast() }
+    }
+
+    func gathered(_ rows: [SheetRow], budget: Int) throws -> (rows: [SheetRow], spilled: Bool) {
+        let reader = GatheredSheetReader(source: Rows(rows), keyColumn: 0, budget: budget, key: { $0.trimmingCharacters(in: .whitespaces) })
+        var out: [SheetRow] = []
+        while let row = try reader.next() { out.append(row) }
+        return (out, reader.spilled)
+    }
+
+    /// What gathering must give: a stable sort by the key's first appearance; no key, its own.
+    func expected(_ rows: [SheetRow]) -> [SheetRow] {
+        var first: [String: Int] = [:]
+        let keyed = rows.enumerated().map { index, row -> (Int, SheetRow) in
+            let key = row.cells[0].trimmingCharacters(in: .whitespaces)
+            if key.isEmpty { return (index, row) }
+            if let at = first[key] { return (at, row) }
+            first[key] = index
+            return (index, row)
+        }
+        return keyed.enumerated().sorted { a, b in a.element.0 != b.element.0 ? a.element.0 < b.element.0 : a.offset < b.offset }.map(\.element.1)
+    }
+
+    @Test("a sheet in date order comes out by patient, rows keeping their numbers")
+    func dateOrder() throws {
+        let rows = [
+            SheetRow(row: 2, cells: ["LK-0101", "2026-10-01", "150"]),
+            SheetRow(row: 3, cells: ["LK-0102", "2026-10-02", "140"]),
+            SheetRow(row: 4, cells: [" LK-0101", "2026-11-01", "155"]),
+            SheetRow(row: 5, cells: ["", "2026-11-01", "1"]),
+            SheetRow(row: 7, cells: ["LK-0103", "2026-11-02", "130"]),
+            SheetRow(row: 8, cells: ["LK-0102", "2026-12-02", "145"]),
+        ]
+        for budget in [1 << 20, 1] {
+            let (out, spilled) = try gathered(rows, budget: budget)
+            #expect(out.map(\.row) == [2, 4, 3, 8, 5, 7])
+            #expect(out[1].cells == [" LK-0101", "2026-11-01", "155"])
+            #expect(spilled == (budget == 1))
+        }
+    }
+
+    @Test("the same rows whatever the budget: 300 random sheets, in memory and spilled in batches of every size")
+    func randomSheets() throws {
+        var random = SplitMix64(state: 5)
+        let before = leftovers()
+        for n in 0..<300 {
+            let count = random.below(60)
+            var row = 1
+            let rows = (0..<count).map { _ -> SheetRow in
+                row += 1 + random.below(3)
+                let key = ["A", "B", "C", " A", "", "é", "e\u{301}", "D,E"][random.below(8)]
+                let cells = [key] + (0..<random.below(4)).map { _ in String(repeating: "x", count: random.below(300)) + "\n\u{0}中" }
+                return SheetRow(row: row, cells: cells)
+            }
+            let budget = [1, 100, 1000, 1 << 20][n % 4]
+            let (out, _) = try gathered(rows, budget: budget)
+            #expect(out == expected(rows), "sheet \(n), budget \(budget)")
+        }
+        // The spill file is unlinked as soon as it is made: nothing is left behind.
+        #expect(leftovers() == before)
+    }
+
+    func leftovers() -> [String] {
+        let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(".mbt-gather-") }
+    }
+}
