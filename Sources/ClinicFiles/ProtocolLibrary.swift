@@ -128,10 +128,12 @@ public enum ProtocolLoader {
 }
 
 public extension XMLDiagnostic {
-    /// libxml2's report as an mbt diagnostic; schema errors point at their element.
+    /// libxml2's report as an mbt diagnostic; schema errors point at their element, in a
+    /// person's words (`SchemaWords`).
     func asDiagnostic(file: String) -> Diagnostic {
         Diagnostic(
-            severity == .error ? .error : .warning, file: file, line: line, column: column, message: message,
-            anchor: element.map { .element($0) })
+            severity == .error ? .error : .warning, file: file, line: line, column: column,
+            message: stage == .schema ? SchemaWords.plain(message) : message,
+            anchor: stage == .schema ? SchemaWords.anchor(of: message, element: element) : element.map { .element($0) })
     }
 }

@@ -64,15 +64,26 @@ public struct CSVGroupingScan {
         }
         while i < n && grouped {
             // Bytes of a field other than the key: only what ends it matters.
-            if !inQuotes && !afterQuote && !previousWasCR && field != keyField {
+            // The run is found first, then looked at once: a byte at a time through the state
+            // cost as much as reading the sheet's cells (Benchmarks/RESULTS.md, issue 27).
+            if !inQuotes && !afterQuote && !previousWasCR {
                 var j = i
                 while j < n {
                     let b = buffer[j]
                     if b == delimiter || b == 0x0A || b == 0x0D || b == quote { break }
-                    if b != 0x20 && b != 0x09 { recordHasText = true }
+                    j += 1
+                }
+                if j > i {
                     recordStarted = true
                     fieldStarted = true
-                    j += 1
+                    if field == keyField {
+                        for k in i..<j { text(buffer[k]) }
+                    } else if !recordHasText {
+                        for k in i..<j where buffer[k] != 0x20 && buffer[k] != 0x09 {
+                            recordHasText = true
+                            break
+                        }
+                    }
                 }
                 i = j
                 guard i < n else { break }

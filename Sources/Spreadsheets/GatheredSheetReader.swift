@@ -260,34 +260,44 @@ final class RunCursor {
         self.folder = folder
     }
 
-    /// Reads the batch's next row into `head` (nil at its end).
+    /// Reads the batch's next row into `head` (nil at its end). The row is parsed from the
+    /// buffer through one pointer once its bytes are all in: reading each number and cell
+    /// through `ensure` and the class's properties was a sixth of what gathering costs
+    /// (Benchmarks/RESULTS.md, issue 27).
     func advance() throws(SheetError) {
         guard try ensure(16) else {
             head = nil
             return
         }
-        let ordinal = Int32(bitPattern: take(UInt32.self))
-        let row = Int(take(UInt64.self))
-        let count = Int(take(UInt32.self))
-        var cells: [String] = []
-        cells.reserveCapacity(count)
+        // The row's length: its header, then each cell's length and bytes.
+        var length = 16
+        let count = Int(peek(UInt32.self, at: position + 12))
         for _ in 0..<count {
-            guard try ensure(4) else { throw broken() }
-            let length = Int(take(UInt32.self))
-            guard try ensure(length) else { throw broken() }
-            cells.append(buffer.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[position..<(position + length)]), as: UTF8.self) })
-            position += length
+            guard try ensure(length + 4) else { throw broken() }
+            length += 4 + Int(peek(UInt32.self, at: position + length))
         }
-        head = GatheredSheetReader.Held(ordinal: ordinal, row: SheetRow(row: row, cells: cells))
+        guard try ensure(length) else { throw broken() }
+        let start = position
+        position += length
+        head = buffer.withUnsafeBufferPointer { b -> GatheredSheetReader.Held in
+            func read<T: FixedWidthInteger>(_: T.Type, _ at: Int) -> T {
+                T(littleEndian: UnsafeRawPointer(b.baseAddress! + at).loadUnaligned(as: T.self))
+            }
+            var at = start + 16
+            var cells: [String] = []
+            cells.reserveCapacity(count)
+            for _ in 0..<count {
+                let n = Int(read(UInt32.self, at))
+                cells.append(String(decoding: UnsafeBufferPointer(rebasing: b[(at + 4)..<(at + 4 + n)]), as: UTF8.self))
+                at += 4 + n
+            }
+            return GatheredSheetReader.Held(
+                ordinal: Int32(bitPattern: read(UInt32.self, start)), row: SheetRow(row: Int(read(UInt64.self, start + 4)), cells: cells))
+        }
     }
 
-    private func take<T: FixedWidthInteger>(_: T.Type) -> T {
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { raw in
-            buffer.withUnsafeBytes { raw.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + MemoryLayout<T>.size)])) }
-        }
-        position += MemoryLayout<T>.size
-        return T(littleEndian: value)
+    private func peek<T: FixedWidthInteger>(_: T.Type, at: Int) -> T {
+        buffer.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: at, as: T.self)) }
     }
 
     /// At least `count` bytes ready from `position`; false when the batch has fewer left.

@@ -11,6 +11,8 @@ public final class SheetPositions {
     public let sheet: String?
     let directory: PatientDirectory?
     var columns = SheetColumns()
+    /// The header's names, as the sheet writes them, for messages.
+    var headerNames: [String] = []
     /// Off when nothing will be placed (`SpreadsheetImport.pretty`).
     var recording = true
     var long = true
@@ -138,6 +140,11 @@ public final class SheetPositions {
             d.column = 1
         }
         d.column = max(d.column, 1)
+        // The made XML's words turned into the sheet's: columns and cells, not attributes.
+        var attribute: (element: String, name: String)?
+        if case .attribute(let element, let name) = diagnostic.anchor { attribute = (element, name) }
+        let header = d.file == file && d.column <= headerNames.count ? headerNames[d.column - 1] : nil
+        d.message = SchemaWords.inSheetWords(d.message, attribute: attribute, column: header.flatMap { $0.isEmpty ? nil : $0 })
         return d
     }
 

@@ -254,6 +254,7 @@ public final class SpreadsheetImport: XMLByteProducer {
             }
         }
         positions.columns = columns
+        positions.headerNames = headerNames
         positions.long = layout == .long
         for (detail, column) in columns.details { detailColumns[detail.ordinal] = column }
         line = header.row

@@ -90,9 +90,9 @@ P = [
 
 # Schema-level defects: xmllint rejects these too.
 PS = [
-    ("schema-missing-version", *line('<protocol xmlns="urn:musclebalance:protocol:1" id="fixture" version="1">\n', '<protocol xmlns="urn:musclebalance:protocol:1" id="fixture">\n', "error", "The attribute 'version' is required but missing")),
-    ("schema-bad-direction", *line(TEST2, TEST2.replace('higher-is-better', 'upwards'), "error", "is not an element of the set")),
-    ("schema-unknown-element", '      <dose/>\n', '      <dose/>\n' + expect("error", "This element is not expected", '      <dosis/>\n')),
+    ("schema-missing-version", *line('<protocol xmlns="urn:musclebalance:protocol:1" id="fixture" version="1">\n', '<protocol xmlns="urn:musclebalance:protocol:1" id="fixture">\n', "error", "<protocol> has no version=\"...\", which it needs")),
+    ("schema-bad-direction", *line(TEST2, TEST2.replace('higher-is-better', 'upwards'), "error", "direction=\"upwards\" on <test> is not one of higher-is-better, lower-is-better, target-band")),
+    ("schema-unknown-element", '      <dose/>\n', '      <dose/>\n' + expect("error", "<dosis> is not expected here; expected <caution>", '      <dosis/>\n')),
 ]
 
 P1 = '  <patient id="RP-0001" sex="female" birthDate="1998-03-12" bodyMassKg="64.5" heightCm="168">\n'
@@ -138,19 +138,19 @@ M = [
 ]
 
 PS2 = [
-    ("schema-count-too-large", *line('  <plan maxExercises="8" rationale="fixture">\n', '  <plan maxExercises="99999999999999999999" rationale="fixture">\n', "error", "'99999999999999999999' is not a valid value")),
-    ("schema-reps-too-large", *line(DOSE1, DOSE1.replace('repsMin="10"', 'repsMin="3000000000"'), "error", "'3000000000' is not a valid value")),
+    ("schema-count-too-large", *line('  <plan maxExercises="8" rationale="fixture">\n', '  <plan maxExercises="99999999999999999999" rationale="fixture">\n', "error", "maxExercises=\"99999999999999999999\" on <plan> is too large a number for it")),
+    ("schema-reps-too-large", *line(DOSE1, DOSE1.replace('repsMin="10"', 'repsMin="3000000000"'), "error", "repsMin=\"3000000000\" on <dosage> is too large a number for it")),
 ]
 
 MS = [
-    ("schema-decimal-comma", *line('        <trial>118.5</trial>\n', '        <trial>12,5</trial>\n', "error", "'12,5' is not a valid value")),
-    ("schema-nan", *line(EXT, EXT.replace('"120"', '"NaN"'), "error", "'NaN' is not a valid value")),
-    ("schema-exponent", *line(EXT, EXT.replace('"120"', '"1e400"'), "error", "'1e400' is not a valid value")),
-    ("schema-impossible-date", *line(S2, S2.replace('2026-10-01', '2026-02-30'), "error", "'2026-02-30' is not a valid value")),
-    ("schema-unknown-sex", *line(P2, P2.replace('sex="male"', 'sex="unknown"'), "error", "'unknown' is not an element of the set")),
-    ("schema-unknown-unit", *line(EXT, EXT.replace('unit="s"', 'unit="min"'), "error", "'min' is not an element of the set")),
-    ("schema-empty-value", *line(EXT, EXT.replace('"120"', '""'), "error", "'' is not a valid value")),
-    ("schema-no-session", P2 + '    <condition code="hypertension"/>\n' + S2 + EXT + '    </session>\n', expect("error", "Missing child element(s)", P2) + '    <condition code="hypertension"/>\n'),
+    ("schema-decimal-comma", *line('        <trial>118.5</trial>\n', '        <trial>12,5</trial>\n', "error", "<trial> '12,5' is not a number written with a decimal point, e.g. 12.5; did you mean <trial>12.5</trial>?")),
+    ("schema-nan", *line(EXT, EXT.replace('"120"', '"NaN"'), "error", "value=\"NaN\" on <measure> is not a number written with a decimal point")),
+    ("schema-exponent", *line(EXT, EXT.replace('"120"', '"1e400"'), "error", "value=\"1e400\" on <measure> is not a number written with a decimal point")),
+    ("schema-impossible-date", *line(S2, S2.replace('2026-10-01', '2026-02-30'), "error", "date=\"2026-02-30\" on <session> is not a day of the calendar; check the day and the month")),
+    ("schema-unknown-sex", *line(P2, P2.replace('sex="male"', 'sex="unknown"'), "error", "sex=\"unknown\" on <patient> is not one of female, male")),
+    ("schema-unknown-unit", *line(EXT, EXT.replace('unit="s"', 'unit="min"'), "error", "unit=\"min\" on <measure> is not one of N, kgf, lbf, deg, cm, mm, in, s")),
+    ("schema-empty-value", *line(EXT, EXT.replace('"120"', '""'), "error", "value=\"\" on <measure> is not a number written with a decimal point")),
+    ("schema-no-session", P2 + '    <condition code="hypertension"/>\n' + S2 + EXT + '    </session>\n', expect("error", "<patient> ends before a child it needs: add <session>", P2) + '    <condition code="hypertension"/>\n'),
 ]
 
 for name, old, new in P + PS + PS2:
