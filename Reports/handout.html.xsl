@@ -62,7 +62,15 @@
       <div class="clinic"><xsl:value-of select="translate(/r:report/@clinic, $hidden, $shown)"/></div>
       <h1>Your exercises</h1>
       <p class="who">
-        <xsl:value-of select="translate(concat('For ', ../@id, ', from the assessment of ', @date), $hidden, $shown)"/>
+        <!-- The patient's name where the clinic records it, else the id the clinic knows them by. -->
+        <xsl:choose>
+          <xsl:when test="normalize-space(../@name) != ''">
+            <xsl:value-of select="translate(concat('For ', ../@name, ' (', ../@id, '), from the assessment of ', @date), $hidden, $shown)"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="translate(concat('For ', ../@id, ', from the assessment of ', @date), $hidden, $shown)"/>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:if test="@assessor"><xsl:value-of select="translate(concat(' with ', @assessor), $hidden, $shown)"/></xsl:if>
         <xsl:text>.</xsl:text>
       </p>

@@ -14,7 +14,7 @@ final class PatientBuilder: XMLEventHandler {
     enum Word: Int, CaseIterable {
         case measurements, patient, condition, session, measure, trial
         case id, sex, birthDate, bodyMassKg, heightCm, code, date, assessor, bloodPressure, test, side, unit, value, note
-        case onset, resolved, screened
+        case onset, resolved, screened, name
 
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
@@ -168,7 +168,8 @@ private struct PatientAssembly {
             birthDate: Self.trimmedValue(tag, .birthDate) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
             bodyMassKg: tag.withValue(Word.bodyMassKg.rawValue, parseDecimal) ?? nil,
             heightCm: tag.withValue(Word.heightCm.rawValue, parseDecimal) ?? nil,
-            conditions: [], sessions: [], location: SourceLocation(line: tag.line, element: "patient"))
+            conditions: [], sessions: [], location: SourceLocation(line: tag.line, element: "patient"),
+            name: Self.trimmedValue(tag, .name) { String(decoding: $0, as: UTF8.self) } ?? nil)
     }
 
     private mutating func makeSession(_ tag: borrowing XMLStartTag) -> AssessmentSession {

@@ -162,6 +162,7 @@ public struct ReportXML: ~Copyable {
     private mutating func writePatient(_ p: PatientScore) {
         w.start("patient")
         w.attribute("id", p.patientID)
+        w.attribute("name", p.name)
         w.attribute("sex", p.sex?.rawValue)
         date("birthDate", p.birthDate)
         number("bodyMassKg", p.bodyMassKg)

@@ -49,7 +49,7 @@ struct Report: ParsableCommand {
     var format: Format = .text
 
     @Option(name: [.short, .long], help: ArgumentHelp(
-        "Write the report to this file (written whole or not at all) instead of standard output; needed for pdf on a terminal.",
+        "Write the report to this file (written whole or not at all) instead of standard output (-: standard output, as import reads it); needed for pdf on a terminal.",
         valueName: "file"))
     var output: String?
 
@@ -60,7 +60,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if let session, CivilDate(session) == nil { throw ValidationError("--session must be a date, yyyy-mm-dd") }
-        if format == .pdf && output == nil && isatty(1) == 1 {
+        if format == .pdf && (output == nil || output == "-") && isatty(1) == 1 {
             throw ValidationError("a PDF is not for a terminal: give --output FILE.pdf, or redirect standard output")
         }
     }
@@ -100,7 +100,7 @@ struct Report: ParsableCommand {
                     throw EnvironmentFailure(message: "cannot print the PDF: \(error)")
                 }
             }
-            if let output {
+            if let output, output != "-" {
                 try writeWhole(bytes, to: output)
             } else if format == .text {
                 // The text report is escaped as it is written; XML and HTML escape their own text.

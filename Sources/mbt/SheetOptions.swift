@@ -26,8 +26,8 @@ struct SheetOptions: ParsableArguments {
     var sheet: String?
 
     @Option(name: .long, help: ArgumentHelp("""
-        A sheet of the patients' details (patient_id, sex, birth_date, body_mass_kg, \
-        height_cm, conditions), joined to the readings by patient_id.
+        A sheet of the patients' details (patient_id, patient_name, sex, birth_date, \
+        body_mass_kg, height_cm, conditions), joined to the readings by patient_id.
         """, valueName: "file"))
     var patients: String?
 

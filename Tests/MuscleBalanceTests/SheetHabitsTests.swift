@@ -240,5 +240,32 @@ struct SheetHabitsTests {
         #expect(result.stdout.isEmpty, "\(result.stdout)")
         #expect(result.stderr.contains("clinic.xml:\(line): error: patient 'RP-0001' appears again"), "\(result.stderr)")
     }
+
+    @Test("the handout greets the patient by the name the file records (sheet or XML), by the id otherwise; a name with a control character is refused")
+    func handoutName() throws {
+        let folder = try scratch.directory("handout-name")
+        try python("""
+            import csv, sys
+            with open(sys.argv[1] + "/clinic.csv", "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f)
+                w.writerow(["patient_id", "patient_name", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)", "hip-abduction-strength R (N)"])
+                w.writerow(["LK-0101", "Ann Berg", "female", "1980-01-01", "2026-11-02", "90", "130"])
+                w.writerow(["LK-0102", "", "male", "1970-01-01", "2026-11-02", "150", "152"])
+                w.writerow(["LK-0103", "Bo\\x07b", "male", "1971-01-01", "2026-11-02", "150", "152"])
+            """, in: folder)
+        for (id, greeting) in [("LK-0101", "For Ann Berg (LK-0101), from the assessment of 2026-11-02."), ("LK-0102", "For LK-0102, from the assessment of 2026-11-02.")] {
+            let page = try run(Paths.mbtBinary, ["report", "clinic.csv", "--patient", id, "--format", "handout", "-o", "-"], currentDirectory: folder)
+            #expect(page.status == 0, "\(page.stderr)")
+            #expect(page.stdout.contains(greeting), "\(page.stdout)")
+        }
+        let refused = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(refused.stdout.contains("clinic.csv:4:2: error: patient_name holds a control character (U+0007); remove it"), "\(refused.stdout)")
+        // The same name in an XML file.
+        let xml = try String(contentsOfFile: Paths.example, encoding: .utf8)
+            .replacingOccurrences(of: "<patient id=\"RP-0001\"", with: "<patient id=\"RP-0001\" name=\"Rita P\u{e9}rez\"")
+        try xml.write(toFile: folder + "/clinic.xml", atomically: true, encoding: .utf8)
+        let page = try run(Paths.mbtBinary, ["report", "clinic.xml", "--patient", "RP-0001", "--format", "handout", "-o", "-"], currentDirectory: folder)
+        #expect(page.stdout.contains("For Rita P\u{e9}rez (RP-0001), from the assessment of"), "\(page.stdout)\(page.stderr)")
+    }
 }
 

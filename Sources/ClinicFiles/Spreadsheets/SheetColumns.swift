@@ -7,6 +7,7 @@ struct SheetColumns: Sendable {
     /// The details a row can give, by their column names in the long and wide layouts.
     enum Detail: String, CaseIterable, Sendable {
         case patientID = "patient_id"
+        case patientName = "patient_name"
         case sex
         case birthDate = "birth_date"
         case bodyMassKg = "body_mass_kg"
@@ -23,6 +24,7 @@ struct SheetColumns: Sendable {
         var attribute: (element: String, name: String) {
             switch self {
             case .patientID: ("patient", "id")
+            case .patientName: ("patient", "name")
             case .sex: ("patient", "sex")
             case .birthDate: ("patient", "birthDate")
             case .bodyMassKg: ("patient", "bodyMassKg")
@@ -41,7 +43,7 @@ struct SheetColumns: Sendable {
             }
         }
 
-        static let patientDetails: [Detail] = [.sex, .birthDate, .bodyMassKg, .heightCm, .conditions]
+        static let patientDetails: [Detail] = [.patientName, .sex, .birthDate, .bodyMassKg, .heightCm, .conditions]
 
         /// Its place in `allCases`, for tables indexed by detail (a dictionary hashed the key
         /// on every cell of every row).
@@ -63,6 +65,7 @@ struct SheetColumns: Sendable {
             case .trial: 13
             case .note: 14
             case .screened: 15
+            case .patientName: 16
             }
         }
         static let longReading: [Detail] = [.test, .side, .unit, .value, .trial, .note]

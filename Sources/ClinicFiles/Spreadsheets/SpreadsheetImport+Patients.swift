@@ -39,13 +39,14 @@ extension SpreadsheetImport {
             case .sex: outcome = cells.sex(text)
             case .birthDate: outcome = cells.date(text, column: detail.rawValue)
             case .bodyMassKg, .heightCm: outcome = cells.decimal(text, column: detail.rawValue)
+            case .patientName: outcome = .ok(text)
             case .conditions:
                 conditions = text.split(whereSeparator: { $0 == ";" || $0 == "," }).map { SheetCells.trimmed(String($0)) }.filter { !$0.isEmpty }
                 continue
             default: continue
             }
             switch outcome {
-            case .ok(let v): tag += " \(detail.attribute.name)=\"\(escaped(v))\""
+            case .ok(let v): tag += " \(detail.attribute.name)=\"\(detail == .patientName ? escapedCell(v, row, detail) : escaped(v))\""
             case .problem(let message):
                 var p = problem(.error, message, row: place.row, column: place.column)
                 if !fromSheet.contains(detail), let directory { p.file = directory.file; p.sheet = directory.sheet }

@@ -19,14 +19,18 @@ public struct Patient: Sendable, Hashable {
     public var birthDate: CivilDate?
     public var bodyMassKg: Double?
     public var heightCm: Double?
+    /// The name to greet the patient by on the handout, where the clinic records it; the id
+    /// names the patient everywhere else.
+    public var name: String?
     public var conditions: [PatientCondition]
     public var sessions: [AssessmentSession]
     public var location: SourceLocation
 
     public init(
         id: String, sex: Sex?, birthDate: CivilDate?, bodyMassKg: Double?, heightCm: Double?,
-        conditions: [PatientCondition], sessions: [AssessmentSession], location: SourceLocation
+        conditions: [PatientCondition], sessions: [AssessmentSession], location: SourceLocation, name: String? = nil
     ) {
+        self.name = name
         self.id = id
         self.sex = sex
         self.birthDate = birthDate

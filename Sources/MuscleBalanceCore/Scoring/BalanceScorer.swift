@@ -79,7 +79,7 @@ public struct BalanceScorer: Sendable {
         }
         return PatientScore(
             patientID: patient.id, sex: patient.sex, birthDate: patient.birthDate, bodyMassKg: patient.bodyMassKg,
-            heightCm: patient.heightCm, conditions: recordedConditions(patient), sessions: sessions)
+            heightCm: patient.heightCm, conditions: recordedConditions(patient), sessions: sessions, name: patient.name)
     }
 
     // MARK: Session

@@ -236,4 +236,6 @@ public struct PatientScore: Sendable, Hashable {
     public var conditions: [String]
     /// In date order; the last is the latest.
     public var sessions: [SessionScore]
+    /// For the handout only (`Patient.name`).
+    public var name: String? = nil
 }

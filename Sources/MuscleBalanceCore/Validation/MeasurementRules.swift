@@ -60,6 +60,11 @@ public struct MeasurementRules: Sendable {
             let first = patient.id.unicodeScalars.first(where: VisibleText.isHidden).map(VisibleText.notation) ?? ""
             out.append(patient.location.error("patient id '\(patient.id)' holds a control character (\(first)); an id must be plain printable text: remove it", attribute: "id"))
         }
+        if let name = patient.name, VisibleText.containsHidden(name) {
+            // The name is printed on the handout the patient takes home.
+            let first = name.unicodeScalars.first(where: VisibleText.isHidden).map(VisibleText.notation) ?? ""
+            out.append(patient.location.error("the name of patient '\(patient.id)' holds a control character (\(first)); write it as plain text", attribute: "name"))
+        }
         if patient.sessions.isEmpty {
             out.append(patient.location.error("patient '\(patient.id)' has no session", attribute: "id"))
         }
