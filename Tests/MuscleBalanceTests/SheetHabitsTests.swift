@@ -16,9 +16,9 @@ struct SheetHabitsTests {
     }
 
     /// The XML report of `sheet`, without the line that names the input.
-    func report(_ sheet: String, in folder: String) throws -> String {
+    func report(_ sheet: String, in folder: String, arguments: [String] = []) throws -> String {
         let out = try scratch.directory("out")
-        let scored = try run(Paths.mbtBinary, ["score", sheet, "--out", out], currentDirectory: folder)
+        let scored = try run(Paths.mbtBinary, ["score", sheet, "--out", out] + arguments, currentDirectory: folder)
         #expect(scored.status == 0, "\(sheet): \(scored.stdout)\(scored.stderr)")
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".report.xml") })
         let xml = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
@@ -266,6 +266,26 @@ struct SheetHabitsTests {
         try xml.write(toFile: folder + "/clinic.xml", atomically: true, encoding: .utf8)
         let page = try run(Paths.mbtBinary, ["report", "clinic.xml", "--patient", "RP-0001", "--format", "handout", "-o", "-"], currentDirectory: folder)
         #expect(page.stdout.contains("For Rita P\u{e9}rez (RP-0001), from the assessment of"), "\(page.stdout)\(page.stderr)")
+    }
+
+    @Test("sheets LibreOffice Calc wrote (dates as dates, a number as text, a formula, date order, a cleared row, a second sheet; a German Calc's ';', decimal commas and dd.mm.yyyy) score to the example's figures")
+    func libreOffice() throws {
+        let folder = try scratch.directory("libreoffice")
+        let fixtures = Paths.packageRoot + "/Tests/MuscleBalanceTests/Fixtures/libreoffice"
+        for name in ["calc.csv", "calc.xlsx", "calc-german.csv"] {
+            try FileManager.default.copyItem(atPath: fixtures + "/" + name, toPath: folder + "/" + name)
+        }
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/clinic-example.wide.csv", toPath: folder + "/example.csv")
+        let expected = patients(try report("example.csv", in: folder))
+        #expect(expected.count == 3)
+        // The fixtures are what the test says they are: Calc's own writing, its habits in them.
+        let csv = try String(contentsOfFile: folder + "/calc.csv", encoding: .utf8)
+        #expect(csv.contains("\n" + String(repeating: ",", count: 60) + "\n"), "a cleared row")
+        let german = try String(contentsOfFile: folder + "/calc-german.csv", encoding: .utf8)
+        #expect(german.contains(";64,5;") && german.contains(";02.11.2026;"), "decimal commas and German dates")
+        #expect(patients(try report("calc.csv", in: folder)) == expected)
+        #expect(patients(try report("calc.xlsx", in: folder)) == expected)
+        #expect(patients(try report("calc-german.csv", in: folder, arguments: ["--delimiter", ";", "--decimal-comma", "--date-format", "dd/mm/yyyy"])) == expected)
     }
 }
 
