@@ -141,6 +141,8 @@ public enum SchemaWords {
     /// becomes `blood_pressure '118-76'`, the column's name as the sheet's header writes it; an
     /// element is the row's thing (the session, the reading). A sheet's user never sees XML.
     public static func inSheetWords(_ message: String, attribute: (element: String, name: String)?, column: String?) -> String {
+        // Nearly every message names no attribute (=") and no element (<): passed over on its bytes.
+        guard message.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "=") }) else { return message }
         var text = message
         if let attribute {
             let header = column ?? attribute.name
@@ -148,7 +150,7 @@ public enum SchemaWords {
             var out = ""
             var rest = Substring(text)
             let marker = "\(attribute.name)=\""
-            while let found = rest.range(of: marker) {
+            while let found = rest.firstUTF8Range(of: marker) {
                 out += rest[..<found.lowerBound]
                 let value = rest[found.upperBound...]
                 guard let close = value.firstIndex(of: "\"") else {
@@ -299,10 +301,10 @@ enum DateGuess {
 extension String {
     /// Every `target` replaced (no Foundation here).
     func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
+        guard !target.isEmpty, containsUTF8(target) else { return self }
         var out = ""
         var rest = Substring(self)
-        while let found = rest.range(of: target) {
+        while let found = rest.firstUTF8Range(of: target) {
             out += rest[..<found.lowerBound]
             out += replacement
             rest = rest[found.upperBound...]

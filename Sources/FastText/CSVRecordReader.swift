@@ -45,8 +45,11 @@ public struct CSVRecordReader {
     private var atStart = true
     private var bomSeen = 0
 
-    public init(delimiter: UInt8 = UInt8(ascii: ",")) {
+    /// `atFileStart` false for bytes from inside a file (a record moved on its own): a
+    /// byte-order mark is looked for at a file's start only.
+    public init(delimiter: UInt8 = UInt8(ascii: ","), atFileStart: Bool = true) {
         self.delimiter = delimiter
+        atStart = atFileStart
     }
 
     /// Feeds the next bytes; `record` is called for each complete record, in order.

@@ -40,6 +40,9 @@ public final class CSVSheetReader: SheetReader {
 
     deinit { close(fd) }
 
+    /// The byte between cells.
+    public var delimiter: UInt8 { parser.delimiter }
+
     public func next() throws(SheetError) -> SheetRow? {
         while true {
             if nextReady < ready.count {

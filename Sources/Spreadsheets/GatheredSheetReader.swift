@@ -137,6 +137,24 @@ final class SpillFile {
 
     deinit { close(fd) }
 
+    /// One sorted batch of raw records, each written as a row of one cell (its bytes): the
+    /// format `writeRun(_:)` writes, read back by the same merge.
+    func writeRun(records: [CSVGatheredReader.Held], arena: [UInt8]) throws(SheetError) {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
+        let start = size
+        for record in records {
+            Self.put(UInt32(bitPattern: record.ordinal), &out)
+            Self.put(UInt64(record.line), &out)
+            Self.put(UInt32(1), &out)
+            Self.put(UInt32(record.length), &out)
+            arena.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[record.start..<(record.start + record.length)])) }
+            if out.count >= 1 << 20 { try flush(&out) }
+        }
+        try flush(&out)
+        runs.append((start, size - start))
+    }
+
     /// One sorted batch: per row its ordinal (4 bytes), row (8), cell count (4), and each
     /// cell's length (4) and bytes.
     func writeRun(_ rows: [GatheredSheetReader.Held]) throws(SheetError) {
@@ -187,10 +205,11 @@ final class RunMerge {
     /// Indices of cursors with a row, as a min-heap on their row's (ordinal, row).
     private var heap: [Int] = []
 
-    init(_ spill: SpillFile) throws(SheetError) {
+    /// `raw`: each row's one cell is handed on as its bytes (`nextRaw`), no String made.
+    init(_ spill: SpillFile, raw: Bool = false) throws(SheetError) {
         self.spill = spill
         for run in spill.runs {
-            let cursor = RunCursor(fd: spill.fd, offset: run.offset, end: run.offset + run.length, folder: spill.folder)
+            let cursor = RunCursor(fd: spill.fd, offset: run.offset, end: run.offset + run.length, folder: spill.folder, raw: raw)
             try cursor.advance()
             cursors.append(cursor)
             if cursor.head != nil { push(cursors.count - 1) }
@@ -200,6 +219,20 @@ final class RunMerge {
     func next() throws(SheetError) -> SheetRow? {
         guard let top = heap.first else { return nil }
         let row = cursors[top].head!.row
+        try advance(top)
+        return row
+    }
+
+    /// The next row's one cell as bytes, with its row number, given to `body` before the
+    /// batch moves on; nil at the end.
+    func nextRaw<R>(_ body: (UnsafeBufferPointer<UInt8>, Int) -> R) throws(SheetError) -> R? {
+        guard let top = heap.first else { return nil }
+        let result = cursors[top].withRaw { body($0, cursors[top].head!.row.row) }
+        try advance(top)
+        return result
+    }
+
+    private func advance(_ top: Int) throws(SheetError) {
         try cursors[top].advance()
         if cursors[top].head == nil {
             let last = heap.removeLast()
@@ -210,7 +243,6 @@ final class RunMerge {
         } else {
             siftDown(0)
         }
-        return row
     }
 
     private func less(_ a: Int, _ b: Int) -> Bool {
@@ -252,8 +284,12 @@ final class RunCursor {
     private var buffer: [UInt8] = []
     private var position = 0
     private(set) var head: GatheredSheetReader.Held?
+    private let raw: Bool
+    /// In raw mode, where the head's one cell lies in the buffer.
+    private var rawRange = 0..<0
 
-    init(fd: Int32, offset: Int, end: Int, folder: String) {
+    init(fd: Int32, offset: Int, end: Int, folder: String, raw: Bool = false) {
+        self.raw = raw
         self.fd = fd
         self.offset = offset
         self.end = end
@@ -279,6 +315,11 @@ final class RunCursor {
         guard try ensure(length) else { throw broken() }
         let start = position
         position += length
+        if raw {
+            rawRange = (start + 20)..<(start + length)
+            head = GatheredSheetReader.Held(ordinal: Int32(bitPattern: peek(UInt32.self, at: start)), row: SheetRow(row: Int(peek(UInt64.self, at: start + 4)), cells: []))
+            return
+        }
         head = buffer.withUnsafeBufferPointer { b -> GatheredSheetReader.Held in
             func read<T: FixedWidthInteger>(_: T.Type, _ at: Int) -> T {
                 T(littleEndian: UnsafeRawPointer(b.baseAddress! + at).loadUnaligned(as: T.self))
@@ -294,6 +335,11 @@ final class RunCursor {
             return GatheredSheetReader.Held(
                 ordinal: Int32(bitPattern: read(UInt32.self, start)), row: SheetRow(row: Int(read(UInt64.self, start + 4)), cells: cells))
         }
+    }
+
+    /// The head's one cell, as bytes (raw mode), valid until the next `advance`.
+    func withRaw<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[rawRange])) }
     }
 
     private func peek<T: FixedWidthInteger>(_: T.Type, at: Int) -> T {

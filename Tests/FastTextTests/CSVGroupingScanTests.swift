@@ -102,3 +102,51 @@ struct CSVGroupingScanTests {
         #expect(ungrouped > 40 && ungrouped < 360, "\(ungrouped) of 400 not grouped")
     }
 }
+
+/// The record splitter's byte ranges and lines held to `CSVRecordReader` on the same files:
+/// each range, parsed on its own, is the reader's record, on the reader's line.
+@Suite("CSV record splitter")
+struct CSVRecordSplitterTests {
+    @Test("every record's bytes and line as the reader reads them, 300 generated files fed in pieces")
+    func agreesWithReader() throws {
+        let alphabet = ["a", "Z", "1", " ", ",", "\"", "\"\"", "\n", "\r\n", "\r", "é", "\t", ""]
+        var random = SplitMix64(state: 41)
+        for n in 0..<300 {
+            var text = n % 4 == 0 ? "\u{FEFF}" : ""
+            for _ in 0..<(1 + random.below(8)) {
+                let fields = (0..<(1 + random.below(4))).map { _ -> String in
+                    let raw = (0..<random.below(5)).map { _ in alphabet[random.below(alphabet.count)] }.joined()
+                    return random.below(2) == 0 ? "\"" + raw.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : raw.filter { $0 != "\"" && $0 != "\n" && $0 != "\r" && $0 != "," && $0 != "\r\n" }
+                }
+                text += fields.joined(separator: ",") + ["\n", "\r\n", "\r", "\n\n"][random.below(4)]
+            }
+            if random.below(3) == 0 { text += "last,\"unterminated line\"" }
+            let bytes = Array(text.utf8)
+            // The reader's records, blank ones dropped as the sheet readers drop them; the first is the header.
+            var reader = CSVRecordReader()
+            var expected: [CSVRecordReader.Record] = []
+            reader.feed(bytes) { expected.append($0) }
+            try reader.finish { expected.append($0) }
+            expected = Array(expected.filter { !$0.fields.allSatisfy { $0.allSatisfy { $0 == " " || $0 == "\t" } } }.dropFirst())
+            var splitter = CSVRecordSplitter(keyField: 0)
+            var found: [CSVRecordSplitter.Record] = []
+            let piece = 1 + n % 9
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + piece)
+                _ = bytes[start..<end].withUnsafeBufferPointer { b in splitter.feed(b) { found.append($0); return true } }
+                start = end
+            }
+            try splitter.finish { found.append($0); return true }
+            #expect(found.count == expected.count, "file \(n): \(found.count) records, the reader \(expected.count)\n\(text.debugDescription)")
+            for (record, wanted) in zip(found, expected) {
+                var alone = CSVRecordReader(atFileStart: false)
+                var got: [CSVRecordReader.Record] = []
+                alone.feed(bytes[record.start..<record.end]) { got.append($0) }
+                try alone.finish { got.append($0) }
+                #expect(got.map(\.fields) == [wanted.fields], "file \(n) line \(wanted.line)\n\(text.debugDescription)")
+                #expect(record.line == wanted.line, "file \(n)\n\(text.debugDescription)")
+            }
+        }
+    }
+}

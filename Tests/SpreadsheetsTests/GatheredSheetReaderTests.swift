@@ -81,3 +81,48 @@ struct GatheredSheetReaderTests {
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasPrefix(".mbt-gather-") }
     }
 }
+
+/// A CSV file gathered record by record: the rows, cells and lines `CSVSheetReader` reads,
+/// gathered by patient, whatever the budget (in memory, or spilled in batches of every size).
+@Suite("CSV gathered reader")
+struct CSVGatheredReaderTests {
+    @Test("the reader's rows gathered by id, 200 random files, in memory and spilled")
+    func randomFiles() throws {
+        var random = SplitMix64(state: 19)
+        let folder = NSTemporaryDirectory() + "mbt-gather-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let keys = ["A", "B", " A", "\"A\"", "C,D", "\"C,D\"", "", "e\u{301}", "\u{e9}", "\"x\ny\""]
+        let noise = ["1", "a b", "\"q,\"\"uote\"", "\"line\r\nbreak\"", "", " ", "中"]
+        for n in 0..<200 {
+            var text = (n % 3 == 0 ? "\u{FEFF}" : "") + "id,v,w\n"
+            for _ in 0..<random.below(40) {
+                var key = keys[random.below(keys.count)]
+                if key == "C,D" { key = "\"C,D\"" }
+                text += [key, noise[random.below(noise.count)], noise[random.below(noise.count)]].joined(separator: ",")
+                text += ["\n", "\r\n", "\n\n", "\n,,\n"][random.below(4)]
+            }
+            let path = folder + "/\(n).csv"
+            try text.write(toFile: path, atomically: false, encoding: .utf8)
+            // What the plain reader reads, gathered by the id's bytes, trimmed.
+            let plain = try CSVSheetReader(path: path)
+            _ = try plain.next()
+            var rows: [SheetRow] = []
+            while let row = try plain.next() { rows.append(row) }
+            var first: [[UInt8]: Int] = [:]
+            let expected = rows.enumerated().map { index, row -> (Int, Int, SheetRow) in
+                let key = Array(row[0].utf8.drop { $0 == 32 || $0 == 9 }.reversed().drop { $0 == 32 || $0 == 9 }.reversed())
+                if key.isEmpty { return (index, index, row) }
+                if first[key] == nil { first[key] = index }
+                return (first[key]!, index, row)
+            }.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.2)
+            for budget in [1, 200, 1 << 20] {
+                let gathered = try CSVGatheredReader(path: path, delimiter: UInt8(ascii: ","), keyColumn: 0, budget: budget)
+                var out: [SheetRow] = []
+                while let row = try gathered.next() { out.append(row) }
+                #expect(out == expected, "file \(n), budget \(budget)\n\(text.debugDescription)")
+                if budget == 1 && rows.count > 1 { #expect(gathered.spilled) }
+            }
+        }
+    }
+}

@@ -151,11 +151,12 @@ public final class SheetPositions {
     /// A message's "on line 812" names the row the line holds: the rules speak of the made
     /// XML's lines ("first on line 812"), which a gathered sheet numbers its own way.
     private func rowsNamed(in message: String) -> String {
+        // On the UTF-8 bytes (UTF8Search.swift says why).
         let marker = "on line "
-        guard message.contains(marker) else { return message }
+        guard message.containsUTF8(marker) else { return message }
         var out = ""
         var rest = Substring(message)
-        while let found = rest.range(of: marker) {
+        while let found = rest.firstUTF8Range(of: marker) {
             out += rest[..<found.upperBound]
             rest = rest[found.upperBound...]
             let digits = rest.prefix { $0.isASCII && $0.isNumber }

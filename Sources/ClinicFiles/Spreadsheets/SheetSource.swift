@@ -11,11 +11,13 @@ enum SheetSource {
 
     /// The reader's rows with each patient's together, `reader` itself when they are already.
     /// A CSV file is scanned for it first (its bytes, no cell made: a few percent of reading
-    /// it); a workbook, small by comparison, is always gathered, which costs nothing more
-    /// than holding its rows when it is in order and fits the budget.
+    /// it) and gathered record by record if need be; a workbook, small by comparison, is
+    /// always gathered, which costs nothing more than holding its rows when it is in order
+    /// and fits the budget.
     static func byPatient(_ reader: any SheetReader, idColumn: Int) throws(SheetError) -> (reader: any SheetReader, gathered: Bool) {
-        if let csv = reader as? CSVSheetReader, try csv.keepsTogether(column: idColumn) {
-            return (reader, false)
+        if let csv = reader as? CSVSheetReader {
+            if try csv.keepsTogether(column: idColumn) { return (reader, false) }
+            return (try CSVGatheredReader(path: csv.file, delimiter: csv.delimiter, keyColumn: idColumn), true)
         }
         return (GatheredSheetReader(source: reader, keyColumn: idColumn, key: SheetCells.trimmed), true)
     }
