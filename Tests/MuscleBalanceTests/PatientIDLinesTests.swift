@@ -65,4 +65,31 @@ struct PatientIDLinesTests {
         let duplicate = try #require(problems.first { $0.message.hasPrefix("duplicate patient id") })
         #expect(duplicate.message.contains("'\(patients[1_234].id)' (first on line \(patients[1_234].location.line))"))
     }
+
+    @Test("the same person? among thousands of one sex and birth date: a near id found among the last ones, a duplicate left to its own rule")
+    func samePerson() throws {
+        #expect(MeasurementRules.bytesApart("LK-0101", "LK-0102") == 1)
+        #expect(MeasurementRules.bytesApart("LK-0101", "LK-0101") == 0)
+        #expect(MeasurementRules.bytesApart("LK-0101", "LK-101") == 2)
+        #expect(MeasurementRules.bytesApart("Jos\u{E9}", "Jose") == 2)
+        #expect(MeasurementRules.bytesApart("AB-1", "BA-1") == 2)
+        let loaded = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        var rules = MeasurementRules(protocol: loaded, today: testToday)
+        func patient(_ id: String, line: Int) -> Patient {
+            Patient(
+                id: id, sex: .female, birthDate: CivilDate("1990-01-01"), bodyMassKg: 60, heightCm: 165, conditions: [],
+                sessions: [AssessmentSession(date: CivilDate("2026-11-02"), dateText: "2026-11-02", assessor: nil, bloodPressure: nil, screened: nil, measures: [], location: SourceLocation(line: line + 1, element: "session"))],
+                location: SourceLocation(line: line, element: "patient"))
+        }
+        func samePerson(_ problems: [Diagnostic]) -> String? { problems.first { $0.message.contains("the same person as") }?.message }
+        // Ids far apart (two characters or more) of one birth date: no warning.
+        for n in 0..<3_000 { #expect(samePerson(rules.check(patient("Z\(n)Z\(n)", line: 10 + n))) == nil) }
+        // One character from two of the last ones seen: the first of them named.
+        #expect(samePerson(rules.check(patient("Z2999Z2998", line: 9_000))) == "patient 'Z2999Z2998' has the sex and birth date of 'Z2998Z2998', whose id differs by one character: the same person as Z2998Z2998? If so, use one id")
+        // The same id again is the duplicate rule's, not a near miss.
+        let again = rules.check(patient("Z2999Z2999", line: 9_001))
+        #expect(samePerson(again) == nil)
+        #expect(again.contains { $0.message.hasPrefix("duplicate patient id 'Z2999Z2999'") })
+    }
 }
+

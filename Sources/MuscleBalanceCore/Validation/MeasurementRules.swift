@@ -113,12 +113,28 @@ public struct MeasurementRules: Sendable {
         }
         if let sex = patient.sex, let birth = patient.birthDate, !patient.id.isEmpty {
             let key = birth.daysSinceEpoch * 2 + (sex == .female ? 0 : 1)
-            let others = alike[key] ?? []
-            // An id seen before is a duplicate (an error of its own), not a near miss.
-            if !others.contains(patient.id), let other = others.first(where: { $0 != patient.id && $0.count == patient.id.count && editDistance($0, patient.id) == 1 }) {
-                out.append(patient.location.warning("patient '\(patient.id)' has the sex and birth date of '\(other)', whose id differs by one character: the same person as \(other)? If so, use one id", attribute: "id"))
+            // The last `Self.alikeChecked` ids of the same sex and birth date: a clinic has a
+            // handful, a file of one birth date 100,000, and comparing each with every one
+            // before it took minutes (Benchmarks/RESULTS.md, issue 27).
+            var near: String?
+            var seen = false
+            if let others = alike[key] {
+                for other in others.suffix(Self.alikeChecked) {
+                    switch Self.bytesApart(other, patient.id) {
+                    case 0: seen = true
+                    case 1: near = near ?? other
+                    default: continue
+                    }
+                    if seen { break }
+                }
             }
-            if !others.contains(patient.id) { alike[key, default: []].append(patient.id) }
+            // An id seen before is a duplicate (an error of its own), not a near miss.
+            if !seen {
+                if let other = near {
+                    out.append(patient.location.warning("patient '\(patient.id)' has the sex and birth date of '\(other)', whose id differs by one character: the same person as \(other)? If so, use one id", attribute: "id"))
+                }
+                alike[key, default: []].append(patient.id)
+            }
         }
     }
 
@@ -341,6 +357,28 @@ public struct MeasurementRules: Sendable {
 }
 
 /// Levenshtein distance on the bytes, for "did you mean".
+extension MeasurementRules {
+    /// How many of the ids last seen with a sex and birth date a new one is compared with.
+    static let alikeChecked = 512
+
+    /// 0 for the same id, 1 for ids one character apart (one replaced by another: the same
+    /// length, one byte differing), 2 for anything else.
+    static func bytesApart(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return 2 }
+                var differ = 0
+                for i in 0..<x.count where x[i] != y[i] {
+                    differ += 1
+                    if differ > 1 { return 2 }
+                }
+                return differ
+            }
+        }
+    }
+}
+
 public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.utf8), b = Array(b.utf8)
     if a.isEmpty { return b.count }
