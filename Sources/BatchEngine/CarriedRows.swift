@@ -23,6 +23,8 @@ public final class CarriedRows: @unchecked Sendable {
     private var pendingStart = 0
     private var atEnd = false
     public private(set) var kept = 0
+    /// The table's last row had no line feed, or ended inside quotes: it was cut.
+    public var endsCut: Bool { splitter.cut }
 
     /// Opens the table at `path`; nil when there is none, or its first line is not `header`
     /// (a table of another shape is not carried over). Rows whose key is in `replaced` are
@@ -65,6 +67,9 @@ public final class CarriedRows: @unchecked Sendable {
         return pending[pendingStart]
     }
 
+    /// The row `peek` gives is the table's last (nothing after it, the file read to its end).
+    var isLastPending: Bool { atEnd && pendingStart == pending.count - 1 }
+
     func next() -> [UInt8]? {
         guard let row = peek() else { return nil }
         pendingStart += 1
@@ -102,6 +107,8 @@ public final class CarriedRows: @unchecked Sendable {
 struct RowSplitter {
     private var row: [UInt8] = []
     private var quoted = false
+    /// The last row had no line feed of its own, or a quote still open.
+    private(set) var cut = false
 
     mutating func feed(_ bytes: ArraySlice<UInt8>, _ take: ([UInt8]) -> Void) {
         for byte in bytes {
@@ -117,6 +124,7 @@ struct RowSplitter {
     /// A last row without a line feed gets one.
     mutating func finish(_ take: ([UInt8]) -> Void) {
         guard !row.isEmpty else { return }
+        cut = true
         row.append(0x0A)
         take(row)
         row.removeAll()

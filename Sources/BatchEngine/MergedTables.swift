@@ -18,6 +18,10 @@ public enum MergedTables {
             tables.append(table)
         }
         try file.write(header)
+        let fields = fieldCount(header)
+        // Per table: its line (the header is line 1) and its last key, for the checks below.
+        var lines = [Int](repeating: 1, count: tables.count)
+        var lastKeys = [[UInt8]?](repeating: nil, count: tables.count)
         var out: [UInt8] = []
         var rows = 0
         var last: (key: [UInt8], table: Int)?
@@ -34,6 +38,9 @@ public enum MergedTables {
             }
             // A table's rows of one key are contiguous: take them all before comparing again.
             while let row = tables[best.table].peekRow(), CarriedRows.key(of: row) == best.key {
+                lines[best.table] += 1
+                try check(row, key: best.key, after: lastKeys[best.table], fields: fields, table: tables[best.table], path: paths[best.table], line: lines[best.table])
+                lastKeys[best.table] = best.key
                 out += row
                 rows += 1
                 tables[best.table].dropRow()
@@ -47,6 +54,43 @@ public enum MergedTables {
         try file.write(out)
         return rows
     }
+
+    /// A part's row as mbt writes it, or the reason it is not: a row cut short (the file
+    /// truncated), bytes that are not text (garbage after the table), another number of
+    /// fields, or a key before the row before it (rows appended by hand, out of order: the
+    /// merge would interleave them wrongly).
+    static func check(_ row: [UInt8], key: [UInt8], after previous: [UInt8]?, fields: Int, table: CarriedRows, path: String, line: Int) throws {
+        func refuse(_ what: String) -> Problem {
+            Problem(description: "'\(path)' line \(line): \(what); nothing written")
+        }
+        if table.peekIsLast && table.endsCut {
+            throw refuse("the row is cut short (no line end, or a quote left open): the part was truncated; score its shard again")
+        }
+        guard let string = row.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+            throw refuse("the row is not UTF-8 text: the part is damaged or has something else appended")
+        }
+        if string.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            throw refuse("the row holds a control character: the part is damaged or has something else appended")
+        }
+        let count = fieldCount(row)
+        guard count == fields else {
+            throw refuse("the row has \(count) fields where a summary has \(fields): it is not a row mbt score wrote")
+        }
+        if let previous, key.lexicographicallyPrecedes(previous) {
+            throw refuse("the row's file sorts before the row above it: a part's rows are in file order as mbt score writes them (rows added by hand?)")
+        }
+    }
+
+    /// Fields of a CSV row: commas outside quotes, plus one.
+    static func fieldCount(_ row: [UInt8]) -> Int {
+        var quoted = false
+        var count = 1
+        for byte in row {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if byte == UInt8(ascii: ",") && !quoted { count += 1 }
+        }
+        return count
+    }
 }
 
 extension CarriedRows {
@@ -55,4 +99,7 @@ extension CarriedRows {
 
     /// Takes the next row.
     func dropRow() { _ = next() }
+
+    /// The row `peekRow` gives is the table's last.
+    var peekIsLast: Bool { isLastPending }
 }

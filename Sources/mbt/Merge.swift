@@ -44,12 +44,16 @@ struct Merge: ParsableCommand {
                 summaries = inputs
                 output = out
             }
+            // The merged summary must not replace one of the parts it is made from.
+            try refuseOverwritingInput(output, inputs: summaries, flag: "--out")
             let rows = try SummaryMerge.merge(summaries, into: output)
             _ = writeStandardOutput("\(summaries.count) summaries merged: \(rows) \(rows == 1 ? "row" : "rows") in \(VisibleText.escaped(output))\n")
         } catch let failure as SummaryMerge.Failure {
             throw EnvironmentFailure(message: failure.description)
         } catch let error as ValidationError {
             throw error
+        } catch let failure as EnvironmentFailure {
+            throw failure
         } catch {
             throw EnvironmentFailure(message: "\(error)")
         }

@@ -103,4 +103,41 @@ struct ShardTests {
             #expect(result.status == 2 && (result.stderr.contains("--shard takes I/N") || (bad.hasPrefix("-") && result.stderr.contains("--shard"))), "\(bad): \(result.stderr)")
         }
     }
+
+    @Test("merge refuses to write over one of its parts, and a damaged part: cut in a row, garbage after it, rows added out of order; nothing written")
+    func damagedParts() throws {
+        let (root, list) = try batch()
+        for i in 0..<2 {
+            let shard = try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", "\(i)/2", "--out", "parts"], currentDirectory: root)
+            #expect(shard.status != 2, "\(shard.stderr)")
+        }
+        let part0 = root + "/parts/summary-0-of-2.csv"
+        let original = try Data(contentsOf: URL(fileURLWithPath: part0))
+        // --out naming a part: refused before anything is read or written.
+        let over = try run(Paths.mbtBinary, ["merge", "parts/summary-0-of-2.csv", "parts/summary-1-of-2.csv", "--out", "parts/./summary-0-of-2.csv"], currentDirectory: root)
+        #expect(over.status == 2 && over.stderr.contains("refusing to write parts/./summary-0-of-2.csv: it is the input parts/summary-0-of-2.csv; choose another --out"), "\(over.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: part0)) == original)
+        let text = String(decoding: original, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let rows = lines.count - 1  // the last is empty: the file ends with a line feed
+        for (name, damaged, message) in [
+            ("cut", String(text.dropLast(7)), "'parts/summary-0-of-2.csv' line \(rows): the row is cut short"),
+            ("garbage", text + "\u{0}\u{1}PK\u{3}\u{4}\n", "'parts/summary-0-of-2.csv' line \(rows + 1): the row holds a control character"),
+            ("unsorted", text + lines[1] + "\n", "'parts/summary-0-of-2.csv' line \(rows + 1): the row's file sorts before the row above it"),
+        ] {
+            try damaged.write(toFile: part0, atomically: false, encoding: .utf8)
+            let merged = try run(Paths.mbtBinary, ["merge", "parts/summary-0-of-2.csv", "parts/summary-1-of-2.csv", "--out", "\(name).csv"], currentDirectory: root)
+            #expect(merged.status == 2 && merged.stderr.contains(message) && merged.stderr.contains("nothing written"), "\(name): \(merged.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root + "/\(name).csv"), "\(name)")
+        }
+        // Not UTF-8 at all (a Latin-1 byte): refused too.
+        var latin = Array(original)
+        latin.append(contentsOf: Array("clinic/z.xml,P".utf8))
+        latin.append(0xD6)
+        latin.append(contentsOf: Array(",2026-11-02,1,mild,,scored\n".utf8))
+        try Data(latin).write(to: URL(fileURLWithPath: part0))
+        let notText = try run(Paths.mbtBinary, ["merge", "parts/summary-0-of-2.csv", "parts/summary-1-of-2.csv", "--out", "latin.csv"], currentDirectory: root)
+        #expect(notText.status == 2 && notText.stderr.contains("the row is not UTF-8 text"), "\(notText.stderr)")
+    }
 }
+
