@@ -142,6 +142,9 @@ struct Score: TakesManyFiles {
         defer { signals.forEach { $0.cancel() } }
         let (outcomes, summaryError) = scorer.score(
             paths: files,
+            waiting: {
+                writeStandardError("waiting for another mbt score writing the summary in \(out) to finish (its rows are kept)\n")
+            },
             progress: { done, total in
                 if interactive { writeProgress(done: done, total: total) }
             },

@@ -165,8 +165,11 @@ public struct BatchScorer: Sendable {
     /// before it are done, and its summary rows go to the summary then, after the rows carried
     /// from an earlier summary that sort before it: nothing of a finished file is held for the
     /// rest of the run. The returned outcomes keep only the counts.
+    ///
+    /// Another run writing the same summary in the same folder is waited for (`waiting` is told
+    /// first): its rows are then carried like any earlier run's, never lost.
     public func score(
-        paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil,
+        paths: [String], waiting: (() -> Void)? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
         finished: (@Sendable (FileScoreOutcome) -> Void)? = nil
     ) -> (outcomes: [FileScoreOutcome], summaryError: String?) {
         let paths = inScoringOrder(paths)
@@ -192,7 +195,10 @@ public struct BatchScorer: Sendable {
             var carried: CarriedRows?
         }
         var initial = State(results: Array(repeating: nil, count: paths.count))
+        var lock: FolderLock?
         do {
+            // A shard writes a summary of its own: only the one summary.csv is shared.
+            if shard == nil { lock = try FolderLock(directory: outputDirectory, waiting: { waiting?() }) }
             let file = try AtomicOutputFile(directory: outputDirectory, name: shard?.summaryName ?? "summary.csv")
             let header = Array((SummaryRow.csv(SummaryRow.header) + "\n").utf8)
             try file.write(header)
@@ -254,6 +260,8 @@ public struct BatchScorer: Sendable {
             }
             s.summary = nil
             s.carried = nil
+            // Released only now the summary is in place.
+            withExtendedLifetime(lock) {}
             return (s.results.compactMap { $0 }, summaryError)
         }
     }
