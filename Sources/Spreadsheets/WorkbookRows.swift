@@ -1,3 +1,4 @@
+import FastText
 import Foundation
 import MBXML
 
@@ -13,6 +14,13 @@ final class WorkbookRows: XMLEventHandler {
     private var ready: [SheetRow] = []
     private var nextReady = 0
     var ended = false
+    /// The first thing the sheet says that a workbook cannot (issue 28: "workbooks that lie"):
+    /// the sheet is refused at that cell, never read on with a reading replaced or dropped.
+    private(set) var lie: (message: String, row: Int, column: Int)?
+
+    /// Excel's last row and column (XFD, 16,384): a reference past them is not a cell.
+    static let lastRow = 1_048_576
+    static let lastColumn = 16_384
 
     private var rowNumber = 0
     private var cells: [String] = []
@@ -43,13 +51,37 @@ final class WorkbookRows: XMLEventHandler {
         switch Name(rawValue: tag.name) {
         case .row:
             // Rows without r follow the one before.
-            let numbered: Int?? = tag.withValue(Name.r.rawValue) { Int(String(decoding: $0, as: UTF8.self)) }
-            rowNumber = (numbered ?? nil) ?? rowNumber + 1
+            let written: String? = tag.withValue(Name.r.rawValue) { String(decoding: $0, as: UTF8.self) }
+            let previous = rowNumber
+            if let written {
+                guard let n = Int(written), n >= 1, n <= Self.lastRow else {
+                    return refuse("row number '\(written)' is not a row of a sheet (1 to \(Self.lastRow))", row: previous + 1, column: 0)
+                }
+                rowNumber = n
+            } else {
+                rowNumber += 1
+            }
+            if rowNumber <= previous {
+                return refuse("row \(rowNumber) comes after row \(previous): a sheet's rows are stored in order, and this one says a row twice or out of place", row: rowNumber, column: 0)
+            }
             cells.removeAll(keepingCapacity: true)
             column = 0
         case .c:
-            let placed: Int?? = tag.withValue(Name.r.rawValue) { Self.columnIndex($0) }
-            column = (placed ?? nil) ?? column
+            let written: [UInt8]? = tag.withValue(Name.r.rawValue) { Array($0) }
+            if let written {
+                guard let (placedRow, placed) = Self.reference(written) else {
+                    return refuse("cell reference '\(String(decoding: written, as: UTF8.self))' is not a cell of a sheet (A1 to XFD\(Self.lastRow))", row: rowNumber, column: column + 1)
+                }
+                if placedRow != rowNumber {
+                    return refuse("cell \(String(decoding: written, as: UTF8.self)) is stored in row \(rowNumber)", row: rowNumber, column: placed + 1)
+                }
+                if placed < column {
+                    return refuse("cell \(String(decoding: written, as: UTF8.self)) is stored twice or out of order: a later value would replace an earlier one", row: rowNumber, column: placed + 1)
+                }
+                column = placed
+            } else if column >= Self.lastColumn {
+                return refuse("row \(rowNumber) has more cells than a sheet has columns (\(Self.lastColumn))", row: rowNumber, column: column + 1)
+            }
             type = tag.withValue(Name.t.rawValue) { Array($0) } ?? []
             let styled: Int?? = tag.withValue(Name.s.rawValue) { Int(String(decoding: $0, as: UTF8.self)) }
             style = (styled ?? nil) ?? -1
@@ -65,11 +97,13 @@ final class WorkbookRows: XMLEventHandler {
         case .v: inValue = false
         case .is: inInline = false
         case .c:
+            guard lie == nil else { return }
             let value = cellText()
             if column >= cells.count { cells.append(contentsOf: repeatElement("", count: column - cells.count + 1)) }
             cells[column] = value
             column += 1
         case .row:
+            guard lie == nil else { return }
             if cells.contains(where: { !$0.isEmpty }) { ready.append(SheetRow(row: rowNumber, cells: cells)) }
         default: break
         }
@@ -84,7 +118,10 @@ final class WorkbookRows: XMLEventHandler {
         let raw = String(decoding: text, as: UTF8.self)
         switch String(decoding: type, as: UTF8.self) {
         case "s":
-            guard let index = Int(raw), index >= 0, index < shared.count else { return raw }
+            guard let index = Int(raw), index >= 0, index < shared.count else {
+                refuse("cell \(spreadsheetColumnLetters(column + 1))\(rowNumber) points at shared text \(raw), which the workbook does not have (it has \(shared.count))", row: rowNumber, column: column + 1)
+                return ""
+            }
             return shared[index]
         case "inlineStr", "str", "e":
             return raw
@@ -100,16 +137,31 @@ final class WorkbookRows: XMLEventHandler {
         }
     }
 
-    /// `E812` -> 4 (0-based).
-    static func columnIndex(_ reference: UnsafeBufferPointer<UInt8>) -> Int? {
-        var value = 0
-        var letters = 0
-        for byte in reference {
-            guard byte >= 65 && byte <= 90 else { break }
-            value = value * 26 + Int(byte - 64)
-            letters += 1
+    /// `E812` -> (812, 4): the row and the 0-based column; nil for anything that is not a
+    /// cell of a sheet (no letters or digits, more than three letters, past XFD or row
+    /// 1,048,576, something after the digits). Counted without overflow whatever its length.
+    static func reference(_ text: [UInt8]) -> (row: Int, column: Int)? {
+        var i = 0
+        var column = 0
+        while i < text.count, text[i] >= 65 && text[i] <= 90 {
+            column = column * 26 + Int(text[i] - 64)
+            i += 1
+            if i > 3 || column > lastColumn { return nil }
         }
-        return letters == 0 ? nil : value - 1
+        guard i > 0, i < text.count else { return nil }
+        var row = 0
+        while i < text.count {
+            guard text[i] >= 48 && text[i] <= 57 else { return nil }
+            row = row * 10 + Int(text[i] - 48)
+            if row > lastRow { return nil }
+            i += 1
+        }
+        guard row >= 1 else { return nil }
+        return (row, column - 1)
+    }
+
+    private func refuse(_ message: String, row: Int, column: Int) {
+        if lie == nil { lie = (message, row, column) }
     }
 
     /// A stored number as the decimal a spreadsheet shows: 15 significant digits (binary

@@ -94,6 +94,9 @@ public final class WorkbookSheetReader: SheetReader {
                 if SheetRow.isBlank(row.cells) { continue }
                 return row
             }
+            if let lie = rows.lie {
+                throw SheetError("\(lie.message); the workbook is damaged or was not written by a spreadsheet program", row: lie.row, column: lie.column)
+            }
             if rows.ended { return nil }
             do {
                 if try !reader.step() { rows.ended = true }

@@ -10,7 +10,7 @@ import Darwin
 @main
 struct MBT: ParsableCommand {
     /// Raised with each release; `mbt --version` prints it, and the manual's date goes with it.
-    static let version = "0.20.0"
+    static let version = "0.21.0"
 
     static let configuration = CommandConfiguration(
         commandName: "mbt",

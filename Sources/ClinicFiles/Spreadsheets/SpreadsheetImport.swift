@@ -160,6 +160,16 @@ public final class SpreadsheetImport: XMLByteProducer {
         case .long: longRow(row)
         case .wide, .auto: wideRow(row)
         }
+        // A value past the header's last column would be read by nothing: a shifted row, or a
+        // reading whose column lost its name (issue 28).
+        if row.cells.count > headerNames.count,
+            let extra = (headerNames.count..<row.cells.count).first(where: { !SheetCells.trimmed(row.cells[$0]).isEmpty })
+        {
+            let p = problem(
+                .error, "the row has '\(row.cells[extra])' in column \(extra + 1), past the header's last column (\(headerNames.count)); name the column in the header or move the value",
+                row: row.row, column: extra + 1)
+            if patientID != nil { patientProblems.append(p) } else { looseProblems.append(p) }
+        }
     }
 
     // MARK: writing

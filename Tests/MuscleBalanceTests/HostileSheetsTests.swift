@@ -1,0 +1,66 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Sheets that lie (issue 28), written by openpyxl and then altered inside the zip with
+/// Python's zipfile: each is refused at its cell with a message, never read on with a reading
+/// replaced, dropped or invented, and never a crash.
+@Suite("Hostile sheets")
+struct HostileSheetsTests {
+    let scratch = Scratch("hostile-sheets")
+
+    @Test("a workbook that lies is refused at its cell", arguments: [
+        ("<c r=\"F2\"", "<c r=\"ZZZZZZ2\"", "error: cell reference 'ZZZZZZ2' is not a cell of a sheet (A1 to XFD1048576)"),
+        ("<c r=\"F2\"", "<c r=\"XFE2\"", "error: cell reference 'XFE2' is not a cell of a sheet"),
+        ("<c r=\"F2\"", "<c r=\"F9223372036854775807\"", "error: cell reference 'F9223372036854775807' is not a cell of a sheet"),
+        ("<row r=\"2\"", "<row r=\"9223372036854775807\"", "error: row number '9223372036854775807' is not a row of a sheet (1 to 1048576)"),
+        ("<c r=\"F2\"", "<c r=\"E2\"", "error: cell E2 is stored twice or out of order"),
+        ("<row r=\"3\"", "<row r=\"2\"", "error: row 2 comes after row 2"),
+        // openpyxl writes text inline; a shared-text index is put in its place.
+        ("<c r=\"B2\" t=\"inlineStr\"><is><t>male</t></is></c>", "<c r=\"B2\" t=\"s\"><v>9999</v></c>", "error: cell B2 points at shared text 9999, which the workbook does not have"),
+        ("<c r=\"B2\" t=\"inlineStr\"><is><t>male</t></is></c>", "<c r=\"B2\" t=\"s\"><v>-1</v></c>", "error: cell B2 points at shared text -1"),
+    ])
+    func workbookLies(original: String, altered: String, message: String) throws {
+        let folder = try scratch.directory("lies")
+        let script = """
+            import sys, zipfile, openpyxl
+            folder, original, altered = sys.argv[1], sys.argv[2], sys.argv[3]
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.append(["patient_id", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)", "hip-abduction-strength R (N)"])
+            sheet.append(["LK-0101", "male", "1980-01-01", "2026-11-02", 150, 170])
+            sheet.append(["LK-0102", "female", "1990-01-01", "2026-11-02", 120, 125])
+            book.save(folder + "/clean.xlsx")
+            with zipfile.ZipFile(folder + "/clean.xlsx") as zin, zipfile.ZipFile(folder + "/lie.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    if item.filename == "xl/worksheets/sheet1.xml":
+                        text = data.decode()
+                        assert original in text, text
+                        data = text.replace(original, altered, 1).encode()
+                    zout.writestr(item, data)
+            """
+        let made = try run("/usr/bin/env", ["python3", "-c", script, folder, original, altered])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try run(Paths.mbtBinary, ["validate", "clean.xlsx"], currentDirectory: folder).status == 0)
+        let result = try run(Paths.mbtBinary, ["validate", "lie.xlsx"], currentDirectory: folder)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect((result.stdout + result.stderr).contains(message), "\(result.stdout)\(result.stderr)")
+    }
+
+    @Test("a row with a value past the header's last column is an error at that cell, in CSV and workbooks")
+    func pastTheHeader() throws {
+        let folder = try scratch.directory("past")
+        try """
+            patient_id,sex,birth_date,session_date,hip-abduction-strength L (N)
+            LK-0101,male,1980-01-01,2026-11-02,150,
+            LK-0102,female,1990-01-01,2026-11-02,120,125
+
+            """.write(toFile: folder + "/clinic.csv", atomically: true, encoding: .utf8)
+        let result = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("clinic.csv:3:6: error: the row has '125' in column 6, past the header's last column (5)"), "\(result.stdout)")
+        // The empty cell after LK-0101's reading (a trailing comma) is nothing.
+        #expect(!result.stdout.contains("clinic.csv:2:"), "\(result.stdout)")
+    }
+}
