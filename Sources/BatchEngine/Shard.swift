@@ -8,8 +8,13 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     public let index: Int
     public let count: Int
 
+    /// The most parts a batch is split into. A job array is hundreds of tasks, thousands at most
+    /// (Slurm's MaxArraySize defaults to 1,001); 0/9223372036854775807 wrote the very part file
+    /// that made merge try to list 2^63 parts (issue 28).
+    public static let maxCount = 100_000
+
     public init?(index: Int, count: Int) {
-        guard count >= 1, index >= 0, index < count else { return nil }
+        guard count >= 1, count <= Self.maxCount, index >= 0, index < count else { return nil }
         self.index = index
         self.count = count
     }

@@ -93,7 +93,7 @@ struct Score: TakesManyFiles {
     func validate() throws {
         if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one clinic file to score, or --files-from") }
         if let shard, Shard(shard) == nil {
-            throw ValidationError("--shard takes I/N with N at least 1 and I from 0 to N-1 (for example 0/4), not '\(shard)'")
+            throw ValidationError("--shard takes I/N with N from 1 to \(Shard.maxCount) and I from 0 to N-1 (for example 0/4), not '\(shard)'")
         }
         if out.isEmpty { throw ValidationError("--out needs a folder") }
     }

@@ -97,11 +97,20 @@ struct ShardTests {
         let odd = try run(Paths.mbtBinary, ["score", "--files-from", "odd.txt", "--out", "odd"], currentDirectory: root)
         #expect(odd.status == 2 && odd.stdout.contains("clinic/missing.xml: error: cannot open"), "\(odd.stdout)")
         #expect(odd.stdout.contains("2 files: 1 reported, 1 failed"))
-        for bad in ["2/2", "-1/2", "0/0", "1", "a/b"] {
+        for bad in ["2/2", "-1/2", "0/0", "1", "a/b", "0/9223372036854775807", "0/100001"] {
             let result = try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", bad, "--out", "bad"], currentDirectory: root)
             // "-1/2" reads as an option to the parser, which refuses it in its own words.
             #expect(result.status == 2 && (result.stderr.contains("--shard takes I/N") || (bad.hasPrefix("-") && result.stderr.contains("--shard"))), "\(bad): \(result.stderr)")
         }
+    }
+
+    @Test("a stray part naming a split of 100,000,000 is not taken for a shard summary: merge says what is missing, no crash")
+    func strayPart() throws {
+        let (root, list) = try batch()
+        #expect(try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", "0/2", "--out", "half"], currentDirectory: root).status != 2)
+        try "file,patient\n".write(toFile: root + "/half/summary-0-of-100000000.csv", atomically: true, encoding: .utf8)
+        let merged = try run(Paths.mbtBinary, ["merge", "half"], currentDirectory: root)
+        #expect(merged.status == 2 && merged.stderr.contains("shard 1/2 of 2 has no summary in 'half' yet"), "\(merged.stderr)")
     }
 
     @Test("merge refuses to write over one of its parts, and a damaged part: cut in a row, garbage after it, rows added out of order; nothing written")
