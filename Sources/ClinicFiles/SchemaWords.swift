@@ -257,21 +257,8 @@ public enum SchemaWords {
         // One slip in a word of three letters or more (femal, rigth), two in a longer one;
         // never a short unit for another (min is minutes, not in).
         guard lower.count >= 3 else { return nil }
-        let near = allowed.filter { $0.count >= 3 && editDistance(lower, $0.lowercased()) <= (lower.count >= 5 ? 2 : 1) }
+        let near = allowed.filter { $0.count >= 3 && MuscleBalanceCore.editDistance(lower, $0.lowercased()) <= (lower.count >= 5 ? 2 : 1) }
         return near.count == 1 ? near[0] : nil
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + [Int](repeating: 0, count: b.count)
-            for j in stride(from: 1, through: b.count, by: 1) {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }
 
