@@ -97,6 +97,12 @@ struct ShardTests {
         let odd = try run(Paths.mbtBinary, ["score", "--files-from", "odd.txt", "--out", "odd"], currentDirectory: root)
         #expect(odd.status == 2 && odd.stdout.contains("clinic/missing.xml: error: cannot open"), "\(odd.stdout)")
         #expect(odd.stdout.contains("2 files: 1 reported, 1 failed"))
+        // A list that is not one: a device of zeros, a line longer than any path.
+        let zeros = try run(Paths.mbtBinary, ["score", "--files-from", "/dev/zero", "--out", "z"], currentDirectory: root)
+        #expect(zeros.status == 2 && zeros.stderr.contains("the file list '/dev/zero' holds a NUL byte on line 1"), "\(zeros.stderr)")
+        try (String(repeating: "a/", count: 3_000) + "x.xml\n").write(toFile: root + "/long.txt", atomically: false, encoding: .utf8)
+        let long = try run(Paths.mbtBinary, ["score", "--files-from", "long.txt", "--out", "z"], currentDirectory: root)
+        #expect(long.status == 2 && long.stderr.contains("line 1 of the file list 'long.txt' is longer than a path can be (4096 bytes)"), "\(long.stderr)")
         for bad in ["2/2", "-1/2", "0/0", "1", "a/b", "0/9223372036854775807", "0/100001"] {
             let result = try run(Paths.mbtBinary, ["score", "--files-from", list, "--shard", bad, "--out", "bad"], currentDirectory: root)
             // "-1/2" reads as an option to the parser, which refuses it in its own words.
