@@ -63,4 +63,27 @@ struct HostileSheetsTests {
         // The empty cell after LK-0101's reading (a trailing comma) is nothing.
         #expect(!result.stdout.contains("clinic.csv:2:"), "\(result.stdout)")
     }
+
+    @Test("a sheet saved as Latin-1 is refused at its cells, never read as two patients made one")
+    func latin1() throws {
+        let folder = try scratch.directory("latin1")
+        let text = """
+            patient_id,sex,birth_date,session_date,hip-abduction-strength L (N)
+            M\u{C4}LLER-1,male,1980-01-01,2026-11-02,150
+            M\u{D6}LLER-1,male,1970-01-01,2026-11-02,120
+
+            """
+        try Data(text.data(using: .isoLatin1)!).write(to: URL(fileURLWithPath: folder + "/clinic.csv"))
+        let result = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(result.status == 1)
+        // Decoded, both ids read M\u{FFFD}LLER-1: the first is refused for its bytes, and the
+        // second is not taken silently for the same patient.
+        #expect(result.stdout.contains("clinic.csv:2:1: error: patient_id holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\""), "\(result.stdout)")
+        #expect(result.stdout.contains("clinic.csv:3:3: error: birth_date '1970-01-01' differs from '1980-01-01' on line 2"), "\(result.stdout)")
+        // The same sheet as UTF-8 reads, two patients.
+        try text.write(toFile: folder + "/utf8.csv", atomically: true, encoding: .utf8)
+        let good = try run(Paths.mbtBinary, ["validate", "utf8.csv"], currentDirectory: folder)
+        #expect(good.status == 0, "\(good.stdout)")
+    }
 }
+

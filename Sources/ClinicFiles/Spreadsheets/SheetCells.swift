@@ -126,12 +126,15 @@ struct SheetCells: Sendable {
     }
 
     /// The first character XML cannot hold (a control character other than tab and line
-    /// breaks), if any: such a cell is refused, not passed on.
+    /// breaks), if any: such a cell is refused, not passed on. Also U+FFFD, which the CSV
+    /// reader puts for bytes that are not UTF-8: a sheet saved as Latin-1 made MÄLLER-1 and
+    /// MÖLLER-1 one patient (issue 28).
     static func forbiddenCharacter(_ text: String) -> Unicode.Scalar? {
-        // Nearly every cell has no byte below space and no 0xEF (U+FFFE and U+FFFF start with it).
+        // Nearly every cell has no byte below space and no 0xEF (U+FFFD, U+FFFE and U+FFFF
+        // start with it).
         // Over the string's own bytes where it has them (a UTF8View scan costs several times more).
         let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0xEF }
         guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: suspect) }) ?? text.utf8.contains(where: suspect) else { return nil }
-        return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0xFFFE || $0.value == 0xFFFF }
+        return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value >= 0xFFFD && $0.value <= 0xFFFF }
     }
 }

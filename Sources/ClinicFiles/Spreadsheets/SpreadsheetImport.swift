@@ -216,7 +216,10 @@ public final class SpreadsheetImport: XMLByteProducer {
     func escapedCell(_ text: String, _ row: SheetRow, _ detail: SheetColumns.Detail) -> String {
         if let bad = SheetCells.forbiddenCharacter(text) {
             let code = String(bad.value, radix: 16, uppercase: true)
-            patientProblems.append(problem(.error, "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it", row: row.row, column: column(detail)))
+            let message = bad.value == 0xFFFD
+                ? "\(detail.rawValue) holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\""
+                : "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it"
+            patientProblems.append(problem(.error, message, row: row.row, column: column(detail)))
             return escaped(String(String.UnicodeScalarView(text.unicodeScalars.map { SheetCells.forbiddenCharacter(String($0)) == nil ? $0 : "\u{FFFD}" })))
         }
         return escaped(text)
