@@ -25,6 +25,7 @@ public final class CSVGatheredReader: SheetReader {
     private let delimiter: UInt8
     private let keyColumn: Int
     private let budget: Int
+    private let spillFolder: String?
 
     /// A record held: its patient's place, its line, its bytes in the arena.
     struct Held {
@@ -44,8 +45,8 @@ public final class CSVGatheredReader: SheetReader {
     private static let lineBreak: [UInt8] = [0x0A]
 
     /// Opens `path` for gathering by the text of `keyColumn` (0-based), the first row being
-    /// the header.
-    public init(path: String, delimiter: UInt8, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget) throws(SheetError) {
+    /// the header. Spills go to `spillFolder`, or $TMPDIR (else /tmp).
+    public init(path: String, delimiter: UInt8, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget, spillFolder: String? = nil) throws(SheetError) {
         file = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -54,6 +55,7 @@ public final class CSVGatheredReader: SheetReader {
         self.delimiter = delimiter
         self.keyColumn = keyColumn
         self.budget = budget
+        self.spillFolder = spillFolder
         parser = CSVRecordReader(delimiter: delimiter, atFileStart: false)
     }
 
@@ -172,7 +174,7 @@ public final class CSVGatheredReader: SheetReader {
     }
 
     private func spillHeld() throws(SheetError) {
-        if spill == nil { spill = try SpillFile() }
+        if spill == nil { spill = try SpillFile(in: spillFolder) }
         sortHeld()
         try spill!.writeRun(records: held, arena: arena)
         held.removeAll(keepingCapacity: true)

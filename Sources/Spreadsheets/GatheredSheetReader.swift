@@ -23,6 +23,7 @@ public final class GatheredSheetReader: SheetReader {
     private let keyColumn: Int
     private let key: (String) -> String
     private let budget: Int
+    private let spillFolder: String?
 
     private var order: [String: Int32] = [:]
     private var nextOrdinal: Int32 = 0
@@ -43,9 +44,10 @@ public final class GatheredSheetReader: SheetReader {
 
     /// Gathers `source`'s rows (read from where it stands: after its header) by the text of
     /// `keyColumn` as `key` makes it (trimmed, say). Rows with no key keep their place among
-    /// the keys, each on its own.
-    public init(source: any SheetReader, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget, key: @escaping (String) -> String = { $0 }) {
+    /// the keys, each on its own. Spills go to `spillFolder`, or $TMPDIR (else /tmp).
+    public init(source: any SheetReader, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget, spillFolder: String? = nil, key: @escaping (String) -> String = { $0 }) {
         self.source = source
+        self.spillFolder = spillFolder
         self.file = source.file
         self.keyColumn = keyColumn
         self.budget = budget
@@ -108,7 +110,7 @@ public final class GatheredSheetReader: SheetReader {
     }
 
     private func spillHeld() throws(SheetError) {
-        if spill == nil { spill = try SpillFile() }
+        if spill == nil { spill = try SpillFile(in: spillFolder) }
         sortHeld()
         try spill!.writeRun(held)
         held.removeAll(keepingCapacity: true)
@@ -123,13 +125,14 @@ final class SpillFile {
     private(set) var runs: [(offset: Int, length: Int)] = []
     private var size = 0
 
-    init() throws(SheetError) {
-        folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    init(in chosen: String?) throws(SheetError) {
+        let folder = chosen ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(folder)/.mbt-gather-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw SheetError("cannot make a temporary file in \(folder) to gather the sheet's rows by patient: \(String(cString: strerror(errno))); set TMPDIR to a writable folder", unreadable: true)
         }
+        self.folder = folder
         // Unlinked at once: the file lives while it is open, and no crash leaves it behind.
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.fd = fd
