@@ -49,6 +49,7 @@ public final class WorkbookSheetReader: SheetReader {
         } catch {
             throw SheetError("'\(path)' is not an Excel workbook (.xlsx is a zip archive, and this is not one); save the sheet as .xlsx or .csv")
         }
+        try Self.checkNames(archive, path)
         let book = try Self.part(archive, "xl/workbook.xml", path)
         let relations = try Self.part(archive, "xl/_rels/workbook.xml.rels", path)
         var targets: [String: String] = [:]
@@ -109,6 +110,24 @@ public final class WorkbookSheetReader: SheetReader {
 
     // MARK: the archive's parts
 
+    /// A part stored twice would be read as whichever comes first, and a tool that reads the
+    /// other sees another sheet: a package names each part once (ECMA-376 part 2, 8.1.3: names
+    /// compared without case), so a second is refused.
+    private static func checkNames(_ archive: Archive, _ path: String) throws(SheetError) {
+        var seen: Set<String> = []
+        for entry in archive where !seen.insert(entry.path.lowercased()).inserted {
+            throw SheetError("'\(path)' holds two parts named '\(entry.path)'; the workbook is damaged or was altered: open it in a spreadsheet program and save it again")
+        }
+    }
+
+    /// ZIPFoundation works the checksum out as it unzips but leaves the comparing to us: a
+    /// stored part whose bytes changed (a reading 108 become 908) is refused, not read.
+    private static func checkSum(_ sum: CRC32, _ entry: Entry, _ path: String) throws(SheetError) {
+        guard sum == entry.checksum else {
+            throw SheetError("'\(path)': its part \(entry.path) fails its checksum (the bytes are not those the program that saved it wrote); the workbook is damaged: use the clinic's original copy or save it again")
+        }
+    }
+
     private static func part(_ archive: Archive, _ name: String, _ path: String) throws(SheetError) -> XMLParsedDocument {
         guard let entry = archive[name] else {
             throw SheetError("'\(path)' has no \(name): it is a zip archive but not an Excel workbook; save the sheet as .xlsx or .csv")
@@ -126,8 +145,9 @@ public final class WorkbookSheetReader: SheetReader {
 
     private static func bytes(_ archive: Archive, _ entry: Entry, _ path: String, limit: Int) throws(SheetError) -> [UInt8] {
         var out: [UInt8] = []
+        let sum: CRC32
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { data in
+            sum = try archive.extract(entry, skipCRC32: false) { data in
                 out.append(contentsOf: data)
                 if out.count > limit { throw PartTooLarge() }
             }
@@ -136,6 +156,7 @@ public final class WorkbookSheetReader: SheetReader {
         } catch {
             throw SheetError("'\(path)': its part \(entry.path) cannot be unzipped (\(error)); the workbook is damaged")
         }
+        try checkSum(sum, entry, path)
         return out
     }
 
@@ -154,7 +175,7 @@ public final class WorkbookSheetReader: SheetReader {
         var written = 0
         var failure: SheetError?
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { data in
+            let sum = try archive.extract(entry, skipCRC32: false) { data in
                 written += data.count
                 if written > partLimit { throw PartTooLarge() }
                 try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
@@ -166,6 +187,9 @@ public final class WorkbookSheetReader: SheetReader {
                     }
                 }
             }
+            try checkSum(sum, entry, path)
+        } catch let error as SheetError {
+            failure = error
         } catch is PartTooLarge {
             failure = SheetError("'\(path)': its sheet unzips to more than \(partLimit >> 30) GiB; refused")
         } catch let error as WriteFailed {

@@ -85,5 +85,47 @@ struct HostileSheetsTests {
         let good = try run(Paths.mbtBinary, ["validate", "utf8.csv"], currentDirectory: folder)
         #expect(good.status == 0, "\(good.stdout)")
     }
-}
 
+    @Test("a workbook damaged inside its zip is refused whole: a changed byte fails its checksum, a part stored twice is not read as either")
+    func damagedZip() throws {
+        let folder = try scratch.directory("zip")
+        // Stored (not deflated) parts, so one digit of a reading can be changed in place: 108
+        // becomes 148, a plausible value no other check would catch.
+        let script = """
+            import sys, zipfile, openpyxl, warnings
+            warnings.simplefilter("ignore")
+            folder = sys.argv[1]
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.append(["patient_id", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)", "hip-abduction-strength R (N)"])
+            sheet.append(["LK-0101", "male", "1980-01-01", "2026-11-02", 108, 170])
+            book.save(folder + "/clean.xlsx")
+            with zipfile.ZipFile(folder + "/clean.xlsx") as zin, zipfile.ZipFile(folder + "/stored.xlsx", "w", zipfile.ZIP_STORED) as zout:
+                for item in zin.infolist():
+                    zout.writestr(item.filename, zin.read(item.filename), compress_type=zipfile.ZIP_STORED)
+            data = bytearray(open(folder + "/stored.xlsx", "rb").read())
+            at = data.find(b"<v>108</v>")
+            data[at + 4] = ord("4")
+            open(folder + "/changed.xlsx", "wb").write(data)
+            with zipfile.ZipFile(folder + "/clean.xlsx") as zin, zipfile.ZipFile(folder + "/twice.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    zout.writestr(item, data)
+                    if item.filename == "xl/worksheets/sheet1.xml":
+                        zout.writestr(item, data.replace(b"<v>108</v>", b"<v>148</v>"))
+            """
+        let made = try run("/usr/bin/env", ["python3", "-c", script, folder])
+        #expect(made.status == 0, "\(made.stderr)")
+        let stored = try run(Paths.mbtBinary, ["report", "stored.xlsx", "--patient", "LK-0101"], currentDirectory: folder)
+        #expect(stored.status == 0 && stored.stdout.contains("108 N"), "\(stored.stdout)\(stored.stderr)")
+        for (name, message) in [
+            ("changed.xlsx", "changed.xlsx: error: 'changed.xlsx': its part xl/worksheets/sheet1.xml fails its checksum"),
+            ("twice.xlsx", "twice.xlsx: error: 'twice.xlsx' holds two parts named 'xl/worksheets/sheet1.xml'"),
+        ] {
+            let result = try run(Paths.mbtBinary, ["report", name, "--patient", "LK-0101"], currentDirectory: folder)
+            #expect(result.status == 1, "\(name): \(result.stdout)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(!result.stdout.contains("148 N") && !result.stdout.contains("108 N"))
+        }
+    }
+}
