@@ -8,15 +8,35 @@
 /// second client of the tests, decides it: a quote inside an unquoted field is kept as it is;
 /// text after a closing quote is appended to the field. A record whose quote never closes is
 /// reported with the line it started on.
+///
+/// A record is never more than a spreadsheet's row (`SheetLimits`): a cell past its characters
+/// is cut off as it is read, cells past its columns are not kept, and the record says where
+/// (`Record.overflow`), so one line of a hostile file costs at most a row's memory.
 public struct CSVRecordReader {
     public struct Record: Equatable, Sendable {
         /// The line (1-based) the record starts on.
         public var line: Int
         public var fields: [String]
+        /// The first cell past `SheetLimits`, if any: then `fields` are not the whole record.
+        public var overflow: Overflow?
 
-        public init(line: Int, fields: [String]) {
+        public init(line: Int, fields: [String], overflow: Overflow? = nil) {
             self.line = line
             self.fields = fields
+            self.overflow = overflow
+        }
+    }
+
+    /// A record larger than a spreadsheet's row: at `column` (1-based), a cell of more than
+    /// `SheetLimits.cellCharacters`, or the first column past `SheetLimits.columns`.
+    public struct Overflow: Equatable, Sendable {
+        public enum Kind: Equatable, Sendable { case cell, columns }
+        public var kind: Kind
+        public var column: Int
+
+        public init(kind: Kind, column: Int) {
+            self.kind = kind
+            self.column = column
         }
     }
 
@@ -44,6 +64,9 @@ public struct CSVRecordReader {
     private var previousWasCR = false
     private var atStart = true
     private var bomSeen = 0
+    private var overflow: Overflow?
+    /// The field being read passed `SheetLimits.cellBytes`: its further bytes are dropped.
+    private var fieldCut = false
 
     /// `atFileStart` false for bytes from inside a file (a record moved on its own): a
     /// byte-order mark is looked for at a file's start only.
@@ -80,7 +103,7 @@ public struct CSVRecordReader {
                 while j < n, buffer[j] != delimiter, buffer[j] != 0x0A, buffer[j] != 0x0D, buffer[j] != quote { j += 1 }
                 // A whole plain field in this chunk (nearly every one): its String straight from
                 // the chunk, not through the field buffer.
-                if j > i, j < n, field.isEmpty, !fieldStarted, buffer[j] == delimiter || buffer[j] == 0x0A {
+                if j > i, j < n, j - i <= SheetLimits.cellCharacters, fields.count < SheetLimits.columns, field.isEmpty, !fieldStarted, buffer[j] == delimiter || buffer[j] == 0x0A {
                     fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[i..<j]), as: UTF8.self))
                     afterQuote = false
                     let end = buffer[j]
@@ -94,7 +117,7 @@ public struct CSVRecordReader {
                 if j > i { fieldStarted = true }
             }
             if j > i {
-                field.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
+                appendToField(UnsafeBufferPointer(rebasing: buffer[i..<j]))
                 i = j
             }
             guard i < n else { break }
@@ -110,6 +133,21 @@ public struct CSVRecordReader {
                 take(byte, record)
             }
         }
+    }
+
+    /// Adds bytes to the field being read, up to a cell's most.
+    private mutating func appendToField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let room = SheetLimits.cellBytes + 1 - field.count
+        if bytes.count <= room {
+            field.append(contentsOf: bytes)
+        } else {
+            if room > 0 { field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<room])) }
+            fieldCut = true
+        }
+    }
+
+    private mutating func appendToField(_ byte: UInt8) {
+        if field.count <= SheetLimits.cellBytes { field.append(byte) } else { fieldCut = true }
     }
 
     private mutating func feedBytes(_ bytes: some Sequence<UInt8>, _ record: (Record) -> Void) {
@@ -147,13 +185,13 @@ public struct CSVRecordReader {
                     line += 1
                     previousWasCR = true
                 }
-                field.append(byte)
+                appendToField(byte)
             }
             return
         }
         if afterQuote && byte == quote {
             // A doubled quote inside a quoted field.
-            field.append(quote)
+            appendToField(quote)
             inQuotes = true
             afterQuote = false
             return
@@ -170,14 +208,23 @@ public struct CSVRecordReader {
             quoteLine = line
             fieldStarted = true
         default:
-            field.append(byte)
+            appendToField(byte)
             fieldStarted = true
         }
         if byte != quote { afterQuote = false }
     }
 
     private mutating func endField() {
-        fields.append(String(decoding: field, as: UTF8.self))
+        if fields.count >= SheetLimits.columns {
+            // Past a sheet's last column: counted, never kept.
+            if overflow == nil { overflow = Overflow(kind: .columns, column: fields.count + 1) }
+        } else if fieldCut || SheetLimits.overfills(field) {
+            if overflow == nil { overflow = Overflow(kind: .cell, column: fields.count + 1) }
+            fields.append("")
+        } else {
+            fields.append(String(decoding: field, as: UTF8.self))
+        }
+        fieldCut = false
         field.removeAll(keepingCapacity: true)
         fieldStarted = false
         afterQuote = false
@@ -185,7 +232,8 @@ public struct CSVRecordReader {
 
     /// Hands on the fields collected, the last one included already.
     private mutating func emitRecord(_ record: (Record) -> Void) {
-        record(Record(line: recordLine, fields: fields))
+        record(Record(line: recordLine, fields: fields, overflow: overflow))
+        overflow = nil
         fields.removeAll(keepingCapacity: true)
         recordLine = line + 1
     }
@@ -197,7 +245,8 @@ public struct CSVRecordReader {
             return
         }
         endField()
-        record(Record(line: recordLine, fields: fields))
+        record(Record(line: recordLine, fields: fields, overflow: overflow))
+        overflow = nil
         fields.removeAll(keepingCapacity: true)
         recordLine = line + 1
     }

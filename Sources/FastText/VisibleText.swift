@@ -105,6 +105,21 @@ public enum VisibleText {
     }
 
     /// Whether `text` holds a line break (LF or CR), which an id must not.
+    /// The most characters of one file name or message shown on a terminal line.
+    public static let shownLimit = 1_000
+
+    /// `text` cut in the middle when it is longer than `limit` characters: its start and its
+    /// end, and how much is not shown. A 100,000-character header or a 5 MB file name in a
+    /// message is a screenful of nothing; what the reader needs is where it starts and ends.
+    public static func shortened(_ text: String, limit: Int = shownLimit) -> String {
+        guard text.utf8.count > limit else { return text }
+        let count = text.count
+        guard count > limit else { return text }
+        let tail = limit / 5
+        let head = limit - tail
+        return "\(text.prefix(head))…(\(count - head - tail) characters not shown)…\(text.suffix(tail))"
+    }
+
     public static func containsLineBreak(_ text: String) -> Bool {
         text.utf8.contains { $0 == 0x0A || $0 == 0x0D }
     }

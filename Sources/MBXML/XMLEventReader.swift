@@ -75,6 +75,14 @@ public final class XMLEventReader {
         self.init(source: .descriptor(try FileBytes.openForStreaming(path)), path: path, schema: schema, vocabulary: vocabulary, handler: handler)
     }
 
+    /// Reads the document in the open file `descriptor` from where it stands, and closes it when
+    /// done: a file with no name (unlinked as soon as it was made, so no crash leaves it behind)
+    /// is read this way. `url` names it in libxml2's messages.
+    public convenience init(descriptor: Int32, url: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) {
+        LibXML.ensureInitialized()
+        self.init(source: .descriptor(descriptor), path: url, schema: schema, vocabulary: vocabulary, handler: handler)
+    }
+
     /// Reads a document held in memory (fuzzing, tests), with the same safety and validation.
     public convenience init(bytes: [UInt8], url: String, schema: XMLSchema?, vocabulary: XMLVocabulary, handler: any XMLEventHandler) throws(XMLReadError) {
         LibXML.ensureInitialized()

@@ -42,6 +42,8 @@ public final class CSVGatheredReader: SheetReader {
     private var read = false
     private var nextHeld = 0
     private var parser: CSVRecordReader
+    /// A record past a spreadsheet's row, found as it was parsed: thrown by `next`.
+    private var overflow: SheetError?
     private static let lineBreak: [UInt8] = [0x0A]
 
     /// Opens `path` for gathering by the text of `keyColumn` (0-based), the first row being
@@ -79,6 +81,7 @@ public final class CSVGatheredReader: SheetReader {
                 arena = []
                 found = nil
             }
+            if let overflow { throw overflow }
             guard let row = found else { return nil }
             if let row { return row }
         }
@@ -87,12 +90,13 @@ public final class CSVGatheredReader: SheetReader {
     /// One record's bytes as a row, parsed as the whole file's reader would: the record and
     /// a line break fed to one parser kept for all of them.
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> SheetRow? {
-        var fields: [String]?
-        parser.feed(bytes) { fields = $0.fields }
+        var record: CSVRecordReader.Record?
+        parser.feed(bytes) { record = $0 }
         // Through the buffer overload: the generic one over a CollectionOfOne was not
         // specialised here and looked its metadata up on every record.
-        Self.lineBreak.withUnsafeBufferPointer { parser.feed($0) { fields = $0.fields } }
-        guard let fields, !SheetRow.isBlank(fields) else { return nil }
+        Self.lineBreak.withUnsafeBufferPointer { parser.feed($0) { record = $0 } }
+        if let cut = record?.overflow { overflow = SheetError(overflow: cut, row: line) }
+        guard let fields = record?.fields, !SheetRow.isBlank(fields) else { return nil }
         return SheetRow(row: line, cells: fields)
     }
 

@@ -48,6 +48,7 @@ public final class CSVSheetReader: SheetReader {
             if nextReady < ready.count {
                 defer { nextReady += 1 }
                 let record = ready[nextReady]
+                if let overflow = record.overflow { throw SheetError(overflow: overflow, row: record.line) }
                 // A row of empty or blank cells (",,,,": a used row a spreadsheet cleared) is
                 // no row, as an empty line is none.
                 if SheetRow.isBlank(record.fields) { continue }

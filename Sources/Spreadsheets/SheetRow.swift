@@ -1,3 +1,5 @@
+import FastText
+
 /// One row of a sheet as text, whatever the file: a CSV record or a workbook row. Cells are
 /// indexed from 0 by column; a workbook's missing cells are empty text, as in a CSV.
 public struct SheetRow: Sendable, Equatable {
@@ -52,6 +54,35 @@ public struct SheetError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+extension SheetError {
+    /// A row larger than a spreadsheet's (`SheetLimits`), at the cell where it overflows.
+    public init(overflow: CSVRecordReader.Overflow, row: Int) {
+        switch overflow.kind {
+        case .cell:
+            self.init(
+                "this cell holds more than \(SheetLimits.cellCharacters.formatted) characters, the most a spreadsheet's cell holds; the file was not saved by a spreadsheet program, or a quote (\") opened a cell that runs on",
+                row: row, column: overflow.column)
+        case .columns:
+            self.init(
+                "the row has more than \(SheetLimits.columns.formatted) cells, the most a sheet has (A to XFD); the file was not saved by a spreadsheet program",
+                row: row, column: overflow.column)
+        }
+    }
+}
+
+extension Int {
+    /// 32767 as "32,767".
+    var formatted: String {
+        let digits = Array(String(self))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
 }
 
 /// The kinds of sheet mbt reads, told by the file's name.

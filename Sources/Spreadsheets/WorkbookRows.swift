@@ -8,7 +8,7 @@ final class WorkbookRows: XMLEventHandler {
     static let vocabulary = XMLVocabulary(["row", "c", "v", "is", "t", "r", "s"], textOf: ["v", "t"])
     private enum Name: Int { case row, c, v, `is`, t, r, s }
 
-    private let shared: [String]
+    private let shared: SharedStringTable
     private let dateStyles: DateStyles
     private let date1904: Bool
     private var ready: [SheetRow] = []
@@ -28,10 +28,12 @@ final class WorkbookRows: XMLEventHandler {
     private var type: [UInt8] = []
     private var style = -1
     private var text: [UInt8] = []
+    /// The cell's text passed `SheetLimits.cellBytes`: its further bytes are dropped.
+    private var textCut = false
     private var inValue = false
     private var inInline = false
 
-    init(shared: [String], dateStyles: DateStyles, date1904: Bool) {
+    init(shared: SharedStringTable, dateStyles: DateStyles, date1904: Bool) {
         self.shared = shared
         self.dateStyles = dateStyles
         self.date1904 = date1904
@@ -86,6 +88,7 @@ final class WorkbookRows: XMLEventHandler {
             let styled: Int?? = tag.withValue(Name.s.rawValue) { Int(String(decoding: $0, as: UTF8.self)) }
             style = (styled ?? nil) ?? -1
             text.removeAll(keepingCapacity: true)
+            textCut = false
         case .v: inValue = true
         case .is: inInline = true
         default: break
@@ -111,10 +114,22 @@ final class WorkbookRows: XMLEventHandler {
 
     func characters(_ piece: borrowing XMLCharacters) {
         // <v>, or the <t> runs of an inline string (<is>); a formula's <f> is never read.
-        if inValue || inInline { text.append(contentsOf: piece.bytes) }
+        // Never more than a cell holds (a 100 MB cell is cut here, and refused at its end).
+        guard inValue || inInline else { return }
+        let room = SheetLimits.cellBytes + 1 - text.count
+        if piece.bytes.count <= room {
+            text.append(contentsOf: piece.bytes)
+        } else {
+            if room > 0 { text.append(contentsOf: UnsafeBufferPointer(rebasing: piece.bytes[0..<room])) }
+            textCut = true
+        }
     }
 
     private func cellText() -> String {
+        if textCut || SheetLimits.overfills(text) {
+            refuse("cell \(spreadsheetColumnLetters(column + 1))\(rowNumber) holds more than \(SheetLimits.cellCharacters.formatted) characters, the most a spreadsheet's cell holds", row: rowNumber, column: column + 1)
+            return ""
+        }
         let raw = String(decoding: text, as: UTF8.self)
         switch String(decoding: type, as: UTF8.self) {
         case "s":
@@ -122,7 +137,11 @@ final class WorkbookRows: XMLEventHandler {
                 refuse("cell \(spreadsheetColumnLetters(column + 1))\(rowNumber) points at shared text \(raw), which the workbook does not have (it has \(shared.count))", row: rowNumber, column: column + 1)
                 return ""
             }
-            return shared[index]
+            guard let string = shared[index] else {
+                refuse("cell \(spreadsheetColumnLetters(column + 1))\(rowNumber) points at shared text \(raw), which holds more than \(SheetLimits.cellCharacters.formatted) characters, the most a spreadsheet's cell holds", row: rowNumber, column: column + 1)
+                return ""
+            }
+            return string
         case "inlineStr", "str", "e":
             return raw
         case "b":

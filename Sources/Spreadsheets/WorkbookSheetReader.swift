@@ -8,10 +8,12 @@ import Foundation
 import MBXML
 import ZIPFoundation
 
-/// One sheet of an Excel workbook (`.xlsx`: zipped XML) read a row at a time. The workbook's
-/// small parts (its sheet list, the shared strings, the styles that say which numbers are
-/// dates) are read whole; the sheet itself is unzipped to an unlinked temporary file and
-/// streamed through libxml2, so a sheet of a million rows costs the memory of one chunk.
+/// One sheet of an Excel workbook (`.xlsx`: zipped XML) read a row at a time. Every part the
+/// reader needs (the sheet list, its relationships, the styles that say which numbers are
+/// dates, the shared strings, the sheet) is unzipped to a temporary file that has no name (it
+/// is unlinked as soon as it is made: no crash leaves it behind) and streamed through libxml2,
+/// keeping only what is used: a part that unzips to gigabytes costs disk, never memory. The
+/// shared strings are held as one block of text (`SharedStringTable`), within stated bounds.
 ///
 /// A cell's value is what the workbook stored: for a formula, the cached result Excel saved
 /// with it (mbt computes nothing); a number styled as a date becomes `yyyy-mm-dd`; other
@@ -27,8 +29,12 @@ public final class WorkbookSheetReader: SheetReader {
 
     /// Unzipped parts larger than this are refused: a zip bomb must not fill the disk.
     public static let partLimit = 4 << 30
-    /// The small parts (sheet list, shared strings, styles) are read into memory up to this.
+    /// The sheet list, its relationships and the styles are refused past this (a spreadsheet
+    /// writes kilobytes; streamed, a larger one would cost time, not memory).
     public static let smallPartLimit = 256 << 20
+    /// Sheets, relationships, number formats or cell formats listed in one part: Excel keeps at
+    /// most 64,000 cell formats; past this the part did not come from a spreadsheet.
+    public static let entriesLimit = 65_536
 
     /// Opens `path` and the sheet called `sheetName` (the first sheet when nil).
     public init(path: String, sheet sheetName: String? = nil) throws(SheetError) {
@@ -50,14 +56,14 @@ public final class WorkbookSheetReader: SheetReader {
             throw SheetError("'\(path)' is not an Excel workbook (.xlsx is a zip archive, and this is not one); save the sheet as .xlsx or .csv")
         }
         try Self.checkNames(archive, path)
-        let book = try Self.part(archive, "xl/workbook.xml", path)
-        let relations = try Self.part(archive, "xl/_rels/workbook.xml.rels", path)
+        let book = try Self.elements(archive, "xl/workbook.xml", ["sheets", "sheet", "workbookPr"], path, required: true)
+        let relations = try Self.elements(archive, "xl/_rels/workbook.xml.rels", ["Relationship"], path, required: true)
         var targets: [String: String] = [:]
-        for relation in relations.root.children(named: "Relationship") {
+        for (relation, _) in relations {
             if let id = relation[attribute: "Id"], let target = relation[attribute: "Target"] { targets[id] = target }
         }
         var sheets: [(name: String, target: String)] = []
-        for entry in book.root.child(named: "sheets")?.children(named: "sheet") ?? [] {
+        for (entry, parent) in book where entry.name == "sheet" && parent == "sheets" {
             let id = entry.attributes.first { $0.name == "id" && $0.namespace?.hasSuffix("/relationships") == true }?.value
             guard let name = entry[attribute: "name"], let id, let target = targets[id] else { continue }
             // Targets are relative to xl/, or absolute within the package.
@@ -69,23 +75,18 @@ public final class WorkbookSheetReader: SheetReader {
             throw SheetError(sheetName.map { "'\(path)' has no sheet called '\($0)'; its sheets: \(list)" } ?? "'\(path)' has no sheet")
         }
         sheet = chosen.name
-        let date1904 = book.root.child(named: "workbookPr")?[attribute: "date1904"].map { $0 == "1" || $0 == "true" } ?? false
-        let shared = try archive["xl/sharedStrings.xml"].map { entry throws(SheetError) in try SharedStrings.read(Self.bytes(archive, entry, path, limit: Self.smallPartLimit), path) } ?? []
-        let styles = try archive["xl/styles.xml"].map { entry throws(SheetError) in try Self.parse(Self.bytes(archive, entry, path, limit: Self.smallPartLimit), "xl/styles.xml", path) }
-        let dates = DateStyles(styles?.root)
+        let date1904 = book.first { $0.element.name == "workbookPr" }?.element[attribute: "date1904"].map { $0 == "1" || $0 == "true" } ?? false
+        let shared = try archive["xl/sharedStrings.xml"].map { entry throws(SheetError) in try SharedStrings.read(Self.unzip(archive, entry, path, limit: Self.partLimit), path) } ?? SharedStringTable()
+        let styles = try Self.elements(archive, "xl/styles.xml", ["numFmts", "numFmt", "cellXfs", "xf"], path, required: false)
+        let dates = DateStyles(
+            numberFormats: styles.filter { $0.element.name == "numFmt" && $0.parent == "numFmts" }.map(\.element),
+            cellFormats: styles.filter { $0.element.name == "xf" && $0.parent == "cellXfs" }.map(\.element))
         guard let entry = archive[chosen.target] else {
             throw SheetError("'\(path)' names sheet '\(chosen.name)' at \(chosen.target), which is not in the archive; the workbook is damaged")
         }
         rows = WorkbookRows(shared: shared, dateStyles: dates, date1904: date1904)
-        let unzipped = try Self.unzip(archive, entry, path)
-        do {
-            reader = try XMLEventReader(path: unzipped, schema: nil, vocabulary: WorkbookRows.vocabulary, handler: rows)
-        } catch {
-            unlink(unzipped)
-            throw SheetError("'\(path)': its sheet '\(chosen.name)' cannot be read: \(error.diagnostics.first?.message ?? "unreadable")")
-        }
-        // The reader holds the file open: its name can go now, so nothing is left behind.
-        unlink(unzipped)
+        let unzipped = try Self.unzip(archive, entry, path, limit: Self.partLimit)
+        reader = XMLEventReader(descriptor: unzipped, url: chosen.target, schema: nil, vocabulary: WorkbookRows.vocabulary, handler: rows)
     }
 
     public func next() throws(SheetError) -> SheetRow? {
@@ -128,56 +129,44 @@ public final class WorkbookSheetReader: SheetReader {
         }
     }
 
-    private static func part(_ archive: Archive, _ name: String, _ path: String) throws(SheetError) -> XMLParsedDocument {
+    /// The elements of part `name` called one of `names`, each with its parent's name, as the
+    /// part streams past: nothing else of it is kept.
+    private static func elements(_ archive: Archive, _ name: String, _ names: [String], _ path: String, required: Bool) throws(SheetError) -> [(element: XMLElement, parent: String)] {
         guard let entry = archive[name] else {
+            if !required { return [] }
             throw SheetError("'\(path)' has no \(name): it is a zip archive but not an Excel workbook; save the sheet as .xlsx or .csv")
         }
-        return try parse(bytes(archive, entry, path, limit: smallPartLimit), name, path)
-    }
-
-    private static func parse(_ bytes: [UInt8], _ name: String, _ path: String) throws(SheetError) -> XMLParsedDocument {
+        let collector = PartElements(names, limit: entriesLimit)
+        let reader = XMLEventReader(descriptor: try unzip(archive, entry, path, limit: smallPartLimit), url: name, schema: nil, vocabulary: collector.vocabulary, handler: collector)
         do {
-            return try XMLDocumentReader.parse(bytes: bytes, url: name, schema: nil)
+            while try reader.step() {}
         } catch {
             throw SheetError("'\(path)': its part \(name) cannot be read (\(error.diagnostics.first?.message ?? "broken")); the workbook is damaged")
         }
-    }
-
-    private static func bytes(_ archive: Archive, _ entry: Entry, _ path: String, limit: Int) throws(SheetError) -> [UInt8] {
-        var out: [UInt8] = []
-        let sum: CRC32
-        do {
-            sum = try archive.extract(entry, skipCRC32: false) { data in
-                out.append(contentsOf: data)
-                if out.count > limit { throw PartTooLarge() }
-            }
-        } catch is PartTooLarge {
-            throw SheetError("'\(path)': its part \(entry.path) unzips to more than \(limit >> 20) MiB; refused")
-        } catch {
-            throw SheetError("'\(path)': its part \(entry.path) cannot be unzipped (\(error)); the workbook is damaged")
+        if let over = collector.overflowing {
+            throw SheetError("'\(path)': its part \(name) lists more than \(entriesLimit.formatted) <\(over)> (a spreadsheet keeps at most 64,000 cell formats); the workbook was not saved by a spreadsheet program")
         }
-        try checkSum(sum, entry, path)
-        return out
+        return collector.found
     }
 
     private struct PartTooLarge: Error {}
 
-    /// Unzips the sheet to a private temporary file and returns its name.
-    private static func unzip(_ archive: Archive, _ entry: Entry, _ path: String) throws(SheetError) -> String {
+    /// Unzips `entry` to a private temporary file, unlinked at once, and returns it open at its
+    /// start: the file lives while it is open and disappears with the run, however it ends.
+    private static func unzip(_ archive: Archive, _ entry: Entry, _ path: String, limit: Int) throws(SheetError) -> Int32 {
         let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(folder)/.mbt-sheet-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw SheetError("cannot make a temporary file in \(folder) to unzip '\(path)': \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
         }
-        let name = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer { close(fd) }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         var written = 0
         var failure: SheetError?
         do {
             let sum = try archive.extract(entry, skipCRC32: false) { data in
                 written += data.count
-                if written > partLimit { throw PartTooLarge() }
+                if written > limit { throw PartTooLarge() }
                 try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
                     var offset = 0
                     while offset < raw.count {
@@ -191,34 +180,110 @@ public final class WorkbookSheetReader: SheetReader {
         } catch let error as SheetError {
             failure = error
         } catch is PartTooLarge {
-            failure = SheetError("'\(path)': its sheet unzips to more than \(partLimit >> 30) GiB; refused")
+            let size = limit >= 1 << 30 ? "\(limit >> 30) GiB" : "\(limit >> 20) MiB"
+            failure = SheetError("'\(path)': its part \(entry.path) unzips to more than \(size); refused (a zip bomb, or not a workbook a spreadsheet program saved)")
         } catch let error as WriteFailed {
             failure = SheetError("cannot unzip '\(path)' into \(folder): \(String(cString: strerror(error.code))); free some space or set TMPDIR", unreadable: true)
         } catch {
-            failure = SheetError("'\(path)': its sheet cannot be unzipped (\(error)); the workbook is damaged")
+            failure = SheetError("'\(path)': its part \(entry.path) cannot be unzipped (\(error)); the workbook is damaged")
         }
         if let failure {
-            unlink(name)
+            close(fd)
             throw failure
         }
-        return name
+        lseek(fd, 0, SEEK_SET)
+        return fd
     }
 
     private struct WriteFailed: Error { var code: Int32 }
 }
 
-/// The workbook's shared strings, in order: cells of type `s` hold an index into them.
+/// Collects the elements of a part called one of its names, with their parent's name, as the
+/// part streams past; past `limit` of them it stops collecting and says which name overflowed.
+final class PartElements: XMLEventHandler {
+    let vocabulary: XMLVocabulary
+    private let names: [String]
+    private let limit: Int
+    private(set) var found: [(element: XMLElement, parent: String)] = []
+    private(set) var overflowing: String?
+    /// The open elements' vocabulary indices (unknown for others); depth is bounded by the reader.
+    private var open: [Int] = []
+
+    init(_ names: [String], limit: Int) {
+        self.names = names
+        self.limit = limit
+        vocabulary = XMLVocabulary(names, textOf: [])
+    }
+
+    func startElement(_ tag: borrowing XMLStartTag) {
+        if tag.name != XMLVocabulary.unknown {
+            if found.count < limit {
+                found.append((tag.element(), open.last.map { $0 == XMLVocabulary.unknown ? "" : names[$0] } ?? ""))
+            } else if overflowing == nil {
+                overflowing = names[tag.name]
+            }
+        }
+        open.append(tag.name)
+    }
+
+    func endElement(name: Int, depth: Int) { _ = open.popLast() }
+
+    func characters(_ text: borrowing XMLCharacters) {}
+}
+
+/// The workbook's shared strings (cells of type `s` hold an index into them), held as one block
+/// of UTF-8 and where each ends: fifteen million one-letter strings take 75 MB, not 800.
+struct SharedStringTable: Sendable {
+    private var text: [UInt8] = []
+    private var ends: [UInt32] = []
+    /// Strings longer than a cell can hold: refused at the cell that uses one.
+    private var overlong: Set<Int> = []
+
+    /// The text they may hold together, and how many there may be: a bound on memory that no
+    /// workbook a spreadsheet saved comes near (README, "Limits").
+    static let textLimit = 256 << 20
+    static let countLimit = 1 << 24
+
+    var count: Int { ends.count }
+
+    /// The string at `index`, or nil when it holds more than a cell can.
+    subscript(index: Int) -> String? {
+        if !overlong.isEmpty && overlong.contains(index) { return nil }
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        return text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<Int(ends[index])]), as: UTF8.self) }
+    }
+
+    /// Adds a string; false when the table is full.
+    mutating func append(_ bytes: [UInt8], cut: Bool) -> Bool {
+        guard ends.count < Self.countLimit else { return false }
+        if cut || SheetLimits.overfills(bytes) {
+            overlong.insert(ends.count)
+        } else {
+            guard text.count + bytes.count <= Self.textLimit else { return false }
+            text.append(contentsOf: bytes)
+        }
+        ends.append(UInt32(text.count))
+        return true
+    }
+}
+
+/// Reads `xl/sharedStrings.xml` as it streams past.
 enum SharedStrings {
-    static func read(_ bytes: [UInt8], _ path: String) throws(SheetError) -> [String] {
+    static func read(_ fd: Int32, _ path: String) throws(SheetError) -> SharedStringTable {
         final class Collector: XMLEventHandler {
-            var strings: [String] = []
+            var table = SharedStringTable()
             var current: [UInt8] = []
+            var cut = false
             var inItem = false
+            var full = false
             /// Phonetic runs (`rPh`) are not part of the text.
             var phonetic = 0
             func startElement(_ tag: borrowing XMLStartTag) {
                 switch tag.name {
-                case 0: inItem = true; current.removeAll(keepingCapacity: true)
+                case 0:
+                    inItem = true
+                    cut = false
+                    current.removeAll(keepingCapacity: true)
                 case 2: phonetic += 1
                 default: break
                 }
@@ -226,24 +291,34 @@ enum SharedStrings {
             func endElement(name: Int, depth: Int) {
                 switch name {
                 case 0:
-                    strings.append(String(decoding: current, as: UTF8.self))
+                    if !full && !table.append(current, cut: cut) { full = true }
                     inItem = false
                 case 2: phonetic -= 1
                 default: break
                 }
             }
             func characters(_ text: borrowing XMLCharacters) {
-                if inItem && phonetic == 0 { current.append(contentsOf: text.bytes) }
+                guard inItem && phonetic == 0 && !full else { return }
+                let room = SheetLimits.cellBytes + 1 - current.count
+                if text.bytes.count <= room {
+                    current.append(contentsOf: text.bytes)
+                } else {
+                    if room > 0 { current.append(contentsOf: UnsafeBufferPointer(rebasing: text.bytes[0..<room])) }
+                    cut = true
+                }
             }
         }
         let collector = Collector()
+        let reader = XMLEventReader(descriptor: fd, url: "xl/sharedStrings.xml", schema: nil, vocabulary: XMLVocabulary(["si", "t", "rPh"], textOf: ["t"]), handler: collector)
         do {
-            let reader = try XMLEventReader(bytes: bytes, url: "xl/sharedStrings.xml", schema: nil, vocabulary: XMLVocabulary(["si", "t", "rPh"], textOf: ["t"]), handler: collector)
             while try reader.step() {}
         } catch {
             throw SheetError("'\(path)': its shared strings cannot be read (\(error.diagnostics.first?.message ?? "broken")); the workbook is damaged")
         }
-        return collector.strings
+        if collector.full {
+            throw SheetError("'\(path)': its shared strings hold more than \(SharedStringTable.countLimit.formatted) strings or \(SharedStringTable.textLimit >> 20) MiB of text, more than mbt reads (README, \"Limits\"); save the sheet as CSV")
+        }
+        return collector.table
     }
 }
 
@@ -252,13 +327,13 @@ enum SharedStrings {
 struct DateStyles: Sendable {
     private var dateStyle: [Bool] = []
 
-    init(_ styles: XMLElement?) {
-        guard let styles else { return }
+    /// From styles.xml's `numFmts/numFmt` and `cellXfs/xf` elements.
+    init(numberFormats: [XMLElement], cellFormats: [XMLElement]) {
         var custom: [Int: String] = [:]
-        for format in styles.child(named: "numFmts")?.children(named: "numFmt") ?? [] {
+        for format in numberFormats {
             if let id = format[attribute: "numFmtId"].flatMap({ Int($0) }), let code = format[attribute: "formatCode"] { custom[id] = code }
         }
-        for format in styles.child(named: "cellXfs")?.children(named: "xf") ?? [] {
+        for format in cellFormats {
             let id = format[attribute: "numFmtId"].flatMap { Int($0) } ?? 0
             dateStyle.append(custom[id].map(Self.isDateCode) ?? Self.builtInDates.contains(id))
         }

@@ -37,7 +37,7 @@ struct MBT: ParsableCommand {
             }
             try command.run()
         } catch let failure as EnvironmentFailure {
-            writeStandardError("error: " + VisibleText.escaped(failure.message) + "\n")
+            writeStandardError("error: " + VisibleText.escaped(VisibleText.shortened(failure.message)) + "\n")
             Glibc.exit(2)
         } catch {
             let code = exitCode(for: error)

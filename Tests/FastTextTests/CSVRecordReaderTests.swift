@@ -32,6 +32,41 @@ struct CSVRecordReaderTests {
         #expect(try read(Array("a;b,c\n".utf8), delimiter: UInt8(ascii: ";")).map(\.fields) == [["a", "b,c"]])
     }
 
+    @Test("a cell holds at most 32,767 characters (UTF-16 units, as Excel counts), quoted or not, whatever the pieces")
+    func cellLimit() throws {
+        let limit = SheetLimits.cellCharacters
+        // Exactly on the limit, and one past it, in one-, two- and three-byte characters and a
+        // character of two UTF-16 units.
+        for (unit, units) in [("a", 1), ("\u{E9}", 1), ("\u{4E2D}", 1), ("\u{1F600}", 2)] {
+            let fits = String(repeating: unit, count: limit / units)
+            let over = fits + (units == 2 ? unit : unit)
+            for quoted in [false, true] {
+                for pieces in [1, 7, 1000] {
+                    func cell(_ text: String) -> String { quoted ? "\"\(text)\"" : text }
+                    let records = try read(Array("id,\(cell(fits)),x\nid,\(cell(over)),y\nid,b,z\n".utf8), pieces: pieces)
+                    #expect(records.map(\.line) == [1, 2, 3])
+                    #expect(records[0].overflow == nil && records[0].fields == ["id", fits, "x"], "\(unit) \(quoted) \(pieces)")
+                    #expect(records[1].overflow == .init(kind: .cell, column: 2), "\(unit) \(quoted) \(pieces)")
+                    #expect(records[1].fields == ["id", "", "y"])
+                    #expect(records[2].overflow == nil && records[2].fields == ["id", "b", "z"])
+                }
+            }
+        }
+    }
+
+    @Test("a row holds at most 16,384 cells (A to XFD); those past it are counted, never kept")
+    func columnLimit() throws {
+        let full = Array(repeating: "c", count: SheetLimits.columns).joined(separator: ",")
+        for pieces in [1, 13] {
+            let records = try read(Array("\(full)\n\(full),d,e\nnext\n".utf8), pieces: pieces)
+            #expect(records.count == 3)
+            #expect(records[0].overflow == nil && records[0].fields.count == SheetLimits.columns)
+            #expect(records[1].overflow == .init(kind: .columns, column: SheetLimits.columns + 1))
+            #expect(records[1].fields.count == SheetLimits.columns)
+            #expect(records[2].fields == ["next"] && records[2].overflow == nil)
+        }
+    }
+
     @Test("the same records as Python's csv module, 300 generated files fed in pieces", .enabled(if: findPython() != nil))
     func agreesWithPython() throws {
         let python = try #require(findPython())

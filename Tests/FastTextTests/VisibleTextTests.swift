@@ -100,4 +100,15 @@ struct TerminalColumnsTests {
         #expect(cut("e\u{301}x", 1) == "e\u{301}")
         #expect(cut("ab", 5) == "ab")
     }
+
+    @Test("shortened: text past the limit keeps its start and end and says how much is not shown")
+    func shortened() {
+        #expect(VisibleText.shortened("abc", limit: 3) == "abc")
+        #expect(VisibleText.shortened("abcdefghij", limit: 5) == "abcd…(5 characters not shown)…j")
+        // Counted in characters: twelve two-byte characters fit a limit of 12.
+        let twelve = String(repeating: "\u{E9}", count: 12)
+        #expect(VisibleText.shortened(twelve, limit: 12) == twelve)
+        let long = String(repeating: "x", count: 100_000)
+        #expect(VisibleText.shortened(long) == String(repeating: "x", count: 800) + "…(99000 characters not shown)…" + String(repeating: "x", count: 200))
+    }
 }

@@ -128,4 +128,92 @@ struct HostileSheetsTests {
             #expect(!result.stdout.contains("148 N") && !result.stdout.contains("108 N"))
         }
     }
+
+    /// Parts that expand (issue 28: a 19 KB workbook whose workbook.xml unzips to 16 MiB peaked
+    /// at 1.45 GB): the small parts are streamed, keeping only their entries, and every cell is
+    /// held to a spreadsheet's 32,767 characters. The peaks of the full-size bombs are in
+    /// Benchmarks/RESULTS.md (`Benchmarks/bombs`); here, what each is told.
+    @Test("parts that expand are streamed or refused at their cell: a cell on and past 32,767 characters, shared text past it, 70,000 sheets", arguments: [
+        ("cell-on-limit", nil),
+        ("cell-past-limit", "error: cell F2 holds more than 32,767 characters, the most a spreadsheet's cell holds"),
+        ("shared-past-limit", "error: cell F2 points at shared text 1, which holds more than 32,767 characters"),
+        ("shared-on-limit", nil),
+        ("many-sheets", "error: 'many-sheets.xlsx': its part xl/workbook.xml lists more than 65,536 <sheet>"),
+        ("empty-elements", nil),
+    ] as [(String, String?)])
+    func expandingParts(name: String, message: String?) throws {
+        let folder = try scratch.directory("expanding-\(name)")
+        let script = """
+            import sys, zipfile, openpyxl
+            folder, name = sys.argv[1], sys.argv[2]
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.append(["patient_id", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)", "Notes"])
+            sheet.append(["LK-0101", "male", "1980-01-01", "2026-11-02", 150, "note"])
+            book.save(folder + "/clean.xlsx")
+            note = "<c r=\\"F2\\" t=\\"inlineStr\\"><is><t>note</t></is></c>"
+            def strings(*texts):
+                items = "".join("<si><t>%s</t></si>" % t for t in texts)
+                return '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + items + "</sst>"
+            parts = {}
+            if name == "cell-on-limit":
+                parts["xl/worksheets/sheet1.xml"] = lambda t: t.replace(note, note.replace(">note<", ">" + "\\u00e9" * 32767 + "<"))
+            if name == "cell-past-limit":
+                parts["xl/worksheets/sheet1.xml"] = lambda t: t.replace(note, note.replace(">note<", ">" + "\\U0001F600" * 16383 + "ab<"))
+            if name in ("shared-past-limit", "shared-on-limit"):
+                parts["xl/worksheets/sheet1.xml"] = lambda t: t.replace(note, "<c r=\\"F2\\" t=\\"s\\"><v>1</v></c>")
+                long = "m" * (32768 if name == "shared-past-limit" else 32767)
+                parts["xl/sharedStrings.xml"] = lambda t: strings("x" * 40000, long)
+            if name == "many-sheets":
+                parts["xl/workbook.xml"] = lambda t: t.replace("</sheets>", '<sheet name="s" sheetId="9" r:id="rId9"/>' * 70000 + "</sheets>")
+            if name == "empty-elements":
+                parts["xl/workbook.xml"] = lambda t: t.replace("<sheets>", "<x>" + "<a/>" * 200000 + "</x><sheets>")
+                parts["xl/styles.xml"] = lambda t: t.replace("</styleSheet>", "<x>" + "<a/>" * 200000 + "</x></styleSheet>")
+            with zipfile.ZipFile(folder + "/clean.xlsx") as zin, zipfile.ZipFile(folder + "/" + name + ".xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+                names = [item.filename for item in zin.infolist()]
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    if item.filename in parts:
+                        text = data.decode()
+                        changed = parts.pop(item.filename)(text)
+                        assert changed != text, item.filename
+                        data = changed.encode()
+                    zout.writestr(item.filename, data)
+                for part, make in parts.items():
+                    zout.writestr(part, make("").encode())
+            """
+        let made = try run("/usr/bin/env", ["python3", "-c", script, folder, name])
+        #expect(made.status == 0, "\(made.stderr)")
+        let result = try run(Paths.mbtBinary, ["validate", name + ".xlsx"], currentDirectory: folder)
+        if let message {
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect((result.stdout + result.stderr).contains(message), "\(result.stdout)\(result.stderr)")
+        } else {
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    @Test("a long header, a long cell and a file past a sheet's size: told at the cell, and never printed whole to the terminal")
+    func longTextShortened() throws {
+        let folder = try scratch.directory("long-text")
+        let header = "patient_id,sex,birth_date,session_date,hip-abduction-strength L (N)"
+        try "\(header),\(String(repeating: "n", count: 30_000))\nLK-0101,male,1980-01-01,2026-11-02,150,x\n".write(toFile: folder + "/wide.csv", atomically: true, encoding: .utf8)
+        try "\(header)\nLK-0101,\"\(String(repeating: "m", count: 40_000))\",1980-01-01,2026-11-02,150\n".write(toFile: folder + "/cell.csv", atomically: true, encoding: .utf8)
+        let columns = (0..<16_385).map { "c\($0)" }.joined(separator: ",")
+        try "\(columns)\n".write(toFile: folder + "/columns.csv", atomically: true, encoding: .utf8)
+        for (name, status, message) in [
+            ("wide.csv", 0, "wide.csv:1:6: warning: column '" + String(repeating: "n", count: 30)),
+            ("cell.csv", 1, "cell.csv:2:2: error: this cell holds more than 32,767 characters, the most a spreadsheet's cell holds"),
+            ("columns.csv", 1, "columns.csv:1:16385: error: the row has more than 16,384 cells, the most a sheet has (A to XFD)"),
+        ] {
+            let result = try run(Paths.mbtBinary, ["validate", name], currentDirectory: folder)
+            #expect(result.status == Int32(status), "\(name): \(result.stdout.prefix(2000))")
+            #expect(result.stdout.contains(message), "\(result.stdout.prefix(2000))")
+            for line in (result.stdout + result.stderr).split(separator: "\n") {
+                #expect(line.count < 1_200, "\(name): a line of \(line.count) characters")
+            }
+        }
+        let wide = try run(Paths.mbtBinary, ["validate", "wide.csv"], currentDirectory: folder)
+        #expect(wide.stdout.contains("…(29"), "\(wide.stdout.prefix(2000))")
+    }
 }

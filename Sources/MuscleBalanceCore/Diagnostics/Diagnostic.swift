@@ -51,17 +51,18 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// The line a person reads: the path and the message escaped whole (`VisibleText`), so
     /// that a control character or line break in a file name or a quoted value is shown, not
-    /// obeyed by the terminal.
+    /// obeyed by the terminal; each cut in the middle past 1,000 characters (`shortened`).
     /// A problem with the file as a whole (it cannot be opened, the disk is full) has no line:
     /// `path: error: message`, as compilers write it, instead of a position `:0:0` that is none.
     public var description: String {
+        let file = VisibleText.shortened(file)
         let place: String
         if let sheet, line > 0 {
-            place = "\(VisibleText.escaped(file)):\(VisibleText.escaped(sheet))!\(Self.columnLetters(column))\(line)"
+            place = "\(VisibleText.escaped(file)):\(VisibleText.escaped(VisibleText.shortened(sheet)))!\(Self.columnLetters(column))\(line)"
         } else {
             place = line > 0 ? "\(VisibleText.escaped(file)):\(line):\(column)" : VisibleText.escaped(file)
         }
-        return "\(place): \(severity.rawValue): \(VisibleText.escaped(message))"
+        return "\(place): \(severity.rawValue): \(VisibleText.escaped(VisibleText.shortened(message)))"
     }
 }
 
