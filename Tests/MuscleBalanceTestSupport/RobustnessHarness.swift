@@ -100,21 +100,25 @@ public struct RobustnessHarness: Sendable {
         return broken
     }
 
-    /// A spreadsheet (any bytes, read as a CSV file): every problem is placed inside the
-    /// sheet (a line it has, a column from 1); and a sheet `validate` passes is imported
-    /// (`mbt import`'s indented XML) into a schema-valid file with the same patients.
+    /// A spreadsheet (any bytes, read as a CSV file, or as a workbook when they start as a zip
+    /// archive does): every problem is placed inside the sheet (a line or row it has, a column
+    /// from 1); and a sheet `validate` passes is imported (`mbt import`'s indented XML) into a
+    /// schema-valid file with the same patients.
     public func sheet(_ bytes: [UInt8]) -> [String] {
+        let workbook = bytes.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        let suffix = workbook ? ".xlsx" : ".csv"
         // A file of its own per call: Swift Testing runs the corpus's cases in parallel in one
         // process, so one scratch file per process let cases overwrite each other's sheet.
-        var template = Array("\(Self.scratchFolder)/mbt-fuzz-sheet-XXXXXX.csv".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 4) }
+        var template = Array("\(Self.scratchFolder)/mbt-fuzz-sheet-XXXXXX\(suffix)".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, Int32(suffix.utf8.count)) }
         guard fd >= 0 else { return ["cannot make a scratch file in \(Self.scratchFolder)"] }
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(path) }
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
         var broken: [String] = []
-        let lines = bytes.count { $0 == 0x0A || $0 == 0x0D } + 1
+        // A workbook's rows are numbered by the workbook, up to a sheet's last.
+        let lines = workbook ? 1_048_576 : bytes.count { $0 == 0x0A || $0 == 0x0D } + 1
         let options = SheetImportOptions(protocolID: balanceProtocol.id)
         let validator = FileValidator(library: library, today: today, sheetOptions: options)
         let result = validator.validate(path: path)
