@@ -330,6 +330,82 @@ struct HTMLReportTests {
         return result
     }
 
+    /// Issue 28: with `--stylesheet`, an `<iframe>` of a local file, or a script that went
+    /// there, put the file into the PDF. Each bundled stylesheet, given every way a page loads
+    /// another document, still prints its patient, and no local file.
+    @Test("a stylesheet's page cannot put a local file into the PDF: frames, objects, scripts, images, a refresh; both stylesheets",
+          arguments: ["report", "handout"])
+    func noLocalFileInPDF(kind: String) throws {
+        _ = try #require(PDFPrinter.locate(), "no Chromium: apt-get install chromium-headless-shell")
+        let root = try scratch.directory("local-file-\(kind)")
+        let secret = root + "/secret.txt"
+        try "LOCAL-FILE-MARKER-2811".write(toFile: secret, atomically: true, encoding: .utf8)
+        try "<svg xmlns='http://www.w3.org/2000/svg'><text x='5' y='20'>LOCAL-SVG-MARKER-2811</text></svg>".write(toFile: root + "/secret.svg", atomically: true, encoding: .utf8)
+        let url = "file://" + secret
+        let loaders = """
+            <iframe src="\(url)" width="600" height="200"></iframe>
+            <object data="\(url)" width="600" height="200"></object>
+            <embed src="\(url)" width="600" height="200"/>
+            <img src="file://\(root)/secret.svg" width="300" height="50"/>
+            <svg xmlns="http://www.w3.org/2000/svg" width="300" height="50"><image href="file://\(root)/secret.svg" width="300" height="50"/></svg>
+            <script>document.write('&lt;iframe src="\(url)"&gt;&lt;/iframe&gt;'); location.href = "\(url)";</script>
+            <meta http-equiv="refresh" content="0;url=\(url)"/>
+            """
+        let original = try String(contentsOfFile: kind == "report" ? Self.reportStylesheet : Self.handoutStylesheet, encoding: .utf8)
+        let body = try #require(original.range(of: "</body>", options: .backwards))
+        let hostile = root + "/hostile.xsl"
+        try original.replacingCharacters(in: body, with: loaders + "</body>").write(toFile: hostile, atomically: true, encoding: .utf8)
+        // The stylesheet's page, as a browser would open it, does frame the file...
+        let page = root + "/page.html"
+        let html = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "html", "--stylesheet", hostile, "-o", page])
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("<iframe src=\"\(url)\""))
+        // ...and the PDF mbt prints of it holds the patient and nothing of the files.
+        let pdf = root + "/report.pdf"
+        let printed = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0002", "--format", "pdf", "--stylesheet", hostile, "-o", pdf])
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let text = try pages(of: pdf).pages.flatMap { $0 }.map(\.text).joined(separator: " ")
+        #expect(text.contains("RP-0002") || text.contains("Left side only"), "\(text.prefix(500))")
+        #expect(!text.contains("MARKER-2811"), "\(text)")
+    }
+
+    /// A browser that never finishes: Debian's `chromium` is a script that does not exec, and
+    /// the browser's helpers are its children. When mbt gives up, none of them is left running.
+    @Test("a print that never finishes is stopped with every process the browser started")
+    func browserGroupStopped() throws {
+        let root = try scratch.directory("hung-browser")
+        let pids = root + "/pids"
+        let browser = root + "/chromium"
+        try """
+            #!/bin/sh
+            sleep 300 & echo $! >> '\(pids)'
+            sh -c 'sleep 300' & echo $! >> '\(pids)'
+            wait
+
+            """.write(toFile: browser, atomically: true, encoding: .utf8)
+        chmod(browser, 0o755)
+        var printer = PDFPrinter(browser: browser)
+        printer.timeoutSeconds = 1
+        #expect(throws: PDFPrinter.Failure.self) { try printer.pdf(of: Array("<!DOCTYPE html><p>x</p>".utf8)) }
+        let started = try String(contentsOfFile: pids, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(started.count == 2)
+        usleep(200_000)
+        for pid in started {
+            // Gone, or a zombie waiting for init: never sleeping on.
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ")[2]
+            #expect(state == nil || state == "Z", "process \(pid) of the browser is still \(state ?? "")")
+        }
+    }
+
+    @Test("the policy goes in after a doctype, whatever its case, and first when there is none")
+    func policyPlacement() {
+        let meta = "<meta http-equiv=\"Content-Security-Policy\" content=\"\(PDFPrinter.contentSecurityPolicy)\">"
+        func locked(_ page: String) -> String { String(decoding: PDFPrinter.lockedDown(Array(page.utf8)), as: UTF8.self) }
+        #expect(locked("<!DOCTYPE html>\n<html>") == "<!DOCTYPE html>\(meta)\n<html>")
+        #expect(locked("\u{FEFF} <!doctype html><p>") == "\u{FEFF} <!doctype html>\(meta)<p>")
+        #expect(locked("<html><p>") == "\(meta)<html><p>")
+    }
+
     @Test("mbt report --format pdf: one patient's report as a PDF file, written whole")
     func reportPDF() throws {
         _ = try #require(PDFPrinter.locate(), "no Chromium: apt-get install chromium-headless-shell")

@@ -47,9 +47,9 @@ public struct PDFPrinter: Sendable {
         self.browser = browser
     }
 
-    /// The PDF of `html`. The page is written to a private temporary folder (the browser's
-    /// profile goes there too), printed offline and without the browser's header and
-    /// footer, and the folder removed.
+    /// The PDF of `html`. The page is written to a private temporary folder holding nothing
+    /// else (the browser's profile goes there too), locked down (`lockedDown`), printed offline
+    /// and without the browser's header and footer, and the folder removed.
     public func pdf(of html: [UInt8]) throws(Failure) -> [UInt8] {
         var template = Array("\(Self.temporaryFolder())/mbt-pdf-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
@@ -61,7 +61,7 @@ public struct PDFPrinter: Sendable {
         let output = folder + "/page.pdf"
         do {
             let file = try AtomicOutputFile(directory: folder, name: "page.html")
-            try file.write(html)
+            try file.write(Self.lockedDown(html))
             try file.commit()
         } catch {
             throw Failure(description: "cannot write the page to print: \(error)")
@@ -83,6 +83,31 @@ public struct PDFPrinter: Sendable {
         return bytes
     }
 
+    /// The policy every printed page carries (issue 28: a clinic's `--stylesheet` with an
+    /// `<iframe>` of `file:///etc/os-release`, or a script that went there, put the local file
+    /// into the PDF). A page loaded from `file:` may frame or open any other local file, and
+    /// Chromium has no flag that confines it to a folder; a Content-Security-Policy does: no
+    /// frame, object, script, fetch, font or image but those written inside the page itself.
+    /// (A `<meta http-equiv="refresh">` fires after the page has loaded, when it is already
+    /// printed; the tests hold that too.)
+    public static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; frame-src 'none'; child-src 'none'; object-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'"
+
+    /// `html` with `contentSecurityPolicy` as its first element: after a leading byte-order
+    /// mark, white space and `<!DOCTYPE ...>` (before them it would put the page in quirks
+    /// mode), where the parser puts it into the head before anything the page says.
+    public static func lockedDown(_ html: [UInt8]) -> [UInt8] {
+        var at = 0
+        if html.starts(with: [0xEF, 0xBB, 0xBF]) { at = 3 }
+        while at < html.count, [0x20, 0x09, 0x0A, 0x0D].contains(html[at]) { at += 1 }
+        let doctype = Array("<!doctype".utf8)
+        if html.count >= at + doctype.count, zip(html[at..<(at + doctype.count)], doctype).allSatisfy({ ($0 | 0x20) == ($1 | 0x20) || $0 == $1 }),
+            let end = html[at...].firstIndex(of: UInt8(ascii: ">")) {
+            at = end + 1
+        }
+        let meta = Array("<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">".utf8)
+        return Array(html[..<at]) + meta + Array(html[at...])
+    }
+
     private func run(_ arguments: [String], home: String) throws(Failure) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -98,11 +123,22 @@ public struct PDFPrinter: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // A process group of its own: Debian's `chromium` is a shell script that does not exec,
+        // and the browser starts a zygote, renderers and a GPU process under it; stopping only
+        // the first left seven processes running, a renderer at 98% CPU. The whole group goes.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, browser, &actions, nil, &argv, &envp)
+        let status = posix_spawn(&pid, browser, &actions, &attributes, &argv, &envp)
         guard status == 0 else {
             throw Failure(description: "cannot start \(browser): \(String(cString: strerror(status)))")
         }
+        // Whatever happens, nothing of the browser outlives the print: a helper left behind by
+        // a browser that did finish goes with the group too.
+        defer { kill(-pid, SIGKILL) }
         var waited = 0
         var exit: Int32 = 0
         while true {
@@ -110,7 +146,7 @@ public struct PDFPrinter: Sendable {
             if done == pid { break }
             if done < 0 && errno != EINTR { throw Failure(description: "lost \(browser): \(String(cString: strerror(errno)))") }
             if waited >= timeoutSeconds * 20 {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 _ = waitpid(pid, &exit, 0)
                 throw Failure(description: "\(browser) did not finish printing in \(timeoutSeconds) s; stopped")
             }
