@@ -118,4 +118,17 @@ static inline void CLibXML2_refuseStylesheetDocuments(void) {
     xsltSetLoaderFunc(CLibXML2_refuseDocument);
 }
 
+/// Stops a transformation from another thread (mbt's watchdog: a stylesheet past its time or
+/// memory). libxslt checks `state` between instructions (CHECK_STOPPED) and libxml2 checks the
+/// XPath context's operation count against `opLimit` inside an expression, so both are set: the
+/// transformation ends at its next instruction or XPath step. Workaround: libxslt has no call to
+/// stop a transformation from outside, and these fields are plain ints it reads without atomics;
+/// the stores are atomic here so that they are at least whole, and seen soon.
+static inline void CLibXML2_stopTransform(xsltTransformContextPtr context) {
+    __atomic_store_n(&context->state, XSLT_STATE_STOPPED, __ATOMIC_SEQ_CST);
+    if (context->xpathCtxt != NULL) {
+        __atomic_store_n(&context->xpathCtxt->opLimit, 1UL, __ATOMIC_SEQ_CST);
+    }
+}
+
 #endif

@@ -16,6 +16,15 @@ public final class XSLTStylesheet: @unchecked Sendable {
     /// Where the stylesheet came from, for messages.
     public let path: String
 
+    /// Templates nested deeper than this stop the transformation (libxslt's own bound, 3,000 by
+    /// default, told the user of an `xsltproc --maxdepth` mbt does not have).
+    public static let templateDepthLimit = 1_000
+    /// How long one transformation may run: mbt's pages are made a batch of patients at a time,
+    /// each in milliseconds (`TransformWatch`).
+    public static let timeLimit = 60
+    /// How much the process may grow while a transformation runs (`TransformWatch`).
+    public static let memoryLimit = 256 << 20
+
     /// Compiles the stylesheet at `path` (at most 4 MiB: a stylesheet is hand-written).
     public convenience init(contentsOf path: String) throws(XMLReadError) {
         let bytes = try FileBytes.read(path, limit: 4 * 1024 * 1024)
@@ -62,7 +71,8 @@ public final class XSLTStylesheet: @unchecked Sendable {
     /// Applies the stylesheet to the XML document `input` and returns the result serialised as
     /// the stylesheet's `xsl:output` says. `parameters` are passed as strings (quoted for
     /// XPath by libxslt, as `xsltproc --stringparam` does).
-    public func transform(_ input: [UInt8], url: String, parameters: [(String, String)] = []) throws(XMLReadError) -> [UInt8] {
+    /// `timeLimit` in seconds, `XSLTStylesheet.timeLimit` unless a test wants it shorter.
+    public func transform(_ input: [UInt8], url: String, parameters: [(String, String)] = [], timeLimit: Int = XSLTStylesheet.timeLimit) throws(XMLReadError) -> [UInt8] {
         if input.isEmpty { throw XMLReadError(io: "nothing to transform: the document is empty") }
         let document = try XMLDocumentReader.parseTree(bytes: input, url: url)
         defer { xmlFreeDoc(document) }
@@ -76,12 +86,14 @@ public final class XSLTStylesheet: @unchecked Sendable {
         if xsltSetCtxtSecurityPrefs(XSLT.securityPrefs.pointer, context) != 0 {
             throw XMLReadError(io: "libxslt refused its security preferences")
         }
+        context.pointee.maxTemplateDepth = Int32(Self.templateDepthLimit)
 
         // The parameters as a NULL-terminated list of C strings: name, value, name, value.
         var strings: [UnsafeMutablePointer<CChar>?] = parameters.flatMap { [strdup($0.0), strdup($0.1)] }
         strings.append(nil)
         defer { for s in strings { free(s) } }
         let collector = ErrorCollector()
+        let ticket = TransformWatch.shared.begin(context, timeLimit: timeLimit, memoryLimit: Self.memoryLimit)
         let result: xmlDocPtr? = withThreadErrorHandler(collector) {
             strings.withUnsafeMutableBufferPointer { list -> xmlDocPtr? in
                 list.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: list.count) { params in
@@ -90,7 +102,21 @@ public final class XSLTStylesheet: @unchecked Sendable {
                 }
             }
         }
+        let stopped = TransformWatch.shared.end(ticket)
+        if let stopped {
+            if let result { xmlFreeDoc(result) }
+            switch stopped {
+            case .time(let seconds):
+                throw XMLReadError(io: "the stylesheet '\(path)' ran for more than \(seconds) s on one page and was stopped (a template that calls itself without end?)")
+            case .memory(let mebibytes):
+                throw XMLReadError(io: "the stylesheet '\(path)' took more than \(mebibytes) MiB of memory on one page and was stopped (text doubled without end?)")
+            }
+        }
         let text = messages.text.map { String(cString: $0) } ?? ""
+        if text.contains("xsltMaxDepth") {
+            if let result { xmlFreeDoc(result) }
+            throw XMLReadError(io: "the stylesheet '\(path)' nests templates or variables more than \(Self.templateDepthLimit) deep and was stopped (a template that calls itself without end?)")
+        }
         guard let result else {
             throw XSLT.failure(text, more: collector.diagnostics, fallback: "the stylesheet '\(path)' failed")
         }

@@ -121,4 +121,37 @@ struct XSLTStylesheetTests {
             #expect(!error.diagnostics.isEmpty)
         }
     }
+
+    /// Issue 28: a stylesheet that never stops. Each is stopped with its reason, and the same
+    /// compiled stylesheet then transforms a harmless document again (nothing of the stopped
+    /// run is left in it). The memory bound is the process's growth, so text doubled without
+    /// end is tested in a process of its own (HTMLReportTests): here it would stop its
+    /// neighbours too.
+    @Test("a stylesheet past its bounds is stopped with the reason: templates nested without end, a run past its time", arguments: ["deep", "exponential"])
+    func bounded(kind: String) throws {
+        let bodies = [
+            "deep": """
+                <xsl:template name="r"><xsl:param name="n"/><x><xsl:call-template name="r"><xsl:with-param name="n" select="$n + 1"/></xsl:call-template></x></xsl:template>
+                <xsl:template match="/"><xsl:choose><xsl:when test="doc"><xsl:call-template name="r"><xsl:with-param name="n" select="0"/></xsl:call-template></xsl:when><xsl:otherwise>fine</xsl:otherwise></xsl:choose></xsl:template>
+                """,
+            "exponential": """
+                <xsl:template name="e"><xsl:param name="n"/>
+                  <xsl:if test="$n &gt; 0"><xsl:call-template name="e"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template><xsl:call-template name="e"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template></xsl:if>
+                </xsl:template>
+                <xsl:template match="/"><xsl:choose><xsl:when test="doc"><xsl:call-template name="e"><xsl:with-param name="n" select="60"/></xsl:call-template></xsl:when><xsl:otherwise>fine</xsl:otherwise></xsl:choose></xsl:template>
+                """,
+        ]
+        let reasons = [
+            "deep": "nests templates or variables more than 1000 deep and was stopped",
+            "exponential": "ran for more than 1 s on one page and was stopped",
+        ]
+        let stylesheet = try XSLTStylesheet(bytes: Self.sheet(bodies[kind]!), path: "\(kind).xsl")
+        do {
+            _ = try stylesheet.transform(Self.input, url: "in.xml", timeLimit: 1)
+            Issue.record("\(kind): not stopped")
+        } catch {
+            #expect(error.diagnostics.map(\.message).joined().contains(reasons[kind]!), "\(error.diagnostics)")
+        }
+        #expect(try stylesheet.transform(Array("<other/>".utf8), url: "other.xml", timeLimit: 1) == Array("fine".utf8))
+    }
 }

@@ -369,6 +369,28 @@ struct HTMLReportTests {
         #expect(!text.contains("MARKER-2811"), "\(text)")
     }
 
+    /// A stylesheet doubling a string forty times peaked at 4.2 GB (issue 28); now the
+    /// transformation is stopped once the process has grown by 256 MiB, with the reason.
+    @Test("a stylesheet doubling its text without end is stopped, with the reason and nothing written")
+    func doublingStylesheet() throws {
+        let root = try scratch.directory("doubling")
+        let style = root + "/double.xsl"
+        try """
+            <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+              <xsl:template name="d"><xsl:param name="s"/><xsl:param name="n"/>
+                <xsl:choose><xsl:when test="$n = 0"><xsl:value-of select="string-length($s)"/></xsl:when>
+                <xsl:otherwise><xsl:call-template name="d"><xsl:with-param name="s" select="concat($s, $s)"/><xsl:with-param name="n" select="$n - 1"/></xsl:call-template></xsl:otherwise></xsl:choose>
+              </xsl:template>
+              <xsl:template match="/"><html><body><!-- patients --><xsl:call-template name="d"><xsl:with-param name="s" select="'ab'"/><xsl:with-param name="n" select="40"/></xsl:call-template><!-- end of patients --></body></html></xsl:template>
+            </xsl:stylesheet>
+            """.write(toFile: style, atomically: true, encoding: .utf8)
+        let out = root + "/page.html"
+        let result = try mbt(["report", "Examples/clinic-example.xml", "--patient", "RP-0001", "--format", "html", "--stylesheet", style, "-o", out])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("took more than 256 MiB of memory on one page and was stopped"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     /// A browser that never finishes: Debian's `chromium` is a script that does not exec, and
     /// the browser's helpers are its children. When mbt gives up, none of them is left running.
     @Test("a print that never finishes is stopped with every process the browser started")
