@@ -17,29 +17,38 @@ DESTDIR ?=
 ROOT := $(DESTDIR)$(PREFIX)
 SHARE := $(ROOT)/share/mbt
 
-.PHONY: build install uninstall man check-install
+.PHONY: build install uninstall man check-install check-paths
+
+# Every path in the recipes below is single-quoted, so a PREFIX with a space is one path. What a
+# quote cannot hold is refused, and so is a relative PREFIX or DESTDIR: it would install into,
+# or uninstall from, wherever make happens to run.
+check-paths:
+	@: $(if $(findstring ',$(ROOT)),$(error PREFIX and DESTDIR cannot hold a single quote: $(ROOT)))
+	@: $(if $(filter /%,$(firstword $(PREFIX))),,$(error PREFIX must be an absolute path, such as /usr/local or /opt/mbt; got '$(PREFIX)'))
+	@: $(if $(DESTDIR),$(if $(filter /%,$(firstword $(DESTDIR))),,$(error DESTDIR must be an absolute path; got '$(DESTDIR)')))
 
 build:
 	swift build -c release --product mbt --static-swift-stdlib
 
-install: build
-	install -d $(ROOT)/bin $(SHARE)/Protocols $(SHARE)/Reports $(SHARE)/Examples $(ROOT)/share/man/man1 \
-		$(ROOT)/share/bash-completion/completions $(ROOT)/share/zsh/site-functions $(ROOT)/share/fish/vendor_completions.d
-	install -m 755 "$$(swift build -c release --show-bin-path)/mbt" $(ROOT)/bin/mbt
-	install -m 644 Protocols/*.xsd Protocols/*.xml $(SHARE)/Protocols/
-	install -m 644 Reports/report.xsd Reports/report.html.xsl Reports/handout.html.xsl $(SHARE)/Reports/
+install: check-paths build
+	install -d '$(ROOT)/bin' '$(SHARE)/Protocols' '$(SHARE)/Reports' '$(SHARE)/Examples' '$(ROOT)/share/man/man1' \
+		'$(ROOT)/share/bash-completion/completions' '$(ROOT)/share/zsh/site-functions' '$(ROOT)/share/fish/vendor_completions.d'
+	install -m 755 "$$(swift build -c release --show-bin-path)/mbt" '$(ROOT)/bin/mbt'
+	install -m 644 Protocols/*.xsd Protocols/*.xml '$(SHARE)/Protocols/'
+	install -m 644 Reports/report.xsd Reports/report.html.xsl Reports/handout.html.xsl '$(SHARE)/Reports/'
 	install -m 644 Examples/clinic-example.xml Examples/clinic-example.*.csv Examples/clinic-example.*.xlsx \
-		Examples/vald-style.map.csv Examples/vald-style-export.csv Examples/vald-style-profiles.csv $(SHARE)/Examples/
-	install -m 644 Docs/mbt.1 $(ROOT)/share/man/man1/mbt.1
-	$(ROOT)/bin/mbt --generate-completion-script bash > $(ROOT)/share/bash-completion/completions/mbt
-	$(ROOT)/bin/mbt --generate-completion-script zsh > $(ROOT)/share/zsh/site-functions/_mbt
-	$(ROOT)/bin/mbt --generate-completion-script fish > $(ROOT)/share/fish/vendor_completions.d/mbt.fish
-	@echo "installed mbt $$($(ROOT)/bin/mbt --version | cut -d' ' -f2) in $(ROOT)"
+		Examples/vald-style.map.csv Examples/vald-style-export.csv Examples/vald-style-profiles.csv '$(SHARE)/Examples/'
+	install -m 644 Docs/mbt.1 '$(ROOT)/share/man/man1/mbt.1'
+	'$(ROOT)/bin/mbt' --generate-completion-script bash > '$(ROOT)/share/bash-completion/completions/mbt'
+	'$(ROOT)/bin/mbt' --generate-completion-script zsh > '$(ROOT)/share/zsh/site-functions/_mbt'
+	'$(ROOT)/bin/mbt' --generate-completion-script fish > '$(ROOT)/share/fish/vendor_completions.d/mbt.fish'
+	@echo "installed mbt $$('$(ROOT)/bin/mbt' --version | cut -d' ' -f2) in $(ROOT)"
 
-uninstall:
-	rm -f $(ROOT)/bin/mbt $(ROOT)/share/man/man1/mbt.1 $(ROOT)/share/bash-completion/completions/mbt \
-		$(ROOT)/share/zsh/site-functions/_mbt $(ROOT)/share/fish/vendor_completions.d/mbt.fish
-	rm -rf $(SHARE)
+uninstall: check-paths
+	rm -f '$(ROOT)/bin/mbt' '$(ROOT)/share/man/man1/mbt.1' '$(ROOT)/share/bash-completion/completions/mbt' \
+		'$(ROOT)/share/zsh/site-functions/_mbt' '$(ROOT)/share/fish/vendor_completions.d/mbt.fish'
+	rm -rf '$(SHARE)'
+
 
 # The manual from the commands' own help (swift-argument-parser's plugin), dated with the
 # version; ManualTests fails when an option is missing from it.
