@@ -30,8 +30,15 @@ public final class CarriedRows: @unchecked Sendable {
     /// (a table of another shape is not carried over). Rows whose key is in `replaced` are
     /// dropped: the new run writes those files' rows itself.
     public init?(path: String, header: [UInt8], replaced: Set<[UInt8]>) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that a FIFO put in a table's place cannot hang the run; then only a
+        // regular file is read (a device such as /dev/zero never ends).
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            return nil
+        }
         self.fd = fd
         self.path = path
         self.replaced = replaced

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Joins tables whose rows are each sorted by key (the summaries of a batch's shards) into one
 /// table in key order: the table one run over the whole batch writes, since every run writes
 /// its files in key order. Streamed: one piece of each table in memory at a time.
@@ -12,6 +18,12 @@ public enum MergedTables {
     public static func merge(_ paths: [String], header: [UInt8], into file: AtomicOutputFile) throws -> Int {
         var tables: [CarriedRows] = []
         for path in paths {
+            // A FIFO or a link to /dev/zero hung the merge (issue 28): a part is a file on disk.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+                let kind = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : info.st_mode & S_IFMT == S_IFIFO ? "a FIFO" : info.st_mode & S_IFMT == S_IFSOCK ? "a socket" : "a device"
+                throw Problem(description: "'\(path)' is \(kind), not a summary written by mbt score; give the parts' summary files")
+            }
             guard let table = CarriedRows(path: path, header: header, replaced: []) else {
                 throw Problem(description: "'\(path)' is not a summary written by mbt score (missing, unreadable, or another header)")
             }

@@ -154,5 +154,19 @@ struct ShardTests {
         let notText = try run(Paths.mbtBinary, ["merge", "parts/summary-0-of-2.csv", "parts/summary-1-of-2.csv", "--out", "latin.csv"], currentDirectory: root)
         #expect(notText.status == 2 && notText.stderr.contains("the row is not UTF-8 text"), "\(notText.stderr)")
     }
-}
 
+    @Test("merge refuses a part that is a FIFO, a device or a link to /dev/zero, at once: never a hang")
+    func partsThatAreNotFiles() throws {
+        let root = try scratch.directory("not-files")
+        try "file,patient\n".write(toFile: root + "/real.csv", atomically: true, encoding: .utf8)
+        #expect(mkfifo(root + "/fifo.csv", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: root + "/zero.csv", withDestinationPath: "/dev/zero")
+        for (part, kind) in [("fifo.csv", "a FIFO"), ("zero.csv", "a device"), ("/dev/zero", "a device")] {
+            // Run with a deadline: the old merge blocked on the FIFO and read /dev/zero forever.
+            let result = try run(Paths.mbtBinary, ["merge", part, "real.csv", "--out", "merged.csv"], currentDirectory: root, timeout: 30)
+            #expect(result.status == 2, "\(part): \(result.stderr)")
+            #expect(result.stderr.contains("'\(part)' is \(kind), not a summary written by mbt score"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root + "/merged.csv"))
+        }
+    }
+}

@@ -74,8 +74,9 @@ public struct RunResult: Sendable {
 }
 
 /// Runs a program and collects its output (for mbt itself and for xmllint); `environment`
-/// is set over this process's own.
-public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
+/// is set over this process's own. With `timeout` (seconds), a program still running then is
+/// killed (its status is then 128 + 9), so that a test of a hang fails instead of hanging.
+public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -87,6 +88,18 @@ public func run(_ executable: String, _ arguments: [String], currentDirectory: S
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+        let pid = process.processIdentifier
+        let watched = Date()
+        Thread.detachNewThread {
+            while Date().timeIntervalSince(watched) < timeout {
+                usleep(50_000)
+                // Gone or a zombie already: nothing to kill (and the pid may not be reused yet).
+                if kill(pid, 0) != 0 { return }
+            }
+            kill(pid, SIGKILL)
+        }
+    }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
