@@ -28,6 +28,10 @@ struct MBT: ParsableCommand {
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.
     static func main() {
+        // A file-size limit (ulimit -f) then fails a write with EFBIG, which every command
+        // reports with the file it was writing, instead of the kernel killing mbt mid-write
+        // (standard input copied on past the limit died of SIGXFSZ).
+        signal(SIGXFSZ, SIG_IGN)
         do {
             let split = FileArguments.split(Array(CommandLine.arguments.dropFirst()), commands: [Score.self, Validate.self])
             var command = try parseAsRoot(split.forParser)

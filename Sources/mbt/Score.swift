@@ -129,9 +129,6 @@ struct Score: TakesManyFiles {
         if let problem = scorer.outputFolderProblem() {
             throw EnvironmentFailure(message: "cannot write reports to '\(out)': \(problem)")
         }
-        // A file-size limit (ulimit -f) then fails the write with EFBIG, reported like a full disk,
-        // instead of killing the process with a half-written temporary file.
-        signal(SIGXFSZ, SIG_IGN)
         let signals = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())

@@ -29,6 +29,13 @@ final class StandardInput {
         path == self.path ? Self.name : path
     }
 
+    /// The file-size limit in words (ulimit -f counts blocks of 1,024 bytes in most shells).
+    static var fileSizeLimit: String {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return "none" }
+        return "\(limit.rlim_cur) bytes"
+    }
+
     private func spool() throws -> String {
         if let path { return path }
         let folder = try PrivateFolder()
@@ -45,7 +52,12 @@ final class StandardInput {
             var offset = 0
             while offset < n {
                 let w = retryingOnInterrupt { chunk.withUnsafeBytes { write(out, $0.baseAddress! + offset, n - offset) } }
-                if w <= 0 { throw EnvironmentFailure(message: "cannot copy standard input: \(String(cString: strerror(errno)))") }
+                if w <= 0 {
+                    if errno == EFBIG {
+                        throw EnvironmentFailure(message: "standard input is larger than this process may write (the file-size limit, ulimit -f, \(Self.fileSizeLimit)); stopped at the limit. Raise the limit, or pass the file by its name instead of '-'")
+                    }
+                    throw EnvironmentFailure(message: "cannot copy standard input: \(String(cString: strerror(errno)))")
+                }
                 offset += w
             }
         }

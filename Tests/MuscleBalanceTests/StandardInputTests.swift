@@ -55,4 +55,19 @@ struct StandardInputTests {
         #expect(result.stdout.contains("its reports would be named stdin.report.* like those of"), "\(result.stdout)")
         #expect(result.stdout.contains("2 files: 1 reported, 1 failed"))
     }
+
+    @Test("standard input past the file-size limit stops at the limit with a message, leaving no copy behind (never killed by SIGXFSZ)")
+    func pastFileSizeLimit() throws {
+        let folder = try scratch.directory("fsize")
+        let tmp = try scratch.directory("fsize-tmp")
+        let big = folder + "/big.xml"
+        try String(repeating: "<!-- x -->\n", count: 200_000).write(toFile: big, atomically: true, encoding: .utf8)
+        // 500 blocks, and a file of 2.2 MB on standard input.
+        let result = try run("/bin/sh", ["-c", "ulimit -f 500; exec \"$0\" validate - < \"$1\"", Paths.mbtBinary, big], environment: ["TMPDIR": tmp])
+        #expect(result.status == 2, "\(result.status) \(result.stderr)")
+        // dash counts ulimit -f in blocks of 512 bytes, bash of 1,024: the limit as the kernel has it.
+        #expect(result.stderr.contains("standard input is larger than this process may write (the file-size limit, ulimit -f, 256000 bytes); stopped at the limit")
+            || result.stderr.contains("(the file-size limit, ulimit -f, 512000 bytes); stopped at the limit"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+    }
 }
