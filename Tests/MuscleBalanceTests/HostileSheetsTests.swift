@@ -216,4 +216,39 @@ struct HostileSheetsTests {
         let wide = try run(Paths.mbtBinary, ["validate", "wide.csv"], currentDirectory: folder)
         #expect(wide.stdout.contains("…(29"), "\(wide.stdout.prefix(2000))")
     }
+
+    @Test("bytes that are not text, a byte-order mark inside the file, numbers a double cannot hold, impossible dates, a decimal comma: each named at its cell, as written")
+    func cellsNamedAsWritten() throws {
+        let folder = try scratch.directory("as-written")
+        let header = Array("patient_id,sex,birth_date,session_date,hip-abduction-strength L (N)\n".utf8)
+        func row(_ text: String) -> [UInt8] { Array(text.utf8) + [0x0A] }
+        var bytes = header
+        bytes += Array("LK-".utf8) + [0xC0, 0x80] + row("A,male,1980-01-01,2026-11-02,150")  // an overlong NUL
+        bytes += Array("LK-".utf8) + [0xED, 0xA0, 0x80] + row("B,male,1980-01-01,2026-11-02,150")  // an encoded surrogate
+        bytes += [0xEF, 0xBB, 0xBF] + header  // a second file appended, its byte-order mark and header
+        bytes += row("LK-3,male,1980-01-01,2026-11-02,1E+308")
+        bytes += row("LK-4,male,1980-01-01,2026-11-02,4.9E-324")
+        bytes += row("LK-5,male,2026-02-30,2026-11-02,150")
+        bytes += row("LK-6,male,0000-01-01,2026-11-02,150")
+        bytes += row("LK-7,male,1980-01-01,2026-11-02," + String(repeating: "1", count: 400))
+        bytes += row("LK-8,male,1980-01-01,2026-11-02,10,8")
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/clinic.csv"))
+        let result = try run(Paths.mbtBinary, ["validate", "clinic.csv"], currentDirectory: folder)
+        #expect(result.status == 1)
+        for expected in [
+            "clinic.csv:2:1: error: patient_id holds bytes that are not UTF-8 text",
+            "clinic.csv:3:1: error: patient_id holds bytes that are not UTF-8 text",
+            "clinic.csv:4:1: error: patient_id holds a byte-order mark (U+FEFF), which only a file's start may hold: two files joined into one?",
+            "clinic.csv:5:5: error: '1E+308' in column 'hip-abduction-strength L (N)' is not a number",
+            "clinic.csv:6:5: error: '4.9E-324' in column 'hip-abduction-strength L (N)' is not a number",
+            "clinic.csv:7:3: error: birth_date '2026-02-30' is not a day of the calendar",
+            "clinic.csv:8:3: error: birth_date '0000-01-01' is not a day of the calendar",
+            "clinic.csv:9:5: error: hip-abduction-strength L (N) '1111111111",
+            "clinic.csv:10:6: error: the row has '8' in column 6, past the header's last column (5); name the column in the header or move the value; if '10,8' is one reading with a decimal comma, write 10.8",
+        ] {
+            #expect(result.stdout.contains(expected), "\(expected)\n\(result.stdout)")
+        }
+        // Never in libxml2's words, never NaN.
+        #expect(!result.stdout.contains("NaN") && !result.stdout.contains("xs:") && !result.stdout.contains("element"), "\(result.stdout)")
+    }
 }

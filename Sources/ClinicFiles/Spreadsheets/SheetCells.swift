@@ -135,6 +135,7 @@ struct SheetCells: Sendable {
         // Over the string's own bytes where it has them (a UTF8View scan costs several times more).
         let suspect: (UInt8) -> Bool = { $0 < 0x20 || $0 == 0xEF }
         guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: suspect) }) ?? text.utf8.contains(where: suspect) else { return nil }
-        return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value >= 0xFFFD && $0.value <= 0xFFFF }
+        // U+FEFF: a byte-order mark inside the file, where two files were joined into one.
+        return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value >= 0xFFFD && $0.value <= 0xFFFF || $0.value == 0xFEFF }
     }
 }

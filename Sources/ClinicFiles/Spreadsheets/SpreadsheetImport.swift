@@ -165,8 +165,15 @@ public final class SpreadsheetImport: XMLByteProducer {
         if row.cells.count > headerNames.count,
             let extra = (headerNames.count..<row.cells.count).first(where: { !SheetCells.trimmed(row.cells[$0]).isEmpty })
         {
+            // "10,8" typed with a decimal comma in a comma-separated sheet: two cells, the second
+            // one past the header.
+            let before = extra > 0 ? SheetCells.trimmed(row.cells[extra - 1]) : ""
+            let after = SheetCells.trimmed(row.cells[extra])
+            let digits: (String) -> Bool = { !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+            let decimalComma = extra == headerNames.count && row.cells.count == extra + 1 && digits(after) && Double(before) != nil
+                ? "; if '\(before),\(after)' is one reading with a decimal comma, write \(before).\(after) (or quote the cell)" : ""
             let p = problem(
-                .error, "the row has '\(row.cells[extra])' in column \(extra + 1), past the header's last column (\(headerNames.count)); name the column in the header or move the value",
+                .error, "the row has '\(row.cells[extra])' in column \(extra + 1), past the header's last column (\(headerNames.count)); name the column in the header or move the value\(decimalComma)",
                 row: row.row, column: extra + 1)
             if patientID != nil { patientProblems.append(p) } else { looseProblems.append(p) }
         }
@@ -218,6 +225,8 @@ public final class SpreadsheetImport: XMLByteProducer {
             let code = String(bad.value, radix: 16, uppercase: true)
             let message = bad.value == 0xFFFD
                 ? "\(detail.rawValue) holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\""
+                : bad.value == 0xFEFF
+                ? "\(detail.rawValue) holds a byte-order mark (U+FEFF), which only a file's start may hold: two files joined into one? Remove it, and the second header after it"
                 : "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it"
             patientProblems.append(problem(.error, message, row: row.row, column: column(detail)))
             return escaped(String(String.UnicodeScalarView(text.unicodeScalars.map { SheetCells.forbiddenCharacter(String($0)) == nil ? $0 : "\u{FFFD}" })))
