@@ -118,15 +118,6 @@ struct Report: ParsableCommand {
 
     /// Writes `bytes` to `path` through a temporary file renamed into place.
     private func writeWhole(_ bytes: [UInt8], to path: String) throws {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        do {
-            let file = try AtomicOutputFile(directory: folder.isEmpty ? "/" : folder, name: name)
-            try file.write(bytes)
-            try file.commit()
-        } catch {
-            throw EnvironmentFailure(message: "cannot write \(VisibleText.escaped(path)): \(error)")
-        }
+        try writeFileWhole(path, bytes)
     }
 }

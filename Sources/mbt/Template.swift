@@ -77,17 +77,3 @@ struct Template: ParsableCommand {
         }
     }
 }
-
-/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place).
-func writeFileWhole(_ path: String, _ bytes: [UInt8]) throws {
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) } ?? "."
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    do {
-        let file = try AtomicOutputFile(directory: directory.isEmpty ? "/" : directory, name: name)
-        try file.write(bytes)
-        try file.commit()
-    } catch {
-        throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)")
-    }
-}

@@ -70,4 +70,25 @@ struct StandardInputTests {
             || result.stderr.contains("(the file-size limit, ulimit -f, 512000 bytes); stopped at the limit"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
     }
+
+    @Test("report -o a FIFO writes through it, and the FIFO stays a FIFO (never replaced by a regular file)")
+    func reportIntoFIFO() throws {
+        let folder = try scratch.directory("fifo")
+        let fifo = folder + "/report.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // The reader: cat, a process of its own (not a shell job, which the test runner would not reap).
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let pipe = Pipe()
+        reader.standardOutput = pipe
+        try reader.run()
+        let result = try run(Paths.mbtBinary, ["report", Paths.example, "--patient", "RP-0001", "-o", fifo], timeout: 60)
+        let read = pipe.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(String(decoding: read, as: UTF8.self).contains("RP-0001"))
+        var info = stat()
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+    }
 }

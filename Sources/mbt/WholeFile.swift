@@ -1,0 +1,31 @@
+import BatchEngine
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place). A FIFO
+/// or a character device (`-o /dev/stdout`, a named pipe another program reads) is written
+/// through instead: renaming over it would replace the node with a regular file (issue 28).
+func writeFileWhole(_ path: String, _ bytes: [UInt8]) throws {
+    var info = stat()
+    if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFCHR {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw EnvironmentFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        guard writeAll(fd, bytes) else { throw EnvironmentFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        return
+    }
+    let slash = path.lastIndex(of: "/")
+    let directory = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    do {
+        let file = try AtomicOutputFile(directory: directory.isEmpty ? "/" : directory, name: name)
+        try file.write(bytes)
+        try file.commit()
+    } catch {
+        throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)")
+    }
+}
