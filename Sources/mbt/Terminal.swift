@@ -1,3 +1,4 @@
+import BatchEngine
 import FastText
 
 #if canImport(Glibc)
@@ -53,26 +54,20 @@ func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
     }
 }
 
-/// A folder of this run's own (mode 0700, in $TMPDIR or /tmp), removed with what is left in it
-/// when the value goes.
+/// A folder of this run's own (mode 0700, in $TMPDIR or /tmp, named for its writer), removed
+/// with what is left in it when the value goes; one a killed run left is removed by the next
+/// (`DeadRunScratch`).
 final class PrivateFolder {
     let path: String
 
     init() throws {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array((base + "/mbt-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { b in b.baseAddress.flatMap { mkdtemp($0) } != nil }
-        guard made else { throw EnvironmentFailure(message: "cannot make a temporary folder in '\(base)': \(String(cString: strerror(errno)))") }
-        path = template.withUnsafeBufferPointer { b in String(decoding: UnsafeRawBufferPointer(b).prefix { $0 != 0 }, as: UTF8.self) }
+        guard let made = DeadRunScratch.makeFolder(prefix: "mbt-") else {
+            throw EnvironmentFailure(message: "cannot make a temporary folder in '\(DeadRunScratch.temporaryFolder)': \(String(cString: strerror(errno)))")
+        }
+        path = made
     }
 
     deinit {
-        guard let dir = opendir(path) else { return }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { unlink(path + "/" + name) }
-        }
-        closedir(dir)
-        rmdir(path)
+        DeadRunScratch.removeTree(path)
     }
 }

@@ -251,4 +251,56 @@ struct HostileSheetsTests {
         // Never in libxml2's words, never NaN.
         #expect(!result.stdout.contains("NaN") && !result.stdout.contains("xs:") && !result.stdout.contains("element"), "\(result.stdout)")
     }
+
+    @Test("SIGKILL while a workbook unzips leaves no part in TMPDIR (unlinked as soon as made), and the next run removes the dead run's folder")
+    func killedWhileUnzipping() throws {
+        let folder = try scratch.directory("killed")
+        let tmp = try scratch.directory("killed-tmp")
+        // A sheet of 400,000 rows: about 60 MB unzipped, a second or more to unzip and read.
+        let script = """
+            import sys, zipfile, openpyxl
+            folder = sys.argv[1]
+            book = openpyxl.Workbook()
+            book.active.append(["patient_id", "sex", "birth_date", "session_date", "hip-abduction-strength L (N)"])
+            book.save(folder + "/small.xlsx")
+            rows = "".join('<row r="%d"><c r="A%d" t="inlineStr"><is><t>P-%d</t></is></c><c r="E%d"><v>150</v></c></row>' % (n, n, n, n) for n in range(2, 400002))
+            with zipfile.ZipFile(folder + "/small.xlsx") as zin, zipfile.ZipFile(folder + "/big.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    if item.filename == "xl/worksheets/sheet1.xml":
+                        data = data.decode().replace("</row>", "</row>" + rows, 1).encode()
+                    zout.writestr(item.filename, data)
+            """
+        let made = try run("/usr/bin/env", ["python3", "-c", script, folder])
+        #expect(made.status == 0, "\(made.stderr)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+        process.arguments = ["validate", folder + "/big.xlsx"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmp]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until it holds its unzipped part open (a deleted file in TMPDIR), then kill it.
+        var sawPart = false
+        for _ in 0..<400 where process.isRunning {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd")) ?? []
+            sawPart = fds.contains { fd in
+                ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\(fd)")) ?? "").hasPrefix(tmp + "/.mbt-sheet-")
+            }
+            if sawPart { break }
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(sawPart, "mbt was never seen with its unzipped part open")
+        // What is left is validate's own folder for its spilled lines, empty, named for its
+        // writer: no unzipped part.
+        let left = try FileManager.default.contentsOfDirectory(atPath: tmp)
+        #expect(left.count == 1 && left[0].hasPrefix("mbt-\(process.processIdentifier)-"), "\(left)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp + "/" + left[0]) == [])
+        // The next run takes it away.
+        let next = try run(Paths.mbtBinary, ["validate", folder + "/small.xlsx"], environment: ["TMPDIR": tmp])
+        #expect(next.status != 2, "\(next.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
+    }
 }

@@ -51,12 +51,10 @@ public struct PDFPrinter: Sendable {
     /// else (the browser's profile goes there too), locked down (`lockedDown`), printed offline
     /// and without the browser's header and footer, and the folder removed.
     public func pdf(of html: [UInt8]) throws(Failure) -> [UInt8] {
-        var template = Array("\(Self.temporaryFolder())/mbt-pdf-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        guard let folder = DeadRunScratch.makeFolder(prefix: "mbt-pdf-") else {
             throw Failure(description: "cannot make a temporary folder: \(String(cString: strerror(errno)))")
         }
-        let folder = String(cString: made)
-        defer { Self.removeTree(folder) }
+        defer { DeadRunScratch.removeTree(folder) }
         let page = folder + "/page.html"
         let output = folder + "/page.pdf"
         do {
@@ -176,11 +174,6 @@ public struct PDFPrinter: Sendable {
         return url
     }
 
-    private static func temporaryFolder() -> String {
-        let folder = getenv("TMPDIR").map { String(cString: $0) } ?? ""
-        return folder.isEmpty ? "/tmp" : folder
-    }
-
     private static func readFile(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -193,27 +186,6 @@ public struct PDFPrinter: Sendable {
             bytes += chunk[0..<n]
         }
         return bytes
-    }
-
-    /// Removes the temporary folder and what the browser left in it.
-    private static func removeTree(_ path: String) {
-        guard let dir = opendir(path) else {
-            unlink(path)
-            return
-        }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name == "." || name == ".." { continue }
-            let child = path + "/" + name
-            var info = stat()
-            if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-                removeTree(child)
-            } else {
-                unlink(child)
-            }
-        }
-        closedir(dir)
-        rmdir(path)
     }
 }
 
