@@ -29,7 +29,7 @@ public final class ClinicFileStream {
         if let options = sheetOptions, SheetFormat(path: path) != nil {
             let sheet: SpreadsheetImport
             do {
-                let reader = try SheetSource.open(path: path, delimiter: options.delimiter, sheet: options.sheet)
+                let reader = try SheetSource.open(path: path, delimiter: options.delimiter, sheet: options.sheet, encoding: options.encoding)
                 sheet = try SpreadsheetImport(reader: reader, options: options)
             } catch {
                 throw Failure(

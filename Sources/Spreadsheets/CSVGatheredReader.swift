@@ -26,6 +26,10 @@ public final class CSVGatheredReader: SheetReader {
     private let keyColumn: Int
     private let budget: Int
     private let spillFolder: String?
+    /// What the file was saved in: records are gathered as their bytes (the structure is ASCII
+    /// in every `TextEncoding`) and converted to UTF-8 as each is parsed.
+    private let encoding: TextEncoding
+    private var converted: [UInt8] = []
 
     /// A record held: its patient's place, its line, its bytes in the arena.
     struct Held {
@@ -48,7 +52,8 @@ public final class CSVGatheredReader: SheetReader {
 
     /// Opens `path` for gathering by the text of `keyColumn` (0-based), the first row being
     /// the header. Spills go to `spillFolder`, or $TMPDIR (else /tmp).
-    public init(path: String, delimiter: UInt8, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget, spillFolder: String? = nil) throws(SheetError) {
+    public init(path: String, delimiter: UInt8, keyColumn: Int, budget: Int = GatheredSheetReader.defaultBudget, spillFolder: String? = nil, encoding: TextEncoding = .utf8) throws(SheetError) {
+        self.encoding = encoding
         file = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -91,7 +96,13 @@ public final class CSVGatheredReader: SheetReader {
     /// a line break fed to one parser kept for all of them.
     private func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) -> SheetRow? {
         var record: CSVRecordReader.Record?
-        parser.feed(bytes) { record = $0 }
+        if encoding == .utf8 {
+            parser.feed(bytes) { record = $0 }
+        } else {
+            converted.removeAll(keepingCapacity: true)
+            encoding.appendUTF8(bytes, to: &converted)
+            converted.withUnsafeBufferPointer { buffer in parser.feed(buffer) { record = $0 } }
+        }
         // Through the buffer overload: the generic one over a CollectionOfOne was not
         // specialised here and looked its metadata up on every record.
         Self.lineBreak.withUnsafeBufferPointer { parser.feed($0) { record = $0 } }

@@ -17,10 +17,14 @@ public final class CSVSheetReader: SheetReader {
     private var nextReady = 0
     private var atEnd = false
     private var started = false
+    /// What the file was saved in (`TextEncoding`); its chunks are converted to UTF-8 here.
+    public let encoding: TextEncoding
+    private var converted: [UInt8] = []
 
     /// Opens `path`; `delimiter` is `,` unless the sheet was saved with `;` or a tab.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ",")) throws(SheetError) {
+    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) throws(SheetError) {
         file = path
+        self.encoding = encoding
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw SheetError("cannot open '\(path)': \(String(cString: strerror(errno)))", unreadable: true)
@@ -78,8 +82,14 @@ public final class CSVSheetReader: SheetReader {
                         throw SheetError("'\(file)' is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8\" instead", row: 1, column: 1)
                     }
                 }
-                chunk.withUnsafeBufferPointer { buffer in
-                    parser.feed(UnsafeBufferPointer(rebasing: buffer[0..<n])) { ready.append($0) }
+                if encoding == .utf8 {
+                    chunk.withUnsafeBufferPointer { buffer in
+                        parser.feed(UnsafeBufferPointer(rebasing: buffer[0..<n])) { ready.append($0) }
+                    }
+                } else {
+                    converted.removeAll(keepingCapacity: true)
+                    chunk.withUnsafeBufferPointer { encoding.appendUTF8(UnsafeBufferPointer(rebasing: $0[0..<n]), to: &converted) }
+                    converted.withUnsafeBufferPointer { buffer in parser.feed(buffer) { ready.append($0) } }
                 }
             }
         }

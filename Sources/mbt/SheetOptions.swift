@@ -4,7 +4,7 @@ import ClinicFiles
 /// How `validate`, `score`, `report` and `import` read a spreadsheet (`.csv`, `.tsv`, `.xlsx`):
 /// its layout and the writing of its cells. An XML clinic file ignores them.
 struct SheetOptions: ParsableArguments {
-    static let optionsWithValues: Set<String> = ["--layout", "--delimiter", "--date-format", "--sheet", "--patients", "--map", "--clinic"]
+    static let optionsWithValues: Set<String> = ["--layout", "--delimiter", "--date-format", "--encoding", "--sheet", "--patients", "--map", "--clinic"]
 
     @Option(name: .long, help: ArgumentHelp("""
         long (a row per reading: patient_id, session_date, test, side, unit, value, trial...), \
@@ -21,6 +21,12 @@ struct SheetOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Read dates written dd/mm/yyyy, mm/dd/yyyy or yyyy/mm/dd (default: yyyy-mm-dd only).", valueName: "order"))
     var dateFormat: String?
+
+    @Option(name: .long, help: ArgumentHelp("""
+        What a CSV or TSV file was saved in: utf-8 (default), windows-1252 (Excel's "CSV (Comma \
+        delimited)" on Windows) or latin-1. Without it, text that is not UTF-8 is an error at its cell.
+        """, valueName: "name"))
+    var encoding: String?
 
     @Option(name: .long, help: ArgumentHelp("The workbook's sheet to read (default: its first).", valueName: "name"))
     var sheet: String?
@@ -50,6 +56,10 @@ struct SheetOptions: ParsableArguments {
         if let dateFormat, DateOrder(argument: dateFormat) == nil {
             throw ValidationError("--date-format takes dd/mm/yyyy, mm/dd/yyyy or yyyy/mm/dd, not '\(dateFormat)'")
         }
+        var probe = SheetImportOptions(protocolID: "")
+        if let encoding, !probe.setEncoding(named: encoding) {
+            throw ValidationError("--encoding takes \(SheetImportOptions.encodingNames.joined(separator: ", ")), not '\(encoding)'")
+        }
     }
 
     var delimiterByte: UInt8? {
@@ -73,6 +83,7 @@ struct SheetOptions: ParsableArguments {
         options.delimiter = delimiterByte ?? UInt8(ascii: ",")
         options.decimalComma = decimalComma
         options.dateOrder = dateFormat.flatMap(DateOrder.init(argument:))
+        if let encoding { _ = options.setEncoding(named: encoding) }
         options.sheet = sheet
         options.patientsFile = patients
         options.clinic = clinic

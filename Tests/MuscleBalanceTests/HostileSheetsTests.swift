@@ -78,12 +78,25 @@ struct HostileSheetsTests {
         #expect(result.status == 1)
         // Decoded, both ids read M\u{FFFD}LLER-1: the first is refused for its bytes, and the
         // second is not taken silently for the same patient.
-        #expect(result.stdout.contains("clinic.csv:2:1: error: patient_id holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\""), "\(result.stdout)")
+        #expect(result.stdout.contains("clinic.csv:2:1: error: patient_id holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\", or read it with --encoding windows-1252 (or latin-1)"), "\(result.stdout)")
         #expect(result.stdout.contains("clinic.csv:3:3: error: birth_date '1970-01-01' differs from '1980-01-01' on line 2"), "\(result.stdout)")
         // The same sheet as UTF-8 reads, two patients.
         try text.write(toFile: folder + "/utf8.csv", atomically: true, encoding: .utf8)
         let good = try run(Paths.mbtBinary, ["validate", "utf8.csv"], currentDirectory: folder)
         #expect(good.status == 0, "\(good.stdout)")
+        // Read as what it was saved in (--encoding), it is two patients too; in date order (gathered), and a
+        // Windows-1252 letter (the euro sign, 0x80) that Latin-1 has not.
+        let dated = text + "M\u{C4}LLER-1,male,1980-01-01,2026-11-09,155\n\u{20AC}-3,female,1990-01-01,2026-11-09,130\n"
+        try Data(dated.data(using: .windowsCP1252)!).write(to: URL(fileURLWithPath: folder + "/cp1252.csv"))
+        let imported = try run(Paths.mbtBinary, ["import", "cp1252.csv", "--encoding", "windows-1252", "-o", "-"], currentDirectory: folder)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        for id in ["M\u{C4}LLER-1", "M\u{D6}LLER-1", "\u{20AC}-3"] {
+            #expect(imported.stdout.components(separatedBy: "<patient id=\"\(id)\"").count == 2, "\(id)\n\(imported.stdout)")
+        }
+        #expect(imported.stdout.components(separatedBy: "<session date=").count == 5)
+        // Latin-1 has a C1 control at 0x80: refused at its cell, as any control character.
+        let latin = try run(Paths.mbtBinary, ["validate", "cp1252.csv", "--encoding", "latin-1"], currentDirectory: folder)
+        #expect(latin.status == 1 && latin.stdout.contains("cp1252.csv:5:1: error: patient id '<U+0080>-3' holds a control character"), "\(latin.stdout)")
     }
 
     @Test("a workbook damaged inside its zip is refused whole: a changed byte fails its checksum, a part stored twice is not read as either")

@@ -18,7 +18,7 @@ final class PatientDirectory {
 
     init(path: String, options: SheetImportOptions) throws(SheetError) {
         file = path
-        let reader = try SheetSource.open(path: path, delimiter: options.delimiter, sheet: nil)
+        let reader = try SheetSource.open(path: path, delimiter: options.delimiter, sheet: nil, encoding: options.encoding)
         sheet = reader.sheet
         guard let header = try reader.next() else {
             throw SheetError("the patients file \(path) is empty; its first row names the columns (patient_id, sex, birth_date, body_mass_kg, height_cm, conditions)")

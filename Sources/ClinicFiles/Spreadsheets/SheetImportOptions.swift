@@ -1,3 +1,4 @@
+import Spreadsheets
 /// How a spreadsheet is read into the measurement format: its layout, its delimiter and the
 /// writing of its numbers and dates, and what the sheet cannot say itself (the protocol, the
 /// clinic, where the patients' details are).
@@ -18,6 +19,8 @@ public struct SheetImportOptions: Sendable {
     public var decimalComma = false
     /// How dates are written when not yyyy-mm-dd; nil accepts yyyy-mm-dd only.
     public var dateOrder: DateOrder?
+    /// What a CSV file was saved in (`--encoding`): UTF-8 unless told.
+    public var encoding: TextEncoding = .utf8
     /// A workbook's sheet (its first one when nil).
     public var sheet: String?
     /// A second sheet with the patients' details, joined by patient_id.
@@ -31,6 +34,17 @@ public struct SheetImportOptions: Sendable {
 
     public init(protocolID: String) {
         self.protocolID = protocolID
+    }
+
+    /// The encodings `--encoding` names, as its help lists them.
+    public static let encodingNames = TextEncoding.allCases.map(\.rawValue)
+
+    /// Sets `encoding` from a name (`--encoding`: utf-8, latin-1, windows-1252, and their
+    /// other spellings); false for a name that is none of them.
+    public mutating func setEncoding(named name: String) -> Bool {
+        guard let encoding = TextEncoding(argument: name) else { return false }
+        self.encoding = encoding
+        return true
     }
 }
 

@@ -2,10 +2,11 @@ import Spreadsheets
 
 /// Opens a sheet by its file's kind: a CSV file or a workbook's sheet.
 enum SheetSource {
-    static func open(path: String, delimiter: UInt8, sheet: String?) throws(SheetError) -> any SheetReader {
+    /// `encoding` is a CSV file's (a workbook's XML says its own).
+    static func open(path: String, delimiter: UInt8, sheet: String?, encoding: TextEncoding = .utf8) throws(SheetError) -> any SheetReader {
         switch SheetFormat(path: path) {
         case .workbook: return try WorkbookSheetReader(path: path, sheet: sheet)
-        case .csv, nil: return try CSVSheetReader(path: path, delimiter: delimiter)
+        case .csv, nil: return try CSVSheetReader(path: path, delimiter: delimiter, encoding: encoding)
         }
     }
 
@@ -17,7 +18,7 @@ enum SheetSource {
     static func byPatient(_ reader: any SheetReader, idColumn: Int) throws(SheetError) -> (reader: any SheetReader, gathered: Bool) {
         if let csv = reader as? CSVSheetReader {
             if try csv.keepsTogether(column: idColumn) { return (reader, false) }
-            return (try CSVGatheredReader(path: csv.file, delimiter: csv.delimiter, keyColumn: idColumn), true)
+            return (try CSVGatheredReader(path: csv.file, delimiter: csv.delimiter, keyColumn: idColumn, encoding: csv.encoding), true)
         }
         return (GatheredSheetReader(source: reader, keyColumn: idColumn, key: SheetCells.trimmed), true)
     }

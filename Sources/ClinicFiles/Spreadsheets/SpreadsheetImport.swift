@@ -103,7 +103,7 @@ public final class SpreadsheetImport: XMLByteProducer {
 
     /// Opens the sheet at `path` (CSV, or a workbook by its name) for import.
     public static func open(path: String, options: SheetImportOptions) throws(SheetError) -> SpreadsheetImport {
-        try SpreadsheetImport(reader: SheetSource.open(path: path, delimiter: options.delimiter, sheet: options.sheet), options: options)
+        try SpreadsheetImport(reader: SheetSource.open(path: path, delimiter: options.delimiter, sheet: options.sheet, encoding: options.encoding), options: options)
     }
 
     /// The cell problems of the patient whose `<patient>` is on `line`, handed out once.
@@ -224,7 +224,7 @@ public final class SpreadsheetImport: XMLByteProducer {
         if let bad = SheetCells.forbiddenCharacter(text) {
             let code = String(bad.value, radix: 16, uppercase: true)
             let message = bad.value == 0xFFFD
-                ? "\(detail.rawValue) holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\""
+                ? "\(detail.rawValue) holds bytes that are not UTF-8 text: the sheet was saved in another encoding (Latin-1 or Windows-1252?); save it as \"CSV UTF-8\", or read it with --encoding windows-1252 (or latin-1)"
                 : bad.value == 0xFEFF
                 ? "\(detail.rawValue) holds a byte-order mark (U+FEFF), which only a file's start may hold: two files joined into one? Remove it, and the second header after it"
                 : "\(detail.rawValue) holds a control character (U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)); remove it"
