@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Workbooks (.xlsx) are zip archives of XML: ZIPFoundation unzips, libxml2 reads.
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // The history store (one SQLite file per clinic): GRDB over Debian's SQLite
+        // (libsqlite3-dev). Only the History module imports it.
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // libxml2 from the system (Debian: libxml2-dev). Only MBXML imports it.
@@ -49,12 +52,17 @@ let package = Package(
         // The reports a clinician and a registry read: the XML report and the printable text
         // report, from scored values. No file is opened here.
         .target(name: "ClinicReports", dependencies: ["MuscleBalanceCore", "MBXML", "FastText", "Locks"]),
+        // A patient's course of care: every session stored in a local SQLite file (GRDB), as
+        // entered and as scored, with revisions and an audit trail. GRDB, SQLite and Foundation
+        // stay here; the clinical core never learns that a database exists. It is given the
+        // core's values and canonical text of the inputs, and opens no clinic file.
+        .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", .product(name: "GRDB", package: "GRDB.swift")]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
-                "MuscleBalance", "ClinicFiles", "ClinicReports", "BatchEngine", "Locks", "FastText",
+                "MuscleBalance", "ClinicFiles", "ClinicReports", "BatchEngine", "Locks", "FastText", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // The release binary allocates with mimalloc (Debian: libmimalloc-dev) instead of
@@ -85,6 +93,8 @@ let package = Package(
         .testTarget(name: "MBXMLTests", dependencies: ["MBXML", "MBXMLTestSupport", "SeededRandom"]),
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks", "SeededRandom"]),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "SeededRandom"]),
+        // The history store alone, from the core's values: SQLite files on disk, no clinic file.
+        .testTarget(name: "HistoryTests", dependencies: ["History", "MuscleBalanceCore", "TestSupport"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Protocols and clinic files read from disk into the core's values; the default

@@ -23,7 +23,7 @@ struct MBT: ParsableCommand {
             Exit status: 0 all good, 1 some file has errors, 2 usage error or unreadable file.
             """,
         version: "mbt \(version)",
-        subcommands: [Validate.self, Score.self, Report.self, Import.self, Template.self, Merge.self, Generate.self]
+        subcommands: [Validate.self, Score.self, Report.self, Import.self, Template.self, Merge.self, HistoryCommand.self, Generate.self]
     )
 
     /// ArgumentParser exits 64 for usage errors; mbt promises 2.

@@ -5,7 +5,7 @@ extension BalanceScorer {
     /// Each test and side of the latest session against the session before. A change counts
     /// only beyond the test's minimal detectable change for the patient's sex and the side
     /// (an amount, or a band of latest / previous); exactly at the limit is within it.
-    func progress(from previous: [TestResult], to latest: [TestResult], sex: Sex?) -> [ProgressItem] {
+    public func progress(from previous: [TestResult], to latest: [TestResult], sex: Sex?) -> [ProgressItem] {
         let positions = self.positions(previous)
         return latest.compactMap { now in
             guard let before = find(now.testID, now.side, in: previous, positions), let test = index.tests[now.testID] else { return nil }

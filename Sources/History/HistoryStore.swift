@@ -1,0 +1,324 @@
+import Foundation
+import GRDB
+
+/// A clinic's memory of every visit: one SQLite file (GRDB), in write-ahead-log mode with
+/// foreign keys on and a busy timeout, holding each patient session as entered
+/// (`SessionInputs`) and as scored (`SessionFigures`), every revision of it, and an audit row for
+/// every change (`StoreChange`). Sessions are keyed by clinic, patient id and date. Nothing is
+/// ever deleted: an amendment supersedes the current revision, a withdrawal marks it.
+public final class HistoryStore: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    /// How long a writer waits for another before giving up with a clear error.
+    public static let busySeconds: TimeInterval = 10
+
+    /// Opens (making it when missing, unless `readOnly`) the store at `path`. Refused: a store
+    /// on a network file system (`FileSystemKind`), a file that is not a store, a store made by a
+    /// newer mbt.
+    public init(path: String, readOnly: Bool = false) throws(HistoryError) {
+        self.path = path
+        if !readOnly, let network = FileSystemKind.networkFileSystem(of: path) {
+            throw HistoryError("the history store '\(path)' is on \(network), a network file system: SQLite's write-ahead log needs every writer on one machine, and its locks are not reliable there. Keep the store on a local disk of the host that owns it; shards on a cluster read a snapshot (--history-snapshot), and one `mbt history import` after `mbt merge` brings their sessions in")
+        }
+        var exists = stat()
+        if readOnly && stat(path, &exists) != 0 {
+            throw HistoryError("there is no history store at '\(path)': import sessions into it first (mbt history import FILE --history \(path))")
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(Self.busySeconds)
+        config.readonly = readOnly
+        if !readOnly { config.journalMode = .wal }
+        config.label = "mbt history"
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            let migrator = HistorySchema.migrator
+            try queue.read { db in
+                let known = Set(migrator.migrations)
+                let applied = try Self.appliedMigrations(db)
+                if let unknown = applied.first(where: { !known.contains($0) }) {
+                    throw HistoryError("the history store '\(path)' was made by a newer mbt (it has '\(unknown)', which this mbt \(MBTVersion.current) does not know); use that mbt, or a newer one")
+                }
+                if readOnly, applied.isEmpty, try db.tableExists("session") == false {
+                    throw HistoryError("'\(path)' is an empty database, not a history store made by mbt")
+                }
+            }
+            if !readOnly { try migrator.migrate(queue) }
+        } catch let error as HistoryError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path)
+        } catch {
+            throw HistoryError("cannot open the history store '\(path)': \(error)")
+        }
+    }
+
+    /// The migrations applied, read without creating GRDB's table in a store opened read-only.
+    private static func appliedMigrations(_ db: Database) throws -> [String] {
+        guard try db.tableExists("grdb_migrations") else {
+            // A database with tables but none of ours is not a store.
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            if !tables.isEmpty { throw HistoryError("'\(db.description)' is an SQLite database, but not a history store made by mbt (it has the tables \(tables.prefix(5).joined(separator: ", ")))") }
+            return []
+        }
+        return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+    }
+
+    static func failure(_ error: DatabaseError, _ path: String) -> HistoryError {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return HistoryError("'\(path)' is not a history store (not an SQLite database); give the store's path, or a new file's")
+        case .SQLITE_CORRUPT: return HistoryError("the history store '\(path)' is damaged (\(error.message ?? "corrupt")); restore it from a snapshot (mbt history snapshot) and import the files since")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return HistoryError("the history store '\(path)' is busy: another mbt has been writing to it for over \(Int(busySeconds)) s; try again when it is done")
+        case .SQLITE_READONLY: return HistoryError("the history store '\(path)' cannot be written (a read-only file or folder); check its permissions, or use a copy")
+        case .SQLITE_CANTOPEN: return HistoryError("cannot open the history store '\(path)': its folder is missing or cannot be written")
+        case .SQLITE_FULL: return HistoryError("the disk holding the history store '\(path)' is full: nothing of this file was stored; free some space and import it again")
+        case .SQLITE_IOERR: return HistoryError("the history store '\(path)' could not be read or written (\(error.message ?? "I/O error")); nothing of this file was stored")
+        default: return HistoryError("the history store '\(path)': \(error.message ?? "\(error)")")
+        }
+    }
+
+    /// Runs `body` as one transaction taken for writing at once (BEGIN IMMEDIATE): what it does
+    /// lands together or not at all.
+    func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+        do {
+            return try writeRethrowing(body)
+        } catch let error as HistoryError {
+            throw error
+        } catch {
+            throw HistoryError("the history store '\(path)': \(error)")
+        }
+    }
+
+    /// `write`, letting an error of `body`'s own (not the database's) through as it is.
+    func writeRethrowing<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as HistoryError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as HistoryError {
+            throw error
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path)
+        } catch {
+            throw HistoryError("the history store '\(path)': \(error)")
+        }
+    }
+
+    // MARK: importing
+
+    /// Stores the sessions of one input file, in one transaction with its audit row: each is
+    /// added, found unchanged, amended (with `amend`, a reason) or refused with what differs.
+    public func importSessions(_ entries: [SessionEntry], source: ChangeSource, amend: String? = nil) throws(HistoryError) -> [SessionVerdict] {
+        var list = entries.makeIterator()
+        var verdicts: [SessionVerdict] = []
+        do {
+            _ = try importSessions(source: source, amend: amend, next: { list.next() }, verdict: { verdicts.append($0) })
+        } catch let error as HistoryError {
+            throw error
+        } catch {
+            throw HistoryError("the history store '\(path)': \(error)")
+        }
+        return verdicts
+    }
+
+    /// `importSessions` streamed: `next` gives the file's sessions one at a time (nil at its
+    /// end), `verdict` is told each one's fate as it is stored, so memory holds one session
+    /// whatever the file's size. What `next` throws undoes the whole file: it lands together
+    /// or not at all. Returns the counts of the audit row.
+    public func importSessions(
+        source: ChangeSource, amend: String?, next: () throws -> SessionEntry?, verdict: (SessionVerdict) -> Void
+    ) throws -> ImportCounts {
+        try writeRethrowing { db in
+            let change = try Self.insertChange(db, source)
+            var counts = ImportCounts()
+            while let entry = try next() {
+                let v = try Self.store(db, entry, change: change, amend: amend)
+                counts.count(v.outcome)
+                verdict(v)
+            }
+            try db.execute(
+                sql: "UPDATE change SET added = ?, unchanged = ?, amended = ?, refused = ? WHERE id = ?",
+                arguments: [counts.added, counts.unchanged, counts.amended, counts.refused, change])
+            return counts
+        }
+    }
+
+    static func insertChange(_ db: Database, _ source: ChangeSource) throws -> Int64 {
+        try db.execute(
+            sql: "INSERT INTO change (at, mbtVersion, user, command, input, inputHash) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [source.at, source.mbtVersion, source.user, source.command.rawValue, source.input, source.inputHash])
+        return db.lastInsertedRowID
+    }
+
+    static func patientRow(_ db: Database, clinic: String, patientID: String, create: Bool) throws -> Int64? {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE clinic = ? AND patientID = ?", arguments: [clinic, patientID]) {
+            return id
+        }
+        guard create else { return nil }
+        try db.execute(sql: "INSERT INTO patient (clinic, patientID) VALUES (?, ?)", arguments: [clinic, patientID])
+        return db.lastInsertedRowID
+    }
+
+    static func store(_ db: Database, _ entry: SessionEntry, change: Int64, amend: String?) throws -> SessionVerdict {
+        let patient = try patientRow(db, clinic: entry.clinic, patientID: entry.patientID, create: true)!
+        let latest = try Row.fetchOne(
+            db, sql: "SELECT id, revision, state, inputs, inputHash, protocolHash FROM session WHERE patient = ? AND date = ? ORDER BY revision DESC LIMIT 1",
+            arguments: [patient, entry.date])
+        let hash = entry.inputs.hash
+        var revision = 1
+        if let latest {
+            let state: String = latest["state"]
+            let storedHash: String = latest["inputHash"]
+            revision = (latest["revision"] as Int) + 1
+            if state == "current" && storedHash == hash {
+                return SessionVerdict(entry: entry, outcome: .unchanged)
+            }
+            guard let amend else {
+                if state == "withdrawn" {
+                    return SessionVerdict(entry: entry, outcome: .withdrawn)
+                }
+                let differences = entry.inputs.differences(from: SessionInputs(text: latest["inputs"]))
+                return SessionVerdict(entry: entry, outcome: .refused(differences: differences))
+            }
+            if state == "current" {
+                try db.execute(
+                    sql: "UPDATE session SET state = 'superseded', endedBy = ?, endReason = ? WHERE id = ?",
+                    arguments: [change, amend, latest["id"] as Int64])
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason)
+                VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [patient, entry.date, revision, entry.inputs.text, hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, latest == nil ? nil : amend])
+        let session = db.lastInsertedRowID
+        try insertFigures(db, session: session, entry.figures)
+        return SessionVerdict(entry: entry, outcome: latest == nil ? .added : .amended(revision: revision))
+    }
+
+    static func insertFigures(_ db: Database, session: Int64, _ figures: SessionFigures) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO figure (session, kind, key, side, value, unit, z, grade, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for f in figures.figures {
+            try statement.execute(arguments: [session, f.kind, f.key, f.side, f.value, f.unit, f.z, f.grade, f.text])
+        }
+    }
+
+    // MARK: withdrawing
+
+    /// Marks the current revision of a session withdrawn (kept, never shown as current), with the
+    /// reason, in an audit row of its own. False when there is no such current session.
+    public func retract(clinic: String, patientID: String, date: String, reason: String, source: ChangeSource) throws(HistoryError) -> Bool {
+        try write { db in
+            guard let patient = try Self.patientRow(db, clinic: clinic, patientID: patientID, create: false),
+                let session = try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE patient = ? AND date = ? AND state = 'current'", arguments: [patient, date])
+            else { return false }
+            let change = try Self.insertChange(db, source)
+            try db.execute(sql: "UPDATE session SET state = 'withdrawn', endedBy = ?, endReason = ? WHERE id = ?", arguments: [change, reason, session])
+            try db.execute(sql: "UPDATE change SET withdrawn = 1 WHERE id = ?", arguments: [change])
+            return true
+        }
+    }
+
+    // MARK: reading
+
+    /// The clinics that have a patient with this id.
+    public func clinics(of patientID: String) throws(HistoryError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT clinic FROM patient WHERE patientID = ? ORDER BY clinic", arguments: [patientID]) }
+    }
+
+    /// The current sessions of a patient, oldest first.
+    public func currentSessions(clinic: String, patientID: String, through date: String? = nil) throws(HistoryError) -> [StoredSession] {
+        try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion FROM session s JOIN patient p ON p.id = s.patient
+                    WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' AND (? IS NULL OR s.date <= ?) ORDER BY s.date
+                    """,
+                arguments: [clinic, patientID, date, date])
+            return try rows.map { row in
+                let figures = try Row.fetchAll(db, sql: "SELECT kind, key, side, value, unit, z, grade, text FROM figure WHERE session = ? ORDER BY rowid", arguments: [row["id"] as Int64]).map {
+                    SessionFigures.Figure(kind: $0["kind"], key: $0["key"], side: $0["side"], value: $0["value"], unit: $0["unit"], z: $0["z"], grade: $0["grade"], text: $0["text"])
+                }
+                return StoredSession(
+                    clinic: clinic, patientID: patientID, date: row["date"], revision: row["revision"], inputs: SessionInputs(text: row["inputs"]),
+                    figures: SessionFigures(figures: figures), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"])
+            }
+        }
+    }
+
+    /// Every change, oldest first.
+    public func changes() throws(HistoryError) -> [StoreChange] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM change ORDER BY id").map {
+                StoreChange(
+                    id: $0["id"], at: $0["at"], mbtVersion: $0["mbtVersion"], user: $0["user"], command: $0["command"], input: $0["input"], inputHash: $0["inputHash"],
+                    added: $0["added"], unchanged: $0["unchanged"], amended: $0["amended"], refused: $0["refused"], withdrawn: $0["withdrawn"])
+            }
+        }
+    }
+
+    /// How many sessions the store holds, and how many of them are current.
+    public func counts() throws(HistoryError) -> (patients: Int, sessions: Int, current: Int) {
+        try read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM patient") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE state = 'current'") ?? 0)
+        }
+    }
+
+    // MARK: upkeep
+
+    /// SQLite's integrity and foreign-key checks, and the store's own rules; empty when sound.
+    public func check() throws(HistoryError) -> [String] {
+        try read { db in
+            var problems: [String] = []
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            if integrity != ["ok"] { problems += integrity.map { "integrity: \($0)" } }
+            for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                problems.append("foreign key: a row of \(row[0] as String? ?? "?") points at a missing \(row[2] as String? ?? "?")")
+            }
+            let doubled = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT patient, date FROM session WHERE state = 'current' GROUP BY patient, date HAVING count(*) > 1)") ?? 0
+            if doubled > 0 { problems.append("\(doubled) sessions have more than one current revision") }
+            for row in try Row.fetchAll(db, sql: "SELECT id, inputs, inputHash FROM session") {
+                let inputs = SessionInputs(text: row["inputs"])
+                if inputs.hash != row["inputHash"] as String { problems.append("session \(row["id"] as Int64): its inputs do not match their hash") }
+            }
+            return problems
+        }
+    }
+
+    /// A consistent, read-only copy of the store in one file (`VACUUM INTO`), for shards on a
+    /// cluster or a backup; refuses to write over an existing file.
+    public func snapshot(to output: String) throws(HistoryError) {
+        var info = stat()
+        if stat(output, &info) == 0 { throw HistoryError("'\(output)' exists: a snapshot is written to a new file") }
+        do {
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [output]) }
+        } catch let error as DatabaseError {
+            unlink(output)
+            throw Self.failure(error, output)
+        } catch {
+            unlink(output)
+            throw HistoryError("cannot write the snapshot '\(output)': \(error)")
+        }
+        chmod(output, 0o444)
+    }
+}
