@@ -1,0 +1,164 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `mbt history`, end to end with the built binary: the worked example of three visit files
+/// (Examples/visits) with every figure worked by hand, the store's rules as a clinician meets
+/// them, its audit trail, and the store read back by the `sqlite3` shell.
+@Suite("History commands", .serialized)
+struct HistoryCommandTests {
+    let scratch = Scratch("history-commands")
+    static let visits = (1...3).map { Paths.packageRoot + "/Examples/visits/visit\($0).xml" }
+
+    func mbt(_ arguments: [String], in folder: String, environment: [String: String] = [:]) throws -> RunResult {
+        try run(Paths.mbtBinary, arguments, currentDirectory: folder, environment: environment)
+    }
+
+    func sqlite3(_ path: String, _ sql: String) throws -> String {
+        let shell = try #require(findExecutable("sqlite3"), "sqlite3 is not installed (apt-get install sqlite3)")
+        return try run(shell, ["-readonly", path, sql]).stdout
+    }
+
+    @Test("three visit files make one course of care: each change against the visit before and the baseline, as worked by hand")
+    func workedExample() throws {
+        let folder = try scratch.directory("worked")
+        let imported = try mbt(["history", "import"] + Self.visits, in: folder)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.hasSuffix("3 files: 3 added, 0 unchanged, 0 amended, 0 refused, in mbt-history.sqlite\n"), "\(imported.stdout)")
+        let shown = try mbt(["history", "show", "--patient", "LK-0101", "--test", "hip-abduction-strength", "--format", "csv"], in: folder)
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let rows = shown.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 7)
+        // Left: 145 -> 175 -> 198 N over 35 and 28 days. The protocol's MDC is a band of the
+        // ratio latest / previous, 0.82 to 1.23 (van der Ploeg 1991): 175/145 = 1.207 and
+        // 198/175 = 1.131 are within it; 198/145 = 1.366 is beyond it, and higher is better.
+        // z against McKay 2017, men 20-59, 170.7 (43.9): (145 - 170.7) / 43.9 = -0.585.
+        #expect(rows[1] == ["Lakeside Physiotherapy", "LK-0101", "hip-abduction-strength", "left", "N", "2026-09-01", "145.000", "-0.585", "normal", "", "", "", "", "", "", "", ""])
+        #expect(rows[2] == ["Lakeside Physiotherapy", "LK-0101", "hip-abduction-strength", "left", "N", "2026-10-06", "175.000", "0.098", "normal", "30.000", "20.7", "35", "within-mdc", "30.000", "20.7", "35", "within-mdc"])
+        #expect(rows[3] == ["Lakeside Physiotherapy", "LK-0101", "hip-abduction-strength", "left", "N", "2026-11-03", "198.000", "0.622", "normal", "23.000", "13.1", "28", "within-mdc", "53.000", "36.6", "63", "improved"])
+        // Right: 210 -> 212 -> 214, 1.9% over the course: within.
+        #expect(rows[6].suffix(8) == ["2.000", "0.9", "28", "within-mdc", "4.000", "1.9", "63", "within-mdc"])
+        let text = try mbt(["history", "show", "--patient", "LK-0101"], in: folder)
+        #expect(text.stdout.contains("  2026-11-03     198.0    0.62  normal    +23.0 (+13.1%) 28 d within MDC       +53.0 (+36.6%) 63 d improved\n"), "\(text.stdout)")
+        // The store, read by another client: write-ahead log, three current sessions, their figures.
+        let store = folder + "/mbt-history.sqlite"
+        #expect(try sqlite3(store, "PRAGMA journal_mode; SELECT count(*) FROM session WHERE state = 'current'; SELECT value FROM figure WHERE kind = 'result' AND key = 'hip-abduction-strength' AND side = 'left' ORDER BY session;")
+            == "wal\n3\n145.0\n175.0\n198.0\n")
+    }
+
+    @Test("again: unchanged; a changed session refused with what differs while the rest of the file lands; --amend; retract; the audit trail")
+    func rulesAtTheTerminal() throws {
+        let folder = try scratch.directory("rules")
+        #expect(try mbt(["history", "import", Self.visits[0], Self.visits[1]], in: folder).status == 0)
+        let again = try mbt(["history", "import", Self.visits[0]], in: folder)
+        #expect(again.status == 0 && again.stdout.contains("visit1.xml: 0 added, 1 unchanged, 0 amended, 0 refused"), "\(again.stdout)")
+        // Visit 2 typed again with 176 for 175, and a second patient in the same file.
+        var changed = try String(contentsOfFile: Self.visits[1], encoding: .utf8).replacingOccurrences(of: "value=\"175\"", with: "value=\"176\"")
+        changed = changed.replacingOccurrences(of: "</measurements>", with: """
+              <patient id="LK-0102" sex="female" birthDate="1991-02-03">
+                <session date="2026-10-06"><measure test="hip-abduction-strength" side="left" unit="N" value="120"/><measure test="hip-abduction-strength" side="right" unit="N" value="125"/></session>
+              </patient>
+            </measurements>
+            """)
+        try changed.write(toFile: folder + "/visit2-retyped.xml", atomically: true, encoding: .utf8)
+        let refused = try mbt(["history", "import", "visit2-retyped.xml"], in: folder)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("visit2-retyped.xml: error: patient 'LK-0101' on 2026-10-06 differs from the stored session, and was not stored: measure hip-abduction-strength left: was <measure test=\"hip-abduction-strength\" side=\"left\" unit=\"N\" value=\"175\"/>, now <measure test=\"hip-abduction-strength\" side=\"left\" unit=\"N\" value=\"176\"/>; to store it as a new revision, keeping the old one, give --amend REASON"), "\(refused.stderr)")
+        #expect(refused.stdout.contains("visit2-retyped.xml: 1 added, 0 unchanged, 0 amended, 1 refused"), "\(refused.stdout)")
+        let amended = try mbt(["history", "import", "visit2-retyped.xml", "--amend", "dynamometer read again: 176"], in: folder)
+        #expect(amended.status == 0 && amended.stdout.contains("0 added, 1 unchanged, 1 amended, 0 refused"), "\(amended.stdout)\(amended.stderr)")
+        let shown = try mbt(["history", "show", "--patient", "LK-0101", "--test", "hip-abduction-strength", "--format", "csv"], in: folder)
+        #expect(shown.stdout.contains(",left,N,2026-10-06,176.000,"), "\(shown.stdout)")
+        let retracted = try mbt(["history", "retract", "--patient", "LK-0101", "--date", "2026-10-06", "--reason", "entered for the wrong patient"], in: folder)
+        #expect(retracted.status == 0, "\(retracted.stderr)")
+        let after = try mbt(["history", "show", "--patient", "LK-0101", "--format", "csv"], in: folder)
+        #expect(!after.stdout.contains("2026-10-06") && after.stdout.contains("2026-09-01"))
+        // One row per file of each import (the first imported two), then the withdrawal.
+        let log = try mbt(["history", "log"], in: folder).stdout.split(separator: "\n").map(String.init)
+        #expect(log.count == 6, "\(log)")
+        #expect(log[3].contains("  mbt 0.") && log[3].contains("import visit2-retyped.xml (sha256 ") && log[3].hasSuffix(": 1 added, 0 unchanged, 0 amended, 1 refused"), "\(log[3])")
+        #expect(log[4].contains(": 0 added, 1 unchanged, 1 amended, 0 refused"))
+        #expect(log[5].contains("retract Lakeside Physiotherapy LK-0101 2026-10-06") && log[5].hasSuffix(": 1 withdrawn"), "\(log[5])")
+        // Each line starts with the time in UTC, to the second, and the user.
+        for line in log {
+            let chars = Array(line)
+            #expect(chars.count > 22 && chars[4] == "-" && chars[10] == "T" && chars[19] == "Z" && chars[20] == " ", "\(line)")
+        }
+        // Nothing was deleted: every revision is there, each with what ended it.
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT revision, state, endReason FROM session JOIN patient p ON p.id = session.patient WHERE p.patientID = 'LK-0101' AND date = '2026-10-06' ORDER BY revision;")
+            == "1|superseded|dynamometer read again: 176\n2|withdrawn|entered for the wrong patient\n")
+        #expect(try mbt(["history", "check"], in: folder).status == 0)
+    }
+
+    @Test("what cannot be used is exit status 2 with the reason: a store on NFS, a file that is not a store, a show of no store")
+    func refusals() throws {
+        let folder = try scratch.directory("refusals")
+        let nfs = try mbt(["history", "import", Self.visits[0]], in: folder, environment: ["MBT_HISTORY_ASSUME_FILESYSTEM": "nfs"])
+        #expect(nfs.status == 2 && nfs.stderr.contains("is on NFS, a network file system: SQLite's write-ahead log needs every writer on one machine"), "\(nfs.stderr)")
+        try "hello".write(toFile: folder + "/notes.sqlite", atomically: true, encoding: .utf8)
+        let notStore = try mbt(["history", "import", Self.visits[0], "--history", "notes.sqlite"], in: folder)
+        #expect(notStore.status == 2 && notStore.stderr.contains("'notes.sqlite' is not a history store (not an SQLite database)"), "\(notStore.stderr)")
+        #expect(try String(contentsOfFile: folder + "/notes.sqlite", encoding: .utf8) == "hello")
+        let none = try mbt(["history", "show", "--patient", "LK-0101", "--history", "missing.sqlite"], in: folder)
+        #expect(none.status == 2 && none.stderr.contains("there is no history store at 'missing.sqlite'"), "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/missing.sqlite"))
+        // MBT_HISTORY names the store when --history does not.
+        let named = try mbt(["history", "import", Self.visits[0]], in: folder, environment: ["MBT_HISTORY": folder + "/env.sqlite"])
+        #expect(named.status == 0 && FileManager.default.fileExists(atPath: folder + "/env.sqlite"))
+    }
+
+    @Test("SIGKILL in the middle of an import leaves the store consistent: none of the file, or all of it; check is clean")
+    func killedMidImport() throws {
+        let folder = try scratch.directory("killed")
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "2000", "--seed", "7"], currentDirectory: Paths.packageRoot)
+        try generated.stdout.write(toFile: folder + "/big.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["history", "import", Self.visits[0]], in: folder).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+        process.arguments = ["history", "import", "big.xml"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(400_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let check = try mbt(["history", "check"], in: folder)
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let sessions = try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM session; SELECT count(*) FROM change;")
+        // Visit 1 alone (the import never committed), or visit 1 and every session of big.xml.
+        #expect(sessions == "1\n1\n" || sessions.hasSuffix("\n2\n"), "\(sessions)")
+        if sessions == "1\n1\n" {
+            // Importing it now lands it whole.
+            let again = try mbt(["history", "import", "big.xml"], in: folder)
+            #expect(again.status == 0 && again.stdout.contains(" added, 0 unchanged, 0 amended, 0 refused"), "\(again.stdout)\(again.stderr)")
+        }
+    }
+
+    @Test("two imports into one store at once: the second waits for the first, both land")
+    func twoAtOnce() throws {
+        let folder = try scratch.directory("two")
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "600", "--seed", "3"], currentDirectory: Paths.packageRoot)
+        try generated.stdout.write(toFile: folder + "/a.xml", atomically: true, encoding: .utf8)
+        let other = try run(Paths.mbtBinary, ["generate", "--patients", "600", "--seed", "4"], currentDirectory: Paths.packageRoot)
+        try other.stdout.replacingOccurrences(of: "id=\"SYN-", with: "id=\"OTH-").write(toFile: folder + "/b.xml", atomically: true, encoding: .utf8)
+        let processes = ["a.xml", "b.xml"].map { file -> (Process, Pipe) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+            p.arguments = ["history", "import", file]
+            p.currentDirectoryURL = URL(fileURLWithPath: folder)
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = pipe
+            return (p, pipe)
+        }
+        for (p, _) in processes { try p.run() }
+        for (p, pipe) in processes {
+            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(out)")
+        }
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM change; SELECT count(DISTINCT patient) > 1000 FROM session;") == "2\n1\n")
+        #expect(try mbt(["history", "check"], in: folder).status == 0)
+    }
+}
