@@ -30,14 +30,27 @@ public struct SHA256: Sendable {
     }
 
     public mutating func update(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            buffer.append(byte)
-            length &+= 1
-            if buffer.count == 64 {
-                compress(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+        if bytes.withContiguousStorageIfAvailable({ update(contiguous: $0) }) != nil { return }
+        Array(bytes).withUnsafeBufferPointer { update(contiguous: $0) }
+    }
+
+    /// Whole blocks straight from the caller's bytes; only a block's remainder is held over.
+    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        length &+= UInt64(bytes.count)
+        var i = 0
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, bytes.count)
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<take]))
+            i = take
+            guard buffer.count == 64 else { return }
+            buffer.withUnsafeBufferPointer { compress($0) }
+            buffer.removeAll(keepingCapacity: true)
         }
+        while i + 64 <= bytes.count {
+            compress(UnsafeBufferPointer(rebasing: bytes[i..<(i + 64)]))
+            i += 64
+        }
+        if i < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...])) }
     }
 
     public mutating func finalHex() -> String {
@@ -45,7 +58,9 @@ public struct SHA256: Sendable {
         var tail = buffer + [0x80]
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        for start in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[start..<(start + 64)])) }
+        tail.withUnsafeBufferPointer { all in
+            for start in stride(from: 0, to: all.count, by: 64) { compress(UnsafeBufferPointer(rebasing: all[start..<(start + 64)])) }
+        }
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for word in state {
@@ -54,8 +69,12 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in compress(block, w) }
+    }
+
+    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, _ w: UnsafeMutableBufferPointer<UInt32>) {
+        // A rebased buffer: indices from 0.
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
