@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import FastText
 import BatchEngine
+import History
 import MuscleBalance
 import MuscleBalanceCore
 
@@ -36,12 +37,20 @@ struct Score: TakesManyFiles {
               mbt score clinic.csv --out reports --clinic "Riverside Physiotherapy"
               mbt score Examples/clinic-example.xml --out reports --html --paper letter
               mbt score export.csv --map Examples/vald-style.map.csv --patients profiles.csv --out reports
+              mbt score visits/visit3.xml --out reports --history clinic-history.sqlite
+
+            With --history FILE, each patient's sessions in the history store dated before the \
+            file's latest (and not in the file) are scored with the file's, so progress compares \
+            each session with the one before it wherever that was entered; then the run's \
+            sessions are stored (as `mbt history import` would). --history-snapshot FILE reads a \
+            snapshot and stores nothing (shards on a cluster). Without either, the reports are \
+            those of the file alone.
             """
     )
 
     @Argument(help: "Clinic measurement files.")
     var files: [String] = []
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(PageOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from"])
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(PageOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from", "--history", "--history-snapshot"])
 
     @Option(name: .long, help: ArgumentHelp("""
         Also score the files listed in FILE, one path a line (- reads the list from standard \
@@ -85,6 +94,12 @@ struct Score: TakesManyFiles {
     @Flag(name: .long, help: "Print errors only, no warnings (each file's summary line and the reports are as without it).")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Score with the patients' earlier sessions from this history store, then store the run's.", valueName: "file"))
+    var history: String?
+
+    @Option(name: .long, help: ArgumentHelp("Score with the earlier sessions of this read-only snapshot of a store (shards); store nothing.", valueName: "file"))
+    var historySnapshot: String?
+
     @OptionGroup(title: "Pages") var pageOptions: PageOptions
 
     @OptionGroup var protocolOptions: ProtocolOptions
@@ -96,6 +111,7 @@ struct Score: TakesManyFiles {
             throw ValidationError("--shard takes I/N with N from 1 to \(Shard.maxCount) and I from 0 to N-1 (for example 0/4), not '\(shard)'")
         }
         if out.isEmpty { throw ValidationError("--out needs a folder") }
+        if history != nil && historySnapshot != nil { throw ValidationError("give --history or --history-snapshot, not both") }
     }
 
     func run() throws {
@@ -111,6 +127,17 @@ struct Score: TakesManyFiles {
         scorer.sheetOptions = try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol)
         scorer.resultsCSV = resultsCsv
         if html { scorer.stylesheet = try pageOptions.compiled(.report, library: library) }
+        var store: HistoryStore?
+        if let path = history ?? historySnapshot {
+            MBTVersion.current = MBT.version
+            do {
+                store = try HistoryStore(path: path, readOnly: historySnapshot != nil)
+            } catch {
+                throw EnvironmentFailure(message: error.message)
+            }
+            let lookup = StoredSessionLookup(store: store!, library: library)
+            scorer.earlierSessions = { clinic, patient in lookup.earlierSessions(clinic: clinic, patient: patient) }
+        }
         // Standard input is recorded, reported and named `-` (its reports: stdin.report.*).
         let copy = standardInput.path
         if let copy { scorer.recordedNames[copy] = StandardInput.name }
@@ -176,6 +203,24 @@ struct Score: TakesManyFiles {
             text += "reports and \(summaryName) in \(VisibleText.escaped(out))\n"
         }
         _ = writeStandardOutput(text)
+        // The run's sessions into the store, a file at a time (each one transaction).
+        var storeFailed = false
+        if let store, history != nil, !cancellation.isCancelled {
+            let importer = HistoryImporter(library: library, protocolOverride: protocolOptions.protocol, today: .today(), sheetOptions: scorer.sheetOptions)
+            var total = ImportCounts()
+            for outcome in outcomes where !outcome.unreadable {
+                let path = outcome.input == StandardInput.name ? (copy ?? outcome.input) : outcome.input
+                let stored = importer.importFile(path, recorded: outcome.input, into: store, amend: nil, command: .score)
+                for line in stored.problems where line.contains(": error: ") && line.contains("differs from the stored session") { writeStandardError(line + "\n") }
+                if let failure = stored.failure, !outcome.failed {
+                    writeStandardError(failure + "\n")
+                    storeFailed = true
+                }
+                total = total + stored.counts
+                if stored.counts.refused > 0 { storeFailed = true }
+            }
+            _ = writeStandardOutput("history \(VisibleText.escaped(store.path)): \(total.added) added, \(total.unchanged) unchanged, \(total.refused) refused (mbt history import --amend REASON to store a changed session)\n")
+        }
         if cancellation.isCancelled {
             let finished = outcomes.count { $0.xmlReport != nil }
             let name = cancellation.signalNumber == SIGINT ? "SIGINT" : "SIGTERM"
@@ -183,7 +228,7 @@ struct Score: TakesManyFiles {
             throw ExitCode(128 + cancellation.signalNumber)
         }
         if outcomes.contains(where: \.unreadable) { throw ExitCode(2) }
-        if summaryError != nil || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
+        if summaryError != nil || storeFailed || outcomes.contains(where: \.hasFailures) { throw ExitCode(1) }
     }
 }
 

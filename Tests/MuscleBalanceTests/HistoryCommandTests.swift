@@ -161,4 +161,41 @@ struct HistoryCommandTests {
         #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM change; SELECT count(DISTINCT patient) > 1000 FROM session;") == "2\n1\n")
         #expect(try mbt(["history", "check"], in: folder).status == 0)
     }
+
+    @Test("score --history: progress across files from the store, then the run stored; an old report made again later is the same bytes; a snapshot stores nothing")
+    func scoreWithHistory() throws {
+        let folder = try scratch.directory("score")
+        for (i, visit) in Self.visits.enumerated() { try FileManager.default.copyItem(atPath: visit, toPath: folder + "/visit\(i + 1).xml") }
+        // Alone, visit 3 has no visit before it.
+        #expect(try mbt(["score", "visit3.xml", "--out", "alone"], in: folder).status == 0)
+        let alone = try String(contentsOfFile: folder + "/alone/visit3.report.txt", encoding: .utf8)
+        #expect(!alone.contains("PROGRESS SINCE"))
+        #expect(try mbt(["history", "import", "visit1.xml", "visit2.xml"], in: folder).status == 0)
+        let scored = try mbt(["score", "visit3.xml", "--out", "with", "--history", "mbt-history.sqlite"], in: folder)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(scored.stdout.contains("history mbt-history.sqlite: 1 added, 0 unchanged, 0 refused"), "\(scored.stdout)")
+        let text = try String(contentsOfFile: folder + "/with/visit3.report.txt", encoding: .utf8)
+        // Against visit 2, from the store: 198/175 = 1.131, within the MDC band 0.82-1.23;
+        // the asymmetry (214 - 198)/214 = 7.5% from (212 - 175)/212 = 17.5%.
+        #expect(text.contains("PROGRESS SINCE 2026-10-06\n  Hip abduction strength   L    175 -> 198 N         +23  within MDC x0.82-1.23\n"), "\(text)")
+        #expect(text.contains("  Asymmetry, Hip abduction strength: 17.5% L -> 7.5% L (-10)\n"), "\(text)")
+        let xml = try String(contentsOfFile: folder + "/with/visit3.report.xml", encoding: .utf8)
+        #expect(xml.contains("date=\"2026-10-06\"") && xml.contains("date=\"2026-11-03\""))
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM session WHERE state = 'current'; SELECT command FROM change ORDER BY id DESC LIMIT 1;") == "3\nscore\n")
+        // Visit 2's report made now, with visit 3 in the store, uses only what came before it:
+        // the same bytes as when the store held visit 1 alone.
+        let early = try scratch.directory("early")
+        try FileManager.default.copyItem(atPath: folder + "/visit1.xml", toPath: early + "/visit1.xml")
+        try FileManager.default.copyItem(atPath: folder + "/visit2.xml", toPath: early + "/visit2.xml")
+        #expect(try mbt(["history", "import", "visit1.xml"], in: early).status == 0)
+        #expect(try mbt(["score", "visit2.xml", "--out", "then", "--history-snapshot", "mbt-history.sqlite"], in: early).status == 0)
+        #expect(try mbt(["score", "visit2.xml", "--out", "now", "--history-snapshot", "mbt-history.sqlite"], in: folder).status == 0)
+        for kind in ["xml", "txt"] {
+            let then = try Data(contentsOf: URL(fileURLWithPath: early + "/then/visit2.report.\(kind)"))
+            let now = try Data(contentsOf: URL(fileURLWithPath: folder + "/now/visit2.report.\(kind)"))
+            #expect(then == now, "\(kind)")
+        }
+        // A snapshot is read, never written: the store's change log did not grow.
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM change;") == "3\n")
+    }
 }

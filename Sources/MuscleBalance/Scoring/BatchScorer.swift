@@ -67,6 +67,10 @@ public struct BatchScorer: Sendable {
     public var resultsCSV = false
     /// `--html`: each file's page too (`<stem>.report.html`), made by this stylesheet.
     public var stylesheet: ReportStylesheet?
+    /// `--history`: a patient's sessions kept elsewhere (the history store), dated before the
+    /// file's latest and absent from it, scored with the file's so that progress compares each
+    /// session with the one before it, wherever that was entered. Given the file's clinic.
+    public var earlierSessions: (@Sendable (_ clinic: String, _ patient: Patient) -> [AssessmentSession])?
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -380,7 +384,13 @@ public struct BatchScorer: Sendable {
                     batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
                 } else {
                     outcome.patientsScored += 1
-                    batch.append(.valid(patient))
+                    if let earlierSessions {
+                        var joined = patient
+                        joined.sessions = earlierSessions(opened.header.clinic ?? "", patient) + patient.sessions
+                        batch.append(.valid(joined))
+                    } else {
+                        batch.append(.valid(patient))
+                    }
                 }
                 if batch.count >= Self.batchSize {
                     guard pipeline.send(batch) else { break }
