@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// A clinic's memory of every visit: one SQLite file (GRDB), in write-ahead-log mode with
 /// foreign keys on and a busy timeout, holding each patient session as entered
@@ -10,13 +11,16 @@ public final class HistoryStore: Sendable {
     public let path: String
     private let queue: DatabaseQueue
 
-    /// How long a writer waits for another before giving up with a clear error.
-    public static let busySeconds: TimeInterval = 10
+    /// How long a writer waits for another before giving up with a clear error: another run
+    /// holds the store for the whole of a file (one transaction), which for a file of 20,000
+    /// patients is a minute or two.
+    public static let busySeconds: TimeInterval = 600
 
     /// Opens (making it when missing, unless `readOnly`) the store at `path`. Refused: a store
     /// on a network file system (`FileSystemKind`), a file that is not a store, a store made by a
     /// newer mbt.
-    public init(path: String, readOnly: Bool = false) throws(HistoryError) {
+    /// `waiting` is called once when another run holds the store and this one starts to wait.
+    public init(path: String, readOnly: Bool = false, waiting: (@Sendable () -> Void)? = nil) throws(HistoryError) {
         self.path = path
         if !readOnly, let network = FileSystemKind.networkFileSystem(of: path) {
             throw HistoryError("the history store '\(path)' is on \(network), a network file system: SQLite's write-ahead log needs every writer on one machine, and its locks are not reliable there. Keep the store on a local disk of the host that owns it; shards on a cluster read a snapshot (--history-snapshot), and one `mbt history import` after `mbt merge` brings their sessions in")
@@ -27,7 +31,19 @@ public final class HistoryStore: Sendable {
         }
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(Self.busySeconds)
+        // SQLite's own busy handler, with a word when the wait begins: a run that waits silently
+        // for minutes looks hung.
+        let told = Mutex(false)
+        let started = Mutex<Date?>(nil)
+        config.busyMode = .callback { tries in
+            if tries == 0 {
+                started.withLock { $0 = Date() }
+                if let waiting, !told.withLock({ t in defer { t = true }; return t }) { waiting() }
+            }
+            guard let since = started.withLock({ $0 }), Date().timeIntervalSince(since) < Self.busySeconds else { return false }
+            usleep(20_000)
+            return true
+        }
         config.readonly = readOnly
         if !readOnly { config.journalMode = .wal }
         config.label = "mbt history"
@@ -69,7 +85,7 @@ public final class HistoryStore: Sendable {
         switch error.resultCode {
         case .SQLITE_NOTADB: return HistoryError("'\(path)' is not a history store (not an SQLite database); give the store's path, or a new file's")
         case .SQLITE_CORRUPT: return HistoryError("the history store '\(path)' is damaged (\(error.message ?? "corrupt")); restore it from a snapshot (mbt history snapshot) and import the files since")
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return HistoryError("the history store '\(path)' is busy: another mbt has been writing to it for over \(Int(busySeconds)) s; try again when it is done")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return HistoryError("the history store '\(path)' is busy: another mbt has been writing to it for over \(Int(busySeconds) / 60) minutes; try again when it is done")
         case .SQLITE_READONLY: return HistoryError("the history store '\(path)' cannot be written (a read-only file or folder); check its permissions, or use a copy")
         case .SQLITE_CANTOPEN: return HistoryError("cannot open the history store '\(path)': its folder is missing or cannot be written")
         case .SQLITE_FULL: return HistoryError("the disk holding the history store '\(path)' is full: nothing of this file was stored; free some space and import it again")

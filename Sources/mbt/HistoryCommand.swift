@@ -50,7 +50,10 @@ struct HistoryOptions: ParsableArguments {
     func open(readOnly: Bool = false) throws -> HistoryStore {
         MBTVersion.current = MBT.version
         do {
-            return try HistoryStore(path: path, readOnly: readOnly)
+            let shown = path
+            return try HistoryStore(path: path, readOnly: readOnly, waiting: {
+                writeStandardError("waiting for another mbt writing to the history store \(shown) to finish\n")
+            })
         } catch {
             throw EnvironmentFailure(message: error.message)
         }

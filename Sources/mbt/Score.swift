@@ -131,7 +131,9 @@ struct Score: TakesManyFiles {
         if let path = history ?? historySnapshot {
             MBTVersion.current = MBT.version
             do {
-                store = try HistoryStore(path: path, readOnly: historySnapshot != nil)
+                store = try HistoryStore(path: path, readOnly: historySnapshot != nil, waiting: {
+                    writeStandardError("waiting for another mbt writing to the history store \(path) to finish\n")
+                })
             } catch {
                 throw EnvironmentFailure(message: error.message)
             }
