@@ -280,6 +280,25 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    /// Every clinic in the store, and the ids of its patients with a current session, in the
+    /// order they were first stored.
+    public func clinicsAndPatients() throws(HistoryError) -> [(clinic: String, patients: [String])] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT clinic, patientID FROM patient p WHERE EXISTS (SELECT 1 FROM session s WHERE s.patient = p.id AND s.state = 'current') ORDER BY p.id")
+            var out: [(clinic: String, patients: [String])] = []
+            var index: [String: Int] = [:]
+            for row in rows {
+                let clinic: String = row["clinic"]
+                if index[clinic] == nil {
+                    index[clinic] = out.count
+                    out.append((clinic, []))
+                }
+                out[index[clinic]!].patients.append(row["patientID"])
+            }
+            return out
+        }
+    }
+
     /// Every change, oldest first.
     public func changes() throws(HistoryError) -> [StoreChange] {
         try read { db in

@@ -1,12 +1,13 @@
 import MuscleBalanceCore
 
-/// One patient session as it was entered, in a canonical text: the lines of a measurement file
-/// for that patient and that session alone (the patient's attributes, the conditions, the
-/// session and each measure with its trials, unit and note), one thing a line, in a fixed order.
-/// Two entries of the same session give the same text whatever the file's layout (XML, a wide
-/// or a long sheet), so the text, and its hash, say whether a session is new, unchanged or
-/// changed; its lines say what changed; and the store gives back, from it, a measurement file
-/// that scores as the original did.
+/// One patient session as it was entered: the lines of a measurement file for that patient and
+/// that session alone (the patient's attributes, the conditions, the session and each measure
+/// with its trials, unit and note), one thing a line, each written one way. The lines are kept
+/// in the file's order (a report lists conditions as the file does, so the store gives back a
+/// measurement file that scores to the same bytes); the hash is of the lines sorted, so two
+/// entries of the same session give the same hash whatever their order or the file's layout
+/// (XML, a wide or a long sheet), and says whether a session is new, unchanged or changed; the
+/// lines say what changed.
 public struct SessionInputs: Sendable, Hashable {
     /// `<patient ...>`, each `<condition .../>`, `<session ...>`, each `<measure>...</measure>`.
     public var lines: [Line]
@@ -28,14 +29,12 @@ public struct SessionInputs: Sendable, Hashable {
         if let mass = patient.bodyMassKg { attributes.append(("bodyMassKg", Self.number(mass))) }
         if let height = patient.heightCm { attributes.append(("heightCm", Self.number(height))) }
         lines.append(Line(subject: "patient", text: "<patient\(Self.attributes(attributes))>"))
-        // Conditions in a fixed order: the same set entered in another order is the same input.
-        let conditions = patient.conditions.map { condition -> (String, String) in
+        for condition in patient.conditions {
             var a = [("code", condition.code)]
             if let onset = condition.onset { a.append(("onset", onset.description)) }
             if let resolved = condition.resolved { a.append(("resolved", resolved.description)) }
-            return (condition.code.lowercased(), "<condition\(Self.attributes(a))/>")
-        }.sorted { $0.1 < $1.1 }
-        for (code, text) in conditions { lines.append(Line(subject: "condition \(code)", text: text)) }
+            lines.append(Line(subject: "condition \(condition.code.lowercased())", text: "<condition\(Self.attributes(a))/>"))
+        }
         var s = [("date", session.date?.description ?? session.dateText)]
         if let assessor = session.assessor { s.append(("assessor", assessor)) }
         if let bp = session.bloodPressure { s.append(("bloodPressure", bp.description)) }
@@ -50,7 +49,7 @@ public struct SessionInputs: Sendable, Hashable {
             let trials = measure.trials.map { "<trial>\(Self.number($0))</trial>" }.joined()
             let text = trials.isEmpty ? "<measure\(Self.attributes(a))/>" : "<measure\(Self.attributes(a))>\(trials)</measure>"
             return Line(subject: "measure \(measure.test)\(measure.side.map { " \($0.rawValue)" } ?? "")", text: text)
-        }.sorted { $0.subject != $1.subject ? $0.subject < $1.subject : $0.text < $1.text }
+        }
         lines += measures
         self.lines = lines
     }
@@ -66,8 +65,10 @@ public struct SessionInputs: Sendable, Hashable {
     /// The text stored: the lines, one a line.
     public var text: String { lines.map(\.text).joined(separator: "\n") }
 
-    /// The hash that says whether a session is new, unchanged or changed.
-    public var hash: String { SHA256.hex(text.utf8) }
+    /// The hash that says whether a session is new, unchanged or changed: of the lines sorted
+    /// (after the patient line, which comes first whatever the order), so the order of entry
+    /// does not count.
+    public var hash: String { SHA256.hex(lines.map(\.text).sorted().joined(separator: "\n").utf8) }
 
     /// What differs from `stored`, in words: "measure hip-abduction-strength left: was
     /// <measure ...>, now <measure ...>"; empty when nothing does.

@@ -29,3 +29,44 @@ func writeFileWhole(_ path: String, _ bytes: [UInt8]) throws {
         throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)")
     }
 }
+
+/// `writeFileWhole` a piece at a time, for an output too large to hold: a temporary file
+/// renamed into place by `commit`, or written through to a FIFO or a character device.
+final class WholeFileWriter {
+    private let path: String
+    private var file: AtomicOutputFile?
+    private var descriptor: Int32 = -1
+
+    init(_ path: String) throws {
+        self.path = path
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFCHR {
+            descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw EnvironmentFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        do {
+            file = try AtomicOutputFile(directory: directory.isEmpty ? "/" : directory, name: name)
+        } catch {
+            throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)")
+        }
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    func write(_ bytes: [UInt8]) throws {
+        if let file {
+            do { try file.write(bytes) } catch { throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)") }
+        } else if !writeAll(descriptor, bytes) {
+            throw EnvironmentFailure(message: "cannot write '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func commit() throws {
+        guard let file else { return }
+        do { try file.commit() } catch { throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)") }
+    }
+}

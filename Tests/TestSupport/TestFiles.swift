@@ -76,7 +76,7 @@ public struct RunResult: Sendable {
 /// Runs a program and collects its output (for mbt itself and for xmllint); `environment`
 /// is set over this process's own. With `timeout` (seconds), a program still running then is
 /// killed (its status is then 128 + 9), so that a test of a hang fails instead of hanging.
-public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil) throws -> RunResult {
+public func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil, environment: [String: String] = [:], timeout: Double? = nil, stdin: String? = nil) throws -> RunResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -87,7 +87,18 @@ public func run(_ executable: String, _ arguments: [String], currentDirectory: S
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    let input = stdin.map { _ in Pipe() }
+    if let input { process.standardInput = input }
     try process.run()
+    if let input, let stdin {
+        // On a thread of its own: a large input would fill the pipe while nobody reads the output.
+        let handle = input.fileHandleForWriting
+        let bytes = Data(stdin.utf8)
+        Thread.detachNewThread {
+            handle.write(bytes)
+            try? handle.close()
+        }
+    }
     if let timeout {
         let pid = process.processIdentifier
         let watched = Date()
