@@ -236,6 +236,46 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    // MARK: re-scoring
+
+    /// The protocol stamp of each current session of a patient, by date.
+    public func protocolStamps(clinic: String, patientID: String) throws(HistoryError) -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT s.date, s.protocolHash FROM session s JOIN patient p ON p.id = s.patient WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current'", arguments: [clinic, patientID]) {
+                out[row["date"]] = row["protocolHash"]
+            }
+            return out
+        }
+    }
+
+    /// Stores each entry (inputs as stored, figures from another protocol) as a new revision of
+    /// its session, the one before superseded with `reason`: a re-score is logged, never silent.
+    /// One transaction with its audit row (command `rescore`).
+    public func rescore(_ entries: [SessionEntry], reason: String, source: ChangeSource) throws(HistoryError) -> Int {
+        try write { db in
+            let change = try Self.insertChange(db, source)
+            var done = 0
+            for entry in entries {
+                guard let patient = try Self.patientRow(db, clinic: entry.clinic, patientID: entry.patientID, create: false),
+                    let current = try Row.fetchOne(db, sql: "SELECT id, revision, inputHash FROM session WHERE patient = ? AND date = ? AND state = 'current'", arguments: [patient, entry.date]),
+                    current["inputHash"] as String == entry.inputs.hash
+                else { continue }
+                try db.execute(sql: "UPDATE session SET state = 'superseded', endedBy = ?, endReason = ? WHERE id = ?", arguments: [change, reason, current["id"] as Int64])
+                try db.execute(
+                    sql: """
+                        INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason)
+                        VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [patient, entry.date, (current["revision"] as Int) + 1, entry.inputs.text, entry.inputs.hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, reason])
+                try Self.insertFigures(db, session: db.lastInsertedRowID, entry.figures)
+                done += 1
+            }
+            try db.execute(sql: "UPDATE change SET amended = ? WHERE id = ?", arguments: [done, change])
+            return done
+        }
+    }
+
     // MARK: withdrawing
 
     /// Marks the current revision of a session withdrawn (kept, never shown as current), with the

@@ -220,4 +220,22 @@ struct HistoryCommandTests {
         let python = try run("/usr/bin/env", ["python3", "-c", "import csv, sys; rows = list(csv.reader(sys.stdin.read().splitlines())); print(len(rows[0]), len(rows) - 1, rows[1][1], rows[1][6])"], environment: [:], stdin: csv.stdout)
         #expect(python.stdout == "12 \(csv.stdout.split(separator: "\n").count - 1) SYN-1 hip-abduction-strength\n", "\(python.stdout)\(python.stderr)")
     }
+
+    @Test("rescore: a new protocol version scores the stored inputs again as new revisions, the old figures kept; run again, nothing to do")
+    func rescore() throws {
+        let folder = try scratch.directory("rescore")
+        #expect(try mbt(["history", "import"] + Self.visits, in: folder).status == 0)
+        let original = try String(contentsOfFile: Paths.packageRoot + "/Protocols/lumbopelvic-balance.xml", encoding: .utf8)
+        let newer = try #require(original.range(of: "version=\"1.0.0\""))
+        try original.replacingCharacters(in: newer, with: "version=\"1.0.1\"").write(toFile: folder + "/lumbopelvic-balance.xml", atomically: true, encoding: .utf8)
+        let first = try mbt(["history", "rescore", "--protocol", "lumbopelvic-balance.xml"], in: folder)
+        #expect(first.status == 0 && first.stdout.contains("3 sessions of 1 patients re-scored"), "\(first.stdout)\(first.stderr)")
+        let again = try mbt(["history", "rescore", "--protocol", "lumbopelvic-balance.xml"], in: folder)
+        #expect(again.stdout.contains("0 sessions of 0 patients re-scored"), "\(again.stdout)")
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT revision, state, protocolVersion FROM session WHERE date = '2026-09-01' ORDER BY revision; SELECT count(*) FROM figure;")
+            .hasPrefix("1|superseded|1.0.0\n2|current|1.0.1\n"))
+        let log = try mbt(["history", "log"], in: folder).stdout
+        #expect(log.contains("rescore re-scored with protocol lumbopelvic-balance 1.0.1"), "\(log)")
+        #expect(try mbt(["history", "check"], in: folder).status == 0)
+    }
 }
