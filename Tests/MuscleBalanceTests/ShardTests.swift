@@ -64,6 +64,47 @@ struct ShardTests {
         }
     }
 
+    /// Issue 29, the cluster path: shards must not write one SQLite file, so each reads a
+    /// snapshot of the store (`--history-snapshot`); the reports still equal one run's, with the
+    /// patients' earlier sessions (a year before, from the store) in every report.
+    @Test("shards reading a snapshot of the history store give one run's reports, byte for byte", arguments: [1, 3, 8])
+    func shardsWithSnapshot(parts: Int) throws {
+        let (root, list) = try batch()
+        // Last year's visits of the same patients, in the store; then its snapshot.
+        try FileManager.default.createDirectory(atPath: root + "/last-year", withIntermediateDirectories: true)
+        for n in 1...8 {
+            let text = try String(contentsOfFile: root + "/clinic/week-\(n).xml", encoding: .utf8)
+            try text.replacingOccurrences(of: "date=\"2026-", with: "date=\"2025-").replacingOccurrences(of: "screened=\"2026-", with: "screened=\"2025-")
+                .write(toFile: root + "/last-year/week-\(n).xml", atomically: true, encoding: .utf8)
+        }
+        let stored = try run(Paths.mbtBinary, ["history", "import", "--history", "store.sqlite"] + (1...8).map { "last-year/week-\($0).xml" }, currentDirectory: root)
+        #expect(stored.status != 2, "\(stored.stderr)")
+        #expect(try run(Paths.mbtBinary, ["history", "snapshot", "snap.sqlite", "--history", "store.sqlite"], currentDirectory: root).status == 0)
+        let one = try run(Paths.mbtBinary, ["score", "--files-from", list, "--out", "one", "--history-snapshot", "snap.sqlite"], currentDirectory: root)
+        #expect(one.status == 1, "\(one.stdout)\(one.stderr)")
+        let processes = try (0..<parts).map { i -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Paths.mbtBinary)
+            p.arguments = ["score", "--files-from", list, "--shard", "\(i)/\(parts)", "--out", "shards", "--history-snapshot", "snap.sqlite"]
+            p.currentDirectoryURL = URL(fileURLWithPath: root)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return p
+        }
+        for p in processes { p.waitUntilExit() }
+        #expect(try run(Paths.mbtBinary, ["merge", "shards"], currentDirectory: root).status == 0)
+        let single = try contents(root + "/one"), sharded = try contents(root + "/shards")
+        #expect(single.keys.sorted() == sharded.keys.sorted())
+        for (name, bytes) in single { #expect(sharded[name] == bytes, "\(name) differs") }
+        // The store's sessions are in the reports: last year's visit is the one before.
+        let text = try String(contentsOfFile: root + "/one/clinic--week-1.report.txt", encoding: .utf8)
+        #expect(text.contains("PROGRESS SINCE 2025-"), "\(text.prefix(3000))")
+        // And the snapshot is as it was: shards store nothing.
+        let shell = try #require(findExecutable("sqlite3"))
+        #expect(try run(shell, ["-readonly", root + "/snap.sqlite", "SELECT count(*) FROM change"]).stdout == "8\n")
+    }
+
     @Test("every file is in exactly one part, whatever the order of the list")
     func partsCoverTheBatch() throws {
         let (root, list) = try batch()
