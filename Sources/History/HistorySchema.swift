@@ -45,21 +45,10 @@ enum HistorySchema {
                   reason TEXT,
                   endedBy INTEGER REFERENCES change(id),
                   endReason TEXT,
+                  figures TEXT NOT NULL,
                   UNIQUE (patient, date, revision)
                 );
                 CREATE UNIQUE INDEX session_one_current ON session(patient, date) WHERE state = 'current';
-                CREATE TABLE figure (
-                  session INTEGER NOT NULL REFERENCES session(id),
-                  kind TEXT NOT NULL,
-                  key TEXT NOT NULL,
-                  side TEXT NOT NULL DEFAULT '',
-                  value REAL,
-                  unit TEXT,
-                  z REAL,
-                  grade TEXT,
-                  text TEXT
-                );
-                CREATE INDEX figure_session ON figure(session);
                 """)
         }
         return migrator

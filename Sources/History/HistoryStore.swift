@@ -34,11 +34,14 @@ public final class HistoryStore: Sendable {
         // SQLite's own busy handler, with a word when the wait begins: a run that waits silently
         // for minutes looks hung.
         let told = Mutex(false)
+        let announce: @Sendable () -> Void = {
+            if let waiting, !told.withLock({ t in defer { t = true }; return t }) { waiting() }
+        }
         let started = Mutex<Date?>(nil)
         config.busyMode = .callback { tries in
             if tries == 0 {
                 started.withLock { $0 = Date() }
-                if let waiting, !told.withLock({ t in defer { t = true }; return t }) { waiting() }
+                announce()
             }
             guard let since = started.withLock({ $0 }), Date().timeIntervalSince(since) < Self.busySeconds else { return false }
             usleep(20_000)
@@ -47,27 +50,44 @@ public final class HistoryStore: Sendable {
         config.readonly = readOnly
         if !readOnly { config.journalMode = .wal }
         config.label = "mbt history"
-        do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-            let migrator = HistorySchema.migrator
-            try queue.read { db in
-                let known = Set(migrator.migrations)
-                let applied = try Self.appliedMigrations(db)
-                if let unknown = applied.first(where: { !known.contains($0) }) {
-                    throw HistoryError("the history store '\(path)' was made by a newer mbt (it has '\(unknown)', which this mbt \(MBTVersion.current) does not know); use that mbt, or a newer one")
-                }
-                if readOnly, applied.isEmpty, try db.tableExists("session") == false {
-                    throw HistoryError("'\(path)' is an empty database, not a history store made by mbt")
-                }
+        // Opening may meet another run opening the same new store: turning a new file to WAL
+        // mode needs it alone, and SQLite answers "busy" there without calling the busy
+        // handler. So the opening is tried again, for as long as a writer would wait.
+        var opened: DatabaseQueue?
+        var waited = 0.0
+        while opened == nil {
+            do {
+                opened = try Self.open(path: path, configuration: config, readOnly: readOnly)
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && waited < Self.busySeconds {
+                if waited == 0 { announce() }
+                usleep(50_000)
+                waited += 0.05
+            } catch let error as HistoryError {
+                throw error
+            } catch let error as DatabaseError {
+                throw Self.failure(error, path)
+            } catch {
+                throw HistoryError("cannot open the history store '\(path)': \(error)")
             }
-            if !readOnly { try migrator.migrate(queue) }
-        } catch let error as HistoryError {
-            throw error
-        } catch let error as DatabaseError {
-            throw Self.failure(error, path)
-        } catch {
-            throw HistoryError("cannot open the history store '\(path)': \(error)")
         }
+        queue = opened!
+    }
+
+    private static func open(path: String, configuration: Configuration, readOnly: Bool) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let migrator = HistorySchema.migrator
+        try queue.read { db in
+            let known = Set(migrator.migrations)
+            let applied = try Self.appliedMigrations(db)
+            if let unknown = applied.first(where: { !known.contains($0) }) {
+                throw HistoryError("the history store '\(path)' was made by a newer mbt (it has '\(unknown)', which this mbt \(MBTVersion.current) does not know); use that mbt, or a newer one")
+            }
+            if readOnly, applied.isEmpty, try db.tableExists("session") == false {
+                throw HistoryError("'\(path)' is an empty database, not a history store made by mbt")
+            }
+        }
+        if !readOnly { try migrator.migrate(queue) }
+        return queue
     }
 
     /// The migrations applied, read without creating GRDB's table in a store opened read-only.
@@ -85,7 +105,7 @@ public final class HistoryStore: Sendable {
         switch error.resultCode {
         case .SQLITE_NOTADB: return HistoryError("'\(path)' is not a history store (not an SQLite database); give the store's path, or a new file's")
         case .SQLITE_CORRUPT: return HistoryError("the history store '\(path)' is damaged (\(error.message ?? "corrupt")); restore it from a snapshot (mbt history snapshot) and import the files since")
-        case .SQLITE_BUSY, .SQLITE_LOCKED: return HistoryError("the history store '\(path)' is busy: another mbt has been writing to it for over \(Int(busySeconds) / 60) minutes; try again when it is done")
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return HistoryError("the history store '\(path)' is busy: another mbt is writing to it (this one waited up to \(Int(busySeconds) / 60) minutes); try again when it is done")
         case .SQLITE_READONLY: return HistoryError("the history store '\(path)' cannot be written (a read-only file or folder); check its permissions, or use a copy")
         case .SQLITE_CANTOPEN: return HistoryError("cannot open the history store '\(path)': its folder is missing or cannot be written")
         case .SQLITE_FULL: return HistoryError("the disk holding the history store '\(path)' is full: nothing of this file was stored; free some space and import it again")
@@ -220,20 +240,11 @@ public final class HistoryStore: Sendable {
         }
         try db.execute(
             sql: """
-                INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason)
-                VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason, figures)
+                VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [patient, entry.date, revision, entry.inputs.text, hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, latest == nil ? nil : amend])
-        let session = db.lastInsertedRowID
-        try insertFigures(db, session: session, entry.figures)
+            arguments: [patient, entry.date, revision, entry.inputs.text, hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, latest == nil ? nil : amend, entry.makeFigures().text])
         return SessionVerdict(entry: entry, outcome: latest == nil ? .added : .amended(revision: revision))
-    }
-
-    static func insertFigures(_ db: Database, session: Int64, _ figures: SessionFigures) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO figure (session, kind, key, side, value, unit, z, grade, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        for f in figures.figures {
-            try statement.execute(arguments: [session, f.kind, f.key, f.side, f.value, f.unit, f.z, f.grade, f.text])
-        }
     }
 
     // MARK: re-scoring
@@ -264,11 +275,10 @@ public final class HistoryStore: Sendable {
                 try db.execute(sql: "UPDATE session SET state = 'superseded', endedBy = ?, endReason = ? WHERE id = ?", arguments: [change, reason, current["id"] as Int64])
                 try db.execute(
                     sql: """
-                        INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason)
-                        VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason, figures)
+                        VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [patient, entry.date, (current["revision"] as Int) + 1, entry.inputs.text, entry.inputs.hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, reason])
-                try Self.insertFigures(db, session: db.lastInsertedRowID, entry.figures)
+                    arguments: [patient, entry.date, (current["revision"] as Int) + 1, entry.inputs.text, entry.inputs.hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, reason, entry.makeFigures().text])
                 done += 1
             }
             try db.execute(sql: "UPDATE change SET amended = ? WHERE id = ?", arguments: [done, change])
@@ -305,17 +315,14 @@ public final class HistoryStore: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion FROM session s JOIN patient p ON p.id = s.patient
+                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion, s.figures FROM session s JOIN patient p ON p.id = s.patient
                     WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' AND (? IS NULL OR s.date <= ?) ORDER BY s.date
                     """,
                 arguments: [clinic, patientID, date, date])
-            return try rows.map { row in
-                let figures = try Row.fetchAll(db, sql: "SELECT kind, key, side, value, unit, z, grade, text FROM figure WHERE session = ? ORDER BY rowid", arguments: [row["id"] as Int64]).map {
-                    SessionFigures.Figure(kind: $0["kind"], key: $0["key"], side: $0["side"], value: $0["value"], unit: $0["unit"], z: $0["z"], grade: $0["grade"], text: $0["text"])
-                }
-                return StoredSession(
+            return rows.map { row in
+                StoredSession(
                     clinic: clinic, patientID: patientID, date: row["date"], revision: row["revision"], inputs: SessionInputs(text: row["inputs"]),
-                    figures: SessionFigures(figures: figures), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"])
+                    figures: SessionFigures(text: row["figures"]), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"])
             }
         }
     }

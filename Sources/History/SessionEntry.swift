@@ -1,5 +1,5 @@
 /// One session to store: whose, when, as entered and as scored, and by which protocol.
-public struct SessionEntry: Sendable {
+public struct SessionEntry {
     /// The clinic the file names (`clinic` of `<measurements>`, `--clinic` for a sheet); empty
     /// when it names none. The same patient id in two clinics is two patients.
     public var clinic: String
@@ -7,15 +7,21 @@ public struct SessionEntry: Sendable {
     /// yyyy-mm-dd.
     public var date: String
     public var inputs: SessionInputs
-    public var figures: SessionFigures
+    /// What was scored, made only when the session is stored: a session found unchanged is
+    /// never scored (a re-import of 20,000 patients scored every one for nothing).
+    public var makeFigures: () -> SessionFigures
     public var protocolStamp: ProtocolStamp
 
     public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, figures: SessionFigures, protocolStamp: ProtocolStamp) {
+        self.init(clinic: clinic, patientID: patientID, date: date, inputs: inputs, makeFigures: { figures }, protocolStamp: protocolStamp)
+    }
+
+    public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, makeFigures: @escaping () -> SessionFigures, protocolStamp: ProtocolStamp) {
         self.clinic = clinic
         self.patientID = patientID
         self.date = date
         self.inputs = inputs
-        self.figures = figures
+        self.makeFigures = makeFigures
         self.protocolStamp = protocolStamp
     }
 }
@@ -34,7 +40,7 @@ public struct ProtocolStamp: Sendable, Hashable {
 }
 
 /// What became of one session offered to the store.
-public struct SessionVerdict: Sendable {
+public struct SessionVerdict {
     public enum Outcome: Sendable, Equatable {
         case added
         case unchanged

@@ -37,6 +37,65 @@ public struct SessionFigures: Sendable, Hashable {
         self.figures = figures
     }
 
+    /// As stored: a line per figure, its fields between tabs (kind, key, side, value, unit, z,
+    /// grade, text), numbers in their shortest exact form. One column of the session's row
+    /// rather than fifty rows of a table: an import of 20,000 patients wrote 1.2 million rows
+    /// and took 5 times a score (Benchmarks/RESULTS.md, issue 29).
+    public var text: String {
+        var out = ""
+        for f in figures {
+            let fields = [f.kind, f.key, f.side, f.value.map(Self.number) ?? "", f.unit ?? "", f.z.map(Self.number) ?? "", f.grade ?? "", f.text ?? ""]
+            out += fields.map(Self.escaped).joined(separator: "\t") + "\n"
+        }
+        return out
+    }
+
+    /// Read back from `text`.
+    public init(text: String) {
+        figures = text.split(separator: "\n").map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { Self.unescaped(String($0)) }
+            func field(_ i: Int) -> String? { i < f.count && !f[i].isEmpty ? f[i] : nil }
+            return Figure(
+                kind: field(0) ?? "", key: field(1) ?? "", side: field(2) ?? "", value: field(3).flatMap(Double.init), unit: field(4),
+                z: field(5).flatMap(Double.init), grade: field(6), text: field(7))
+        }
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+    }
+
+    static func escaped(_ text: String) -> String {
+        guard text.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\\" }) else { return text }
+        var out = ""
+        for c in text {
+            switch c {
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\\": out += "\\\\"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func unescaped(_ text: String) -> String {
+        guard text.contains("\\") else { return text }
+        var out = ""
+        var escaping = false
+        for c in text {
+            if escaping {
+                out.append(c == "t" ? "\t" : c == "n" ? "\n" : c)
+                escaping = false
+            } else if c == "\\" {
+                escaping = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
     public init(_ score: SessionScore) {
         var out: [Figure] = []
         for r in score.results {

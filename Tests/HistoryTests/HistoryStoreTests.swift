@@ -59,11 +59,22 @@ struct HistoryStoreTests {
         let entries = Self.entries(Self.patient(sessions: [("2026-09-01", 145, 210), ("2026-10-06", 175, 212)]))
         #expect(try store.importSessions(entries, source: Self.source()).map(\.outcome) == [.added, .added])
         #expect(try store.importSessions(entries, source: Self.source()).map(\.outcome) == [.unchanged, .unchanged])
-        #expect(try sqlite3(path, "SELECT count(*) FROM session; SELECT count(*) FROM figure; SELECT added, unchanged FROM change ORDER BY id;") == "2\n2\n2|0\n0|2\n")
+        #expect(try sqlite3(path, "SELECT count(*) FROM session; SELECT figures FROM session ORDER BY id; SELECT added, unchanged FROM change ORDER BY id;")
+            == "2\nresult\thip-abduction-strength\tleft\t145\tN\t-1.2\tmild\t\n\nresult\thip-abduction-strength\tleft\t175\tN\t-1.2\tmild\t\n\n2|0\n0|2\n")
         // The same patient entered with its conditions and measures in another order is the same input.
         var shuffled = Self.patient(sessions: [("2026-09-01", 145, 210)])
         shuffled.sessions[0].measures.reverse()
         #expect(try store.importSessions(Self.entries(shuffled), source: Self.source()).map(\.outcome) == [.unchanged])
+    }
+
+    @Test("figures read back as stored: tabs, line breaks and backslashes in a finding's words kept")
+    func figuresText() {
+        let figures = SessionFigures(figures: [
+            .init(kind: "finding", key: "gluteus medius", side: "left", grade: "moderate", text: "left gluteus medius weak:\t31%\\ asymmetry\nz = -1.80"),
+            .init(kind: "result", key: "sit-and-reach", value: 0.30000000000000004, unit: "cm", z: -0.5),
+        ])
+        #expect(SessionFigures(text: figures.text) == figures)
+        #expect(figures.text.split(separator: "\n").count == 2)
     }
 
     @Test("a changed session is refused with what differs, the rest of the file stored; --amend keeps both revisions with the reason")

@@ -7,6 +7,19 @@ import MuscleBalanceCore
 import Glibc
 #endif
 
+/// A patient's score, made on first use.
+final class LazyScore {
+    private var made: PatientScore?
+    private let make: () -> PatientScore
+    init(_ make: @escaping () -> PatientScore) { self.make = make }
+    var value: PatientScore {
+        if let made { return made }
+        let score = make()
+        made = score
+        return score
+    }
+}
+
 /// Brings clinic files into the history store (`mbt history import`, `mbt score --history`):
 /// each file read and checked as `mbt score` reads and checks it, each patient without errors
 /// scored, and each of its sessions offered to the store as entered and as scored, the whole
@@ -85,12 +98,15 @@ public struct HistoryImporter: Sendable {
                     skipped += 1
                     continue
                 }
-                let score = scorer.score(item.patient)
-                for session in item.patient.sessions {
-                    guard let date = session.date, let scored = score.sessions.first(where: { $0.date == date }) else { continue }
+                // Scored once, and only when a session of the patient is stored.
+                let patient = item.patient
+                let score = LazyScore { scorer.score(patient) }
+                for session in patient.sessions {
+                    guard let date = session.date else { continue }
                     pending.append(SessionEntry(
-                        clinic: clinic, patientID: item.patient.id, date: date.description, inputs: SessionInputs(patient: item.patient, session: session),
-                        figures: SessionFigures(scored), protocolStamp: stamp))
+                        clinic: clinic, patientID: patient.id, date: date.description, inputs: SessionInputs(patient: patient, session: session),
+                        makeFigures: { score.value.sessions.first(where: { $0.date == date }).map(SessionFigures.init) ?? SessionFigures(figures: []) },
+                        protocolStamp: stamp))
                 }
             }
             return pending.removeFirst()
