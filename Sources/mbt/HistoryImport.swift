@@ -27,8 +27,11 @@ struct HistoryImport: TakesManyFiles {
     )
 
     @Argument(help: "Clinic measurement files (.xml) or sheets (.csv, .tsv, .xlsx).")
-    var files: [String]
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(HistoryOptions.optionsWithValues).union(["--amend"])
+    var files: [String] = []
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(HistoryOptions.optionsWithValues).union(["--amend", "--files-from"])
+
+    @Option(name: .long, help: ArgumentHelp("Read the files to import from FILE, one path a line (- for standard input).", valueName: "file"))
+    var filesFrom: String?
 
     @OptionGroup var historyOptions: HistoryOptions
     @OptionGroup var protocolOptions: ProtocolOptions
@@ -38,7 +41,7 @@ struct HistoryImport: TakesManyFiles {
     var amend: String?
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one file to import") }
+        if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one file to import, or --files-from FILE") }
         if let amend, amend.allSatisfy({ $0 == " " || $0 == "\t" }) { throw ValidationError("--amend needs a reason: what was wrong and who said so") }
     }
 
@@ -51,6 +54,7 @@ struct HistoryImport: TakesManyFiles {
         let standardInput = StandardInput()
         var worst: Int32 = 0
         var total = ImportCounts()
+        let files = self.files + (try filesFrom.map(FileList.read) ?? [])
         for (file, path) in zip(files, try standardInput.readable(files)) {
             let outcome = importer.importFile(path, recorded: file, into: store, amend: amend)
             for line in outcome.problems { writeStandardError(line.replacing(path, with: file) + "\n") }
