@@ -21,11 +21,11 @@ public struct StoredSessionLookup: Sendable {
     public func earlierSessions(clinic: String, patient: Patient) -> [AssessmentSession] {
         let dates = Set(patient.sessions.compactMap(\.date))
         guard let latest = dates.max(),
-            let stored = try? store.currentSessions(clinic: clinic, patientID: patient.id, through: latest.description)
+            let wanted = try? store.earlierInputs(clinic: clinic, patientID: patient.id, through: latest.description, excluding: Set(dates.map(\.description))),
+            let last = wanted.last
         else { return [] }
-        let wanted = stored.filter { CivilDate($0.date).map { !dates.contains($0) } ?? false }
-        guard !wanted.isEmpty else { return [] }
-        let document = HistoryTimeline.measurementDocument(protocolID: wanted[wanted.count - 1].protocolID, clinic: clinic, sessions: wanted)
+        var document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<measurements xmlns=\"urn:musclebalance:measurements:1\" protocol=\"\(SessionInputs.escaped(last.protocolID))\">\n"
+        document += last.inputs.patientElement(sessions: wanted.map(\.inputs)) + "</measurements>\n"
         guard let stream = try? MeasurementStream(bytes: Array(document.utf8), url: "history", schema: library.measurementSchema),
             let item = try? stream.next()
         else { return [] }
