@@ -336,11 +336,12 @@ public final class HistoryStore: Sendable {
             var index: [String: Int] = [:]
             for row in rows {
                 let clinic: String = row["clinic"]
-                if index[clinic] == nil {
+                if let at = index[clinic] {
+                    out[at].patients.append(row["patientID"])
+                } else {
                     index[clinic] = out.count
-                    out.append((clinic, []))
+                    out.append((clinic, [row["patientID"]]))
                 }
-                out[index[clinic]!].patients.append(row["patientID"])
             }
             return out
         }

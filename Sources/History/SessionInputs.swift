@@ -1,3 +1,4 @@
+import FastText
 import MuscleBalanceCore
 
 /// One patient session as it was entered: the lines of a measurement file for that patient and
@@ -123,22 +124,9 @@ public struct SessionInputs: Sendable, Hashable {
         list.map { " \($0.0)=\"\(escaped($0.1))\"" }.joined()
     }
 
-    /// XML attribute text: markup characters and every character below a space escaped, so a
-    /// stored line is one line and reads back as written.
-    public static func escaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default:
-                if scalar.value < 0x20 { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
-    }
+    /// XML attribute text, as every hand-written attribute of mbt (`xmlAttributeText`): line
+    /// breaks escaped, so a stored line is one line.
+    public static func escaped(_ text: String) -> String { xmlAttributeText(text) }
 
     /// A reading as the shortest decimal that reads back as the same number (150, not 150.0).
     static func number(_ value: Double) -> String {

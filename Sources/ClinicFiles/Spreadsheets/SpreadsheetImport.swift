@@ -1,3 +1,4 @@
+import FastText
 import MBXML
 import MuscleBalanceCore
 import Spreadsheets
