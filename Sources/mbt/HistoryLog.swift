@@ -21,7 +21,7 @@ struct HistoryLog: ParsableCommand {
         let changes: [StoreChange]
         do { changes = try store.changes() } catch { throw EnvironmentFailure(message: error.message) }
         for c in changes {
-            var line = "\(c.at)  \(c.user)  mbt \(c.mbtVersion)  \(c.command) \(c.input) (sha256 \(c.inputHash.prefix(12)))"
+            var line = "\(c.at)  \(VisibleText.escaped(c.user))  mbt \(VisibleText.escaped(c.mbtVersion))  \(c.command) \(VisibleText.escaped(VisibleText.shortened(c.input))) (sha256 \(c.inputHash.prefix(12)))"
             if c.command == "retract" {
                 line += ": \(c.withdrawn) withdrawn"
             } else {

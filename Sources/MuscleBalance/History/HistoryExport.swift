@@ -1,3 +1,4 @@
+import ClinicReports
 import FastText
 import History
 import MuscleBalanceCore
@@ -66,7 +67,7 @@ public enum HistoryExport {
                                 clinic, id, session.date, String(session.revision), session.protocolID, session.protocolVersion, f.key, f.side,
                                 f.value.map { fixed($0, 3) } ?? "", f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
                             ]
-                            out += fields.map(HistoryTimeline.csvField).joined(separator: ",") + "\n"
+                            out += SummaryRow.csv(fields) + "\n"
                         }
                     }
                     try write(out)

@@ -1,4 +1,5 @@
 import ClinicFiles
+import ClinicReports
 import MBXML
 import FastText
 import History
@@ -138,7 +139,7 @@ public struct HistoryTimeline: Sendable {
             for change in [row.sincePrevious, row.sinceBaseline] {
                 fields += [change.map { Self.number($0.amount, 3) } ?? "", change?.percent.map { Self.number($0, 1) } ?? "", change.map { String($0.days) } ?? "", change?.verdict.rawValue ?? ""]
             }
-            out += fields.map(Self.csvField).joined(separator: ",") + "\n"
+            out += SummaryRow.csv(fields) + "\n"
         }
         return out
     }
@@ -165,23 +166,10 @@ public struct HistoryTimeline: Sendable {
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
-
-    /// A CSV field, quoted when it must be, its control characters shown (`VisibleText`) and a
-    /// leading formula character defused, as every CSV mbt writes.
-    static func csvField(_ text: String) -> String {
-        var t = VisibleText.escaped(text)
-        if let first = t.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Double(t) == nil { t = "'" + t }
-        if t.contains(",") || t.contains("\"") || t.contains("\n") { return "\"" + t.replacingAll("\"", "\"\"") + "\"" }
-        return t
-    }
 }
 
 extension String {
     fileprivate func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    fileprivate func replacingAll(_ target: String, _ replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
