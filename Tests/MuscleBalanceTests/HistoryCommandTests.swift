@@ -103,6 +103,13 @@ struct HistoryCommandTests {
         let none = try mbt(["history", "show", "--patient", "LK-0101", "--history", "missing.sqlite"], in: folder)
         #expect(none.status == 2 && none.stderr.contains("there is no history store at 'missing.sqlite'"), "\(none.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/missing.sqlite"))
+        // A sheet that `mbt score` would refuse as a whole (an unread column that looks clinical)
+        // stores nothing, not even its good patient.
+        try "patient_id,sex,birth_date,session_date,medical_history,hip-abduction-strength L (N)\nLK-0101,male,1980-04-12,2026-09-01,hypertension,145\n"
+            .write(toFile: folder + "/clinic.csv", atomically: true, encoding: .utf8)
+        let sheet = try mbt(["history", "import", "clinic.csv", "--history", "sheet.sqlite"], in: folder)
+        #expect(sheet.status == 1 && sheet.stderr.contains("clinic.csv: error: nothing of the file was stored: it has errors outside any patient"), "\(sheet.stdout)\(sheet.stderr)")
+        #expect(try sqlite3(folder + "/sheet.sqlite", "SELECT count(*) FROM session; SELECT count(*) FROM change;") == "0\n0\n")
         // MBT_HISTORY names the store when --history does not.
         let named = try mbt(["history", "import", Self.visits[0]], in: folder, environment: ["MBT_HISTORY": folder + "/env.sqlite"])
         #expect(named.status == 0 && FileManager.default.fileExists(atPath: folder + "/env.sqlite"))

@@ -85,9 +85,16 @@ public struct HistoryImporter: Sendable {
         var pending: [SessionEntry] = []
         var problems: [String] = []
         var skipped = 0
+        struct ErrorsOutsidePatients: Error { var diagnostics: [Diagnostic] }
         let next: () throws -> SessionEntry? = {
             while pending.isEmpty {
-                guard let item = try stream.next() else { return nil }
+                guard let item = try stream.next() else {
+                    // As `mbt score` refuses such a file, none of it is stored: the transaction
+                    // is undone.
+                    let loose = stream.looseProblems.filter { $0.severity == .error }
+                    if !loose.isEmpty { throw ErrorsOutsidePatients(diagnostics: loose) }
+                    return nil
+                }
                 let found = item.problems(file: path, rules: &rules)
                 if found.contains(where: { $0.severity == .error }) {
                     var local = DiagnosticsEngine(file: path)
@@ -126,13 +133,15 @@ public struct HistoryImporter: Sendable {
         } catch let error as HistoryError {
             outcome.failure = "\(recorded): error: nothing of the file was stored: \(error.message)"
             outcome.unreadable = error.unusable
+        } catch let error as ErrorsOutsidePatients {
+            outcome.failure = (error.diagnostics.map(\.description) + ["\(recorded): error: nothing of the file was stored: it has errors outside any patient"]).joined(separator: "\n")
         } catch let error as ClinicFileStream.Failure {
             outcome.failure = (error.diagnostics.map(\.description) + ["\(recorded): error: nothing of the file was stored"]).joined(separator: "\n")
             outcome.unreadable = error.unreadable
         } catch {
             outcome.failure = "\(recorded): error: nothing of the file was stored: \(error)"
         }
-        outcome.problems = problems + stream.looseProblems.filter { $0.severity == .error }.map(\.description)
+        outcome.problems = problems
         outcome.skippedPatients = skipped
         return outcome
     }
