@@ -113,7 +113,7 @@ public struct SessionInputs: Sendable, Hashable {
     }
 
     /// An attribute's value as written in a line this type made (escaped text, returned as is).
-    static func attribute(_ name: String, in text: String) -> String? {
+    public static func attribute(_ name: String, in text: String) -> String? {
         guard let start = text.range(of: " \(name)=\"") else { return nil }
         let rest = text[start.upperBound...]
         guard let end = rest.firstIndex(of: "\"") else { return nil }

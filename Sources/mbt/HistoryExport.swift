@@ -1,4 +1,8 @@
 import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import History
 import MuscleBalance
 import MuscleBalanceCore
@@ -38,16 +42,34 @@ struct HistoryExportCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The file to write (default: standard output), whole or not at all.", valueName: "file"))
     var output: String?
 
+    @Option(name: .long, help: ArgumentHelp("""
+        CSV de-identified by HIPAA's Safe Harbor method: ids replaced by codes from this key \
+        file (made when missing, new patients' codes added; keep it apart from the export), dates \
+        as days since the patient's first session, ages over 89 as 90+, clinic and assessor left out.
+        """, valueName: "keyfile"))
+    var deidentify: String?
+
     func validate() throws {
         if let since, CivilDate(since) == nil { throw ValidationError("--since takes a date written yyyy-mm-dd, not '\(since)'") }
+        if let deidentify, deidentify == output { throw ValidationError("the key file and the export must be two files: keep the key apart") }
+        if deidentify != nil && format != .csv { throw ValidationError("--deidentify writes CSV only (--format csv): a measurement file needs the real dates") }
     }
 
     func run() throws {
         let store = try historyOptions.open(readOnly: true)
         let selection = HistoryExport.Selection(clinic: clinic, patientID: patient, since: since.flatMap { CivilDate($0) })
+        var previousKey = ""
+        var key: HistoryExport.Deidentification?
+        if let deidentify {
+            var info = stat()
+            if stat(deidentify, &info) == 0 {
+                previousKey = String(decoding: try readWhole(deidentify), as: UTF8.self)
+            }
+            do { key = try HistoryExport.Deidentification(key: previousKey) } catch { throw EnvironmentFailure(message: "\(deidentify): \(error.message)") }
+        }
         let file = try output.map { try WholeFileWriter($0) }
         do {
-            try HistoryExport.write(store, format: format, selection: selection) { piece in
+            try HistoryExport.write(store, format: format, selection: selection, deidentify: key) { piece in
                 if let file {
                     try file.write(Array(piece.utf8))
                 } else {
@@ -60,6 +82,11 @@ struct HistoryExportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try file?.commit()
+        // The key after the export: a code given out is kept, or the next export would give
+        // the same patient another.
+        if let deidentify, let key, !key.added.isEmpty {
+            try writeFileWhole(deidentify, Array(key.keyText(previous: previousKey).utf8))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import BatchEngine
+import FastText
 
 #if canImport(Glibc)
 import Glibc
@@ -68,5 +69,21 @@ final class WholeFileWriter {
     func commit() throws {
         guard let file else { return }
         do { try file.commit() } catch { throw EnvironmentFailure(message: "cannot write '\(path)': \(error.description)") }
+    }
+}
+
+/// A small file's bytes (a key file, a list), read whole; at most `limit` bytes.
+func readWhole(_ path: String, limit: Int = 64 << 20) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw EnvironmentFailure(message: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = retryingOnInterrupt { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        if n < 0 { throw EnvironmentFailure(message: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+        if n == 0 { return out }
+        out += chunk[0..<n]
+        if out.count > limit { throw EnvironmentFailure(message: "'\(path)' is larger than \(limit >> 20) MiB") }
     }
 }

@@ -246,4 +246,41 @@ struct HistoryCommandTests {
         #expect(log.contains("rescore re-scored with protocol lumbopelvic-balance 1.0.1"), "\(log)")
         #expect(try mbt(["history", "check"], in: folder).status == 0)
     }
+
+    @Test("export --deidentify: codes from a key kept apart and stable, days since the first visit, ages over 89 as 90+, no name, date or clinic")
+    func deidentified() throws {
+        let folder = try scratch.directory("deid")
+        #expect(try mbt(["history", "import"] + Self.visits, in: folder).status == 0)
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance" clinic="Lakeside Physiotherapy">
+              <patient id="LK-0900" name="Ada Old" sex="female" birthDate="1930-06-30" bodyMassKg="60" heightCm="160">
+                <session date="2026-10-01" assessor="M. Berg"><measure test="hip-abduction-strength" side="left" unit="N" value="80"/><measure test="hip-abduction-strength" side="right" unit="N" value="84"/></session>
+              </patient>
+            </measurements>
+            """.write(toFile: folder + "/old.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["history", "import", "old.xml"], in: folder).status == 0)
+        let first = try mbt(["history", "export", "--format", "csv", "--deidentify", "key.csv", "-o", "out.csv"], in: folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let out = try String(contentsOfFile: folder + "/out.csv", encoding: .utf8)
+        let key = try String(contentsOfFile: folder + "/key.csv", encoding: .utf8)
+        let keyRows = key.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(keyRows.count == 3 && keyRows[0] == ["clinic", "patient_id", "code"])
+        let code = try #require(keyRows.first { $0.count == 3 && $0[1] == "LK-0101" }?[2])
+        let old = try #require(keyRows.first { $0.count == 3 && $0[1] == "LK-0900" }?[2])
+        let rows = out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows[0] == ["code", "day", "age", "revision", "protocol", "protocol_version", "test", "side", "value", "unit", "z", "grade"])
+        // LK-0101, born 1980-04-12: 46 at each visit; days 0, 35, 63 since 2026-09-01.
+        let left = rows.filter { $0[0] == code && $0[6] == "hip-abduction-strength" && $0[7] == "left" }
+        #expect(left.map { [$0[1], $0[2], $0[8]] } == [["0", "46", "145.000"], ["35", "46", "175.000"], ["63", "46", "198.000"]])
+        // Born 1930-06-30, seen 2026-10-01: 96, written 90+.
+        #expect(rows.filter { $0[0] == old }.allSatisfy { $0[2] == "90+" && $0[1] == "0" })
+        for identifying in ["LK-0101", "LK-0900", "Ada", "Lakeside", "2026-", "1980", "1930", "Berg"] {
+            #expect(!out.contains(identifying), "\(identifying)")
+        }
+        // A second export keeps the codes; the key is not written again.
+        #expect(try mbt(["history", "export", "--format", "csv", "--deidentify", "key.csv", "-o", "again.csv"], in: folder).status == 0)
+        #expect(try String(contentsOfFile: folder + "/again.csv", encoding: .utf8) == out)
+        #expect(try String(contentsOfFile: folder + "/key.csv", encoding: .utf8) == key)
+    }
 }

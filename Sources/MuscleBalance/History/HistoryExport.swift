@@ -11,6 +11,78 @@ public enum HistoryExport {
         case csv, measurements
     }
 
+    /// HIPAA's Safe Harbor method (45 CFR 164.514(b)(2)) for a CSV export: each patient id
+    /// replaced by a code from a key file kept apart (new patients get new random codes, added
+    /// to the key), every date by the days since the patient's first exported session, the age
+    /// at the session in years with every age over 89 written 90+, and the clinic, the assessor
+    /// and free text left out.
+    public final class Deidentification {
+        /// (clinic, patient id) -> code, as the key file holds them, and those added by this run.
+        public private(set) var codes: [String: String] = [:]
+        public private(set) var added: [(clinic: String, patientID: String, code: String)] = []
+        private var used: Set<String> = []
+
+        public static let keyHeader = "clinic,patient_id,code"
+
+        /// From the key file's text (its rows as written by `keyText`).
+        public init(key: String) throws(HistoryError) {
+            for (n, line) in key.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+                if n == 0 {
+                    guard line == Self.keyHeader else { throw HistoryError("the key file does not start with '\(Self.keyHeader)': it is not a key mbt wrote", unusable: false) }
+                    continue
+                }
+                let fields = Self.fields(String(line))
+                guard fields.count == 3 else { throw HistoryError("line \(n + 1) of the key file is not clinic,patient_id,code", unusable: false) }
+                codes[fields[0] + "\u{0}" + fields[1]] = fields[2]
+                used.insert(fields[2])
+            }
+        }
+
+        func code(clinic: String, patientID: String) -> String {
+            if let known = codes[clinic + "\u{0}" + patientID] { return known }
+            var code: String
+            repeat {
+                code = "P" + String(UInt64.random(in: 0..<(1 << 40)), radix: 16, uppercase: true).leftPadded(10)
+            } while used.contains(code)
+            used.insert(code)
+            codes[clinic + "\u{0}" + patientID] = code
+            added.append((clinic, patientID, code))
+            return code
+        }
+
+        /// The key file after this run: the rows read, then the codes added.
+        public func keyText(previous: String) -> String {
+            var out = previous.isEmpty ? Self.keyHeader + "\n" : (previous.hasSuffix("\n") ? previous : previous + "\n")
+            for a in added { out += SummaryRow.csv([a.clinic, a.patientID, a.code]) + "\n" }
+            return out
+        }
+
+        /// A key line's fields (quoted as `SummaryRow.csv` quotes them).
+        static func fields(_ line: String) -> [String] {
+            var fields: [String] = [], field = "", quoted = false, previousQuote = false
+            for c in line {
+                if quoted {
+                    if c == "\"" { quoted = false; previousQuote = true } else { field.append(c) }
+                } else if c == "\"" {
+                    if previousQuote { field.append("\"") }
+                    quoted = true
+                    previousQuote = false
+                } else if c == "," {
+                    fields.append(field)
+                    field = ""
+                    previousQuote = false
+                } else {
+                    field.append(c)
+                    previousQuote = false
+                }
+            }
+            fields.append(field)
+            return fields
+        }
+    }
+
+    public static let deidentifiedHeader = "code,day,age,revision,protocol,protocol_version,test,side,value,unit,z,grade"
+
     public struct Selection: Sendable {
         public var clinic: String?
         public var patientID: String?
@@ -28,7 +100,10 @@ public enum HistoryExport {
 
     /// Writes the export through `write`, a piece at a time; returns the sessions written.
     @discardableResult
-    public static func write(_ store: HistoryStore, format: Format, selection: Selection, _ write: (String) throws -> Void) throws -> Int {
+    public static func write(_ store: HistoryStore, format: Format, selection: Selection, deidentify: Deidentification? = nil, _ write: (String) throws -> Void) throws -> Int {
+        if deidentify != nil && format != .csv {
+            throw HistoryError("--deidentify writes CSV only: a measurement file needs the real dates", unusable: false)
+        }
         var clinics = try store.clinicsAndPatients()
         if let clinic = selection.clinic {
             clinics = clinics.filter { $0.clinic == clinic }
@@ -42,7 +117,7 @@ public enum HistoryExport {
             throw HistoryError("the store holds \(clinics.count) clinics (\(clinics.map { "'\($0.clinic)'" }.joined(separator: ", "))); a measurement file is of one: say which with --clinic", unusable: false)
         }
         var written = 0
-        if format == .csv { try write(csvHeader + "\n") }
+        if format == .csv { try write((deidentify == nil ? csvHeader : deidentifiedHeader) + "\n") }
         for (clinic, patients) in clinics {
             var opened = false
             for id in patients {
@@ -59,6 +134,27 @@ public enum HistoryExport {
                         opened = true
                     }
                     try write(sessions[0].inputs.patientElement(sessions: sessions.map(\.inputs)))
+                case .csv where deidentify != nil:
+                    let code = deidentify!.code(clinic: clinic, patientID: id)
+                    let first = CivilDate(sessions[0].date)
+                    var out = ""
+                    for session in sessions {
+                        let date = CivilDate(session.date)
+                        var day = "", age = ""
+                        if let first, let date { day = String(date.daysSinceEpoch - first.daysSinceEpoch) }
+                        if let date, let birth = SessionInputs.attribute("birthDate", in: session.inputs.lines.first?.text ?? "").flatMap({ CivilDate($0) }) {
+                            let years = date.age(bornOn: birth)
+                            age = years > 89 ? "90+" : String(years)
+                        }
+                        for f in session.figures.figures where f.kind == "result" {
+                            let fields = [
+                                code, day, age, String(session.revision), session.protocolID, session.protocolVersion, f.key, f.side,
+                                f.value.map { fixed($0, 3) } ?? "", f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
+                            ]
+                            out += SummaryRow.csv(fields) + "\n"
+                        }
+                    }
+                    try write(out)
                 case .csv:
                     var out = ""
                     for session in sessions {
@@ -79,5 +175,11 @@ public enum HistoryExport {
             throw HistoryError("no current session matches: nothing to export", unusable: false)
         }
         return written
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
