@@ -247,6 +247,29 @@ public final class HistoryStore: Sendable {
         return SessionVerdict(entry: entry, outcome: latest == nil ? .added : .amended(revision: revision))
     }
 
+    // MARK: merging
+
+    /// Folds the current sessions of `other` (another site's or host's store) into this one by
+    /// the import's rules: a session already here unchanged, a new one added, one that differs
+    /// refused with what differs (never overwritten). One transaction, one audit row (`merge`).
+    public func merge(from other: HistoryStore, verdict: (SessionVerdict) -> Void) throws -> ImportCounts {
+        let clinics = try other.clinicsAndPatients()
+        var queue: [SessionEntry] = []
+        var patients = clinics.flatMap { c in c.patients.map { (c.clinic, $0) } }.makeIterator()
+        let source = ChangeSource(command: .merge, input: other.path, inputHash: SHA256.hex(other.path.utf8))
+        return try importSessions(source: source, amend: nil, next: {
+            while queue.isEmpty {
+                guard let (clinic, id) = patients.next() else { return nil }
+                queue = try other.currentSessions(clinic: clinic, patientID: id).map { s in
+                    SessionEntry(
+                        clinic: clinic, patientID: id, date: s.date, inputs: s.inputs, figures: s.figures,
+                        protocolStamp: ProtocolStamp(id: s.protocolID, version: s.protocolVersion, hash: s.protocolHash))
+                }
+            }
+            return queue.removeFirst()
+        }, verdict: verdict)
+    }
+
     // MARK: re-scoring
 
     /// The protocol stamp of each current session of a patient, by date.
@@ -315,14 +338,14 @@ public final class HistoryStore: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion, s.figures FROM session s JOIN patient p ON p.id = s.patient
+                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion, s.protocolHash, s.figures FROM session s JOIN patient p ON p.id = s.patient
                     WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' AND (? IS NULL OR s.date <= ?) ORDER BY s.date
                     """,
                 arguments: [clinic, patientID, date, date])
             return rows.map { row in
                 StoredSession(
                     clinic: clinic, patientID: patientID, date: row["date"], revision: row["revision"], inputs: SessionInputs(text: row["inputs"]),
-                    figures: SessionFigures(text: row["figures"]), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"])
+                    figures: SessionFigures(text: row["figures"]), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"], protocolHash: row["protocolHash"])
             }
         }
     }

@@ -66,6 +66,7 @@ public struct StoredSession: Sendable {
     public var figures: SessionFigures
     public var protocolID: String
     public var protocolVersion: String
+    public var protocolHash: String = ""
 }
 
 /// How many sessions of one change were added, found unchanged, amended and refused.

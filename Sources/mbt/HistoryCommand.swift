@@ -27,7 +27,7 @@ struct HistoryCommand: ParsableCommand {
               mbt history check
               mbt history snapshot /backup/history-2026-12-05.sqlite
             """,
-        subcommands: [HistoryImport.self, HistoryShow.self, HistoryExportCommand.self, HistoryRescoreCommand.self, HistoryLog.self, HistoryRetract.self, HistoryCheck.self, HistorySnapshot.self]
+        subcommands: [HistoryImport.self, HistoryShow.self, HistoryExportCommand.self, HistoryMergeCommand.self, HistoryRescoreCommand.self, HistoryLog.self, HistoryRetract.self, HistoryCheck.self, HistorySnapshot.self]
     )
 }
 

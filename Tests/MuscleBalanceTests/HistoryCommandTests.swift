@@ -283,4 +283,21 @@ struct HistoryCommandTests {
         #expect(try String(contentsOfFile: folder + "/again.csv", encoding: .utf8) == out)
         #expect(try String(contentsOfFile: folder + "/key.csv", encoding: .utf8) == key)
     }
+
+    @Test("merge folds another store in by the import's rules: new added, same unchanged, different refused and listed, nothing overwritten")
+    func mergeStores() throws {
+        let folder = try scratch.directory("merge")
+        #expect(try mbt(["history", "import", Self.visits[0], Self.visits[1], "--history", "a.sqlite"], in: folder).status == 0)
+        let retyped = try String(contentsOfFile: Self.visits[0], encoding: .utf8).replacingOccurrences(of: "value=\"145\"", with: "value=\"154\"")
+        try retyped.write(toFile: folder + "/visit1-other-site.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["history", "import", "visit1-other-site.xml", Self.visits[1], Self.visits[2], "--history", "b.sqlite"], in: folder).status == 0)
+        let merged = try mbt(["history", "merge", "b.sqlite", "--history", "a.sqlite"], in: folder)
+        #expect(merged.status == 1)
+        #expect(merged.stdout.contains("b.sqlite: 1 added, 1 unchanged, 1 refused"), "\(merged.stdout)")
+        #expect(merged.stderr.contains("b.sqlite: error: patient 'LK-0101' on 2026-09-01 differs from this store's session, and was not merged: measure hip-abduction-strength left: was"), "\(merged.stderr)")
+        let shown = try mbt(["history", "show", "--patient", "LK-0101", "--test", "hip-abduction-strength", "--format", "csv", "--history", "a.sqlite"], in: folder)
+        #expect(shown.stdout.contains(",left,N,2026-09-01,145.000,") && shown.stdout.contains(",left,N,2026-11-03,198.000,"), "\(shown.stdout)")
+        #expect(try sqlite3(folder + "/a.sqlite", "SELECT command, added, unchanged, refused FROM change ORDER BY id DESC LIMIT 1;") == "merge|1|1|1\n")
+        #expect(try mbt(["history", "check", "--history", "b.sqlite"], in: folder).status == 0)
+    }
 }
