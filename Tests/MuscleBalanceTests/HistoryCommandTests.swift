@@ -300,4 +300,47 @@ struct HistoryCommandTests {
         #expect(try sqlite3(folder + "/a.sqlite", "SELECT command, added, unchanged, refused FROM change ORDER BY id DESC LIMIT 1;") == "merge|1|1|1\n")
         #expect(try mbt(["history", "check", "--history", "b.sqlite"], in: folder).status == 0)
     }
+
+    static let canMount: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount")
+
+    @Test("a full disk in the middle of an import stores nothing of the file, says so, and leaves the store sound", .enabled(if: canMount))
+    func fullDisk() throws {
+        let folder = try scratch.directory("full")
+        let disk = folder + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", disk])
+        try #require(mount.status == 0, "mount refused: \(mount.stderr)")
+        defer { _ = try? run("/bin/umount", [disk]) }
+        #expect(try mbt(["history", "import", Self.visits[0], "--history", "disk/h.sqlite"], in: folder).status == 0)
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "400", "--seed", "9"], currentDirectory: Paths.packageRoot)
+        try generated.stdout.write(toFile: folder + "/big.xml", atomically: true, encoding: .utf8)
+        let full = try mbt(["history", "import", "big.xml", "--history", "disk/h.sqlite"], in: folder)
+        #expect(full.status == 2, "\(full.stdout)\(full.stderr)")
+        #expect(full.stderr.contains("big.xml: error: nothing of the file was stored: the disk holding the history store 'disk/h.sqlite' is full"), "\(full.stderr)")
+        let check = try mbt(["history", "check", "--history", "disk/h.sqlite"], in: folder)
+        #expect(check.status == 0 && check.stdout.contains("1 session revisions (1 current); sound"), "\(check.stdout)\(check.stderr)")
+    }
+
+    @Test("a truncated or damaged store is an error with the reason, never a crash")
+    func damagedStore() throws {
+        let folder = try scratch.directory("damaged")
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "200", "--seed", "2"], currentDirectory: Paths.packageRoot)
+        try generated.stdout.write(toFile: folder + "/c.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["history", "import", "c.xml"], in: folder).status == 0)
+        let shell = try #require(findExecutable("sqlite3"))
+        _ = try run(shell, [folder + "/mbt-history.sqlite", "PRAGMA wal_checkpoint(TRUNCATE);"])
+        let whole = try Data(contentsOf: URL(fileURLWithPath: folder + "/mbt-history.sqlite"))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: folder + "/truncated.sqlite"))
+        var garbled = whole
+        for i in stride(from: 8192, to: min(garbled.count, 8192 * 6), by: 7) { garbled[i] = 0x5A }
+        try garbled.write(to: URL(fileURLWithPath: folder + "/garbled.sqlite"))
+        for name in ["truncated.sqlite", "garbled.sqlite"] {
+            for command in [["history", "check"], ["history", "show", "--patient", "SYN-150"], ["history", "import", "c.xml"]] {
+                let result = try mbt(command + ["--history", name], in: folder)
+                #expect(result.status == 1 || result.status == 2, "\(name) \(command): \(result.status)")
+                #expect(result.status < 128 && !result.stderr.contains("Fatal error"), "\(name) \(command): \(result.stderr)")
+                #expect(result.stderr.contains(name), "\(name) \(command): \(result.stdout)\(result.stderr)")
+            }
+        }
+    }
 }
