@@ -18,6 +18,7 @@
 #include <libxml/xmlschemastypes.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlsave.h>
+#include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 
 // libxslt, libxml2's sibling (Debian's libxslt1-dev): the report stylesheets.

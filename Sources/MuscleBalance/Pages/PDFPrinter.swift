@@ -1,5 +1,6 @@
 import BatchEngine
 import FastText
+import MBXML
 
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +52,11 @@ public struct PDFPrinter: Sendable {
     /// else (the browser's profile goes there too), locked down (`lockedDown`), printed offline
     /// and without the browser's header and footer, and the folder removed.
     public func pdf(of html: [UInt8]) throws(Failure) -> [UInt8] {
+        // A page that sends the browser elsewhere is not printed: what would be printed is not
+        // the page (and could be a local file).
+        if let target = HTMLPageCheck.refresh(in: html) {
+            throw Failure(description: "the page asks the browser to go elsewhere (<meta http-equiv=\"refresh\" content=\"\(target.prefix(200))\">), so it is not printed: remove it from the stylesheet")
+        }
         guard let folder = DeadRunScratch.makeFolder(prefix: "mbt-pdf-") else {
             throw Failure(description: "cannot make a temporary folder: \(String(cString: strerror(errno)))")
         }
