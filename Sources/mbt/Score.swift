@@ -211,8 +211,8 @@ struct Score: TakesManyFiles {
             let importer = HistoryImporter(library: library, protocolOverride: protocolOptions.protocol, today: .today(), sheetOptions: scorer.sheetOptions)
             var total = ImportCounts()
             for outcome in outcomes where !outcome.unreadable {
-                let path = outcome.input == StandardInput.name ? (copy ?? outcome.input) : outcome.input
-                let stored = importer.importFile(path, recorded: outcome.input, into: store, amend: nil, command: .score)
+                // Standard input was scored from its copy, and is recorded as `-`.
+                let stored = importer.importFile(outcome.input, recorded: shown(outcome.input), into: store, amend: nil, command: .score)
                 for line in stored.problems where line.contains(": error: ") && line.contains("differs from the stored session") { writeStandardError(line + "\n") }
                 if let failure = stored.failure, !outcome.failed {
                     writeStandardError(failure + "\n")

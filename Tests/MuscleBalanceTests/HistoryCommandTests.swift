@@ -205,6 +205,10 @@ struct HistoryCommandTests {
         }
         // A snapshot is read, never written: the store's change log did not grow.
         #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT count(*) FROM change;") == "3\n")
+        // Standard input is stored as `-`, as every report records it.
+        let piped = try run(Paths.mbtBinary, ["score", "-", "--out", "piped", "--history", "stdin.sqlite"], currentDirectory: folder, stdin: try String(contentsOfFile: Self.visits[0], encoding: .utf8))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(try mbt(["history", "log", "--history", "stdin.sqlite"], in: folder).stdout.contains("  score - (sha256 "))
     }
 
     @Test("export --format measurements gives back a file that scores to the original's reports byte for byte; --format csv a row per result")
