@@ -71,8 +71,13 @@ public final class XSLTStylesheet: @unchecked Sendable {
     /// Applies the stylesheet to the XML document `input` and returns the result serialised as
     /// the stylesheet's `xsl:output` says. `parameters` are passed as strings (quoted for
     /// XPath by libxslt, as `xsltproc --stringparam` does).
-    /// `timeLimit` in seconds, `XSLTStylesheet.timeLimit` unless a test wants it shorter.
-    public func transform(_ input: [UInt8], url: String, parameters: [(String, String)] = [], timeLimit: Int = XSLTStylesheet.timeLimit) throws(XMLReadError) -> [UInt8] {
+    /// `timeLimit` in seconds and `memoryLimit` in bytes, the type's own unless a test wants
+    /// them otherwise (the memory bound is the process's growth, which a test process's other
+    /// tests share).
+    public func transform(
+        _ input: [UInt8], url: String, parameters: [(String, String)] = [], timeLimit: Int = XSLTStylesheet.timeLimit,
+        memoryLimit: Int = XSLTStylesheet.memoryLimit
+    ) throws(XMLReadError) -> [UInt8] {
         if input.isEmpty { throw XMLReadError(io: "nothing to transform: the document is empty") }
         let document = try XMLDocumentReader.parseTree(bytes: input, url: url)
         defer { xmlFreeDoc(document) }
@@ -93,7 +98,7 @@ public final class XSLTStylesheet: @unchecked Sendable {
         strings.append(nil)
         defer { for s in strings { free(s) } }
         let collector = ErrorCollector()
-        let ticket = TransformWatch.shared.begin(context, timeLimit: timeLimit, memoryLimit: Self.memoryLimit)
+        let ticket = TransformWatch.shared.begin(context, timeLimit: timeLimit, memoryLimit: memoryLimit)
         let result: xmlDocPtr? = withThreadErrorHandler(collector) {
             strings.withUnsafeMutableBufferPointer { list -> xmlDocPtr? in
                 list.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: list.count) { params in
