@@ -19,4 +19,17 @@ public enum SheetLimits {
         guard bytes.count <= cellBytes else { return true }
         return String(decoding: bytes, as: UTF8.self).utf16.count > cellCharacters
     }
+
+    /// Appends `piece` to a cell's `text` up to one byte past `cellBytes` (enough for
+    /// `overfills` to say the cell is too long), and no further; false when bytes were dropped.
+    /// A 100 MB cell costs no more than a full one.
+    public static func appendToCell(_ piece: UnsafeBufferPointer<UInt8>, to text: inout [UInt8]) -> Bool {
+        let room = cellBytes + 1 - text.count
+        if piece.count <= room {
+            text.append(contentsOf: piece)
+            return true
+        }
+        if room > 0 { text.append(contentsOf: UnsafeBufferPointer(rebasing: piece[0..<room])) }
+        return false
+    }
 }

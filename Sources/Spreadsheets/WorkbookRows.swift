@@ -116,13 +116,7 @@ final class WorkbookRows: XMLEventHandler {
         // <v>, or the <t> runs of an inline string (<is>); a formula's <f> is never read.
         // Never more than a cell holds (a 100 MB cell is cut here, and refused at its end).
         guard inValue || inInline else { return }
-        let room = SheetLimits.cellBytes + 1 - text.count
-        if piece.bytes.count <= room {
-            text.append(contentsOf: piece.bytes)
-        } else {
-            if room > 0 { text.append(contentsOf: UnsafeBufferPointer(rebasing: piece.bytes[0..<room])) }
-            textCut = true
-        }
+        if !SheetLimits.appendToCell(piece.bytes, to: &text) { textCut = true }
     }
 
     private func cellText() -> String {

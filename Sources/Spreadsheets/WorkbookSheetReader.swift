@@ -299,13 +299,7 @@ enum SharedStrings {
             }
             func characters(_ text: borrowing XMLCharacters) {
                 guard inItem && phonetic == 0 && !full else { return }
-                let room = SheetLimits.cellBytes + 1 - current.count
-                if text.bytes.count <= room {
-                    current.append(contentsOf: text.bytes)
-                } else {
-                    if room > 0 { current.append(contentsOf: UnsafeBufferPointer(rebasing: text.bytes[0..<room])) }
-                    cut = true
-                }
+                if !SheetLimits.appendToCell(text.bytes, to: &current) { cut = true }
             }
         }
         let collector = Collector()
