@@ -86,8 +86,29 @@ public final class HistoryStore: Sendable {
                 throw HistoryError("'\(path)' is an empty database, not a history store made by mbt")
             }
         }
-        if !readOnly { try migrator.migrate(queue) }
+        if !readOnly { try migrate(queue, migrator) }
         return queue
+    }
+
+    /// Brings the store's schema up to date. GRDB's migrator reads which migrations are applied
+    /// before it takes the write lock for each one: a run that opened a new store just as
+    /// another did may wait for the other's migration, then run it a second time ("table change
+    /// already exists", seen in CI with two imports at once). So when a migration fails while
+    /// another run applied one meanwhile, the applied list is read again and the rest run.
+    private static func migrate(_ queue: DatabaseQueue, _ migrator: DatabaseMigrator) throws {
+        var tries = 0
+        while true {
+            let before = try queue.read { try appliedMigrations($0) }
+            if before == migrator.migrations { return }
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                let after = try queue.read { try appliedMigrations($0) }
+                tries += 1
+                guard after != before, tries < migrator.migrations.count + 2 else { throw error }
+            }
+        }
     }
 
     /// The migrations applied, read without creating GRDB's table in a store opened read-only.

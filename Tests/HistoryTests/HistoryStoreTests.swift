@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import History
 import MuscleBalanceCore
 import TestSupport
@@ -187,5 +188,21 @@ struct HistoryStoreTests {
         let shell = try #require(findExecutable("sqlite3"))
         _ = try run(shell, [path, "UPDATE session SET inputs = replace(inputs, '145', '154');"])
         #expect(try store.check() == ["session 1: its inputs do not match their hash"])
+    }
+
+    @Test("runs opening one new store at once: every one opens it, the schema made once")
+    func openingANewStoreAtOnce() throws {
+        // GRDB's migrator reads what is applied before its transaction: the run that waited
+        // must read it again, not make the tables a second time ("table change already exists",
+        // seen in CI with two `mbt history import` runs).
+        for trial in 0..<25 {
+            let path = try scratch.directory("race-\(trial)") + "/history.sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 8) { _ in
+                do { _ = try HistoryStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 } == [], "trial \(trial)")
+            #expect(try sqlite3(path, "SELECT count(*) FROM grdb_migrations;") == "1\n")
+        }
     }
 }
