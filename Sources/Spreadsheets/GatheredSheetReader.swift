@@ -127,14 +127,11 @@ final class SpillFile {
 
     init(in chosen: String?) throws(SheetError) {
         let folder = chosen ?? getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(folder)/.mbt-gather-\(getpid())-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = makeUnnamedFile(in: folder, prefix: ".mbt-gather-")
         guard fd >= 0 else {
             throw SheetError("cannot make a temporary file in \(folder) to gather the sheet's rows by patient: \(String(cString: strerror(errno))); set TMPDIR to a writable folder", unreadable: true)
         }
         self.folder = folder
-        // Unlinked at once: the file lives while it is open, and no crash leaves it behind.
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.fd = fd
     }
 

@@ -155,12 +155,10 @@ public final class WorkbookSheetReader: SheetReader {
     /// start: the file lives while it is open and disappears with the run, however it ends.
     private static func unzip(_ archive: Archive, _ entry: Entry, _ path: String, limit: Int) throws(SheetError) -> Int32 {
         let folder = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(folder)/.mbt-sheet-\(getpid())-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = makeUnnamedFile(in: folder, prefix: ".mbt-sheet-")
         guard fd >= 0 else {
             throw SheetError("cannot make a temporary file in \(folder) to unzip '\(path)': \(String(cString: strerror(errno))); set TMPDIR to a writable folder")
         }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         var written = 0
         var failure: SheetError?
         do {

@@ -298,7 +298,8 @@ struct HostileSheetsTests {
         for _ in 0..<400 where process.isRunning {
             let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd")) ?? []
             sawPart = fds.contains { fd in
-                ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\(fd)")) ?? "").hasPrefix(tmp + "/.mbt-sheet-")
+                // A file in TMPDIR with no name (O_TMPFILE: "/tmp/…/#123 (deleted)").
+                ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/fd/\(fd)")) ?? "").hasPrefix(tmp + "/#")
             }
             if sawPart { break }
             usleep(5_000)
