@@ -24,6 +24,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev", "libxslt1-dev"])]
         ),
+        // zlib from the system (Debian: zlib1g-dev). Only History imports it: a session's
+        // stored text is compressed as SQLite's own archive format does (sqlar), so the
+        // `sqlite3` shell reads it back with sqlar_uncompress.
+        .systemLibrary(name: "CMBZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
         // and the one system-call wrapper that retries EINTR.
         .target(name: "FastText"),
@@ -56,7 +60,7 @@ let package = Package(
         // entered and as scored, with revisions and an audit trail. GRDB, SQLite and Foundation
         // stay here; the clinical core never learns that a database exists. It is given the
         // core's values and canonical text of the inputs, and opens no clinic file.
-        .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", "CMBZlib", .product(name: "GRDB", package: "GRDB.swift")]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
         .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History"]),
         .executableTarget(

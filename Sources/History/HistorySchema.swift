@@ -30,24 +30,39 @@ enum HistorySchema {
                   patientID TEXT NOT NULL,
                   UNIQUE (clinic, patientID)
                 );
+                -- The protocols sessions were scored with: id, version and the SHA-256 of the
+                -- file, once each rather than on every session.
+                CREATE TABLE protocol (
+                  id INTEGER PRIMARY KEY,
+                  protocolID TEXT NOT NULL,
+                  version TEXT NOT NULL,
+                  hash TEXT NOT NULL,
+                  UNIQUE (protocolID, version, hash)
+                );
+                -- A session's inputs (the lines of a measurement file) and figures (a line per
+                -- figure) are kept as SQLite's archive format keeps a file: zlib-compressed
+                -- unless that is no smaller, beside the size of the text (`Deflated`); the
+                -- sqlite3 shell reads them with CAST(sqlar_uncompress(inputs, inputsSize) AS TEXT).
                 CREATE TABLE session (
                   id INTEGER PRIMARY KEY,
                   patient INTEGER NOT NULL REFERENCES patient(id),
                   date TEXT NOT NULL,
                   revision INTEGER NOT NULL,
                   state TEXT NOT NULL CHECK (state IN ('current', 'superseded', 'withdrawn')),
-                  inputs TEXT NOT NULL,
                   inputHash TEXT NOT NULL,
-                  protocolID TEXT NOT NULL,
-                  protocolVersion TEXT NOT NULL,
-                  protocolHash TEXT NOT NULL,
+                  protocol INTEGER NOT NULL REFERENCES protocol(id),
                   madeBy INTEGER NOT NULL REFERENCES change(id),
                   reason TEXT,
                   endedBy INTEGER REFERENCES change(id),
                   endReason TEXT,
-                  figures TEXT NOT NULL,
+                  inputsSize INTEGER NOT NULL,
+                  figuresSize INTEGER NOT NULL,
+                  inputs BLOB NOT NULL,
+                  figures BLOB NOT NULL,
                   UNIQUE (patient, date, revision)
                 );
+                -- `mbt history show --patient ID` asks by id alone (the clinics that have it).
+                CREATE INDEX patient_by_id ON patient(patientID);
                 CREATE UNIQUE INDEX session_one_current ON session(patient, date) WHERE state = 'current';
                 """)
         }

@@ -11,65 +11,118 @@ import MuscleBalanceCore
 /// lines say what changed.
 public struct SessionInputs: Sendable, Hashable {
     /// `<patient ...>`, each `<condition .../>`, `<session ...>`, each `<measure>...</measure>`.
-    public var lines: [Line]
+    /// The stored text, a line a thing; split into lines only when asked (a refused session's
+    /// differences, a measurement file given back): a session is mostly found unchanged, and
+    /// splitting and decoding every one was a tenth of `mbt score --history`.
+    public let bytes: [UInt8]
+
+    public var lines: [Line] {
+        bytes.split(separator: 10).map { Line(text: String(decoding: $0, as: UTF8.self)) }
+    }
 
     public struct Line: Sendable, Hashable {
-        /// What the line is about, for a difference's words: "patient", "condition hypertension",
-        /// "session", "measure hip-abduction-strength left".
-        public var subject: String
         public var text: String
+
+        public init(text: String) {
+            self.text = text
+        }
+
+        /// What the line is about, for a difference's words: "patient", "condition hypertension",
+        /// "session", "measure hip-abduction-strength left". Worked out when asked: only a
+        /// refused session's words need it.
+        public var subject: String { SessionInputs.subject(of: text) }
     }
 
     /// The session `session` of `patient`: the patient's details as the file gives them now.
+    /// Written straight into the stored bytes, a line at a time (no string a line, no list of
+    /// attributes joined): an import makes some 30 lines for every session it reads, and
+    /// `mbt score --history` makes them for every session it scores.
     public init(patient: Patient, session: AssessmentSession) {
-        var lines: [Line] = []
-        var attributes = [("id", patient.id)]
-        if let name = patient.name { attributes.append(("name", name)) }
-        if let sex = patient.sex { attributes.append(("sex", sex.rawValue)) }
-        if let birth = patient.birthDate { attributes.append(("birthDate", birth.description)) }
-        if let mass = patient.bodyMassKg { attributes.append(("bodyMassKg", Self.number(mass))) }
-        if let height = patient.heightCm { attributes.append(("heightCm", Self.number(height))) }
-        lines.append(Line(subject: "patient", text: "<patient\(Self.attributes(attributes))>"))
+        var out: [UInt8] = []
+        out.reserveCapacity(160 * (3 + patient.conditions.count + session.measures.count))
+        func attribute(_ name: StaticString, _ value: String) {
+            out.append(32)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out += [61, 34]  // ="
+            out.append(contentsOf: Self.escaped(value).utf8)
+            out.append(34)
+        }
+        func literal(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        literal("<patient")
+        attribute("id", patient.id)
+        if let name = patient.name { attribute("name", name) }
+        if let sex = patient.sex { attribute("sex", sex.rawValue) }
+        if let birth = patient.birthDate { attribute("birthDate", birth.description) }
+        if let mass = patient.bodyMassKg { attribute("bodyMassKg", Self.number(mass)) }
+        if let height = patient.heightCm { attribute("heightCm", Self.number(height)) }
+        literal(">")
         for condition in patient.conditions {
-            var a = [("code", condition.code)]
-            if let onset = condition.onset { a.append(("onset", onset.description)) }
-            if let resolved = condition.resolved { a.append(("resolved", resolved.description)) }
-            lines.append(Line(subject: "condition \(condition.code.lowercased())", text: "<condition\(Self.attributes(a))/>"))
+            literal("\n<condition")
+            attribute("code", condition.code)
+            if let onset = condition.onset { attribute("onset", onset.description) }
+            if let resolved = condition.resolved { attribute("resolved", resolved.description) }
+            literal("/>")
         }
-        var s = [("date", session.date?.description ?? session.dateText)]
-        if let assessor = session.assessor { s.append(("assessor", assessor)) }
-        if let bp = session.bloodPressure { s.append(("bloodPressure", bp.description)) }
-        if let screened = session.screened { s.append(("screened", screened.description)) }
-        lines.append(Line(subject: "session", text: "<session\(Self.attributes(s))>"))
-        let measures = session.measures.map { measure -> Line in
-            var a = [("test", measure.test)]
-            if let side = measure.side { a.append(("side", side.rawValue)) }
-            a.append(("unit", measure.unitText))
-            if let value = measure.value { a.append(("value", Self.number(value))) }
-            if let note = measure.note { a.append(("note", note)) }
-            let trials = measure.trials.map { "<trial>\(Self.number($0))</trial>" }.joined()
-            let text = trials.isEmpty ? "<measure\(Self.attributes(a))/>" : "<measure\(Self.attributes(a))>\(trials)</measure>"
-            return Line(subject: "measure \(measure.test)\(measure.side.map { " \($0.rawValue)" } ?? "")", text: text)
+        literal("\n<session")
+        attribute("date", session.date?.description ?? session.dateText)
+        if let assessor = session.assessor { attribute("assessor", assessor) }
+        if let bp = session.bloodPressure { attribute("bloodPressure", bp.description) }
+        if let screened = session.screened { attribute("screened", screened.description) }
+        literal(">")
+        for measure in session.measures {
+            literal("\n<measure")
+            attribute("test", measure.test)
+            if let side = measure.side { attribute("side", side.rawValue) }
+            attribute("unit", measure.unitText)
+            if let value = measure.value { attribute("value", Self.number(value)) }
+            if let note = measure.note { attribute("note", note) }
+            if measure.trials.isEmpty {
+                literal("/>")
+            } else {
+                literal(">")
+                for trial in measure.trials {
+                    literal("<trial>")
+                    out.append(contentsOf: Self.number(trial).utf8)
+                    literal("</trial>")
+                }
+                literal("</measure>")
+            }
         }
-        lines += measures
-        self.lines = lines
+        bytes = out
     }
 
     /// Lines as stored.
     public init(text: String) {
-        lines = text.split(separator: "\n").map { line in
-            let text = String(line)
-            return Line(subject: Self.subject(of: text), text: text)
-        }
+        self.init(bytes: Array(text.utf8))
     }
 
     /// The text stored: the lines, one a line.
-    public var text: String { lines.map(\.text).joined(separator: "\n") }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Lines read back from stored bytes.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
 
     /// The hash that says whether a session is new, unchanged or changed: of the lines sorted
     /// (after the patient line, which comes first whatever the order), so the order of entry
     /// does not count.
-    public var hash: String { SHA256.hex(lines.map(\.text).sorted().joined(separator: "\n").utf8) }
+    public var hash: String {
+        let all = bytes
+        var hash = SHA256()
+        all.withUnsafeBufferPointer { buffer in
+            // The lines as slices of the bytes, in byte order (for text in Unicode's composed
+            // form, as mbt reads it, the order of its characters).
+            let lines = buffer.split(separator: 10).sorted { $0.lexicographicallyPrecedes($1) }
+            for (i, line) in lines.enumerated() {
+                if i > 0 { hash.update(CollectionOfOne(10)) }
+                hash.update(UnsafeBufferPointer(rebasing: line))
+            }
+        }
+        return hash.finalHex()
+    }
 
     /// What differs from `stored`, in words: "measure hip-abduction-strength left: was
     /// <measure ...>, now <measure ...>"; empty when nothing does.
@@ -92,11 +145,11 @@ public struct SessionInputs: Sendable, Hashable {
     public func patientElement(sessions: [SessionInputs]) -> String {
         // The patient line and the conditions of the latest entry, each session's own lines.
         guard let first = sessions.last?.lines ?? lines.first.map({ [$0] }) else { return "" }
-        var out = "  " + (first.first { $0.subject == "patient" }?.text ?? "<patient>") + "\n"
-        for line in first where line.subject.hasPrefix("condition ") { out += "    " + line.text + "\n" }
+        var out = "  " + (first.first { $0.text.hasPrefix("<patient") }?.text ?? "<patient>") + "\n"
+        for line in first where line.text.hasPrefix("<condition") { out += "    " + line.text + "\n" }
         for entry in sessions {
-            for line in entry.lines where line.subject == "session" { out += "    " + line.text + "\n" }
-            for line in entry.lines where line.subject.hasPrefix("measure ") { out += "      " + line.text + "\n" }
+            for line in entry.lines where line.text.hasPrefix("<session") { out += "    " + line.text + "\n" }
+            for line in entry.lines where line.text.hasPrefix("<measure") { out += "      " + line.text + "\n" }
             out += "    </session>\n"
         }
         return out + "  </patient>\n"
@@ -118,10 +171,6 @@ public struct SessionInputs: Sendable, Hashable {
         let rest = text[start.upperBound...]
         guard let end = rest.firstIndex(of: "\"") else { return nil }
         return String(rest[..<end])
-    }
-
-    static func attributes(_ list: [(String, String)]) -> String {
-        list.map { " \($0.0)=\"\(escaped($0.1))\"" }.joined()
     }
 
     /// XML attribute text, as every hand-written attribute of mbt (`xmlAttributeText`): line

@@ -60,7 +60,7 @@ struct HistoryStoreTests {
         let entries = Self.entries(Self.patient(sessions: [("2026-09-01", 145, 210), ("2026-10-06", 175, 212)]))
         #expect(try store.importSessions(entries, source: Self.source()).map(\.outcome) == [.added, .added])
         #expect(try store.importSessions(entries, source: Self.source()).map(\.outcome) == [.unchanged, .unchanged])
-        #expect(try sqlite3(path, "SELECT count(*) FROM session; SELECT figures FROM session ORDER BY id; SELECT added, unchanged FROM change ORDER BY id;")
+        #expect(try sqlite3(path, "SELECT count(*) FROM session; SELECT CAST(sqlar_uncompress(figures, figuresSize) AS TEXT) FROM session ORDER BY id; SELECT added, unchanged FROM change ORDER BY id;")
             == "2\nresult\thip-abduction-strength\tleft\t145\tN\t-1.2\tmild\t\n\nresult\thip-abduction-strength\tleft\t175\tN\t-1.2\tmild\t\n\n2|0\n0|2\n")
         // The same patient entered with its conditions and measures in another order is the same input.
         var shuffled = Self.patient(sessions: [("2026-09-01", 145, 210)])
@@ -186,8 +186,11 @@ struct HistoryStoreTests {
         #expect(access(snapshot, W_OK) != 0 || getuid() == 0)
         #expect(throws: HistoryError.self) { try store.snapshot(to: snapshot) }
         let shell = try #require(findExecutable("sqlite3"))
-        _ = try run(shell, [path, "UPDATE session SET inputs = replace(inputs, '145', '154');"])
+        // The stored inputs, changed by another client through SQLite's own archive functions.
+        _ = try run(shell, [path, "UPDATE session SET inputs = sqlar_compress(CAST(replace(CAST(sqlar_uncompress(inputs, inputsSize) AS TEXT), '145', '154') AS BLOB));"])
         #expect(try store.check() == ["session 1: its inputs do not match their hash"])
+        _ = try run(shell, [path, "UPDATE session SET figuresSize = figuresSize + 1;"])
+        #expect(try store.check() == ["session 1: its inputs do not match their hash", "session 1: its figures do not unpack to their recorded size"])
     }
 
     @Test("runs opening one new store at once: every one opens it, the schema made once")
