@@ -15,6 +15,8 @@ public final class HistoryStore: Sendable {
     /// holds the store for the whole of a file (one transaction), which for a file of 20,000
     /// patients is a minute or two.
     public static let busySeconds: TimeInterval = 600
+    /// The page size of a new store, in bytes (see `init`).
+    static let pageSize = 16384
 
     /// Opens (making it when missing, unless `readOnly`) the store at `path`. Refused: a store
     /// on a network file system (`FileSystemKind`), a file that is not a store, a store made by a
@@ -48,7 +50,14 @@ public final class HistoryStore: Sendable {
             return true
         }
         config.readonly = readOnly
-        if !readOnly { config.journalMode = .wal }
+        if !readOnly {
+            config.journalMode = .wal
+            // A session's row (inputs and figures packed) is about 2.1 KB: on SQLite's default
+            // 4 KB page one fits, and each page was half empty (3.5 KB a session). On 16 KB
+            // pages seven fit (Benchmarks/RESULTS.md, issue 29). Set before the first write,
+            // which fixes it; a store made with another page size keeps its own.
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
+        }
         config.label = "mbt history"
         // Opening may meet another run opening the same new store: turning a new file to WAL
         // mode needs it alone, and SQLite answers "busy" there without calling the busy
@@ -165,9 +174,12 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
+    /// `single`: the body runs one statement, which SQLite reads consistently by itself, so no
+    /// transaction is opened around it (a BEGIN and COMMIT for each patient's lookup were a
+    /// third of its cost in `mbt score --history`).
+    func read<T>(single: Bool = false, _ body: (Database) throws -> T) throws(HistoryError) -> T {
         do {
-            return try queue.read(body)
+            return try single ? queue.unsafeRead(body) : queue.read(body)
         } catch let error as HistoryError {
             throw error
         } catch let error as DatabaseError {
@@ -204,8 +216,9 @@ public final class HistoryStore: Sendable {
         try writeRethrowing { db in
             let change = try Self.insertChange(db, source)
             var counts = ImportCounts()
+            var protocols = ProtocolRows()
             while let entry = try next() {
-                let v = try Self.store(db, entry, change: change, amend: amend)
+                let v = try Self.store(db, entry, change: change, amend: amend, protocols: &protocols)
                 counts.count(v.outcome)
                 verdict(v)
             }
@@ -216,6 +229,54 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    /// The rows of the protocol table met in one change, so each is looked up once.
+    struct ProtocolRows {
+        var ids: [ProtocolStamp: Int64] = [:]
+
+        mutating func id(_ db: Database, _ stamp: ProtocolStamp) throws -> Int64 {
+            if let id = ids[stamp] { return id }
+            let found = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM protocol WHERE protocolID = ? AND version = ? AND hash = ?"), arguments: [stamp.id, stamp.version, stamp.hash])
+            let id: Int64
+            if let found {
+                id = found
+            } else {
+                try db.cachedStatement(sql: "INSERT INTO protocol (protocolID, version, hash) VALUES (?, ?, ?)").execute(arguments: [stamp.id, stamp.version, stamp.hash])
+                id = db.lastInsertedRowID
+            }
+            ids[stamp] = id
+            return id
+        }
+    }
+
+    /// Inserts a revision of a session, its inputs and figures packed (`Deflated`).
+    static func insertSession(
+        _ db: Database, patient: Int64, entry: SessionEntry, revision: Int, change: Int64, reason: String?, protocols: inout ProtocolRows
+    ) throws {
+        var entry = entry
+        try entry.pack()
+        let packed = entry.packed!
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO session (patient, date, revision, state, inputHash, protocol, madeBy, reason, inputsSize, figuresSize, inputs, figures)
+                VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            patient, entry.date, revision, entry.inputHash, try protocols.id(db, entry.protocolStamp), change, reason,
+            packed.inputsSize, packed.figuresSize, Data(packed.inputs), Data(packed.figures),
+        ])
+    }
+
+    /// A stored column of packed text, unpacked; a damaged one is an error that says so.
+    static func unpacked(_ row: Row, _ column: String) throws -> [UInt8] {
+        let data: Data = row[column]
+        let size: Int = row[column + "Size"]
+        guard let bytes = Deflated.unpack(Array(data), size: size) else {
+            throw HistoryError("a session's \(column) in the store is damaged (they do not unpack to their recorded size); restore the store from a snapshot (mbt history snapshot)")
+        }
+        return bytes
+    }
+
     static func insertChange(_ db: Database, _ source: ChangeSource) throws -> Int64 {
         try db.execute(
             sql: "INSERT INTO change (at, mbtVersion, user, command, input, inputHash) VALUES (?, ?, ?, ?, ?, ?)",
@@ -224,33 +285,33 @@ public final class HistoryStore: Sendable {
     }
 
     static func patientRow(_ db: Database, clinic: String, patientID: String, create: Bool) throws -> Int64? {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM patient WHERE clinic = ? AND patientID = ?", arguments: [clinic, patientID]) {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM patient WHERE clinic = ? AND patientID = ?"), arguments: [clinic, patientID]) {
             return id
         }
         guard create else { return nil }
-        try db.execute(sql: "INSERT INTO patient (clinic, patientID) VALUES (?, ?)", arguments: [clinic, patientID])
+        try db.cachedStatement(sql: "INSERT INTO patient (clinic, patientID) VALUES (?, ?)").execute(arguments: [clinic, patientID])
         return db.lastInsertedRowID
     }
 
-    static func store(_ db: Database, _ entry: SessionEntry, change: Int64, amend: String?) throws -> SessionVerdict {
+    static func store(_ db: Database, _ entry: SessionEntry, change: Int64, amend: String?, protocols: inout ProtocolRows) throws -> SessionVerdict {
         let patient = try patientRow(db, clinic: entry.clinic, patientID: entry.patientID, create: true)!
         let latest = try Row.fetchOne(
-            db, sql: "SELECT id, revision, state, inputs, inputHash, protocolHash FROM session WHERE patient = ? AND date = ? ORDER BY revision DESC LIMIT 1",
+            db.cachedStatement(sql: "SELECT id, revision, state, inputHash FROM session WHERE patient = ? AND date = ? ORDER BY revision DESC LIMIT 1"),
             arguments: [patient, entry.date])
-        let hash = entry.inputs.hash
         var revision = 1
         if let latest {
             let state: String = latest["state"]
             let storedHash: String = latest["inputHash"]
             revision = (latest["revision"] as Int) + 1
-            if state == "current" && storedHash == hash {
+            if state == "current" && storedHash == entry.inputHash {
                 return SessionVerdict(entry: entry, outcome: .unchanged)
             }
             guard let amend else {
                 if state == "withdrawn" {
                     return SessionVerdict(entry: entry, outcome: .withdrawn)
                 }
-                let differences = entry.inputs.differences(from: SessionInputs(text: latest["inputs"]))
+                let stored = try Row.fetchOne(db, sql: "SELECT inputs, inputsSize FROM session WHERE id = ?", arguments: [latest["id"] as Int64])!
+                let differences = entry.inputs.differences(from: SessionInputs(bytes: try unpacked(stored, "inputs")))
                 return SessionVerdict(entry: entry, outcome: .refused(differences: differences))
             }
             if state == "current" {
@@ -259,12 +320,7 @@ public final class HistoryStore: Sendable {
                     arguments: [change, amend, latest["id"] as Int64])
             }
         }
-        try db.execute(
-            sql: """
-                INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason, figures)
-                VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [patient, entry.date, revision, entry.inputs.text, hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, latest == nil ? nil : amend, entry.makeFigures().text])
+        try insertSession(db, patient: patient, entry: entry, revision: revision, change: change, reason: latest == nil ? nil : amend, protocols: &protocols)
         return SessionVerdict(entry: entry, outcome: latest == nil ? .added : .amended(revision: revision))
     }
 
@@ -297,8 +353,8 @@ public final class HistoryStore: Sendable {
     public func protocolStamps(clinic: String, patientID: String) throws(HistoryError) -> [String: String] {
         try read { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT s.date, s.protocolHash FROM session s JOIN patient p ON p.id = s.patient WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current'", arguments: [clinic, patientID]) {
-                out[row["date"]] = row["protocolHash"]
+            for row in try Row.fetchAll(db, sql: "SELECT s.date, r.hash FROM session s JOIN patient p ON p.id = s.patient JOIN protocol r ON r.id = s.protocol WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current'", arguments: [clinic, patientID]) {
+                out[row["date"]] = row["hash"]
             }
             return out
         }
@@ -311,18 +367,14 @@ public final class HistoryStore: Sendable {
         try write { db in
             let change = try Self.insertChange(db, source)
             var done = 0
+            var protocols = ProtocolRows()
             for entry in entries {
                 guard let patient = try Self.patientRow(db, clinic: entry.clinic, patientID: entry.patientID, create: false),
                     let current = try Row.fetchOne(db, sql: "SELECT id, revision, inputHash FROM session WHERE patient = ? AND date = ? AND state = 'current'", arguments: [patient, entry.date]),
-                    current["inputHash"] as String == entry.inputs.hash
+                    current["inputHash"] as String == entry.inputHash
                 else { continue }
                 try db.execute(sql: "UPDATE session SET state = 'superseded', endedBy = ?, endReason = ? WHERE id = ?", arguments: [change, reason, current["id"] as Int64])
-                try db.execute(
-                    sql: """
-                        INSERT INTO session (patient, date, revision, state, inputs, inputHash, protocolID, protocolVersion, protocolHash, madeBy, reason, figures)
-                        VALUES (?, ?, ?, 'current', ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [patient, entry.date, (current["revision"] as Int) + 1, entry.inputs.text, entry.inputs.hash, entry.protocolStamp.id, entry.protocolStamp.version, entry.protocolStamp.hash, change, reason, entry.makeFigures().text])
+                try Self.insertSession(db, patient: patient, entry: entry, revision: (current["revision"] as Int) + 1, change: change, reason: reason, protocols: &protocols)
                 done += 1
             }
             try db.execute(sql: "UPDATE change SET amended = ? WHERE id = ?", arguments: [done, change])
@@ -359,14 +411,15 @@ public final class HistoryStore: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.date, s.revision, s.inputs, s.protocolID, s.protocolVersion, s.protocolHash, s.figures FROM session s JOIN patient p ON p.id = s.patient
+                    SELECT s.id, s.date, s.revision, r.protocolID, r.version, r.hash, s.inputs, s.inputsSize, s.figures, s.figuresSize
+                    FROM session s JOIN patient p ON p.id = s.patient JOIN protocol r ON r.id = s.protocol
                     WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' AND (? IS NULL OR s.date <= ?) ORDER BY s.date
                     """,
                 arguments: [clinic, patientID, date, date])
-            return rows.map { row in
+            return try rows.map { row in
                 StoredSession(
-                    clinic: clinic, patientID: patientID, date: row["date"], revision: row["revision"], inputs: SessionInputs(text: row["inputs"]),
-                    figures: SessionFigures(text: row["figures"]), protocolID: row["protocolID"], protocolVersion: row["protocolVersion"], protocolHash: row["protocolHash"])
+                    clinic: clinic, patientID: patientID, date: row["date"], revision: row["revision"], inputs: SessionInputs(bytes: try Self.unpacked(row, "inputs")),
+                    figures: SessionFigures(bytes: try Self.unpacked(row, "figures")), protocolID: row["protocolID"], protocolVersion: row["version"], protocolHash: row["hash"])
             }
         }
     }
@@ -398,17 +451,50 @@ public final class HistoryStore: Sendable {
     public func earlierInputs(clinic: String, patientID: String, through: String, excluding: Set<String>) throws(HistoryError) -> [(date: String, protocolID: String, inputs: SessionInputs)] {
         try read { db in
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.date, s.protocolID, s.inputs FROM session s JOIN patient p ON p.id = s.patient
+                db.cachedStatement(sql: """
+                    SELECT s.date, r.protocolID, s.inputs, s.inputsSize FROM session s JOIN patient p ON p.id = s.patient JOIN protocol r ON r.id = s.protocol
                     WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' AND s.date <= ? ORDER BY s.date
-                    """,
+                    """),
                 arguments: [clinic, patientID, through])
-            return rows.compactMap { row in
+            return try rows.compactMap { row in
                 let date: String = row["date"]
                 guard !excluding.contains(date) else { return nil }
-                return (date, row["protocolID"], SessionInputs(text: row["inputs"]))
+                return (date, row["protocolID"], SessionInputs(bytes: try Self.unpacked(row, "inputs")))
             }
+        }
+    }
+
+    /// A patient's current sessions as `mbt score --history` needs them, in one indexed query
+    /// asked once per patient: each one's date, input hash (is the file's session the stored
+    /// one?) and protocol, and its inputs, unpacked only when `wanted` says so (an earlier
+    /// session the file lacks), oldest first.
+    public func currentInputs(clinic: String, patientID: String, wanted: (String) -> Bool) throws(HistoryError) -> [(date: String, inputHash: String, protocolID: String, inputs: SessionInputs?)] {
+        try read(single: true) { db in
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: """
+                    SELECT s.date, s.inputHash, r.protocolID, s.inputs, s.inputsSize FROM session s JOIN patient p ON p.id = s.patient JOIN protocol r ON r.id = s.protocol
+                    WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current' ORDER BY s.date
+                    """),
+                arguments: [clinic, patientID])
+            var out: [(date: String, inputHash: String, protocolID: String, inputs: SessionInputs?)] = []
+            while let row = try rows.next() {
+                let date: String = row["date"]
+                out.append((date, row["inputHash"], row["protocolID"], wanted(date) ? SessionInputs(bytes: try Self.unpacked(row, "inputs")) : nil))
+            }
+            return out
+        }
+    }
+
+    /// The input hash of each current session of a patient, by date: whether a session read
+    /// again is unchanged, known before it is scored (a worker asks, on a connection of its own).
+    public func currentHashes(clinic: String, patientID: String) throws(HistoryError) -> [String: String] {
+        try read(single: true) { db in
+            var out: [String: String] = [:]
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT s.date, s.inputHash FROM session s JOIN patient p ON p.id = s.patient WHERE p.clinic = ? AND p.patientID = ? AND s.state = 'current'"),
+                arguments: [clinic, patientID])
+            while let row = try rows.next() { out[row[0]] = row[1] }
+            return out
         }
     }
 
@@ -445,9 +531,17 @@ public final class HistoryStore: Sendable {
             }
             let doubled = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT patient, date FROM session WHERE state = 'current' GROUP BY patient, date HAVING count(*) > 1)") ?? 0
             if doubled > 0 { problems.append("\(doubled) sessions have more than one current revision") }
-            for row in try Row.fetchAll(db, sql: "SELECT id, inputs, inputHash FROM session") {
-                let inputs = SessionInputs(text: row["inputs"])
-                if inputs.hash != row["inputHash"] as String { problems.append("session \(row["id"] as Int64): its inputs do not match their hash") }
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, inputs, inputsSize, figures, figuresSize, inputHash FROM session")
+            while let row = try rows.next() {
+                let id: Int64 = row["id"]
+                guard let inputs = Deflated.unpack(Array(row["inputs"] as Data), size: row["inputsSize"]) else {
+                    problems.append("session \(id): its inputs do not unpack to their recorded size")
+                    continue
+                }
+                if SessionInputs(bytes: inputs).hash != row["inputHash"] as String { problems.append("session \(id): its inputs do not match their hash") }
+                if Deflated.unpack(Array(row["figures"] as Data), size: row["figuresSize"]) == nil {
+                    problems.append("session \(id): its figures do not unpack to their recorded size")
+                }
             }
             return problems
         }

@@ -1,5 +1,5 @@
 /// One session to store: whose, when, as entered and as scored, and by which protocol.
-public struct SessionEntry {
+public struct SessionEntry: Sendable {
     /// The clinic the file names (`clinic` of `<measurements>`, `--clinic` for a sheet); empty
     /// when it names none. The same patient id in two clinics is two patients.
     public var clinic: String
@@ -7,22 +7,112 @@ public struct SessionEntry {
     /// yyyy-mm-dd.
     public var date: String
     public var inputs: SessionInputs
+    /// `inputs.hash`, made once.
+    public let inputHash: String
     /// What was scored, made only when the session is stored: a session found unchanged is
     /// never scored (a re-import of 20,000 patients scored every one for nothing).
-    public var makeFigures: () -> SessionFigures
+    /// Nil for an entry read back from a record (`init(record:)`) without its figures: one the
+    /// store already held unchanged when it was made, which only `--amend` could store again.
+    public var makeFigures: (@Sendable () -> SessionFigures)?
     public var protocolStamp: ProtocolStamp
+    /// The stored bytes, made ahead on a worker thread (`pack()`) so that the one thread
+    /// writing the store only writes; made when stored otherwise.
+    public var packed: PackedSession?
 
     public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, figures: SessionFigures, protocolStamp: ProtocolStamp) {
         self.init(clinic: clinic, patientID: patientID, date: date, inputs: inputs, makeFigures: { figures }, protocolStamp: protocolStamp)
     }
 
-    public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, makeFigures: @escaping () -> SessionFigures, protocolStamp: ProtocolStamp) {
+    public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, makeFigures: @escaping @Sendable () -> SessionFigures, protocolStamp: ProtocolStamp) {
         self.clinic = clinic
         self.patientID = patientID
         self.date = date
         self.inputs = inputs
+        self.inputHash = inputs.hash
         self.makeFigures = makeFigures
         self.protocolStamp = protocolStamp
+    }
+
+    /// Makes the stored bytes now (scoring the session, if it was not).
+    public mutating func pack() throws(HistoryError) {
+        guard packed == nil else { return }
+        guard let makeFigures else {
+            throw HistoryError("the session of patient '\(patientID)' on \(date) was read as unchanged, and its figures were not kept; import its file with mbt history import")
+        }
+        packed = PackedSession(inputs: inputs, figures: makeFigures())
+    }
+
+    /// The entry as one record of bytes, to be read back by `init(record:)` (`mbt score
+    /// --history` keeps a file's entries so until its reports are written): each field's
+    /// length, then its bytes.
+    public var record: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(3000)
+        for field in [clinic, patientID, date, inputHash, protocolStamp.id, protocolStamp.version, protocolStamp.hash] { Self.put(Array(field.utf8), &out) }
+        Self.put(inputs.bytes, &out)
+        if let packed {
+            Self.put(packed.inputs, &out)
+            Self.put(Array(String(packed.inputsSize).utf8), &out)
+            Self.put(packed.figures, &out)
+            Self.put(Array(String(packed.figuresSize).utf8), &out)
+        }
+        return out
+    }
+
+    /// An entry from its `record`; nil when the bytes are not one.
+    public init?(record: [UInt8]) {
+        var fields: [ArraySlice<UInt8>] = []
+        var i = 0
+        while i + 4 <= record.count {
+            let length = Int(record[i]) | Int(record[i + 1]) << 8 | Int(record[i + 2]) << 16 | Int(record[i + 3]) << 24
+            guard i + 4 + length <= record.count else { return nil }
+            fields.append(record[(i + 4)..<(i + 4 + length)])
+            i += 4 + length
+        }
+        guard i == record.count, fields.count == 8 || fields.count == 12 else { return nil }
+        // The text fields decoded; the inputs and packed bytes kept as bytes.
+        let text = fields.indices.map { [0, 1, 2, 3, 4, 5, 6, 9, 11].contains($0) ? String(decoding: fields[$0], as: UTF8.self) : "" }
+        clinic = text[0]
+        patientID = text[1]
+        date = text[2]
+        inputHash = text[3]
+        protocolStamp = ProtocolStamp(id: text[4], version: text[5], hash: text[6])
+        inputs = SessionInputs(bytes: Array(fields[7]))
+        makeFigures = nil
+        if fields.count == 12, let inputsSize = Int(text[9]), let figuresSize = Int(text[11]) {
+            packed = PackedSession(inputs: Array(fields[8]), inputsSize: inputsSize, figures: Array(fields[10]), figuresSize: figuresSize)
+        } else {
+            packed = nil
+        }
+    }
+
+    private static func put(_ bytes: [UInt8], _ out: inout [UInt8]) {
+        let n = UInt32(bytes.count)
+        out += [UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n >> 16), UInt8(truncatingIfNeeded: n >> 24)]
+        out += bytes
+    }
+}
+
+/// A session's inputs and figures as the store keeps them (`Deflated`).
+public struct PackedSession: Sendable {
+    public var inputs: [UInt8]
+    public var inputsSize: Int
+    public var figures: [UInt8]
+    public var figuresSize: Int
+
+    public init(inputs: [UInt8], inputsSize: Int, figures: [UInt8], figuresSize: Int) {
+        self.inputs = inputs
+        self.inputsSize = inputsSize
+        self.figures = figures
+        self.figuresSize = figuresSize
+    }
+
+    public init(inputs: SessionInputs, figures: SessionFigures) {
+        let (i, f) = (inputs.bytes, figures.bytes)
+        self.inputs = Deflated.pack(i)
+        inputsSize = i.count
+        self.figures = Deflated.pack(f)
+        figuresSize = f.count
     }
 }
 

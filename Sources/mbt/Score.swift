@@ -41,8 +41,9 @@ struct Score: TakesManyFiles {
 
             With --history FILE, each patient's sessions in the history store dated before the \
             file's latest (and not in the file) are scored with the file's, so progress compares \
-            each session with the one before it wherever that was entered; then the run's \
-            sessions are stored (as `mbt history import` would). --history-snapshot FILE reads a \
+            each session with the one before it wherever that was entered; each file's sessions \
+            are stored once its reports are written, one transaction a file, by the rules of \
+            `mbt history import`. --history-snapshot FILE reads a \
             snapshot and stores nothing (shards on a cluster). Without either, the reports are \
             those of the file alone.
             """
@@ -137,8 +138,7 @@ struct Score: TakesManyFiles {
             } catch {
                 throw EnvironmentFailure(message: error.message)
             }
-            let lookup = StoredSessionLookup(store: store!, library: library)
-            scorer.earlierSessions = { clinic, patient in lookup.earlierSessions(clinic: clinic, patient: patient) }
+            scorer.history = ScoreHistory(store: store!, library: library, storing: history != nil)
         }
         // Standard input is recorded, reported and named `-` (its reports: stdin.report.*).
         let copy = standardInput.path
@@ -205,16 +205,15 @@ struct Score: TakesManyFiles {
             text += "reports and \(summaryName) in \(VisibleText.escaped(out))\n"
         }
         _ = writeStandardOutput(text)
-        // The run's sessions into the store, a file at a time (each one transaction).
+        // Each file's sessions went into the store as soon as its reports were written (one
+        // transaction a file); what became of them.
         var storeFailed = false
-        if let store, history != nil, !cancellation.isCancelled {
-            let importer = HistoryImporter(library: library, protocolOverride: protocolOptions.protocol, today: .today(), sheetOptions: scorer.sheetOptions)
+        if let store, history != nil {
             var total = ImportCounts()
-            for outcome in outcomes where !outcome.unreadable {
-                // Standard input was scored from its copy, and is recorded as `-`.
-                let stored = importer.importFile(outcome.input, recorded: shown(outcome.input), into: store, amend: nil, command: .score)
-                for line in stored.problems where line.contains(": error: ") && line.contains("differs from the stored session") { writeStandardError(line + "\n") }
-                if let failure = stored.failure, !outcome.failed {
+            for outcome in outcomes {
+                guard let stored = outcome.stored else { continue }
+                for line in stored.problems { writeStandardError(line + "\n") }
+                if let failure = stored.failure {
                     writeStandardError(failure + "\n")
                     storeFailed = true
                 }

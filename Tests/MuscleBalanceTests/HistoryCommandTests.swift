@@ -40,10 +40,11 @@ struct HistoryCommandTests {
         #expect(rows[6].suffix(8) == ["2.000", "0.9", "28", "within-mdc", "4.000", "1.9", "63", "within-mdc"])
         let text = try mbt(["history", "show", "--patient", "LK-0101"], in: folder)
         #expect(text.stdout.contains("  2026-11-03     198.0    0.62  normal    +23.0 (+13.1%) 28 d within MDC       +53.0 (+36.6%) 63 d improved\n"), "\(text.stdout)")
-        // The store, read by another client: write-ahead log, three current sessions, their figures.
+        // The store, read by another client: write-ahead log, three current sessions, their
+        // figures (packed as SQLite's archive format packs a file: the shell unpacks them).
         let store = folder + "/mbt-history.sqlite"
         #expect(try sqlite3(store, "PRAGMA journal_mode; SELECT count(*) FROM session WHERE state = 'current';") == "wal\n3\n")
-        let figures = try sqlite3(store, "SELECT figures FROM session ORDER BY date;").split(separator: "\n").filter { $0.hasPrefix("result\thip-abduction-strength\tleft\t") }
+        let figures = try sqlite3(store, "SELECT CAST(sqlar_uncompress(figures, figuresSize) AS TEXT) FROM session ORDER BY date;").split(separator: "\n").filter { $0.hasPrefix("result\thip-abduction-strength\tleft\t") }
         #expect(figures.map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] } == ["145", "175", "198"])
     }
 
@@ -211,6 +212,26 @@ struct HistoryCommandTests {
         #expect(try mbt(["history", "log", "--history", "stdin.sqlite"], in: folder).stdout.contains("  score - (sha256 "))
     }
 
+    @Test("sessions stored by score --history are those import stores: importing the files again finds every one unchanged; a scored report is refused, naming its file")
+    func scoreThenImport() throws {
+        let folder = try scratch.directory("score-then-import")
+        for (i, visit) in Self.visits.enumerated() { try FileManager.default.copyItem(atPath: visit, toPath: folder + "/visit\(i + 1).xml") }
+        // A file's sessions go in as soon as its reports are written; several workers, one file at a time each.
+        let scored = try mbt(["score", "visit1.xml", "visit2.xml", "visit3.xml", "--out", "reports", "--history", "h.sqlite"], in: folder)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(scored.stdout.contains("history h.sqlite: 3 added, 0 unchanged, 0 refused"), "\(scored.stdout)")
+        let again = try mbt(["history", "import", "visit1.xml", "visit2.xml", "visit3.xml", "--history", "h.sqlite"], in: folder)
+        #expect(again.stdout.hasSuffix("3 files: 0 added, 3 unchanged, 0 amended, 0 refused, in h.sqlite\n"), "\(again.stdout)\(again.stderr)")
+        // The same again through score: unchanged, and the audit row says so.
+        let rescored = try mbt(["score", "visit3.xml", "--out", "reports2", "--history", "h.sqlite"], in: folder)
+        #expect(rescored.stdout.contains("history h.sqlite: 0 added, 1 unchanged, 0 refused"), "\(rescored.stdout)")
+        #expect(try sqlite3(folder + "/h.sqlite", "SELECT command, added, unchanged FROM change ORDER BY id;") == "score|1|0\nscore|1|0\nscore|1|0\nimport|0|1\nimport|0|1\nimport|0|1\nscore|0|1\n")
+        // A report is not a measurement file: it keeps no notes, condition dates or units as written.
+        let report = try mbt(["history", "import", "reports/visit1.report.xml", "--history", "h.sqlite"], in: folder)
+        #expect(report.status == 1)
+        #expect(report.stderr.contains("reports/visit1.report.xml: error: this is a scored report, not a measurement file") && report.stderr.contains("import that file ('visit1.xml', its input attribute) instead"), "\(report.stderr)")
+    }
+
     @Test("export --format measurements gives back a file that scores to the original's reports byte for byte; --format csv a row per result")
     func exportRoundTrip() throws {
         let folder = try scratch.directory("export")
@@ -244,7 +265,7 @@ struct HistoryCommandTests {
         #expect(first.status == 0 && first.stdout.contains("3 sessions of 1 patients re-scored"), "\(first.stdout)\(first.stderr)")
         let again = try mbt(["history", "rescore", "--protocol", "lumbopelvic-balance.xml"], in: folder)
         #expect(again.stdout.contains("0 sessions of 0 patients re-scored"), "\(again.stdout)")
-        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT revision, state, protocolVersion FROM session WHERE date = '2026-09-01' ORDER BY revision;")
+        #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT s.revision, s.state, r.version FROM session s JOIN protocol r ON r.id = s.protocol WHERE s.date = '2026-09-01' ORDER BY s.revision;")
             .hasPrefix("1|superseded|1.0.0\n2|current|1.0.1\n"))
         let log = try mbt(["history", "log"], in: folder).stdout
         #expect(log.contains("rescore re-scored with protocol lumbopelvic-balance 1.0.1"), "\(log)")

@@ -18,6 +18,8 @@ final class RenderedBatch: ReusableBatch {
     var htmlFailure: (any Error)?
     /// Text report pages in `text` (form feeds between them, none before the first).
     var pages = 0
+    /// `--history`: the batch's sessions packed for the store.
+    var records: [[UInt8]] = []
 
     func reset() {
         xml.removeAll()
@@ -26,6 +28,7 @@ final class RenderedBatch: ReusableBatch {
         results.removeAll(keepingCapacity: true)
         html.removeAll(keepingCapacity: true)
         htmlFailure = nil
+        records.removeAll(keepingCapacity: true)
         summaryRows = 0
         pages = 0
     }
@@ -65,6 +68,7 @@ final class BatchRenderer {
             }
             batch.summary += item.summary
             batch.summaryRows += item.summaryRows
+            batch.records += item.records
         }
         // The page's blocks of the whole batch in one transformation, on this worker.
         if let html {

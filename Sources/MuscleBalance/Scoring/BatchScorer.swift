@@ -32,6 +32,9 @@ public struct FileScoreOutcome: Sendable {
     /// The file could not be read at all (missing, a folder, a device, no permission): the
     /// command's exit status is then 2, as for validate.
     public var unreadable = false
+    /// `--history`: what became of the file's sessions in the history store (stored once its
+    /// reports were written); nil when they were not to be stored, or the file failed.
+    public var stored: HistoryImporter.FileOutcome?
 
     public var hasFailures: Bool { failed || patientsSkipped > 0 }
 }
@@ -67,10 +70,11 @@ public struct BatchScorer: Sendable {
     public var resultsCSV = false
     /// `--html`: each file's page too (`<stem>.report.html`), made by this stylesheet.
     public var stylesheet: ReportStylesheet?
-    /// `--history`: a patient's sessions kept elsewhere (the history store), dated before the
-    /// file's latest and absent from it, scored with the file's so that progress compares each
-    /// session with the one before it, wherever that was entered. Given the file's clinic.
-    public var earlierSessions: (@Sendable (_ clinic: String, _ patient: Patient) -> [AssessmentSession])?
+    /// `--history` and `--history-snapshot`: a patient's sessions in the history store, dated
+    /// before the file's latest and absent from it, are scored with the file's so that progress
+    /// compares each session with the one before it, wherever that was entered; with
+    /// `--history`, the file's sessions are then stored (`ScoreHistory`).
+    public var history: ScoreHistory?
 
     public init(
         library: ProtocolLibrary, outputDirectory: String, protocolOverride: String? = nil, today: CivilDate,
@@ -362,10 +366,20 @@ public struct BatchScorer: Sendable {
                 let (library, today) = (library, today)
                 workerProtocol = { library.rebuilt(path: protocolPath).map { PreparedProtocol($0, today: today) } }
             }
+            var fileHistory: FileHistory?
+            if let history {
+                let clinic = opened.header.clinic ?? ""
+                var packer: SessionPacker?
+                if history.storing {
+                    packer = SessionPacker(clinic: clinic, stamp: history.stamp(balanceProtocol, path: protocolPath), scorer: prepared.scorer)
+                    sink.records = SpilledRecords()
+                }
+                fileHistory = FileHistory(history: history, clinic: clinic, packer: packer)
+            }
             let pipeline = ReportPipeline(
                 sink: sink, scorer: prepared.scorer, file: recorded, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
                 batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol,
-                workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount)
+                workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount, history: fileHistory)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)
@@ -384,13 +398,7 @@ public struct BatchScorer: Sendable {
                     batch.append(.skipped(patientID: patient.id, line: patient.location.line, reason: "no dated session"))
                 } else {
                     outcome.patientsScored += 1
-                    if let earlierSessions {
-                        var joined = patient
-                        joined.sessions = earlierSessions(opened.header.clinic ?? "", patient) + patient.sessions
-                        batch.append(.valid(joined))
-                    } else {
-                        batch.append(.valid(patient))
-                    }
+                    batch.append(.valid(patient))
                 }
                 if batch.count >= Self.batchSize {
                     guard pipeline.send(batch) else { break }
@@ -406,6 +414,10 @@ public struct BatchScorer: Sendable {
             let written = try sink.commit()
             outcome.xmlReport = written.xml
             outcome.textReport = written.text
+            // The file's sessions into the store, now its reports are written: one transaction.
+            if let fileHistory, let records = sink.records {
+                outcome.stored = fileHistory.history.storeFile(records, input: path, recorded: recorded)
+            }
         } catch let error as ClinicFileStream.Failure {
             engine.emit(contentsOf: error.diagnostics)
             outcome.unreadable = error.unreadable

@@ -2,6 +2,14 @@ import ClinicFiles
 import BatchEngine
 import MuscleBalanceCore
 
+/// `--history` for one file: the run's store, the file's clinic, and (when the run's sessions
+/// are stored) how a patient's sessions are packed for it.
+struct FileHistory: Sendable {
+    let history: ScoreHistory
+    let clinic: String
+    let packer: SessionPacker?
+}
+
 /// A patient as the reading thread leaves it: checked, and either to be scored or skipped.
 enum CheckedPatient: Sendable {
     case valid(Patient)
@@ -28,6 +36,7 @@ final class ReportPipeline {
     private let order: WriteOrder<RenderedBatch>
     private var workers: [JoinableThread] = []
     private let workerProtocol: (@Sendable () -> PreparedProtocol?)?
+    private let history: FileHistory?
     /// The reading thread's own scorer and renderer, made the first time it does a batch.
     private var helper: (scorer: BalanceScorer, renderer: BatchRenderer)?
     /// Batches the reading thread did itself.
@@ -45,9 +54,10 @@ final class ReportPipeline {
     init(
         sink: ReportSink, scorer: BalanceScorer, file: String, threads: Bool, batchesAhead: Int,
         workerProtocol: (@Sendable () -> PreparedProtocol?)? = nil,
-        workerCount: Int = ReportPipeline.defaultWorkerCount
+        workerCount: Int = ReportPipeline.defaultWorkerCount, history: FileHistory? = nil
     ) {
         let count = max(1, workerCount)
+        self.history = history
         self.workerProtocol = workerProtocol
         self.sink = sink
         self.scorer = scorer
@@ -66,7 +76,7 @@ final class ReportPipeline {
                     let scorer = own?.scorer ?? scorer
                     let renderer = sink.makeBatchRenderer(tables: own)
                     while let (index, batch) = toWork.takeNumbered() {
-                        let items = batch.map { Self.prepare($0, scorer: scorer, file: file) }
+                        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }
                         let rendered = order.spareBatch()
                         renderer.render(items, into: rendered)
                         // A batch that could not be written (a full disk) stops every stage.
@@ -83,16 +93,29 @@ final class ReportPipeline {
 
     deinit { stop() }
 
-    private static func prepare(_ patient: CheckedPatient, scorer: BalanceScorer, file: String) -> ReportItem {
+    /// A patient scored (with its earlier sessions from the history store, and its sessions
+    /// packed for it, under `--history`), or skipped.
+    private static func prepare(_ patient: CheckedPatient, scorer: BalanceScorer, file: String, history: FileHistory?) -> ReportItem {
         switch patient {
-        case .valid(let p): .scored(scorer.score(p), file: file)
-        case .skipped(let id, let line, let reason): .skipped(patientID: id, line: line, reason: reason, file: file)
+        case .valid(let p):
+            guard let history else { return .scored(scorer.score(p), file: file) }
+            let stored = history.history.stored(clinic: history.clinic, patient: p)
+            var joined = p
+            joined.sessions = stored.earlier + p.sessions
+            let score = scorer.score(joined)
+            var item = ReportItem.scored(score, file: file)
+            if let packer = history.packer {
+                item.records = packer.entries(for: p, stored: stored.hashes, score: score).map(\.record)
+            }
+            return item
+        case .skipped(let id, let line, let reason):
+            return .skipped(patientID: id, line: line, reason: reason, file: file)
         }
     }
 
     /// Hands a batch on; false when a later stage has failed and reading should stop.
     func send(_ batch: [CheckedPatient]) -> Bool {
-        guard !workers.isEmpty else { return sink.write(batch.map { Self.prepare($0, scorer: scorer, file: file) }) }
+        guard !workers.isEmpty else { return sink.write(batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }) }
         guard order.admit() else { return false }
         switch toWork.put(batch) {
         case .queued:
@@ -122,7 +145,7 @@ final class ReportPipeline {
             helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
         }
         let (scorer, renderer) = (helper!.scorer, helper!.renderer)
-        let items = batch.map { Self.prepare($0, scorer: scorer, file: file) }
+        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }
         let rendered = order.spareBatch()
         renderer.render(items, into: rendered)
         batchesDoneByReader += 1

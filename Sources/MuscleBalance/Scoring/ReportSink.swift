@@ -19,6 +19,8 @@ struct ReportItem: Sendable {
     var content: Content
     var summary: [UInt8]
     var summaryRows: Int
+    /// `--history`: the patient's sessions packed for the history store (`SessionEntry.record`).
+    var records: [[UInt8]] = []
 
     static func scored(_ score: PatientScore, file: String) -> ReportItem {
         var summary: [UInt8] = []
@@ -57,6 +59,8 @@ final class ReportSink: @unchecked Sendable {
     private let html: HTMLPages?
     private let htmlFile: AtomicOutputFile?
     let rows: SpillingRows
+    /// `--history`: the file's sessions for the store, kept until the reports are written.
+    var records: SpilledRecords?
     private var first = true
     /// Why writing stopped (a full disk, say); the file then fails.
     private(set) var failure: (any Error)?
@@ -147,6 +151,7 @@ final class ReportSink: @unchecked Sendable {
             }
         }
         try rows.append(csvLines: item.summary, count: item.summaryRows)
+        if let records { for record in item.records { try records.append(record) } }
     }
 
     /// A renderer of whole batches for one worker thread: its own XML writer, and the file's
@@ -175,6 +180,7 @@ final class ReportSink: @unchecked Sendable {
             if let htmlFailure = batch.htmlFailure { throw htmlFailure }
             if let htmlFile, !batch.html.isEmpty { try htmlFile.write(batch.html) }
             try rows.append(csvLines: batch.summary, count: batch.summaryRows)
+            if let records { for record in batch.records { try records.append(record) } }
             return true
         } catch {
             failure = error
