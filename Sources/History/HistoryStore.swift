@@ -121,10 +121,14 @@ public final class HistoryStore: Sendable {
     }
 
     /// The migrations applied, read without creating GRDB's table in a store opened read-only.
+    /// The tables are listed by one statement of its own, never through GRDB's cached schema:
+    /// a run that opened a new store while another made its tables was told by the cache that
+    /// there were none, and by the listing after it that there were, and refused the store as
+    /// "another program's database" (seen in HistoryStoreTests with eight runs at once).
     private static func appliedMigrations(_ db: Database) throws -> [String] {
-        guard try db.tableExists("grdb_migrations") else {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        guard tables.contains("grdb_migrations") else {
             // A database with tables but none of ours is not a store.
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             if !tables.isEmpty { throw HistoryError("'\(db.description)' is an SQLite database, but not a history store made by mbt (it has the tables \(tables.prefix(5).joined(separator: ", ")))") }
             return []
         }
