@@ -125,6 +125,7 @@ struct ProtocolBuilder {
             ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
             location: root.location, normGrading: normGrading)
         built.bloodPressurePlausible = bloodPressurePlausible
+        built.instruments = (root.child(named: "instruments")?.children(named: "instrument") ?? []).map { instrument($0) }
         if let e = root.child(named: "population") {
             let ageMin = e.int("ageMin") ?? 0, ageMax = e.int("ageMax") ?? 0
             let massMin = e.double("bodyMassKgMin") ?? 0, massMax = e.double("bodyMassKgMax") ?? 0
@@ -137,6 +138,40 @@ struct ProtocolBuilder {
             }
         }
         return built
+    }
+
+    /// A patient-reported outcome instrument (`<instrument>`).
+    private func instrument(_ e: XMLElement) -> OutcomeInstrument {
+        let items = e.children(named: "items").flatMap { i in
+            Array(repeating: (i.int("min") ?? 0)...max(i.int("min") ?? 0, i.int("max") ?? 0), count: max(0, min(i.int("count") ?? 0, 1000)))
+        }
+        let activities = e.child(named: "activities")
+        let strata = e.child(named: "stratification")
+        var positive: [Int: Int] = [:]
+        for p in strata?.children(named: "positive") ?? [] { positive[p.int("item") ?? 0] = p.int("from") ?? 0 }
+        let low = e.double("min") ?? 0, high = max(low, e.double("max") ?? 0)
+        return OutcomeInstrument(
+            id: e.string("id") ?? "", name: e.childText("name"), version: e.string("version"), copyright: e.child(named: "copyright")?.foldedText,
+            method: OutcomeInstrument.Method(rawValue: e.string("method") ?? "") ?? .value,
+            direction: e.string("direction") == "higher-is-better" ? .higherIsBetter : .lowerIsBetter,
+            range: low...high, items: items, minimumAnswered: e.int("minimumAnswered"),
+            acceptsTotal: e.string("acceptsTotal").map { $0 == "true" || $0 == "1" } ?? false,
+            activities: activities.map { a in (a.int("min") ?? 1)...max(a.int("min") ?? 1, a.int("max") ?? 1) },
+            activityRange: activities.map { a in (a.double("scoreMin") ?? 0)...max(a.double("scoreMin") ?? 0, a.double("scoreMax") ?? 0) },
+            decimals: min(e.int("decimals") ?? 0, 6),
+            bands: e.children(named: "band").map { OutcomeBand(upTo: $0.double("upTo") ?? 0, label: $0.string("label") ?? "", sources: $0.sources()) },
+            change: e.child(named: "change").map { c in
+                OutcomeChangeRule(
+                    kind: c.string("kind") == "detectable" ? .detectable : .minimalImportant, amount: c.double("amount") ?? 0,
+                    percentOfBaseline: c.double("percentOfBaseline"), sources: c.sources())
+            },
+            recovered: e.child(named: "recovered").map { RecoveredRule(atMost: $0.double("atMost") ?? 0, sources: $0.sources()) },
+            stratification: strata.map { s in
+                StratificationRule(
+                    subscale: (s.int("subscaleFrom") ?? 1)...max(s.int("subscaleFrom") ?? 1, s.int("subscaleTo") ?? 1), positiveFrom: positive,
+                    highFrom: s.int("highFrom") ?? 0, lowUpTo: s.int("lowUpTo") ?? 0, sources: s.sources())
+            },
+            sources: e.sources(), location: e.location)
     }
 
     private func contraindication(_ e: XMLElement) -> Contraindication {

@@ -20,6 +20,8 @@ public struct BalanceProtocol: Sendable {
     public var exercises: [CorrectiveExercise]
     public var plan: PlanRules
     public var adjuncts: [AdjunctTherapy]
+    /// Patient-reported outcome instruments (`<instruments>`): pain, disability, risk.
+    public var instruments: [OutcomeInstrument] = []
     public var location: SourceLocation
 
     public init(
@@ -49,6 +51,7 @@ public struct BalanceProtocol: Sendable {
     public func test(_ id: String) -> TestDefinition? { tests.first { $0.id == id } }
     public func muscleGroup(_ id: String) -> MuscleGroup? { muscleGroups.first { $0.id == id } }
     public func source(_ id: String) -> ClinicalSource? { sources.first { $0.id == id } }
+    public func instrument(_ id: String) -> OutcomeInstrument? { instruments.first { $0.id == id } }
     public func hasCondition(_ code: String) -> Bool { conditions.contains { $0.code == code } }
 }
 

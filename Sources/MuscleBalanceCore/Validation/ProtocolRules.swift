@@ -15,6 +15,7 @@ public enum ProtocolRules {
         checkImbalanceIndex(p, &out)
         checkExercises(p, &out)
         checkAdjuncts(p, &out)
+        InstrumentRules.check(p, &out)
         return out
     }
 
@@ -185,6 +186,13 @@ public enum ProtocolRules {
         require(p.plan.reassessmentSources, "the reassessment interval")
         for c in p.conditions {
             if let lasts = c.lasts { require(lasts.sources, "how long condition '\(c.code)' lasts (\(lasts.description))") }
+        }
+        for instrument in p.instruments {
+            require(instrument.sources, "the scoring of instrument '\(instrument.id)'")
+            for band in instrument.bands { require(band.sources, "the band '\(band.label)' of instrument '\(instrument.id)'") }
+            if let change = instrument.change { require(change.sources, "the change rule of instrument '\(instrument.id)'") }
+            if let recovered = instrument.recovered { require(recovered.sources, "the recovered score of instrument '\(instrument.id)'") }
+            if let rule = instrument.stratification { require(rule.sources, "the stratification of instrument '\(instrument.id)'") }
         }
         for adjunct in p.adjuncts {
             resolve(adjunct.sources)
