@@ -12,9 +12,9 @@ import MuscleBalanceCore
 final class PatientBuilder: XMLEventHandler {
     /// Every element and attribute name the builder reads, numbered by the parser.
     enum Word: Int, CaseIterable {
-        case measurements, patient, condition, session, measure, trial
+        case measurements, patient, condition, session, measure, trial, outcome, activity
         case id, sex, birthDate, bodyMassKg, heightCm, code, date, assessor, bloodPressure, test, side, unit, value, note
-        case onset, resolved, screened, name
+        case onset, resolved, screened, name, instrument, items, score
 
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
@@ -75,7 +75,7 @@ private struct PatientAssembly {
 
     /// What an open element is to the builder.
     private enum Role {
-        case root, patient, condition, session, measure, trial, other
+        case root, patient, condition, session, measure, trial, outcome, activity, other
     }
 
     private(set) var root: XMLElement?
@@ -85,6 +85,7 @@ private struct PatientAssembly {
     private var patient: Patient?
     private var session: AssessmentSession?
     private var measure: Measure?
+    private var outcome: OutcomeEntry?
     /// A `<trial>`'s character data so far, as UTF-8.
     private var trialText: [UInt8] = []
     /// Test ids, condition codes and assessors repeat from patient to patient: kept once.
@@ -129,6 +130,14 @@ private struct PatientAssembly {
         case .measure where name == Word.trial.rawValue:
             role = .trial
             trialText.removeAll(keepingCapacity: true)
+        case .session where name == Word.outcome.rawValue:
+            role = .outcome
+            outcome = makeOutcome(tag)
+        case .outcome where name == Word.activity.rawValue:
+            role = .activity
+            outcome?.activities.append(OutcomeEntry.Activity(
+                name: Self.trimmedValue(tag, .name) { String(decoding: $0, as: UTF8.self) } ?? "",
+                score: (tag.withValue(Word.score.rawValue, parseDecimal) ?? nil) ?? .nan))
         default:
             role = .other
         }
@@ -139,8 +148,10 @@ private struct PatientAssembly {
     mutating func endElement(name: Int, depth: Int) {
         guard let role = roles.popLast() else { return }
         switch role {
-        case .root, .patient, .condition, .other:
+        case .root, .patient, .condition, .activity, .other:
             break
+        case .outcome:
+            if let outcome = outcome.take() { session?.outcomes.append(outcome) }
         case .session:
             // take(): moved, not copied, into the parent.
             if let session = session.take() { patient?.sessions.append(session) }
@@ -205,6 +216,19 @@ private struct PatientAssembly {
             unit: unit, unitText: unitText,
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
             trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure", occurrence: measureOccurrence(line: tag.line)))
+    }
+
+    /// An `<outcome>`: its items as written ('-' not answered; anything else unreadable is the
+    /// schema's to report) and value; its activities are elements of their own.
+    private mutating func makeOutcome(_ tag: borrowing XMLStartTag) -> OutcomeEntry {
+        let items: [Int?]? = Self.trimmedValue(tag, .items) { bytes in
+            bytes.split(separator: 0x20).map { word -> Int? in word.elementsEqual("-".utf8) ? nil : Int(String(decoding: word, as: UTF8.self)) }
+        } ?? nil
+        return OutcomeEntry(
+            instrument: Self.trimmedValue(tag, .instrument) { recent.string($0) } ?? "",
+            value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
+            valueText: Self.trimmedValue(tag, .value) { String(decoding: $0, as: UTF8.self) } ?? nil,
+            items: items, location: SourceLocation(line: tag.line, element: "outcome"))
     }
 
     /// Calls `body` with the attribute's value trimmed of XML whitespace, as the tree walk did

@@ -6,7 +6,7 @@ import MuscleBalanceCore
 /// scoring again, and a re-score under a new protocol version is seen as one.
 public struct SessionFigures: Sendable, Hashable {
     public struct Figure: Sendable, Hashable {
-        /// result, asymmetry, ratio, region, overall, finding, plan, adjunct.
+        /// result, asymmetry, ratio, region, overall, finding, plan, adjunct, outcome.
         public var kind: String
         /// The test, ratio, region, muscle group, exercise or adjunct.
         public var key: String
@@ -148,6 +148,9 @@ public struct SessionFigures: Sendable, Hashable {
         }
         for a in score.adjuncts {
             out.append(Figure(kind: "adjunct", key: a.adjunctID, text: a.verdict.rawValue))
+        }
+        for o in score.outcomes {
+            out.append(Figure(kind: "outcome", key: o.instrumentID, value: o.score, grade: o.risk?.rawValue ?? o.band, text: o.notScored))
         }
         figures = out
     }

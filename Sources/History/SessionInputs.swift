@@ -90,6 +90,24 @@ public struct SessionInputs: Sendable, Hashable {
                 literal("</measure>")
             }
         }
+        for outcome in session.outcomes {
+            literal("\n<outcome")
+            attribute("instrument", outcome.instrument)
+            if let value = outcome.value { attribute("value", outcome.valueText ?? Self.number(value)) }
+            if let items = outcome.items { attribute("items", items.map { $0.map(String.init) ?? "-" }.joined(separator: " ")) }
+            if outcome.activities.isEmpty {
+                literal("/>")
+            } else {
+                literal(">")
+                for activity in outcome.activities {
+                    literal("<activity")
+                    attribute("name", activity.name)
+                    attribute("score", Self.number(activity.score))
+                    literal("/>")
+                }
+                literal("</outcome>")
+            }
+        }
         bytes = out
     }
 
@@ -150,6 +168,7 @@ public struct SessionInputs: Sendable, Hashable {
         for entry in sessions {
             for line in entry.lines where line.text.hasPrefix("<session") { out += "    " + line.text + "\n" }
             for line in entry.lines where line.text.hasPrefix("<measure") { out += "      " + line.text + "\n" }
+            for line in entry.lines where line.text.hasPrefix("<outcome") { out += "      " + line.text + "\n" }
             out += "    </session>\n"
         }
         return out + "  </patient>\n"
@@ -159,6 +178,7 @@ public struct SessionInputs: Sendable, Hashable {
         if text.hasPrefix("<patient") { return "patient" }
         if text.hasPrefix("<session") { return "session" }
         if text.hasPrefix("<condition") { return "condition \((attribute("code", in: text) ?? "").lowercased())" }
+        if text.hasPrefix("<outcome") { return "outcome \(attribute("instrument", in: text) ?? "")" }
         if text.hasPrefix("<measure") {
             return "measure \(attribute("test", in: text) ?? "")\(attribute("side", in: text).map { " \($0)" } ?? "")"
         }

@@ -103,6 +103,8 @@ public struct AssessmentSession: Sendable, Hashable {
     /// session's own): an adjunct therapy may be offered only after a screen.
     public var screened: CivilDate?
     public var measures: [Measure]
+    /// Patient-reported outcomes, after the measures (`<outcome>`).
+    public var outcomes: [OutcomeEntry] = []
     public var location: SourceLocation
 
     public init(

@@ -65,8 +65,19 @@ public struct BalanceScorer: Sendable {
         var previousResults: [TestResult]?
         var previousDate: CivilDate?
         var previousAsymmetries: [AsymmetryResult]?
+        // Each instrument's latest score so far, and its date: an outcome is compared with the
+        // last session that has the same instrument, not only the session just before.
+        var lastOutcome: [String: (OutcomeScore, CivilDate)] = [:]
         for (session, date) in dated {
             var scored = score(session, on: date, of: patient)
+            for outcome in scored.outcomes {
+                guard let instrument = balanceProtocol.instrument(outcome.instrumentID) else { continue }
+                if let (before, when) = lastOutcome[outcome.instrumentID], let change = OutcomeScoring.change(from: before, to: outcome, by: instrument) {
+                    scored.outcomeProgress.append(change)
+                    scored.outcomePreviousDates[outcome.instrumentID] = when
+                }
+                if outcome.score != nil { lastOutcome[outcome.instrumentID] = (outcome, date) }
+            }
             if let previousResults, let previousDate {
                 scored.progress = progress(from: previousResults, to: scored.results, sex: patient.sex)
                 scored.previousDate = previousDate
@@ -97,11 +108,21 @@ public struct BalanceScorer: Sendable {
         let adjuncts = balanceProtocol.adjuncts.indices.map {
             decide(at: $0, patient: patient, session: session, conditions: conditions, screened: screened)
         }
-        return SessionScore(
+        var scored = SessionScore(
             date: date, age: age, bloodPressure: session.bloodPressure, assessor: session.assessor, results: results,
             asymmetries: asymmetries, ratios: ratios, findings: findings, regions: regions, overallIndex: overall,
             overallGrade: overallGrade, plan: plan, adjuncts: adjuncts, progress: [], previousDate: nil,
             conditions: conditions, screened: screened)
+        if !session.outcomes.isEmpty { scored.outcomes = outcomes(session.outcomes) }
+        return scored
+    }
+
+    /// The session's outcome scores, in the protocol's order of instruments; an entry of an
+    /// instrument the protocol does not know is left out (the rules refused it).
+    func outcomes(_ entries: [OutcomeEntry]) -> [OutcomeScore] {
+        balanceProtocol.instruments.compactMap { instrument in
+            entries.first { $0.instrument == instrument.id }.map { OutcomeScoring.score($0, by: instrument) }
+        }
     }
 
     /// The patient's conditions as the protocol's codes, each once, in the file's order.

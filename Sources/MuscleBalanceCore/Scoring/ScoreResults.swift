@@ -223,6 +223,12 @@ public struct SessionScore: Sendable, Hashable {
     /// were screened against these), and whether the patient was screened for them.
     public var conditions: [String] = []
     public var screened: Bool = false
+    /// Patient-reported outcomes, in the protocol's order of instruments.
+    public var outcomes: [OutcomeScore] = []
+    /// Each outcome against the same instrument's latest score at an earlier session.
+    public var outcomeProgress: [OutcomeChange] = []
+    /// The date of that earlier session, by instrument.
+    public var outcomePreviousDates: [String: CivilDate] = [:]
 }
 
 public struct PatientScore: Sendable, Hashable {

@@ -236,6 +236,7 @@ public struct MeasurementRules: Sendable {
             i += 1
         }
         checkSides(session, position, &out)
+        if !session.outcomes.isEmpty { OutcomeRules.check(session, protocol: balanceProtocol, &out) }
         if !withoutNorm.isEmpty, let birth = patient.birthDate, let date = session.date {
             let who = patient.sex.map { "a \($0.rawValue)" } ?? "both sexes (sex not recorded)"
             out.append(session.location.warning("no norm for \(who) aged \(date.age(bornOn: birth)) for \(withoutNorm.joined(separator: ", ")): these will be reported as \"no reference\"", attribute: "date"))
