@@ -137,6 +137,7 @@
       <xsl:call-template name="findings"/>
       <xsl:call-template name="plan"/>
       <xsl:call-template name="adjuncts"/>
+      <xsl:call-template name="outcomes"/>
       <xsl:call-template name="progress"/>
       <xsl:call-template name="sources"/>
     </section>
@@ -524,6 +525,56 @@
             </ul>
           </div>
         </xsl:for-each>
+      </section>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ outcomes -->
+  <!-- Patient-reported outcomes: the score or why none, the band or risk group, recovered, the
+       change since the instrument's last earlier score with its verdict, and the copyright line
+       beside the score. Absent when the session has none. -->
+  <xsl:template name="outcomes">
+    <xsl:if test="r:outcome">
+      <section class="block">
+        <h2>Patient-reported outcomes</h2>
+        <table>
+          <thead><tr><th>Instrument</th><th>Score</th><th>Band or risk</th><th>Since the last score</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="r:outcome">
+              <xsl:variable name="change" select="../r:progress/r:outcomeChange[@instrument = current()/@instrument]"/>
+              <tr>
+                <td>
+                  <xsl:value-of select="translate(@name, $hidden, $shown)"/>
+                  <xsl:if test="@version"><xsl:text> </xsl:text><xsl:value-of select="translate(@version, $hidden, $shown)"/></xsl:if>
+                  <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+                  <xsl:if test="@copyright"><br/><span class="small"><xsl:value-of select="translate(@copyright, $hidden, $shown)"/></span></xsl:if>
+                </td>
+                <td>
+                  <xsl:choose>
+                    <xsl:when test="@score"><xsl:value-of select="translate(@score, $hidden, $shown)"/><xsl:if test="@enteredAsTotal = 'true'"> (total as entered)</xsl:if></xsl:when>
+                    <xsl:otherwise><span class="noref">not scored: <xsl:value-of select="translate(@notScored, $hidden, $shown)"/></span></xsl:otherwise>
+                  </xsl:choose>
+                </td>
+                <td>
+                  <xsl:value-of select="translate(@band, $hidden, $shown)"/>
+                  <xsl:if test="@risk"><xsl:value-of select="translate(concat(@risk, ' risk (subscale ', @subscale, ')'), $hidden, $shown)"/></xsl:if>
+                  <xsl:if test="@recovered = 'true'"><xsl:if test="@band or @risk">, </xsl:if>recovered</xsl:if>
+                </td>
+                <td>
+                  <xsl:if test="$change">
+                    <xsl:value-of select="translate(concat($change/@previous, ' to ', $change/@latest, ' since ', $change/@previousDate), $hidden, $shown)"/>
+                    <xsl:choose>
+                      <xsl:when test="$change/@verdict = 'improved'">: <strong>improved</strong></xsl:when>
+                      <xsl:when test="$change/@verdict = 'worsened'">: <strong class="no">worse</strong></xsl:when>
+                      <xsl:when test="$change/@verdict = 'within-change'">: within the change that matters</xsl:when>
+                      <xsl:otherwise><xsl:if test="$change/@previousRisk">: <xsl:value-of select="translate(concat($change/@previousRisk, ' to ', $change/@latestRisk, ' risk'), $hidden, $shown)"/></xsl:if></xsl:otherwise>
+                    </xsl:choose>
+                  </xsl:if>
+                </td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
       </section>
     </xsl:if>
   </xsl:template>

@@ -381,6 +381,7 @@ public struct ReportXML: ~Copyable {
             for caution in a.cautions { w.element("caution", text: caution) }
             w.end()
         }
+        writeOutcomes(s)
         if let previous = s.previousDate {
             w.start("progress")
             date("previousDate", previous)
@@ -408,9 +409,44 @@ public struct ReportXML: ~Copyable {
                 w.attribute("latestSide", word: a.latestSide?.xmlWord)
                 w.end()
             }
+            for c in s.outcomeProgress {
+                w.start("outcomeChange")
+                w.attribute("instrument", c.instrumentID)
+                date("previousDate", s.outcomePreviousDates[c.instrumentID])
+                number("previous", c.previous)
+                number("latest", c.latest)
+                number("change", c.change)
+                number("percentImproved", c.percentImproved)
+                w.attribute("verdict", c.verdict.rawValue)
+                if let risk = c.previousRisk { w.attribute("previousRisk", risk.rawValue) }
+                if let risk = c.latestRisk { w.attribute("latestRisk", risk.rawValue) }
+                w.end()
+            }
             w.end()
         }
         w.end()
+    }
+
+    /// The session's patient-reported outcomes, each with its instrument's copyright line.
+    private mutating func writeOutcomes(_ s: SessionScore) {
+        for o in s.outcomes {
+            guard let instrument = tables.balanceProtocol.instrument(o.instrumentID) else { continue }
+            w.start("outcome")
+            w.attribute("instrument", o.instrumentID)
+            w.attribute("name", instrument.name)
+            if let version = instrument.version { w.attribute("version", version) }
+            number("score", o.score)
+            if let why = o.notScored { w.attribute("notScored", why) }
+            integer("answered", o.answered)
+            if o.enteredAsTotal { w.attribute("enteredAsTotal", word: "true") }
+            if let band = o.band { w.attribute("band", band) }
+            integer("subscale", o.subscale)
+            if let risk = o.risk { w.attribute("risk", risk.rawValue) }
+            if let recovered = o.recovered { w.attribute("recovered", word: recovered ? "true" : "false") }
+            if let copyright = instrument.copyright { w.attribute("copyright", copyright) }
+            sources("source", instrument.sources.ids + (instrument.change?.sources.ids ?? []) + (instrument.recovered?.sources.ids ?? []))
+            w.end()
+        }
     }
 
     private mutating func write(_ r: TestResult) {

@@ -222,6 +222,7 @@ public struct TextReport {
         findings(s, &page)
         plan(s, &notes, &page)
         adjuncts(s, &notes, &page)
+        outcomes(s, &notes, &page)
         progress(s, &page)
         sources(notes, &page)
     }

