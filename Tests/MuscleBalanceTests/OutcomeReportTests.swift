@@ -100,6 +100,30 @@ struct OutcomeReportTests {
         #expect(out.contains("bad.xml:14:") && out.contains("error: nprs 11 is outside its range 0-10"), "\(out)")
     }
 
+    @Test("a protocol instrument without its source is refused by validate, as a norm is; so is a source that is not defined, and a stratification without its rule")
+    func instrumentNeedsSource() throws {
+        let folder = try scratch.directory("protocol")
+        let original = try String(contentsOfFile: Paths.packageRoot + "/Protocols/lumbopelvic-balance.xml", encoding: .utf8)
+        func check(_ from: String, _ to: String) throws -> String {
+            let changed = original.replacingOccurrences(of: from, with: to)
+            #expect(changed != original, "\(from) not found")
+            try changed.write(toFile: folder + "/p.xml", atomically: true, encoding: .utf8)
+            let result = try mbt(["validate", "p.xml"], in: folder)
+            #expect(result.status == 1)
+            return result.stdout + result.stderr
+        }
+        let nprs = #"<instrument id="nprs" method="value" direction="lower-is-better" min="0" max="10" source="ostelo-2008">"#
+        #expect(try check(nprs, nprs.replacingOccurrences(of: #" source="ostelo-2008""#, with: "")).contains("error: <instrument> has no source=\"...\", which it needs"))
+        #expect(try check(#"<recovered atMost="2" source="kamper-2010"/>"#, #"<recovered atMost="2" source="kamper-2011"/>"#).contains("error: source 'kamper-2011' is not defined in <sources>"))
+        let block = #"""
+                  <stratification subscaleFrom="5" subscaleTo="9" highFrom="4" lowUpTo="3" source="hill-2008-start">
+                    <positive item="9" from="3"/>
+                  </stratification>
+
+            """#
+        #expect(try check(block, "").contains("error: instrument 'start-back' is a stratification but gives no <stratification>; add it with its source"))
+    }
+
     @Test("the history store keeps the items: exported as a measurement file, it scores to the same report bytes")
     func storeKeepsOutcomes() throws {
         let folder = try scratch.directory("store")
