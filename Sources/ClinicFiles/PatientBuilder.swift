@@ -204,6 +204,19 @@ private struct PatientAssembly {
         return measuresOnLine
     }
     private var lastMeasureLine = 0
+
+    /// The outcome's place among those starting on its line (a sheet's row holds all of its).
+    private mutating func outcomeOccurrence(line: Int) -> Int {
+        if line == lastOutcomeLine {
+            outcomesOnLine += 1
+        } else {
+            lastOutcomeLine = line
+            outcomesOnLine = 0
+        }
+        return outcomesOnLine
+    }
+    private var lastOutcomeLine = 0
+    private var outcomesOnLine = 0
     private var measuresOnLine = 0
 
     private mutating func makeMeasure(_ tag: borrowing XMLStartTag) -> Measure {
@@ -228,7 +241,7 @@ private struct PatientAssembly {
             instrument: Self.trimmedValue(tag, .instrument) { recent.string($0) } ?? "",
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
             valueText: Self.trimmedValue(tag, .value) { String(decoding: $0, as: UTF8.self) } ?? nil,
-            items: items, location: SourceLocation(line: tag.line, element: "outcome"))
+            items: items, location: SourceLocation(line: tag.line, element: "outcome", occurrence: outcomeOccurrence(line: tag.line)))
     }
 
     /// Calls `body` with the attribute's value trimmed of XML whitespace, as the tree walk did

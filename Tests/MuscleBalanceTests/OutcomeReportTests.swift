@@ -100,6 +100,38 @@ struct OutcomeReportTests {
         #expect(out.contains("bad.xml:14:") && out.contains("error: nprs 11 is outside its range 0-10"), "\(out)")
     }
 
+    @Test("a wide sheet in the template's layout scores to the XML's report; its bad outcome cells are errors at their cell")
+    func sheet() throws {
+        let folder = try scratch.directory("sheet")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/outcomes/two-visits.wide.csv", toPath: folder + "/two-visits.wide.csv")
+        // The template names the outcome columns as the sheet does.
+        let template = try mbt(["template", "--layout", "wide"], in: folder).stdout
+        #expect(template.hasSuffix(",nprs (score),odi (items),rmdq (items),psfs (activities),start-back (items)\r\n"), "\(template)")
+        #expect(try mbt(["score", "two-visits.xml", "--out", "x"], in: folder).status == 0)
+        let sheet = try mbt(["score", "two-visits.wide.csv", "--out", "w", "--clinic", "Lakeside Physiotherapy"], in: folder)
+        #expect(sheet.status == 0, "\(sheet.stdout)\(sheet.stderr)")
+        let fromXML = try String(contentsOfFile: folder + "/x/two-visits.report.txt", encoding: .utf8)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/w").first { $0.hasSuffix(".report.txt") })
+        let fromSheet = try String(contentsOfFile: folder + "/w/" + name, encoding: .utf8)
+        #expect(fromSheet == fromXML.replacingOccurrences(of: "Scored from two-visits.xml", with: "Scored from two-visits.wide.csv"))
+        // An unknown instrument's column and an answer out of range (the rules, at their cells);
+        // an answer that is not a number (the sheet's reader, at its cell).
+        let original = try String(contentsOfFile: folder + "/two-visits.wide.csv", encoding: .utf8)
+        try original.replacingOccurrences(of: ",nprs (score),", with: ",nrps (score),")
+            .replacingOccurrences(of: ",2 1 3 0 2 1 1 2 3 1,", with: ",2 1 3 0 2 1 6 2 3 1,")
+            .write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let checked = try mbt(["validate", "bad.csv"], in: folder)
+        let out = checked.stdout + checked.stderr
+        #expect(checked.status == 1)
+        #expect(out.contains("bad.csv:2:12: error: unknown instrument 'nrps'; did you mean 'nprs'?"), "\(out)")
+        #expect(out.contains("bad.csv:3:14: error: item 7 of 'odi' is 6; its answers are 0-5"), "\(out)")
+        try original.replacingOccurrences(of: ",1 0 1 1 0 1 0 0 3\n", with: ",1 0 1 x 0 1 0 0 3\n").write(toFile: folder + "/bad2.csv", atomically: true, encoding: .utf8)
+        let cell = try mbt(["validate", "bad2.csv"], in: folder)
+        #expect(cell.status == 1)
+        #expect((cell.stdout + cell.stderr).contains("bad2.csv:2:17: error: 'start-back (items)' holds 'x': write each answer as a whole number"), "\(cell.stdout)")
+    }
+
     @Test("a protocol instrument without its source is refused by validate, as a norm is; so is a source that is not defined, and a stratification without its rule")
     func instrumentNeedsSource() throws {
         let folder = try scratch.directory("protocol")

@@ -95,8 +95,40 @@ struct SheetColumns: Sendable {
         var firstColumn: Int { valueColumn ?? trialColumns.first ?? 0 }
     }
 
+    /// A wide layout's patient-reported outcome column: `odi (items)`, `nprs (score)`,
+    /// `psfs (activities)`.
+    struct OutcomeColumn: Sendable, Equatable {
+        enum Kind: String, Sendable {
+            /// A value, or a total where the protocol takes one: `value=`.
+            case score
+            /// The answers in order, '-' for one not answered: `items=`.
+            case items
+            /// `sitting 1 hour: 4; lifting a child: 2`: an `<activity>` each.
+            case activities
+        }
+
+        var instrument: String
+        var kind: Kind
+        var column: Int
+    }
+
     var details: [Detail: Int] = [:]
     var groups: [MeasureGroup] = []
+    var outcomes: [OutcomeColumn] = []
+
+    /// Reads a header cell of an outcome column: `<instrument> (score|items|activities)`; nil if
+    /// it is not one.
+    static func outcomeColumn(_ header: String, column: Int) -> OutcomeColumn? {
+        let words = SheetCells.trimmed(header).split(separator: " ").map(String.init)
+        guard words.count == 2, let last = words.last, last.hasPrefix("("), last.hasSuffix(")"),
+            let kind = OutcomeColumn.Kind(rawValue: String(last.dropFirst().dropLast()).lowercased()),
+            SheetCells.forbiddenCharacter(words[0]) == nil
+        else { return nil }
+        return OutcomeColumn(instrument: words[0], kind: kind, column: column)
+    }
+
+    /// The header of an outcome column (what `mbt template` writes).
+    static func outcomeHeader(instrument: String, kind: OutcomeColumn.Kind) -> String { "\(instrument) (\(kind.rawValue))" }
 
     /// Reads a header cell of the wide layout: `<test> [L|R] (<unit>) [t<n>]`; nil if it is not.
     static func readingColumn(_ header: String, column: Int) -> ReadingColumn? {

@@ -24,6 +24,8 @@ public final class SheetPositions {
 
     struct Line {
         var measures: [Measure] = []
+        /// The column of each outcome written on this line, in order (the wide layout).
+        var outcomes: [Int] = []
         var patient: Patient?
         /// The sheet's row written on this line, when the two differ (a gathered sheet).
         var row: Int?
@@ -79,6 +81,12 @@ public final class SheetPositions {
         let i = entry(line)
         entries[i].measures.append(Measure(group: group))
         return entries[i].measures.count - 1
+    }
+
+    /// Records an outcome written on `line` from the 1-based `column`.
+    func addOutcome(line: Int, column: Int) {
+        guard recording else { return }
+        entries[entry(line)].outcomes.append(column)
     }
 
     func addTrial(line: Int, occurrence: Int, row: Int, column: Int) {
@@ -210,6 +218,8 @@ public final class SheetPositions {
             let group = columns.groups[measure!.group]
             if attribute == "value", let c = group.valueColumn { return c + 1 }
             return (measure!.trials.first?.column ?? group.firstColumn + 1)
+        case "outcome", "activity":
+            return line?.outcomes[safe: occurrence] ?? line?.outcomes.first ?? 1
         default:
             return 1
         }

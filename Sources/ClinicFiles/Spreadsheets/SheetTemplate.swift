@@ -27,6 +27,16 @@ public enum SheetTemplate {
                 }
             }
         }
+        // Then a column per patient-reported outcome: the answers, a value, or the activities.
+        for instrument in balanceProtocol.instruments {
+            let kind: SheetColumns.OutcomeColumn.Kind
+            switch instrument.method {
+            case .value: kind = .score
+            case .mean: kind = .activities
+            case .sum, .percentOfAnswered, .stratification: kind = .items
+            }
+            columns.append(SheetColumns.outcomeHeader(instrument: instrument.id, kind: kind))
+        }
         return columns
     }
 

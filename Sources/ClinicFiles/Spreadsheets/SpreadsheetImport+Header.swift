@@ -32,6 +32,8 @@ extension SpreadsheetImport {
                 found[name.lowercased()] = index
                 if let detail = SheetColumns.Detail(rawValue: name.lowercased()) {
                     columns.details[detail] = index
+                } else if let outcome = SheetColumns.outcomeColumn(name, column: index) {
+                    columns.outcomes.append(outcome)
                 } else if let reading = SheetColumns.readingColumn(name, column: index) {
                     try addReadingColumn(reading, row: header.row)
                 } else {
@@ -49,7 +51,7 @@ extension SpreadsheetImport {
                         "no column '\(detail.rawValue)': the long layout needs patient_id, session_date, test, side, unit and value (mbt template --layout long writes them)",
                         row: header.row, column: 1)
                 }
-                unread += columns.groups.map(\.firstColumn)
+                unread += columns.groups.map(\.firstColumn) + columns.outcomes.map(\.column)
             } else {
                 for detail in [SheetColumns.Detail.patientID, .sessionDate] where columns.details[detail] == nil {
                     throw SheetError(

@@ -113,6 +113,12 @@ extension SpreadsheetImport {
 
     func closeSession() {
         writePending()
+        for outcome in pendingOutcomes {
+            begin(outcome.line, depth: 3)
+            positions.addOutcome(line: outcome.line, column: outcome.column)
+            write(outcome.text)
+        }
+        pendingOutcomes.removeAll(keepingCapacity: true)
         if sessionOpen {
             if sessionMeasures == 0 && !patientProblems.contains(where: { $0.severity == .error }) {
                 patientProblems.append(problem(.error, "the session of \(sessionDate) has no reading: every reading cell of its rows is empty; fill them in or delete the rows", row: sessionRow, column: column(.sessionDate)))

@@ -169,6 +169,54 @@ extension SpreadsheetImport {
         } else {
             guard place(row, newSessionEachRow: true) else { return }
             writeGroups(row, testName: nil)
+            readOutcomes(row)
+        }
+    }
+
+    /// The row's outcome cells, kept until the session's measures are written (an outcome
+    /// comes after them in the measurement format).
+    func readOutcomes(_ row: SheetRow) {
+        for outcome in columns.outcomes {
+            let text = SheetCells.trimmed(row[outcome.column])
+            guard !text.isEmpty else { continue }
+            var attributes = ""
+            var activities = ""
+            switch outcome.kind {
+            case .score:
+                switch cells.decimal(text, column: "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .score))'") {
+                case .ok(let v): attributes = " value=\"\(escaped(v))\""
+                case .problem(let message):
+                    patientProblems.append(problem(.error, message, row: row.row, column: outcome.column + 1))
+                    continue
+                }
+            case .items:
+                // The answers one space apart (a sheet may separate them by commas or
+                // semicolons too); each a whole number, or '-' for one not answered.
+                let answers = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" })
+                if let wrong = answers.first(where: { $0 != "-" && !($0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)) }) {
+                    patientProblems.append(problem(.error, "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .items))' holds '\(wrong)': write each answer as a whole number, '-' for one not answered, separated by spaces", row: row.row, column: outcome.column + 1))
+                    continue
+                }
+                attributes = " items=\"\(escaped(answers.joined(separator: " ")))\""
+            case .activities:
+                var bad = false
+                for part in text.split(separator: ";") {
+                    let pieces = part.split(separator: ":", maxSplits: 1).map { SheetCells.trimmed(String($0)) }
+                    guard pieces.count == 2, !pieces[0].isEmpty else {
+                        patientProblems.append(problem(.error, "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .activities))' holds '\(part)': write each activity as 'name: score', separated by ';'", row: row.row, column: outcome.column + 1))
+                        bad = true
+                        break
+                    }
+                    switch cells.decimal(pieces[1], column: "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .activities))'") {
+                    case .ok(let v): activities += "<activity name=\"\(escaped(pieces[0]))\" score=\"\(escaped(v))\"/>"
+                    case .problem(let message):
+                        patientProblems.append(problem(.error, message, row: row.row, column: outcome.column + 1))
+                        bad = true
+                    }
+                }
+                if bad { continue }
+            }
+            pendingOutcomes.append((line: row.row, column: outcome.column + 1, text: "<outcome instrument=\"\(escaped(outcome.instrument))\"\(attributes)" + (activities.isEmpty ? "/>" : ">\(activities)</outcome>")))
         }
     }
 

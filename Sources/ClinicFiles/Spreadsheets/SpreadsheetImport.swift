@@ -78,6 +78,8 @@ public final class SpreadsheetImport: XMLByteProducer {
     /// are trials of one measure (the protocol's combine rule makes one value). A session is a
     /// few dozen rows, so this holds little whatever the sheet's size.
     var pending: [PendingMeasure] = []
+    /// The open session's outcome elements, written after its measures, each on its row's line.
+    var pendingOutcomes: [(line: Int, column: Int, text: String)] = []
     /// The measure the row before added to: a long layout's trial 2 must follow its trial 1.
     var lastPending: Int?
     /// Measures written in the open session.
