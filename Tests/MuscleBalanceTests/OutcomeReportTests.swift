@@ -132,6 +132,26 @@ struct OutcomeReportTests {
         #expect((cell.stdout + cell.stderr).contains("bad2.csv:2:17: error: 'start-back (items)' holds 'x': write each answer as a whole number"), "\(cell.stdout)")
     }
 
+    @Test("a clinic's own sheet with a 'Pain NRS' column, mapped to the instrument, is read: NPRS 6 -> 2 improved, ODI 40 -> 32 within")
+    func mappedColumn() throws {
+        let folder = try scratch.directory("map")
+        for name in ["clinic-sheet.csv", "clinic-sheet.map.csv"] {
+            try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/outcomes/" + name, toPath: folder + "/" + name)
+        }
+        let scored = try mbt(["score", "clinic-sheet.csv", "--map", "clinic-sheet.map.csv", "--out", "r"], in: folder)
+        #expect(scored.status == 0, "\(scored.stdout)\(scored.stderr)")
+        #expect(!scored.stdout.contains("is not read") && !scored.stderr.contains("is not read"))
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/r").first { $0.hasSuffix(".report.xml") })
+        let xml = try String(contentsOfFile: folder + "/r/" + name, encoding: .utf8)
+        #expect(xml.contains(#"<outcomeChange instrument="nprs" previousDate="2026-09-01" previous="6" latest="2" change="-4" percentImproved="66.666667" verdict="improved"/>"#), "\(xml)")
+        #expect(xml.contains(#"<outcomeChange instrument="odi" previousDate="2026-09-01" previous="40" latest="32" change="-8" percentImproved="20" verdict="within-change"/>"#))
+        // Left out of the map, the column is named in a warning, never silently dropped.
+        let map = try String(contentsOfFile: folder + "/clinic-sheet.map.csv", encoding: .utf8)
+        try map.replacingOccurrences(of: "outcome,Pain NRS,,nprs,,score\n", with: "").write(toFile: folder + "/less.map.csv", atomically: true, encoding: .utf8)
+        let unmapped = try mbt(["validate", "clinic-sheet.csv", "--map", "less.map.csv"], in: folder)
+        #expect((unmapped.stdout + unmapped.stderr).contains("warning: column 'Pain NRS' is not in the map"), "\(unmapped.stdout)\(unmapped.stderr)")
+    }
+
     @Test("a protocol instrument without its source is refused by validate, as a norm is; so is a source that is not defined, and a stratification without its rule")
     func instrumentNeedsSource() throws {
         let folder = try scratch.directory("protocol")

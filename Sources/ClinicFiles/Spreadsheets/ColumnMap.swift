@@ -18,7 +18,8 @@ import Spreadsheets
 ///     profile_birth_date,Date of Birth,,,,
 ///
 /// Roles: patient_id, session_date, assessor, blood_pressure, test_name, date_format,
-/// reading, ignore, and profile_<detail> (patient_id, sex, birth_date, body_mass_kg,
+/// reading, outcome (a patient-reported outcome: the instrument's id in `test`, and in `unit`
+/// what the cell holds, score, items or activities), ignore, and profile_<detail> (patient_id, sex, birth_date, body_mass_kg,
 /// height_cm, conditions) for the columns of the patients file (`--patients`).
 public struct ColumnMap: Sendable {
     public let path: String
@@ -26,6 +27,8 @@ public struct ColumnMap: Sendable {
     private(set) var details: [SheetColumns.Detail: String] = [:]
     private(set) var testNameHeader: String?
     private(set) var readings: [Reading] = []
+    /// Patient-reported outcome columns: the column, the instrument, what its cell holds.
+    private(set) var outcomes: [(header: String, when: String?, instrument: String, kind: SheetColumns.OutcomeColumn.Kind)] = []
     private(set) var ignored: Set<String> = []
     /// The patients file's headers and what each is.
     private(set) var profileColumns: [String: SheetColumns.Detail] = [:]
@@ -80,13 +83,24 @@ public struct ColumnMap: Sendable {
                 let when = SheetCells.trimmed(row[2])
                 readings.append(Reading(header: column, when: when.isEmpty ? nil : when, test: test, side: side, unit: unit))
                 if !when.isEmpty { knownTestNames.insert(when) }
+            case "outcome":
+                // outcome,Pain NRS,,nprs,,score: the column, the instrument, what the cell holds.
+                let instrument = SheetCells.trimmed(row[3])
+                guard !instrument.isEmpty else { throw SheetError("the map's outcome '\(column)' names no instrument (its id in the test column: nprs, odi...)", row: row.row, column: 4) }
+                let written = SheetCells.trimmed(row[5]).lowercased()
+                guard let kind = SheetColumns.OutcomeColumn.Kind(rawValue: written.isEmpty ? "score" : written) else {
+                    throw SheetError("the map's outcome '\(column)' holds '\(row[5])'; write score, items or activities in the unit column", row: row.row, column: 6)
+                }
+                let when = SheetCells.trimmed(row[2])
+                outcomes.append((column, when.isEmpty ? nil : when, instrument, kind))
+                if !when.isEmpty { knownTestNames.insert(when) }
             default:
                 if role.hasPrefix("profile_"), let detail = SheetColumns.Detail(rawValue: String(role.dropFirst(8))),
                     detail == .patientID || SheetColumns.Detail.patientDetails.contains(detail)
                 {
                     profileColumns[column] = detail
                 } else {
-                    throw SheetError("role '\(role)' is not one the map knows: patient_id, session_date, assessor, blood_pressure, test_name, date_format, reading, ignore, profile_<detail>", row: row.row, column: 1)
+                    throw SheetError("role '\(role)' is not one the map knows: patient_id, session_date, assessor, blood_pressure, test_name, date_format, reading, outcome, ignore, profile_<detail>", row: row.row, column: 1)
                 }
             }
         }
@@ -118,6 +132,11 @@ public struct ColumnMap: Sendable {
             let c = try find(reading.header, "reading")
             used.insert(c)
             columns.groups.append(SheetColumns.MeasureGroup(test: reading.test, side: reading.side, unit: reading.unit, valueColumn: c, when: reading.when))
+        }
+        for outcome in outcomes {
+            let c = try find(outcome.header, "outcome")
+            used.insert(c)
+            columns.outcomes.append(SheetColumns.OutcomeColumn(instrument: outcome.instrument, kind: outcome.kind, column: c, when: outcome.when))
         }
         for (i, name) in header.enumerated() where !name.isEmpty && !used.contains(i) && !ignored.contains(name) {
             warn("column '\(name)' is not in the map \(path); it is not read (map it, or list it as ignore)", i + 1)

@@ -110,6 +110,8 @@ struct SheetColumns: Sendable {
         var instrument: String
         var kind: Kind
         var column: Int
+        /// A device's export: read only on rows whose test name is this (`ColumnMap`).
+        var when: String? = nil
     }
 
     var details: [Detail: Int] = [:]

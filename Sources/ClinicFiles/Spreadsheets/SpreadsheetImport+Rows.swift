@@ -166,17 +166,18 @@ extension SpreadsheetImport {
             }
             guard place(row, newSessionEachRow: false) else { return }
             writeGroups(row, testName: name)
+            readOutcomes(row, testName: name)
         } else {
             guard place(row, newSessionEachRow: true) else { return }
             writeGroups(row, testName: nil)
-            readOutcomes(row)
+            readOutcomes(row, testName: nil)
         }
     }
 
     /// The row's outcome cells, kept until the session's measures are written (an outcome
     /// comes after them in the measurement format).
-    func readOutcomes(_ row: SheetRow) {
-        for outcome in columns.outcomes {
+    func readOutcomes(_ row: SheetRow, testName: String?) {
+        for outcome in columns.outcomes where outcome.when == nil || outcome.when == testName {
             let text = SheetCells.trimmed(row[outcome.column])
             guard !text.isEmpty else { continue }
             var attributes = ""
@@ -216,7 +217,15 @@ extension SpreadsheetImport {
                 }
                 if bad { continue }
             }
-            pendingOutcomes.append((line: row.row, column: outcome.column + 1, text: "<outcome instrument=\"\(escaped(outcome.instrument))\"\(attributes)" + (activities.isEmpty ? "/>" : ">\(activities)</outcome>")))
+            let made = "<outcome instrument=\"\(escaped(outcome.instrument))\"\(attributes)" + (activities.isEmpty ? "/>" : ">\(activities)</outcome>")
+            // A device's export repeats a session's outcome on each of its rows: the same once.
+            if let earlier = pendingOutcomes.first(where: { $0.instrument == outcome.instrument }) {
+                if earlier.text != made {
+                    patientProblems.append(problem(.error, "\(outcome.instrument) differs from line \(earlier.line) in the same session; one value, or leave the later cells empty", row: row.row, column: outcome.column + 1))
+                }
+                continue
+            }
+            pendingOutcomes.append((line: row.row, column: outcome.column + 1, instrument: outcome.instrument, text: made))
         }
     }
 

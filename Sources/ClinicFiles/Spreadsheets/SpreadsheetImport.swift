@@ -79,7 +79,7 @@ public final class SpreadsheetImport: XMLByteProducer {
     /// few dozen rows, so this holds little whatever the sheet's size.
     var pending: [PendingMeasure] = []
     /// The open session's outcome elements, written after its measures, each on its row's line.
-    var pendingOutcomes: [(line: Int, column: Int, text: String)] = []
+    var pendingOutcomes: [(line: Int, column: Int, instrument: String, text: String)] = []
     /// The measure the row before added to: a long layout's trial 2 must follow its trial 1.
     var lastPending: Int?
     /// Measures written in the open session.
