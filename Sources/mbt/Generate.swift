@@ -26,12 +26,15 @@ struct Generate: ParsableCommand {
     @Option(help: "The seed of the generator.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Give every session each patient-reported outcome of the default protocol too.")
+    var outcomes = false
+
     func validate() throws {
         if patients < 1 { throw ValidationError("--patients must be at least 1") }
     }
 
     func run() throws {
-        try SyntheticClinic(patients: patients, seed: seed).write { piece in
+        try SyntheticClinic(patients: patients, seed: seed, outcomes: outcomes).write { piece in
             if !writeAll(1, piece) { throw EnvironmentFailure(message: "cannot write to standard output: \(String(cString: strerror(errno)))") }
         }
     }

@@ -9,11 +9,15 @@ public struct SyntheticClinic: Sendable {
     public var patients: Int
     public var seed: UInt64
     public var idPrefix: String
+    /// Each session also carries every patient-reported outcome of the default protocol, drawn
+    /// from a generator of their own: the measures are the same bytes with or without them.
+    public var outcomes: Bool
 
-    public init(patients: Int, seed: UInt64 = 1, idPrefix: String = "SYN") {
+    public init(patients: Int, seed: UInt64 = 1, idPrefix: String = "SYN", outcomes: Bool = false) {
         self.patients = patients
         self.seed = seed
         self.idPrefix = idPrefix
+        self.outcomes = outcomes
     }
 
     /// SplitMix64: tiny, fast and the same on every platform.
@@ -94,9 +98,24 @@ public struct SyntheticClinic: Sendable {
             }
             text += "      <measure test=\"sit-and-reach\" unit=\"cm\" value=\"\(one(r.around(45, 9, 10...80)))\"/>\n"
             text += "      <measure test=\"modified-schober\" unit=\"cm\" value=\"\(one(r.around(21.5, 1.3, 16...30)))\"/>\n"
+            if outcomes { text += outcomeLines(index, s) }
             text += "    </session>\n"
         }
         return text + "  </patient>\n"
+    }
+
+    /// Pain, Oswestry (a section unanswered now and then), Roland-Morris, PSFS and STarT Back.
+    private func outcomeLines(_ index: Int, _ session: Int) -> String {
+        var r = Random(state: seed ^ (UInt64(index) &* 0x2545_F491_4F6C_DD1D) ^ UInt64(session + 1))
+        func items(_ count: Int, _ most: Int) -> String { (0..<count).map { _ in String(r.int(0...most)) }.joined(separator: " ") }
+        var odi = (0..<10).map { _ in String(r.int(0...5)) }
+        if r.unit() < 0.1 { odi[r.int(0...9)] = "-" }
+        var text = "      <outcome instrument=\"nprs\" value=\"\(r.int(0...10))\"/>\n"
+        text += "      <outcome instrument=\"odi\" items=\"\(odi.joined(separator: " "))\"/>\n"
+        text += "      <outcome instrument=\"rmdq\" items=\"\(items(24, 1))\"/>\n"
+        text += "      <outcome instrument=\"psfs\"><activity name=\"sitting\" score=\"\(r.int(0...10))\"/><activity name=\"walking\" score=\"\(r.int(0...10))\"/><activity name=\"lifting\" score=\"\(r.int(0...10))\"/></outcome>\n"
+        text += "      <outcome instrument=\"start-back\" items=\"\(items(8, 1)) \(r.int(0...4))\"/>\n"
+        return text
     }
 
     private func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
