@@ -182,6 +182,36 @@
           </xsl:for-each>
         </div>
       </xsl:if>
+      <!-- What the patient told us, in their words: each score since the last time it was
+           asked, and which way is better. A risk stratification is the clinician's, not here. -->
+      <xsl:if test="r:outcome[@score][@instrument != 'start-back']">
+        <div class="exercise">
+          <h2>How you are doing</h2>
+          <xsl:for-each select="r:outcome[@score][@instrument != 'start-back']">
+            <xsl:variable name="change" select="../r:progress/r:outcomeChange[@instrument = current()/@instrument]"/>
+            <p>
+              <xsl:choose>
+                <xsl:when test="@instrument = 'nprs'">Your pain score</xsl:when>
+                <xsl:when test="@instrument = 'odi'">Your back disability score (Oswestry)</xsl:when>
+                <xsl:when test="@instrument = 'rmdq'">Your daily activities score (Roland-Morris)</xsl:when>
+                <xsl:when test="@instrument = 'psfs'">Your score for the activities you named</xsl:when>
+                <xsl:otherwise><xsl:value-of select="translate(concat('Your ', @name, ' score'), $hidden, $shown)"/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:choose>
+                <xsl:when test="$change"><xsl:value-of select="translate(concat(' went from ', $change/@previous, ' to ', $change/@latest, '.'), $hidden, $shown)"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="translate(concat(' today: ', @score, '.'), $hidden, $shown)"/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:choose>
+                <xsl:when test="@instrument = 'nprs'"> (0 is no pain, 10 the worst.)</xsl:when>
+                <xsl:when test="@instrument = 'psfs'"> (Higher is better.)</xsl:when>
+                <xsl:otherwise> (Lower is better.)</xsl:otherwise>
+              </xsl:choose>
+              <xsl:if test="$change/@verdict = 'improved'"> That is a real improvement.</xsl:if>
+              <xsl:if test="@recovered = 'true'"> You are at the level people who feel recovered report.</xsl:if>
+            </p>
+          </xsl:for-each>
+        </div>
+      </xsl:if>
     </section>
   </xsl:template>
 

@@ -66,6 +66,20 @@ struct OutcomeReportTests {
         }
     }
 
+    @Test("the patient's handout says it in their words: 'Your pain score went from 6 to 2', which way is better, a real improvement; no risk group")
+    func handout() throws {
+        let folder = try scratch.directory("handout")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        let made = try mbt(["report", "two-visits.xml", "--patient", "LK-0202", "--format", "handout", "-o", "h.html"], in: folder)
+        #expect(made.status == 0, "\(made.stderr)")
+        let page = try String(contentsOfFile: folder + "/h.html", encoding: .utf8)
+        #expect(page.contains("<h2>How you are doing</h2>"))
+        #expect(page.contains("<p>Your pain score went from 6 to 2. (0 is no pain, 10 the worst.) That is a real improvement.</p>"), "\(page)")
+        #expect(page.contains("<p>Your back disability score (Oswestry) went from 40 to 32. (Lower is better.)</p>"))
+        #expect(page.contains("went from 7 to 2. (Lower is better.) That is a real improvement. You are at the level people who feel recovered report.</p>"))
+        #expect(!page.contains("risk"))
+    }
+
     @Test("bad entries are errors at their line: an item out of range, the wrong count, an unknown instrument with 'did you mean', a total the protocol does not take; too few answered is a warning")
     func badEntries() throws {
         let folder = try scratch.directory("bad")
