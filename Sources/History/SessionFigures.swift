@@ -85,9 +85,7 @@ public struct SessionFigures: Sendable, Hashable {
         }
     }
 
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
-    }
+    static func number(_ value: Double) -> String { shortestDecimalText(value) }
 
     /// A field's bytes, with a tab, a line break and a backslash escaped (\t, \n, \\).
     static func append(_ text: String, to out: inout [UInt8]) {

@@ -198,8 +198,5 @@ public struct SessionInputs: Sendable, Hashable {
     public static func escaped(_ text: String) -> String { xmlAttributeText(text) }
 
     /// A reading as the shortest decimal that reads back as the same number (150, not 150.0).
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    static func number(_ value: Double) -> String { shortestDecimalText(value) }
 }

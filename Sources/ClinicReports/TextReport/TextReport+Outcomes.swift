@@ -58,11 +58,11 @@ extension TextReport {
                     p.put(")")
                     if let rule = instrument.change {
                         let what = rule.kind == .minimalImportant ? "minimal important change" : "detectable change"
-                        var threshold = "\(OutcomeRulesText.number(rule.amount))"
-                        if let percent = rule.percentOfBaseline { threshold += " and \(OutcomeRulesText.number(percent))%" }
+                        var threshold = "\(shortestDecimalText(rule.amount))"
+                        if let percent = rule.percentOfBaseline { threshold += " and \(shortestDecimalText(percent))%" }
                         switch c.verdict {
                         case .improved: p.put(": improved, beyond the \(what) (\(threshold)) ")
-                        case .worsened: p.put(": worse, beyond the \(what) (\(OutcomeRulesText.number(rule.amount))) ")
+                        case .worsened: p.put(": worse, beyond the \(what) (\(shortestDecimalText(rule.amount))) ")
                         case .withinChange, .noRule: p.put(": within the \(what) (\(threshold)) ")
                         }
                         notes.cite(rule.sources.ids, into: &p)
@@ -72,12 +72,5 @@ extension TextReport {
                 }
             }
         }
-    }
-}
-
-/// Numbers in an outcome rule's words: 2, 30, 2.5.
-enum OutcomeRulesText {
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
     }
 }

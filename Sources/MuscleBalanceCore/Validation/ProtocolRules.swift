@@ -624,7 +624,11 @@ extension CutoffClass.UpperBound {
 }
 
 /// Numbers in messages: as short as they can be without losing digits ("176", "-23.16").
-func format(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+func format(_ value: Double) -> String { shortestDecimalText(value) }
+
+/// A number as the shortest decimal that reads back as the same double, with no ".0" on a
+/// whole number: in messages, in the reports' words, and in the history store's canonical text.
+public func shortestDecimalText(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
     return String(value)
 }
