@@ -150,7 +150,7 @@ struct ProtocolBuilder {
         var positive: [Int: Int] = [:]
         for p in strata?.children(named: "positive") ?? [] { positive[p.int("item") ?? 0] = p.int("from") ?? 0 }
         let low = e.double("min") ?? 0, high = max(low, e.double("max") ?? 0)
-        return OutcomeInstrument(
+        var built = OutcomeInstrument(
             id: e.string("id") ?? "", name: e.childText("name"), version: e.string("version"), copyright: e.child(named: "copyright")?.foldedText,
             method: OutcomeInstrument.Method(rawValue: e.string("method") ?? "") ?? .value,
             direction: e.string("direction") == "higher-is-better" ? .higherIsBetter : .lowerIsBetter,
@@ -172,6 +172,8 @@ struct ProtocolBuilder {
                     highFrom: s.int("highFrom") ?? 0, lowUpTo: s.int("lowUpTo") ?? 0, sources: s.sources())
             },
             sources: e.sources(), location: e.location)
+        built.recommendedActivities = activities?.int("recommendedMin")
+        return built
     }
 
     private func contraindication(_ e: XMLElement) -> Contraindication {

@@ -21,6 +21,8 @@ struct OutcomeReportTests {
         try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
         let scored = try mbt(["score", "two-visits.xml", "--out", "reports"], in: folder)
         #expect(scored.status == 0, "\(scored.stderr)")
+        // Two PSFS activities are scored, with a word: the source asks for 3 to 5.
+        #expect((scored.stdout + scored.stderr).contains("two-visits.xml:13:16: warning: psfs is scored from 2 activities; its source asks the patient for 3 to 5"), "\(scored.stdout)\(scored.stderr)")
         let xml = try String(contentsOfFile: folder + "/reports/two-visits.report.xml", encoding: .utf8)
         let lint = try run("/usr/bin/env", ["xmllint", "--noout", "--schema", Paths.packageRoot + "/Reports/report.xsd", folder + "/reports/two-visits.report.xml"])
         #expect(lint.status == 0, "\(lint.stderr)")

@@ -43,6 +43,8 @@ public struct OutcomeInstrument: Sendable, Hashable {
     /// `mean`: how many activities, and the range of each one's score.
     public var activities: ClosedRange<Int>?
     public var activityRange: ClosedRange<Double>?
+    /// Fewer activities than the source asks for are scored, with a warning.
+    public var recommendedActivities: Int?
     /// Decimal places of the score, rounded half up (Oswestry 35.555... -> 35.6).
     public var decimals: Int
     /// Bands, lowest first: a score up to and including `upTo` is that band.

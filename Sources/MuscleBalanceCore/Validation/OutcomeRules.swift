@@ -69,6 +69,8 @@ enum OutcomeRules {
                 }
                 if !count.contains(entry.activities.count) {
                     out.append(at.error("instrument '\(id)' takes \(count.lowerBound) to \(count.upperBound) activities, and \(entry.activities.count) are given", attribute: "instrument"))
+                } else if let asked = instrument.recommendedActivities, entry.activities.count < asked {
+                    out.append(at.warning("\(id) is scored from \(entry.activities.count) \(entry.activities.count == 1 ? "activity" : "activities"); its source asks the patient for \(asked) to \(count.upperBound)", attribute: "instrument"))
                 }
                 for activity in entry.activities where !(activity.score.isFinite && range.contains(activity.score)) {
                     out.append(at.error("the activity '\(VisibleText.escaped(activity.name))' of '\(id)' scores \(activity.score.isFinite ? Self.number(activity.score) : "nothing readable"); its scores are \(Self.number(range.lowerBound))-\(Self.number(range.upperBound))", attribute: "instrument"))
