@@ -204,6 +204,10 @@ struct OutcomeReportTests {
         #expect(back.contains(#"<outcome instrument="psfs"><activity name="sitting 1 hour" score="4"/><activity name="lifting a child" score="2"/></outcome>"#))
         #expect(try mbt(["score", "two-visits.xml", "--out", "a"], in: folder).status == 0)
         #expect(try mbt(["score", "back.xml", "--out", "b"], in: folder).status == 0)
+        // The CSV export carries each score as a row: the instrument as the test, unit "score".
+        let csv = try mbt(["history", "export", "--format", "csv"], in: folder).stdout
+        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-10-13,1,lumbopelvic-balance,1.1.0,odi,,32.000,score,,moderate disability\n"), "\(csv)")
+        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-09-01,1,lumbopelvic-balance,1.1.0,start-back,,5.000,score,,medium\n"), "\(csv)")
         let a = try String(contentsOfFile: folder + "/a/two-visits.report.txt", encoding: .utf8)
         let b = try String(contentsOfFile: folder + "/b/back.report.txt", encoding: .utf8)
         // The input's name is printed on every page; the rest is the same.

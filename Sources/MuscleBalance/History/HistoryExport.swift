@@ -146,10 +146,12 @@ public enum HistoryExport {
                             let years = date.age(bornOn: birth)
                             age = years > 89 ? "90+" : String(years)
                         }
-                        for f in session.figures.figures where f.kind == "result" {
+                        // Results, then patient-reported outcomes (the instrument in `test`,
+                        // unit `score`, its band or risk group as the grade).
+                        for f in session.figures.figures where f.kind == "result" || f.kind == "outcome" {
                             let fields = [
                                 code, day, age, String(session.revision), session.protocolID, session.protocolVersion, f.key, f.side,
-                                f.value.map { fixed($0, 3) } ?? "", f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
+                                f.value.map { fixed($0, 3) } ?? "", f.kind == "outcome" ? "score" : f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
                             ]
                             out += SummaryRow.csv(fields) + "\n"
                         }
@@ -158,10 +160,10 @@ public enum HistoryExport {
                 case .csv:
                     var out = ""
                     for session in sessions {
-                        for f in session.figures.figures where f.kind == "result" {
+                        for f in session.figures.figures where f.kind == "result" || f.kind == "outcome" {
                             let fields = [
                                 clinic, id, session.date, String(session.revision), session.protocolID, session.protocolVersion, f.key, f.side,
-                                f.value.map { fixed($0, 3) } ?? "", f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
+                                f.value.map { fixed($0, 3) } ?? "", f.kind == "outcome" ? "score" : f.unit ?? "", f.z.map { fixed($0, 3) } ?? "", f.grade ?? "",
                             ]
                             out += SummaryRow.csv(fields) + "\n"
                         }
