@@ -31,7 +31,7 @@ struct HistoryShow: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The clinic, when the same id is a patient of two.", valueName: "name"))
     var clinic: String?
 
-    @Option(name: .long, help: ArgumentHelp("One test only (its id, e.g. hip-abduction-strength).", valueName: "test"))
+    @Option(name: .long, help: ArgumentHelp("One test or patient-reported outcome only (its id, e.g. hip-abduction-strength, odi).", valueName: "test"))
     var test: String?
 
     @Option(name: .long, help: "text (default) or csv.")
@@ -48,8 +48,8 @@ struct HistoryShow: ParsableCommand {
             writeStandardError("error: " + error.message + "\n")
             throw ExitCode(1)
         }
-        if let test, timeline.rows.isEmpty {
-            writeStandardError("error: patient '\(patient)' has no result of test '\(test)' in the store\n")
+        if let test, timeline.rows.isEmpty && timeline.outcomeRows.isEmpty {
+            writeStandardError("error: patient '\(patient)' has no result of test or outcome '\(test)' in the store\n")
             throw ExitCode(1)
         }
         switch format {

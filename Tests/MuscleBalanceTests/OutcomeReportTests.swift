@@ -208,6 +208,14 @@ struct OutcomeReportTests {
         let csv = try mbt(["history", "export", "--format", "csv"], in: folder).stdout
         #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-10-13,1,lumbopelvic-balance,1.1.0,odi,,32.000,score,,moderate disability\n"), "\(csv)")
         #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-09-01,1,lumbopelvic-balance,1.1.0,start-back,,5.000,score,,medium\n"), "\(csv)")
+        // history show: each instrument over the visits, against the previous and the first score.
+        let shown = try mbt(["history", "show", "--patient", "LK-0202"], in: folder).stdout
+        #expect(shown.contains("\nPain numeric rating scale (nprs, patient-reported)\n"), "\(shown)")
+        #expect(shown.contains("  2026-10-13        32  moderate disability     -8 (20.0% better) 42 d within        -8 (20.0% better) 42 d within\n"), "\(shown)")
+        #expect(shown.contains("  2026-10-13         1  low risk                -4 42 d                              -4 42 d\n"), "\(shown)")
+        let nprs = try mbt(["history", "show", "--patient", "LK-0202", "--test", "nprs", "--format", "csv"], in: folder)
+        #expect(nprs.status == 0, "\(nprs.stderr)")
+        #expect(nprs.stdout.hasSuffix("\nLakeside Physiotherapy,LK-0202,nprs,,score,2026-10-13,2.000,,,-4.000,66.7,42,improved,-4.000,66.7,42,improved\n"), "\(nprs.stdout)")
         let a = try String(contentsOfFile: folder + "/a/two-visits.report.txt", encoding: .utf8)
         let b = try String(contentsOfFile: folder + "/b/back.report.txt", encoding: .utf8)
         // The input's name is printed on every page; the rest is the same.

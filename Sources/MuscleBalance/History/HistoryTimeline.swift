@@ -31,9 +31,31 @@ public struct HistoryTimeline: Sendable {
         public var verdict: ProgressItem.Verdict
     }
 
+    /// One patient-reported outcome at one visit, against the instrument's previous score and
+    /// its first (the baseline), judged by the instrument's change rule.
+    public struct OutcomeRow: Sendable, Equatable {
+        public var instrumentID: String
+        public var name: String
+        public var date: CivilDate
+        public var score: Double
+        /// The band, or a stratification's risk group.
+        public var band: String?
+        public var sincePrevious: OutcomeStep?
+        public var sinceBaseline: OutcomeStep?
+    }
+
+    public struct OutcomeStep: Sendable, Equatable {
+        public var amount: Double
+        /// The improvement as a percentage of the earlier score; nil when that is 0.
+        public var percentImproved: Double?
+        public var days: Int
+        public var verdict: OutcomeChange.Verdict
+    }
+
     public var clinic: String
     public var patientID: String
     public var rows: [Row]
+    public var outcomeRows: [OutcomeRow] = []
 
     /// The timeline of `patientID` (in `clinic`, or the one clinic that has the id), through
     /// `test` alone when given.
@@ -92,6 +114,24 @@ public struct HistoryTimeline: Sendable {
                     sinceBaseline: index > 0 ? change(againstBaseline, since: baseline.date) : nil))
             }
         }
+        // Each instrument's scores in date order, against its previous and its first score.
+        var outcomeRows: [OutcomeRow] = []
+        for instrument in balanceProtocol.instruments where test == nil || test == instrument.id {
+            var first: (OutcomeScore, CivilDate)?
+            var last: (OutcomeScore, CivilDate)?
+            for session in score.sessions {
+                guard let outcome = session.outcomes.first(where: { $0.instrumentID == instrument.id }), let value = outcome.score else { continue }
+                func step(_ from: (OutcomeScore, CivilDate)?) -> OutcomeStep? {
+                    guard let (before, when) = from, let c = OutcomeScoring.change(from: before, to: outcome, by: instrument) else { return nil }
+                    return OutcomeStep(amount: c.change, percentImproved: c.percentImproved, days: session.date.daysSinceEpoch - when.daysSinceEpoch, verdict: c.verdict)
+                }
+                outcomeRows.append(OutcomeRow(
+                    instrumentID: instrument.id, name: instrument.name, date: session.date, score: value, band: outcome.risk.map { "\($0.rawValue) risk" } ?? outcome.band,
+                    sincePrevious: step(last), sinceBaseline: last == nil ? nil : step(first)))
+                if first == nil { first = (outcome, session.date) }
+                last = (outcome, session.date)
+            }
+        }
         // By test and side, each in date order.
         let order = Dictionary(balanceProtocol.tests.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
         rows.sort { a, b in
@@ -99,7 +139,7 @@ public struct HistoryTimeline: Sendable {
             if ka != kb { return ka < kb }
             return a.date < b.date
         }
-        return HistoryTimeline(clinic: chosen, patientID: patientID, rows: rows)
+        return HistoryTimeline(clinic: chosen, patientID: patientID, rows: rows, outcomeRows: outcomeRows)
     }
 
     /// A measurement file holding the stored sessions (as entered) of one patient.
@@ -127,6 +167,16 @@ public struct HistoryTimeline: Sendable {
             out += "  \(row.date)  " + Self.pad(Self.number(row.value, 1), 8) + "  " + Self.pad(row.z.map { Self.number($0, 2) } ?? "-", 6)
             out += "  " + (row.grade?.rawValue ?? "-").padding(8) + "  " + Self.describe(row.sincePrevious).padding(35) + "  " + Self.describe(row.sinceBaseline) + "\n"
         }
+        var lastInstrument: String?
+        for row in outcomeRows {
+            if row.instrumentID != lastInstrument {
+                out += "\n\(row.name) (\(row.instrumentID), patient-reported)\n"
+                out += "  " + "date".padding(10) + "  " + Self.pad("score", 8) + "  " + "band".padding(22) + "  " + "since previous".padding(35) + "  since baseline\n"
+                lastInstrument = row.instrumentID
+            }
+            out += "  \(row.date)  " + Self.pad(shortestDecimalText(row.score), 8) + "  " + (row.band ?? "-").padding(22)
+            out += "  " + Self.describe(row.sincePrevious).padding(35) + "  " + Self.describe(row.sinceBaseline) + "\n"
+        }
         return out
     }
 
@@ -141,7 +191,30 @@ public struct HistoryTimeline: Sendable {
             }
             out += SummaryRow.csv(fields) + "\n"
         }
+        // The outcomes in the same columns: the instrument as the test, unit "score", the band
+        // or risk group as the grade, the percentage as an improvement.
+        for row in outcomeRows {
+            var fields = [clinic, patientID, row.instrumentID, "", "score", row.date.description, Self.number(row.score, 3), "", row.band ?? ""]
+            for step in [row.sincePrevious, row.sinceBaseline] {
+                fields += [step.map { Self.number($0.amount, 3) } ?? "", step?.percentImproved.map { Self.number($0, 1) } ?? "", step.map { String($0.days) } ?? "", step?.verdict.rawValue ?? ""]
+            }
+            out += SummaryRow.csv(fields) + "\n"
+        }
         return out
+    }
+
+    static func describe(_ step: OutcomeStep?) -> String {
+        guard let step else { return "-" }
+        let sign = step.amount > 0 ? "+" : ""
+        let percent = step.percentImproved.map { " (\(number(abs($0), 1))% \($0 >= 0 ? "better" : "worse"))" } ?? ""
+        let verdict: String
+        switch step.verdict {
+        case .improved: verdict = "improved"
+        case .worsened: verdict = "worsened"
+        case .withinChange: verdict = "within"
+        case .noRule: verdict = ""
+        }
+        return "\(sign)\(shortestDecimalText(step.amount))\(step.verdict == .noRule ? "" : percent) \(step.days) d \(verdict)".trimmingSpaces
     }
 
     static func describe(_ change: Change?) -> String {
@@ -169,6 +242,12 @@ public struct HistoryTimeline: Sendable {
 }
 
 extension String {
+    fileprivate var trimmingSpaces: String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+
     fileprivate func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
