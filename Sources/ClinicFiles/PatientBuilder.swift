@@ -192,32 +192,24 @@ private struct PatientAssembly {
             measures: [], location: SourceLocation(line: tag.line, element: "session"))
     }
 
-    /// The measure's place among those starting on its line (a spreadsheet row made into XML
-    /// holds many; so may a hand-written line).
-    private mutating func measureOccurrence(line: Int) -> Int {
-        if line == lastMeasureLine {
-            measuresOnLine += 1
-        } else {
-            lastMeasureLine = line
-            measuresOnLine = 0
-        }
-        return measuresOnLine
-    }
-    private var lastMeasureLine = 0
+    /// An element's place among those of its name starting on one line (a spreadsheet row made
+    /// into XML holds many measures and outcomes; so may a hand-written line).
+    struct LineOccurrences {
+        private var line = 0
+        private var count = 0
 
-    /// The outcome's place among those starting on its line (a sheet's row holds all of its).
-    private mutating func outcomeOccurrence(line: Int) -> Int {
-        if line == lastOutcomeLine {
-            outcomesOnLine += 1
-        } else {
-            lastOutcomeLine = line
-            outcomesOnLine = 0
+        mutating func next(line: Int) -> Int {
+            if line == self.line {
+                count += 1
+            } else {
+                self.line = line
+                count = 0
+            }
+            return count
         }
-        return outcomesOnLine
     }
-    private var lastOutcomeLine = 0
-    private var outcomesOnLine = 0
-    private var measuresOnLine = 0
+    private var measuresOnLine = LineOccurrences()
+    private var outcomesOnLine = LineOccurrences()
 
     private mutating func makeMeasure(_ tag: borrowing XMLStartTag) -> Measure {
         let unit = Self.trimmedValue(tag, .unit) { Self.units.match($0) } ?? nil
@@ -228,7 +220,7 @@ private struct PatientAssembly {
             side: Self.trimmedValue(tag, .side) { Self.sides.match($0) } ?? nil,
             unit: unit, unitText: unitText,
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
-            trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure", occurrence: measureOccurrence(line: tag.line)))
+            trials: [], note: tag.string(Word.note.rawValue), location: SourceLocation(line: tag.line, element: "measure", occurrence: measuresOnLine.next(line: tag.line)))
     }
 
     /// An `<outcome>`: its items as written ('-' not answered; anything else unreadable is the
@@ -241,7 +233,7 @@ private struct PatientAssembly {
             instrument: Self.trimmedValue(tag, .instrument) { recent.string($0) } ?? "",
             value: tag.withValue(Word.value.rawValue, parseDecimal) ?? nil,
             valueText: Self.trimmedValue(tag, .value) { String(decoding: $0, as: UTF8.self) } ?? nil,
-            items: items, location: SourceLocation(line: tag.line, element: "outcome", occurrence: outcomeOccurrence(line: tag.line)))
+            items: items, location: SourceLocation(line: tag.line, element: "outcome", occurrence: outcomesOnLine.next(line: tag.line)))
     }
 
     /// Calls `body` with the attribute's value trimmed of XML whitespace, as the tree walk did
