@@ -28,6 +28,9 @@ let package = Package(
         // stored text is compressed as SQLite's own archive format does (sqlar), so the
         // `sqlite3` shell reads it back with sqlar_uncompress.
         .systemLibrary(name: "CMBZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // SHA-256's block function in C, to reach the processor's SHA extensions (intrinsics);
+        // the portable rounds beside them. Only History's SHA256 calls it.
+        .target(name: "CMBSHA256"),
         // Pure bytes, no clinical type and no libxml2: the byte buffer the report writers fill,
         // and the one system-call wrapper that retries EINTR.
         .target(name: "FastText"),
@@ -60,7 +63,7 @@ let package = Package(
         // entered and as scored, with revisions and an audit trail. GRDB, SQLite and Foundation
         // stay here; the clinical core never learns that a database exists. It is given the
         // core's values and canonical text of the inputs, and opens no clinic file.
-        .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", "CMBZlib", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", "CMBZlib", "CMBSHA256", .product(name: "GRDB", package: "GRDB.swift")]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
         .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History"]),
         .executableTarget(
@@ -98,7 +101,7 @@ let package = Package(
         .testTarget(name: "BatchEngineTests", dependencies: ["BatchEngine", "Locks", "SeededRandom"]),
         .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "SeededRandom"]),
         // The history store alone, from the core's values: SQLite files on disk, no clinic file.
-        .testTarget(name: "HistoryTests", dependencies: ["History", "MuscleBalanceCore", "TestSupport"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "MuscleBalanceCore", "TestSupport", "SeededRandom"]),
         // The clinical core alone, from Swift values: no XML, no files.
         .testTarget(name: "MuscleBalanceCoreTests", dependencies: ["MuscleBalanceCore"]),
         // Protocols and clinic files read from disk into the core's values; the default

@@ -1,26 +1,33 @@
+import CMBSHA256
+
 /// SHA-256 (FIPS 180-4) of bytes, as lower-case hex: the hash of a session's canonical inputs,
 /// of an input file and of a protocol file in the store and its audit trail. Written here
 /// because Foundation on Linux has none and swift-crypto is not a dependency; checked against
-/// the standard's test vectors and `sha256sum` [SHA256Tests].
+/// the standard's test vectors, `sha256sum`, and its portable rounds against the processor's
+/// [SHA256Tests].
+///
+/// The block function is C (`CMBSHA256`): the processor's SHA extensions where it has them,
+/// which Swift reaches only through C intrinsics. The state and an unfinished block are kept
+/// inline, not in arrays: a session's hash is some sixty short lines, and each update paid
+/// for array checks (figures in Benchmarks/RESULTS.md, issue 29, third round).
 public struct SHA256: Sendable {
-    private var state: [UInt32] = [
-        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-    ]
-    private var buffer: [UInt8] = []
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
+    )
+    /// The bytes of an unfinished block, 64 inline.
+    private var held: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var heldCount = 0
     private var length: UInt64 = 0
+    /// The portable rounds whatever the processor (for the test that compares the two).
+    private let portable: Bool
 
-    private static let k: [UInt32] = [
-        0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-        0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-        0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-        0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-        0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-        0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-        0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-        0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-    ]
+    public init() { portable = false }
 
-    public init() {}
+    /// A hash that never uses the processor's SHA extensions: the test's second path.
+    public init(portableRoundsOnly: Bool) { portable = portableRoundsOnly }
+
+    /// Whether this processor's SHA extensions do the rounds.
+    public static var usesProcessorExtensions: Bool { mb_sha256_uses_sha_extensions() != 0 }
 
     /// The hex digest of `bytes`.
     public static func hex(_ bytes: some Sequence<UInt8>) -> String {
@@ -34,71 +41,69 @@ public struct SHA256: Sendable {
         Array(bytes).withUnsafeBufferPointer { update(contiguous: $0) }
     }
 
+    /// One byte (the line break between two lines), with no collection made for it.
+    public mutating func update(byte: UInt8) {
+        withUnsafePointer(to: byte) { update(contiguous: UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
     /// Whole blocks straight from the caller's bytes; only a block's remainder is held over.
-    private mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+    public mutating func update(contiguous bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         length &+= UInt64(bytes.count)
         var i = 0
-        if !buffer.isEmpty {
-            let take = min(64 - buffer.count, bytes.count)
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<take]))
+        if heldCount > 0 {
+            let take = min(64 - heldCount, bytes.count)
+            let at = heldCount
+            withUnsafeMutableBytes(of: &held) { $0.baseAddress!.advanced(by: at).copyMemory(from: base, byteCount: take) }
+            heldCount += take
             i = take
-            guard buffer.count == 64 else { return }
-            buffer.withUnsafeBufferPointer { compress($0) }
-            buffer.removeAll(keepingCapacity: true)
+            guard heldCount == 64 else { return }
+            var block = held
+            withUnsafeBytes(of: &block) { run($0.baseAddress!.assumingMemoryBound(to: UInt8.self), blocks: 1) }
+            heldCount = 0
         }
-        while i + 64 <= bytes.count {
-            compress(UnsafeBufferPointer(rebasing: bytes[i..<(i + 64)]))
-            i += 64
+        let whole = (bytes.count - i) / 64
+        if whole > 0 {
+            run(base + i, blocks: whole)
+            i += whole * 64
         }
-        if i < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i...])) }
+        if i < bytes.count {
+            let rest = bytes.count - i
+            withUnsafeMutableBytes(of: &held) { $0.baseAddress!.copyMemory(from: base + i, byteCount: rest) }
+            heldCount = rest
+        }
     }
 
     public mutating func finalHex() -> String {
         let bits = length &* 8
-        var tail = buffer + [0x80]
+        var tail: [UInt8] = []
+        tail.reserveCapacity(128)
+        let count = heldCount
+        withUnsafeBytes(of: &held) { tail.append(contentsOf: $0.prefix(count)) }
+        tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        tail.withUnsafeBufferPointer { all in
-            for start in stride(from: 0, to: all.count, by: 64) { compress(UnsafeBufferPointer(rebasing: all[start..<(start + 64)])) }
-        }
-        let hex = Array("0123456789abcdef".utf8)
+        tail.withUnsafeBufferPointer { run($0.baseAddress!, blocks: $0.count / 64) }
+        let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
-        for word in state {
-            for shift in stride(from: 28, through: 0, by: -4) { out.append(hex[Int((word >> UInt32(shift)) & 0xF)]) }
+        out.reserveCapacity(64)
+        for word in words {
+            for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xF)]) }
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in compress(block, w) }
-    }
-
-    private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, _ w: UnsafeMutableBufferPointer<UInt32>) {
-        // A rebased buffer: indices from 0.
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+    private mutating func run(_ data: UnsafePointer<UInt8>, blocks: Int) {
+        let portable = portable
+        withUnsafeMutablePointer(to: &state) { tuple in
+            tuple.withMemoryRebound(to: UInt32.self, capacity: 8) { words in
+                if portable {
+                    mb_sha256_blocks_portable(words, data, blocks)
+                } else {
+                    mb_sha256_blocks(words, data, blocks)
+                }
+            }
         }
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7]
-        // The constants through one pointer: read from the static array, each round paid for
-        // its bounds check and lazy-global guard (the hash was 5% of `mbt score --history`).
-        Self.k.withUnsafeBufferPointer { k in
-        for i in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ majority
-            h = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-        }
-        }
-        state[0] &+= a; state[1] &+= b; state[2] &+= c; state[3] &+= d
-        state[4] &+= e; state[5] &+= f; state[6] &+= g; state[7] &+= h
     }
 }

@@ -135,7 +135,7 @@ public struct SessionInputs: Sendable, Hashable {
             // form, as mbt reads it, the order of its characters).
             let lines = buffer.split(separator: 10).sorted { $0.lexicographicallyPrecedes($1) }
             for (i, line) in lines.enumerated() {
-                if i > 0 { hash.update(CollectionOfOne(10)) }
+                if i > 0 { hash.update(byte: 10) }
                 hash.update(UnsafeBufferPointer(rebasing: line))
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import History
+import SeededRandom
 import TestSupport
 import Testing
 
@@ -31,5 +32,40 @@ struct SHA256Tests {
         }
         let theirs = try run(tool, paths).stdout.split(separator: "\n").map { String($0.prefix(64)) }
         #expect(theirs == mine)
+    }
+
+    @Test("the processor's SHA extensions and the portable rounds give the same digests, in any pieces")
+    func bothPaths() {
+        var random = SplitMix64(state: 29)
+        for _ in 0..<300 {
+            let bytes = (0..<random.below(700)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            var fast = SHA256()
+            var portable = SHA256(portableRoundsOnly: true)
+            // The same bytes in random pieces (single bytes among them), as a session's lines come.
+            var at = 0
+            while at < bytes.count {
+                let piece = min(bytes.count - at, random.below(100))
+                if piece == 1 { fast.update(byte: bytes[at]) } else { fast.update(bytes[at..<(at + piece)]) }
+                portable.update(bytes[at..<(at + piece)])
+                at += piece
+            }
+            let whole = SHA256.hex(bytes)
+            #expect(fast.finalHex() == whole)
+            #expect(portable.finalHex() == whole)
+        }
+    }
+
+    @Test("a processor that has the SHA extensions uses them")
+    func extensionsUsed() throws {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = cpu.split(separator: "\n").first { $0.hasPrefix("flags") }.map { Set($0.split(separator: " ")) } ?? []
+        #expect(SHA256.usesProcessorExtensions == (flags.contains("sha_ni") && flags.contains("sse4_1") && flags.contains("ssse3")))
+    }
+
+    @Test("the portable rounds on the standard's vectors (whatever this processor has)")
+    func portableVectors() {
+        var hash = SHA256(portableRoundsOnly: true)
+        hash.update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(hash.finalHex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 }
