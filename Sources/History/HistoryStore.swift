@@ -210,18 +210,45 @@ public final class HistoryStore: Sendable {
         return verdicts
     }
 
+    /// SQLite's `data_version` of this connection: it changes when another connection commits
+    /// a change, and only then. Read before other connections look sessions up for a run, it
+    /// says later whether what they saw still holds (`importSessions(trustingUnchangedAt:)`).
+    public func dataVersion() throws(HistoryError) -> Int {
+        do {
+            return try queue.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path)
+        } catch {
+            throw HistoryError("the history store '\(path)': \(error)")
+        }
+    }
+
     /// `importSessions` streamed: `next` gives the file's sessions one at a time (nil at its
     /// end), `verdict` is told each one's fate as it is stored, so memory holds one session
     /// whatever the file's size. What `next` throws undoes the whole file: it lands together
     /// or not at all. Returns the counts of the audit row.
+    ///
+    /// `trustingUnchangedAt`: the `dataVersion()` read before the entries were judged. When no
+    /// other connection has written since (checked inside the transaction, which no one else
+    /// can then enter), an entry `seenUnchanged` is counted unchanged without its lookup: with
+    /// every session stored, the lookups were most of a `score --history` run's last,
+    /// single-threaded step (Benchmarks/RESULTS.md, issue 29, third round). A write by anyone
+    /// else in between, and every entry is looked up again.
     public func importSessions(
-        source: ChangeSource, amend: String?, next: () throws -> SessionEntry?, verdict: (SessionVerdict) -> Void
+        source: ChangeSource, amend: String?, trustingUnchangedAt version: Int? = nil, next: () throws -> SessionEntry?, verdict: (SessionVerdict) -> Void
     ) throws -> ImportCounts {
         try writeRethrowing { db in
             let change = try Self.insertChange(db, source)
             var counts = ImportCounts()
             var protocols = ProtocolRows()
+            var trusted = false
+            if let version, amend == nil { trusted = try Int.fetchOne(db, sql: "PRAGMA data_version") == version }
             while let entry = try next() {
+                if trusted && entry.seenUnchanged {
+                    counts.count(.unchanged)
+                    verdict(SessionVerdict(entry: entry, outcome: .unchanged))
+                    continue
+                }
                 let v = try Self.store(db, entry, change: change, amend: amend, protocols: &protocols)
                 counts.count(v.outcome)
                 verdict(v)

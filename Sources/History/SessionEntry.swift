@@ -18,6 +18,11 @@ public struct SessionEntry: Sendable {
     /// The stored bytes, made ahead on a worker thread (`pack()`) so that the one thread
     /// writing the store only writes; made when stored otherwise.
     public var packed: PackedSession?
+    /// The store held this session, current and with these inputs, when the entry was made
+    /// (read through another connection, on the worker that scored it). The store takes the
+    /// word for it, with no lookup, only when no other connection has written since
+    /// (`HistoryStore.importSessions(trustingUnchangedAt:)`).
+    public var seenUnchanged = false
 
     public init(clinic: String, patientID: String, date: String, inputs: SessionInputs, figures: SessionFigures, protocolStamp: ProtocolStamp) {
         self.init(clinic: clinic, patientID: patientID, date: date, inputs: inputs, makeFigures: { figures }, protocolStamp: protocolStamp)
@@ -50,6 +55,7 @@ public struct SessionEntry: Sendable {
         out.reserveCapacity(3000)
         for field in [clinic, patientID, date, inputHash, protocolStamp.id, protocolStamp.version, protocolStamp.hash] { Self.put(Array(field.utf8), &out) }
         Self.put(inputs.bytes, &out)
+        Self.put(seenUnchanged ? [1] : [0], &out)
         if let packed {
             Self.put(packed.inputs, &out)
             Self.put(Array(String(packed.inputsSize).utf8), &out)
@@ -69,9 +75,9 @@ public struct SessionEntry: Sendable {
             fields.append(record[(i + 4)..<(i + 4 + length)])
             i += 4 + length
         }
-        guard i == record.count, fields.count == 8 || fields.count == 12 else { return nil }
+        guard i == record.count, fields.count == 9 || fields.count == 13, fields[8].count == 1 else { return nil }
         // The text fields decoded; the inputs and packed bytes kept as bytes.
-        let text = fields.indices.map { [0, 1, 2, 3, 4, 5, 6, 9, 11].contains($0) ? String(decoding: fields[$0], as: UTF8.self) : "" }
+        let text = fields.indices.map { [0, 1, 2, 3, 4, 5, 6, 10, 12].contains($0) ? String(decoding: fields[$0], as: UTF8.self) : "" }
         clinic = text[0]
         patientID = text[1]
         date = text[2]
@@ -79,8 +85,9 @@ public struct SessionEntry: Sendable {
         protocolStamp = ProtocolStamp(id: text[4], version: text[5], hash: text[6])
         inputs = SessionInputs(bytes: Array(fields[7]))
         makeFigures = nil
-        if fields.count == 12, let inputsSize = Int(text[9]), let figuresSize = Int(text[11]) {
-            packed = PackedSession(inputs: Array(fields[8]), inputsSize: inputsSize, figures: Array(fields[10]), figuresSize: figuresSize)
+        seenUnchanged = fields[8].first == 1
+        if fields.count == 13, let inputsSize = Int(text[10]), let figuresSize = Int(text[12]) {
+            packed = PackedSession(inputs: Array(fields[9]), inputsSize: inputsSize, figures: Array(fields[11]), figuresSize: figuresSize)
         } else {
             packed = nil
         }

@@ -78,6 +78,47 @@ struct HistoryStoreTests {
         #expect(figures.text.split(separator: "\n").count == 2)
     }
 
+    /// `importSessions(trustingUnchangedAt:)` streamed over `entries`.
+    static func importTrusting(_ store: HistoryStore, _ entries: [SessionEntry], version: Int?) throws -> [SessionVerdict.Outcome] {
+        var list = entries.makeIterator()
+        var outcomes: [SessionVerdict.Outcome] = []
+        _ = try store.importSessions(source: source(), amend: nil, trustingUnchangedAt: version, next: { list.next() }) { outcomes.append($0.outcome) }
+        return outcomes
+    }
+
+    @Test("a session seen unchanged by a reader is taken as unchanged only while no other connection has written")
+    func seenUnchangedTrustedUntilAnotherWrite() throws {
+        let (store, path) = try store()
+        _ = try store.importSessions(Self.entries(Self.patient(sessions: [("2026-09-01", 145, 210)])), source: Self.source())
+        // The word of a reader that saw the session stored as it is, here given for inputs that
+        // differ: with no write since, the store takes it without a lookup (so it says unchanged).
+        var differing = Self.entries(Self.patient(sessions: [("2026-09-01", 148, 210)]))[0]
+        differing.seenUnchanged = true
+        let version = try store.dataVersion()
+        #expect(try Self.importTrusting(store, [differing], version: version) == [.unchanged])
+        // Its own writes do not count as another's: the version holds after them.
+        #expect(try store.dataVersion() == version)
+        // Another connection writes (an amendment): now every entry is looked up, and the
+        // same word no longer stands against what the store holds.
+        let other = try HistoryStore(path: path)
+        let amended = Self.entries(Self.patient(sessions: [("2026-09-01", 150, 210)]))
+        #expect(try other.importSessions(amended, source: Self.source("fixed.xml"), amend: "re-tested").map(\.outcome) == [.amended(revision: 2)])
+        #expect(try store.dataVersion() != version)
+        guard case .refused(let why)? = try Self.importTrusting(store, [differing], version: version).first else {
+            Issue.record("a session changed by another connection was not looked up")
+            return
+        }
+        #expect(why.count == 1 && why[0].contains("<trial>150</trial>"))
+        // Without a version, nothing is taken on trust.
+        guard case .refused? = try Self.importTrusting(store, [differing], version: nil).first else {
+            Issue.record("taken on trust with no version")
+            return
+        }
+        // A record keeps the word (`mbt score --history` spills entries to a file).
+        #expect(SessionEntry(record: differing.record)?.seenUnchanged == true)
+        #expect(SessionEntry(record: amended[0].record)?.seenUnchanged == false)
+    }
+
     @Test("a changed session is refused with what differs, the rest of the file stored; --amend keeps both revisions with the reason")
     func changedAndAmended() throws {
         let (store, path) = try store()

@@ -95,11 +95,14 @@ public struct HistoryImporter: Sendable {
         struct Stopped: Error {}
         let written = Locked(Written())
         let source = ChangeSource(command: command, input: recorded, inputHash: fileHash)
+        // Before any worker looks a session up: what they find unchanged holds while no other
+        // connection writes (`importSessions(trustingUnchangedAt:)`).
+        let version = try? store.dataVersion()
         guard let writer = JoinableThread({
             var pending: [SessionEntry] = []
             var result = Written()
             do {
-                result.counts = try store.importSessions(source: source, amend: amend, next: {
+                result.counts = try store.importSessions(source: source, amend: amend, trustingUnchangedAt: version, next: {
                     while pending.isEmpty {
                         guard let batch = done.take() else {
                             if done.hasFailed { throw Stopped() }

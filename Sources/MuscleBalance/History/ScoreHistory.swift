@@ -23,11 +23,15 @@ public final class ScoreHistory: Sendable {
     private let readers = Locked<[HistoryStore]>([])
     /// The SHA-256 of each protocol file used, by path.
     private let protocolHashes = Locked<[String: String]>([:])
+    /// The store's `dataVersion()` before any patient was looked up: while no other
+    /// connection writes, what the workers found unchanged is counted so without a lookup.
+    private let versionAtStart: Int?
 
     public init(store: HistoryStore, library: ProtocolLibrary, storing: Bool) {
         self.store = store
         self.library = library
         self.storing = storing
+        versionAtStart = storing ? try? store.dataVersion() : nil
     }
 
     /// Runs `body` with a read-only connection of its own (the store's, when none can be made).
@@ -95,7 +99,7 @@ public final class ScoreHistory: Sendable {
         do {
             let reader = records.makeReader()
             outcome.counts = try store.importSessions(
-                source: ChangeSource(command: .score, input: recorded, inputHash: fileHash), amend: nil,
+                source: ChangeSource(command: .score, input: recorded, inputHash: fileHash), amend: nil, trustingUnchangedAt: versionAtStart,
                 next: {
                     guard let record = try reader.next() else { return nil }
                     guard let entry = SessionEntry(record: record) else { throw Damaged() }

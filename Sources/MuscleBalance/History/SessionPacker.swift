@@ -23,7 +23,9 @@ struct SessionPacker: Sendable {
             var entry = SessionEntry(
                 clinic: clinic, patientID: patient.id, date: date.description, inputs: SessionInputs(patient: patient, session: session),
                 makeFigures: { Self.figures(scorer.score(patient), date) }, protocolStamp: stamp)
-            if stored?[entry.date] != entry.inputHash {
+            if stored?[entry.date] == entry.inputHash {
+                entry.seenUnchanged = true
+            } else {
                 if score == nil { score = scorer.score(patient) }
                 entry.packed = PackedSession(inputs: entry.inputs, figures: Self.figures(score!, date))
             }
