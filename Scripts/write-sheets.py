@@ -59,6 +59,23 @@ def long_rows(path, with_details=True):
                     row.update(base)
                     row.update({"value": value, "trial": trial})
                     yield row
+            # A patient-reported outcome: a row of its own, what its value holds in unit.
+            for o in s.findall(NS + "outcome"):
+                kind, value = outcome_cell(o)
+                row = dict(d if with_details else {"patient_id": d["patient_id"]})
+                row.update(sd)
+                row.update({"test": o.get("instrument"), "side": "", "unit": kind, "value": value, "trial": "", "note": ""})
+                yield row
+
+
+def outcome_cell(o):
+    """What an <outcome> holds, as a sheet's cell: (score, 6), (items, '2 1 - 3'),
+    (activities, 'sitting 1 hour: 4; lifting a child: 2')."""
+    if o.get("value") is not None:
+        return "score", o.get("value")
+    if o.get("items") is not None:
+        return "items", o.get("items")
+    return "activities", "; ".join(f"{a.get('name')}: {a.get('score')}" for a in o.findall(NS + "activity"))
 
 
 def wide_columns(path):
@@ -73,7 +90,15 @@ def wide_columns(path):
                 for n in names:
                     if n not in seen:
                         seen.append(n)
-    return seen
+    # Then the outcomes' columns, `nprs (score)`, in the order they first appear.
+    outcomes = []
+    for p in patients(path):
+        for s in p.findall(NS + "session"):
+            for o in s.findall(NS + "outcome"):
+                n = f"{o.get('instrument')} ({outcome_cell(o)[0]})"
+                if n not in outcomes:
+                    outcomes.append(n)
+    return seen + outcomes
 
 
 def wide_rows(path):
@@ -90,6 +115,9 @@ def wide_rows(path):
                 else:
                     for i, t in enumerate(m.findall(NS + "trial")):
                         row[f"{head} t{i + 1}"] = t.text.strip()
+            for o in s.findall(NS + "outcome"):
+                kind, value = outcome_cell(o)
+                row[f"{o.get('instrument')} ({kind})"] = value
             yield row
 
 
@@ -112,7 +140,11 @@ def cell(name, text):
     if name in DATES:
         return datetime.date.fromisoformat(text)
     if name in NUMBERS or name.endswith(")") or " t" in name and name.rsplit(" t", 1)[1].isdigit():
-        number = float(text)
+        # An outcome's items or activities ('2 1 - 3', 'sitting: 4') are text.
+        try:
+            number = float(text)
+        except ValueError:
+            return text
         return int(number) if number.is_integer() and "." not in text else number
     if name == "trial":
         return int(text)

@@ -10,8 +10,11 @@ public struct SummaryRow: Sendable, Hashable {
     public var grade: String
     public var topFindings: String
     public var status: String
+    /// The cells of the outcome columns (`SummaryOutcomeColumns`), after `status`.
+    public var outcomes: [String]
 
-    public init(file: String, patient: String, date: String, overallIndex: String, grade: String, topFindings: String, status: String) {
+    public init(file: String, patient: String, date: String, overallIndex: String, grade: String, topFindings: String, status: String, outcomes: [String] = []) {
+        self.outcomes = outcomes
         self.file = file
         self.patient = patient
         self.date = date
@@ -23,13 +26,13 @@ public struct SummaryRow: Sendable, Hashable {
 
     public static let header = ["file", "patient", "date", "overall_index", "grade", "top_findings", "status"]
 
-    public var fields: [String] { [file, patient, date, overallIndex, grade, topFindings, status] }
+    public var fields: [String] { [file, patient, date, overallIndex, grade, topFindings, status] + outcomes }
 
     /// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled. A leading
     /// =, +, - or @ is prefixed with an apostrophe so that a spreadsheet never runs it.
     /// The row as one CSV line, newline included.
     public func appendCSVLine(to out: inout [UInt8]) {
-        for (index, field) in [file, patient, date, overallIndex, grade, topFindings, status].enumerated() {
+        for (index, field) in fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             Self.appendField(field, to: &out)
         }
@@ -108,7 +111,7 @@ public struct SummaryRow: Sendable, Hashable {
 
     /// The line of a scored session: what `SummaryRow(...).appendCSVLine` writes for it, with
     /// the date, the index and the three top findings put together as bytes, not as Strings.
-    public static func appendScoredLine(file: String, patient: String, session: SessionScore, to out: inout [UInt8]) {
+    public static func appendScoredLine(file: String, patient: String, session: SessionScore, outcomes: SummaryOutcomeColumns = .none, to out: inout [UInt8]) {
         var field: [UInt8] = []
         field.reserveCapacity(256)
         appendField(file, to: &out)
@@ -132,6 +135,7 @@ public struct SummaryRow: Sendable, Hashable {
         field.withUnsafeBufferPointer { appendField(bytes: $0, to: &out) }
         out.append(UInt8(ascii: ","))
         out.put("scored")
+        outcomes.append(session, to: &out)
         out.append(UInt8(ascii: "\n"))
     }
 }

@@ -148,6 +148,78 @@ struct OutcomeReportTests {
         #expect((cell.stdout + cell.stderr).contains("bad2.csv:2:17: error: 'start-back (items)' holds 'x': write each answer as a whole number"), "\(cell.stdout)")
     }
 
+    @Test("summary.csv has a column per instrument with each session's score; --results-csv a row per score after the results")
+    func summaryAndResultsCSV() throws {
+        let folder = try scratch.directory("csv")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        let scored = try mbt(["score", "two-visits.xml", "--out", "o", "--results-csv"], in: folder)
+        #expect(scored.status == 0, "\(scored.stdout)\(scored.stderr)")
+        // By hand: RMDQ 7 of 24 (items 1, 3, 4, 7, 10, 14, 19), then 2; PSFS (4 + 2) / 2 = 3 and
+        // (6 + 5) / 2 = 5.5; ODI 40 as entered, then 16 / (5 x 10) = 32; STarT total 5 with
+        // subscale 2 (items 6 and 9, its answer 3 counting 1): medium, then total 1: low.
+        let summary = try String(contentsOfFile: folder + "/o/summary.csv", encoding: .utf8).split(separator: "\n")
+        #expect(summary.first == "file,patient,date,overall_index,grade,top_findings,status,nprs,odi,rmdq,psfs,start-back")
+        #expect(summary.dropFirst().map { $0.split(separator: ",").suffix(6).joined(separator: ",") } == [
+            "scored,6,40,7,3,medium", "scored,2,32,2,5.5,low",
+        ])
+        let results = try String(contentsOfFile: folder + "/o/two-visits.results.csv", encoding: .utf8).split(separator: "\n").filter { !$0.contains(",hip-") }
+        #expect(results == [
+            "patient,session,test,side,value,unit,norm,z,percentile,percent_of_norm,grade,source",
+            "LK-0202,2026-09-01,nprs,,6,score,,,,,,ostelo-2008 (abstract)",
+            "LK-0202,2026-09-01,odi,,40,score,the total as entered,,,,moderate disability,fairbank-2000-odi (secondary)",
+            "LK-0202,2026-09-01,rmdq,,7,score,,,,,,rmdq-scoring (secondary)",
+            "LK-0202,2026-09-01,psfs,,3,score,,,,,,stratford-1995-psfs (secondary)",
+            "LK-0202,2026-09-01,start-back,,5,score,subscale 2,,,,medium risk,hill-2008-start (secondary)",
+            "LK-0202,2026-10-13,nprs,,2,score,,,,,,ostelo-2008 (abstract)",
+            "LK-0202,2026-10-13,odi,,32,score,,,,,moderate disability,fairbank-2000-odi (secondary)",
+            "LK-0202,2026-10-13,rmdq,,2,score,recovered,,,,,rmdq-scoring (secondary); kamper-2010 (abstract)",
+            "LK-0202,2026-10-13,psfs,,5.5,score,,,,,,stratford-1995-psfs (secondary)",
+            "LK-0202,2026-10-13,start-back,,1,score,subscale 0,,,,low risk,hill-2008-start (secondary)",
+        ])
+        // A session without outcomes leaves the columns empty; a file not scored has them too.
+        let plain = try mbt(["score", Paths.packageRoot + "/Examples/clinic-example.xml", "missing.xml", "--out", "p"], in: folder)
+        #expect(plain.status == 2)
+        let rows = try String(contentsOfFile: folder + "/p/summary.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().filter { !$0.isEmpty }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.hasSuffix(",,,,,") }, "\(rows)")
+    }
+
+    @Test("a long sheet's outcome rows (the instrument in test, score, items or activities in unit) score to the XML's report; a side or a trial on one is an error at its cell")
+    func longSheet() throws {
+        let folder = try scratch.directory("long")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: folder + "/two-visits.xml")
+        try FileManager.default.copyItem(atPath: Paths.packageRoot + "/Examples/outcomes/two-visits.long.csv", toPath: folder + "/two-visits.long.csv")
+        #expect(try mbt(["score", "two-visits.xml", "--out", "x"], in: folder).status == 0)
+        // The outcome of the second visit comes first among its rows: still written after the
+        // session's measures, as the measurement format has them.
+        let sheet = try mbt(["score", "two-visits.long.csv", "--out", "l", "--clinic", "Lakeside Physiotherapy"], in: folder)
+        #expect(sheet.status == 0, "\(sheet.stdout)\(sheet.stderr)")
+        let fromXML = try String(contentsOfFile: folder + "/x/two-visits.report.txt", encoding: .utf8)
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/l").first { $0.hasSuffix(".report.txt") })
+        let fromSheet = try String(contentsOfFile: folder + "/l/" + name, encoding: .utf8)
+        #expect(fromSheet == fromXML.replacingOccurrences(of: "Scored from two-visits.xml", with: "Scored from two-visits.long.csv"))
+        let original = try String(contentsOfFile: folder + "/two-visits.long.csv", encoding: .utf8)
+        try original.replacingOccurrences(of: ",nprs,,score,6,", with: ",nprs,left,score,6,")
+            .replacingOccurrences(of: ",odi,,items,2 1 3 0 2 1 1 2 3 1,", with: ",odi,,items,2 1 3 0 2 1 1 2 3 1,2")
+            .replacingOccurrences(of: ",start-back,,items,0 0 0 1 0 0 0 0 0,", with: ",start-back,,items,0 0 0 1 0 0 0 0 0 x,")
+            .write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let checked = try mbt(["validate", "bad.csv"], in: folder)
+        let out = checked.stdout + checked.stderr
+        #expect(checked.status == 1)
+        #expect(out.contains("bad.csv:4:11: error: nprs is a patient-reported outcome, which has no side; leave side empty (it holds 'left')"), "\(out)")
+        #expect(out.contains("bad.csv:12:14: error: odi is a patient-reported outcome, which has no trials; leave trial empty (it holds '2')"), "\(out)")
+        #expect(out.contains("bad.csv:15:13: error: 'value' of start-back (items) holds 'x': write each answer as a whole number"), "\(out)")
+        // The rules, at the row's value and test cells: an answer out of range, an unknown
+        // instrument.
+        try original.replacingOccurrences(of: ",rmdq,,items,1 0 1 1 0 0 1 0 0 1 0 0 0 1 0 0 0 0 1 0 0 0 0 0,", with: ",rmdq,,items,1 0 1 1 0 0 1 0 0 1 0 0 0 1 0 0 0 0 1 0 0 0 0 2,")
+            .replacingOccurrences(of: ",psfs,,activities,sitting 1 hour: 6; lifting a child: 5,", with: ",pfss,,activities,sitting 1 hour: 6; lifting a child: 5,")
+            .write(toFile: folder + "/rules.csv", atomically: true, encoding: .utf8)
+        let ruled = try mbt(["validate", "rules.csv"], in: folder)
+        let said = ruled.stdout + ruled.stderr
+        #expect(ruled.status == 1)
+        #expect(said.contains("rules.csv:6:13: error: item 24 of 'rmdq' is 2; its answers are 0-1"), "\(said)")
+        #expect(said.contains("rules.csv:14:10: error: unknown instrument 'pfss'; did you mean 'psfs'?"), "\(said)")
+    }
+
     @Test("a clinic's own sheet with a 'Pain NRS' column, mapped to the instrument, is read: NPRS 6 -> 2 improved, ODI 40 -> 32 within")
     func mappedColumn() throws {
         let folder = try scratch.directory("map")

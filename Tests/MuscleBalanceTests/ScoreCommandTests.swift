@@ -62,11 +62,13 @@ struct ScoreCommandTests {
         ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         let lines = summary.split(separator: "\n")
-        #expect(lines.first == "file,patient,date,overall_index,grade,top_findings,status")
+        // Then a column per instrument of the protocol (empty here: the example has no outcomes).
+        #expect(lines.first == "file,patient,date,overall_index,grade,top_findings,status,nprs,odi,rmdq,psfs,start-back")
         #expect(lines.contains { $0.hasPrefix("Tests/MuscleBalanceTests/Fixtures/hostile/truncated.xml,,,,,,file error:") })
         #expect(lines.contains { $0.hasPrefix("no-such-file.xml,,,,,,file error: cannot open") })
         #expect(lines.contains { $0.contains(",RP-0001,,,,,\"error: line 18: duplicate patient id 'RP-0001'") })
-        #expect(lines.count { $0.hasSuffix(",scored") } == 5)  // 4 sessions of the example + 1 patient
+        #expect(lines.count { $0.hasSuffix(",scored,,,,,") } == 5)  // 4 sessions of the example + 1 patient
+        #expect(lines.contains { $0.hasPrefix("no-such-file.xml,,,,,,file error: cannot open") && $0.hasSuffix(",,,,,") })
         // The bad patient is named in the XML report, not silently dropped.
         let xml = try String(contentsOfFile: out + "/" + duplicate + ".report.xml", encoding: .utf8)
         #expect(xml.contains("<skipped patient=\"RP-0001\" line=\"18\">"))

@@ -15,7 +15,7 @@ struct SpreadsheetRoundTripTests {
     /// The generated XML, its reports, and the sheets written from it.
     func prepare() throws -> String {
         let root = try scratch.directory("clinic")
-        let xml = try run(Paths.mbtBinary, ["generate", "--patients", "60", "--seed", "\(Self.seed)"], currentDirectory: Paths.packageRoot)
+        let xml = try run(Paths.mbtBinary, ["generate", "--patients", "60", "--seed", "\(Self.seed)", "--outcomes"], currentDirectory: Paths.packageRoot)
         try #require(xml.status == 0)
         try xml.stdout.write(toFile: root + "/clinic.xml", atomically: false, encoding: .utf8)
         let python = try #require(findExecutable("python3"), "python3 is needed to write the sheets (.ci/run installs it with openpyxl)")

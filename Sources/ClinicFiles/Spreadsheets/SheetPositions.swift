@@ -24,7 +24,8 @@ public final class SheetPositions {
 
     struct Line {
         var measures: [Measure] = []
-        /// The column of each outcome written on this line, in order (the wide layout).
+        /// The column of each outcome written on this line, in order (the wide layout's
+        /// columns; the long layout's value cell).
         var outcomes: [Int] = []
         var patient: Patient?
         /// The sheet's row written on this line, when the two differ (a gathered sheet).
@@ -219,6 +220,8 @@ public final class SheetPositions {
             if attribute == "value", let c = group.valueColumn { return c + 1 }
             return (measure!.trials.first?.column ?? group.firstColumn + 1)
         case "outcome", "activity":
+            // A long layout's outcome row names its instrument in the test cell.
+            if long && element == "outcome" && attribute == "instrument" { return at(.test) }
             return line?.outcomes[safe: occurrence] ?? line?.outcomes.first ?? 1
         default:
             return 1

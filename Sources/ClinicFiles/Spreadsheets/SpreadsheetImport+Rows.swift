@@ -71,6 +71,12 @@ extension SpreadsheetImport {
             patientProblems.append(problem(.error, "the row has no test; name the test (e.g. hip-abduction-strength) or delete the row", row: row.row, column: column(.test)))
             return
         }
+        // A patient-reported outcome: its unit says what its value holds (score, items,
+        // activities), words no measurement unit is.
+        // (Five letters at least, as no unit is: the long CSV's million rows lowercase nothing.)
+        if let unit = cell(row, .unit), unit.utf8.count >= 5, let kind = SheetColumns.OutcomeColumn.Kind(rawValue: unit.lowercased()) {
+            return longOutcomeRow(row, instrument: test, kind: kind)
+        }
         var side: String?
         if let text = cell(row, .side), let outcome = cells.side(text) {
             guard case .ok(let s) = outcome else { return report(outcome, row, .side) }
@@ -78,6 +84,7 @@ extension SpreadsheetImport {
         }
         // A sheet's rows repeat a handful of units: the last one read is kept with its text.
         let unitText = cell(row, .unit) ?? ""
+
         let unitOutcome: SheetCells.Outcome
         if let last = lastUnit, last.text == unitText {
             unitOutcome = .ok(last.unit)
@@ -180,53 +187,87 @@ extension SpreadsheetImport {
         for outcome in columns.outcomes where outcome.when == nil || outcome.when == testName {
             let text = SheetCells.trimmed(row[outcome.column])
             guard !text.isEmpty else { continue }
-            var attributes = ""
-            var activities = ""
-            switch outcome.kind {
-            case .score:
-                switch cells.decimal(text, column: "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .score))'") {
-                case .ok(let v): attributes = " value=\"\(escaped(v))\""
-                case .problem(let message):
-                    patientProblems.append(problem(.error, message, row: row.row, column: outcome.column + 1))
-                    continue
-                }
-            case .items:
-                // The answers one space apart (a sheet may separate them by commas or
-                // semicolons too); each a whole number, or '-' for one not answered.
-                let answers = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" })
-                if let wrong = answers.first(where: { $0 != "-" && !($0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)) }) {
-                    patientProblems.append(problem(.error, "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .items))' holds '\(wrong)': write each answer as a whole number, '-' for one not answered, separated by spaces", row: row.row, column: outcome.column + 1))
-                    continue
-                }
-                attributes = " items=\"\(escaped(answers.joined(separator: " ")))\""
-            case .activities:
-                var bad = false
-                for part in text.split(separator: ";") {
-                    let pieces = part.split(separator: ":", maxSplits: 1).map { SheetCells.trimmed(String($0)) }
-                    guard pieces.count == 2, !pieces[0].isEmpty else {
-                        patientProblems.append(problem(.error, "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .activities))' holds '\(part)': write each activity as 'name: score', separated by ';'", row: row.row, column: outcome.column + 1))
-                        bad = true
-                        break
-                    }
-                    switch cells.decimal(pieces[1], column: "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: .activities))'") {
-                    case .ok(let v): activities += "<activity name=\"\(escaped(pieces[0]))\" score=\"\(escaped(v))\"/>"
-                    case .problem(let message):
-                        patientProblems.append(problem(.error, message, row: row.row, column: outcome.column + 1))
-                        bad = true
-                    }
-                }
-                if bad { continue }
-            }
-            let made = "<outcome instrument=\"\(escaped(outcome.instrument))\"\(attributes)" + (activities.isEmpty ? "/>" : ">\(activities)</outcome>")
-            // A device's export repeats a session's outcome on each of its rows: the same once.
-            if let earlier = pendingOutcomes.first(where: { $0.instrument == outcome.instrument }) {
-                if earlier.text != made {
-                    patientProblems.append(problem(.error, "\(outcome.instrument) differs from line \(earlier.line) in the same session; one value, or leave the later cells empty", row: row.row, column: outcome.column + 1))
-                }
-                continue
-            }
-            pendingOutcomes.append((line: row.row, column: outcome.column + 1, instrument: outcome.instrument, text: made))
+            let name = "'\(SheetColumns.outcomeHeader(instrument: outcome.instrument, kind: outcome.kind))'"
+            guard let made = outcomeElement(instrument: escaped(outcome.instrument), kind: outcome.kind, text: text, cellName: name, row: row, column: outcome.column + 1) else { continue }
+            keepOutcome(made, instrument: outcome.instrument, row: row, column: outcome.column + 1)
         }
+    }
+
+    /// A long layout's outcome row: the instrument's id in `test`, what `value` holds in `unit`
+    /// (score, items or activities), no side, no trial.
+    func longOutcomeRow(_ row: SheetRow, instrument: String, kind: SheetColumns.OutcomeColumn.Kind) {
+        if let side = cell(row, .side) {
+            patientProblems.append(problem(.error, "\(instrument) is a patient-reported outcome, which has no side; leave side empty (it holds '\(side)')", row: row.row, column: column(.side)))
+            return
+        }
+        if let trial = cell(row, .trial) {
+            patientProblems.append(problem(.error, "\(instrument) is a patient-reported outcome, which has no trials; leave trial empty (it holds '\(trial)'), and give its \(kind.rawValue) in one value cell", row: row.row, column: column(.trial)))
+            return
+        }
+        guard let text = cell(row, .value) else {
+            patientProblems.append(problem(.warning, "\(instrument) has no \(kind.rawValue): an empty cell is no answer; the row is not read", row: row.row, column: column(.value)))
+            return
+        }
+        let name = "'value' of \(instrument) (\(kind.rawValue))"
+        guard let made = outcomeElement(instrument: escapedCell(instrument, row, .test), kind: kind, text: text, cellName: name, row: row, column: column(.value)) else { return }
+        keepOutcome(made, instrument: instrument, row: row, column: column(.value))
+    }
+
+    /// The `<outcome>` element a cell holding an instrument's score, items or activities makes;
+    /// nil when the cell is wrong (the problem is recorded at `row`, `column`, naming the cell
+    /// `cellName`). `instrument` is already escaped for XML where it came from a cell.
+    func outcomeElement(instrument: String, kind: SheetColumns.OutcomeColumn.Kind, text: String, cellName: String, row: SheetRow, column: Int) -> String? {
+        var attributes = ""
+        var activities = ""
+        switch kind {
+        case .score:
+            switch cells.decimal(text, column: cellName) {
+            case .ok(let v): attributes = " value=\"\(escaped(v))\""
+            case .problem(let message):
+                patientProblems.append(problem(.error, message, row: row.row, column: column))
+                return nil
+            }
+        case .items:
+            // The answers one space apart (a sheet may separate them by commas or
+            // semicolons too); each a whole number, or '-' for one not answered.
+            let answers = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" })
+            if let wrong = answers.first(where: { $0 != "-" && !($0.count <= 3 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber)) }) {
+                patientProblems.append(problem(.error, "\(cellName) holds '\(wrong)': write each answer as a whole number, '-' for one not answered, separated by spaces", row: row.row, column: column))
+                return nil
+            }
+            attributes = " items=\"\(escaped(answers.joined(separator: " ")))\""
+        case .activities:
+            var bad = false
+            for part in text.split(separator: ";") {
+                let pieces = part.split(separator: ":", maxSplits: 1).map { SheetCells.trimmed(String($0)) }
+                guard pieces.count == 2, !pieces[0].isEmpty else {
+                    patientProblems.append(problem(.error, "\(cellName) holds '\(part)': write each activity as 'name: score', separated by ';'", row: row.row, column: column))
+                    bad = true
+                    break
+                }
+                switch cells.decimal(pieces[1], column: cellName) {
+                case .ok(let v): activities += "<activity name=\"\(escaped(pieces[0]))\" score=\"\(escaped(v))\"/>"
+                case .problem(let message):
+                    patientProblems.append(problem(.error, message, row: row.row, column: column))
+                    bad = true
+                }
+            }
+            if bad { return nil }
+        }
+        return "<outcome instrument=\"\(instrument)\"\(attributes)" + (activities.isEmpty ? "/>" : ">\(activities)</outcome>")
+    }
+
+    /// Keeps an outcome for the session until its measures are written. The same instrument
+    /// again in the session (a device's export repeats it on each of its rows) is taken once
+    /// when it is the same, an error when it differs.
+    func keepOutcome(_ made: String, instrument: String, row: SheetRow, column: Int) {
+        if let earlier = pendingOutcomes.first(where: { $0.instrument == instrument }) {
+            if earlier.text != made {
+                patientProblems.append(problem(.error, "\(instrument) differs from line \(earlier.line) in the same session; one value, or leave the later cells empty", row: row.row, column: column))
+            }
+            return
+        }
+        pendingOutcomes.append((line: row.row, column: column, instrument: instrument, text: made))
     }
 
     func writeGroups(_ row: SheetRow, testName: String?) {

@@ -64,6 +64,9 @@ public struct BatchScorer: Sendable {
 
     /// The part of the batch this run scores, when the batch is split over machines.
     public let shard: Shard?
+    /// summary.csv's outcome columns: the instruments of the run's protocol (`--protocol`, or
+    /// the default one), known before any file is read.
+    public let summaryOutcomes: SummaryOutcomeColumns
     /// How spreadsheets (.csv, .xlsx) are read; nil reads every file as XML.
     public var sheetOptions: SheetImportOptions?
     /// Writes `<stem>.results.csv` beside the reports: one row per result.
@@ -90,6 +93,7 @@ public struct BatchScorer: Sendable {
         self.protocolOverride = protocolOverride
         self.today = today
         self.cancellation = cancellation
+        summaryOutcomes = SummaryOutcomeColumns(library.load(path: protocolOverride ?? library.path(forProtocolID: ProtocolLibrary.defaultProtocolID)).balanceProtocol)
     }
 
     /// The process's working directory ("/" if it cannot be read).
@@ -208,7 +212,7 @@ public struct BatchScorer: Sendable {
             // A shard writes a summary of its own: only the one summary.csv is shared.
             if shard == nil { lock = try FolderLock(directory: outputDirectory, waiting: { waiting?() }) }
             let file = try AtomicOutputFile(directory: outputDirectory, name: shard?.summaryName ?? "summary.csv")
-            let header = Array((SummaryRow.csv(SummaryRow.header) + "\n").utf8)
+            let header = summaryOutcomes.headerLine
             try file.write(header)
             // A run into a folder that has reports keeps the rows of the files it does not
             // score again, each in its place: the summary describes every report in the folder.
@@ -223,12 +227,12 @@ public struct BatchScorer: Sendable {
             let outcome: FileScoreOutcome
             if cancellation?.isCancelled == true {
                 let rows = SpillingRows(directory: outputDirectory)
-                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted").csvLine, count: 1)
+                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "not scored: interrupted", outcomes: summaryOutcomes.empty).csvLine, count: 1)
                 outcome = FileScoreOutcome(input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [], rows: rows, failed: true)
             } else if let owner = clash[index] {
                 let rows = SpillingRows(directory: outputDirectory)
                 let message = "its reports would be named \(stems[index]).report.* like those of \(owner); score it in another run or another --out"
-                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
+                rows.reset(toLines: SummaryRow(file: names[index], patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message, outcomes: summaryOutcomes.empty).csvLine, count: 1)
                 outcome = FileScoreOutcome(
                     input: paths[index], patientsScored: 0, patientsSkipped: 0, diagnostics: [Diagnostic(.error, file: paths[index], line: 0, message: message)],
                     rows: rows, failed: true)
@@ -337,7 +341,7 @@ public struct BatchScorer: Sendable {
             outcome.failed = true
             outcome.xmlReport = nil
             outcome.textReport = nil
-            rows.reset(toLines: SummaryRow(file: recorded, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message).csvLine, count: 1)
+            rows.reset(toLines: SummaryRow(file: recorded, patient: "", date: "", overallIndex: "", grade: "", topFindings: "", status: "file error: " + message, outcomes: summaryOutcomes.empty).csvLine, count: 1)
             engine.resolveColumns { stream?.place($0) ?? ColumnResolver.resolve($0, path: path) }
             outcome.diagnostics = engine.errorsFirst
             return outcome
@@ -379,7 +383,7 @@ public struct BatchScorer: Sendable {
             let pipeline = ReportPipeline(
                 sink: sink, scorer: prepared.scorer, file: recorded, threads: pipelined && Self.worthPipelining(path, files: filesInBatch),
                 batchesAhead: Self.batchesAhead, workerProtocol: workerProtocol,
-                workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount, history: fileHistory)
+                workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount, history: fileHistory, summaryOutcomes: summaryOutcomes)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
             batch.reserveCapacity(Self.batchSize)

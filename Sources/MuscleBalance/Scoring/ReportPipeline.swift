@@ -1,5 +1,6 @@
 import ClinicFiles
 import BatchEngine
+import ClinicReports
 import MuscleBalanceCore
 
 /// `--history` for one file: the run's store, the file's clinic, and (when the run's sessions
@@ -37,6 +38,8 @@ final class ReportPipeline {
     private var workers: [JoinableThread] = []
     private let workerProtocol: (@Sendable () -> PreparedProtocol?)?
     private let history: FileHistory?
+    /// summary.csv's outcome columns, for each patient's lines.
+    private let outcomes: SummaryOutcomeColumns
     /// The reading thread's own scorer and renderer, made the first time it does a batch.
     private var helper: (scorer: BalanceScorer, renderer: BatchRenderer)?
     /// Batches the reading thread did itself.
@@ -54,10 +57,11 @@ final class ReportPipeline {
     init(
         sink: ReportSink, scorer: BalanceScorer, file: String, threads: Bool, batchesAhead: Int,
         workerProtocol: (@Sendable () -> PreparedProtocol?)? = nil,
-        workerCount: Int = ReportPipeline.defaultWorkerCount, history: FileHistory? = nil
+        workerCount: Int = ReportPipeline.defaultWorkerCount, history: FileHistory? = nil, summaryOutcomes: SummaryOutcomeColumns = .none
     ) {
         let count = max(1, workerCount)
         self.history = history
+        outcomes = summaryOutcomes
         self.workerProtocol = workerProtocol
         self.sink = sink
         self.scorer = scorer
@@ -76,7 +80,7 @@ final class ReportPipeline {
                     let scorer = own?.scorer ?? scorer
                     let renderer = sink.makeBatchRenderer(tables: own)
                     while let (index, batch) = toWork.takeNumbered() {
-                        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }
+                        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history, outcomes: summaryOutcomes) }
                         let rendered = order.spareBatch()
                         renderer.render(items, into: rendered)
                         // A batch that could not be written (a full disk) stops every stage.
@@ -95,27 +99,27 @@ final class ReportPipeline {
 
     /// A patient scored (with its earlier sessions from the history store, and its sessions
     /// packed for it, under `--history`), or skipped.
-    private static func prepare(_ patient: CheckedPatient, scorer: BalanceScorer, file: String, history: FileHistory?) -> ReportItem {
+    private static func prepare(_ patient: CheckedPatient, scorer: BalanceScorer, file: String, history: FileHistory?, outcomes: SummaryOutcomeColumns) -> ReportItem {
         switch patient {
         case .valid(let p):
-            guard let history else { return .scored(scorer.score(p), file: file) }
+            guard let history else { return .scored(scorer.score(p), file: file, outcomes: outcomes) }
             let stored = history.history.stored(clinic: history.clinic, patient: p)
             var joined = p
             joined.sessions = stored.earlier + p.sessions
             let score = scorer.score(joined)
-            var item = ReportItem.scored(score, file: file)
+            var item = ReportItem.scored(score, file: file, outcomes: outcomes)
             if let packer = history.packer {
                 item.records = packer.entries(for: p, stored: stored.hashes, score: score).map(\.record)
             }
             return item
         case .skipped(let id, let line, let reason):
-            return .skipped(patientID: id, line: line, reason: reason, file: file)
+            return .skipped(patientID: id, line: line, reason: reason, file: file, outcomes: outcomes)
         }
     }
 
     /// Hands a batch on; false when a later stage has failed and reading should stop.
     func send(_ batch: [CheckedPatient]) -> Bool {
-        guard !workers.isEmpty else { return sink.write(batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }) }
+        guard !workers.isEmpty else { return sink.write(batch.map { Self.prepare($0, scorer: scorer, file: file, history: history, outcomes: outcomes) }) }
         guard order.admit() else { return false }
         switch toWork.put(batch) {
         case .queued:
@@ -145,7 +149,7 @@ final class ReportPipeline {
             helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
         }
         let (scorer, renderer) = (helper!.scorer, helper!.renderer)
-        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history) }
+        let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history, outcomes: outcomes) }
         let rendered = order.spareBatch()
         renderer.render(items, into: rendered)
         batchesDoneByReader += 1

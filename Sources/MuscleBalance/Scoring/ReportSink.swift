@@ -22,17 +22,17 @@ struct ReportItem: Sendable {
     /// `--history`: the patient's sessions packed for the history store (`SessionEntry.record`).
     var records: [[UInt8]] = []
 
-    static func scored(_ score: PatientScore, file: String) -> ReportItem {
+    static func scored(_ score: PatientScore, file: String, outcomes: SummaryOutcomeColumns) -> ReportItem {
         var summary: [UInt8] = []
         for session in score.sessions {
-            SummaryRow.appendScoredLine(file: file, patient: score.patientID, session: session, to: &summary)
+            SummaryRow.appendScoredLine(file: file, patient: score.patientID, session: session, outcomes: outcomes, to: &summary)
         }
         return ReportItem(content: .scored(score), summary: summary, summaryRows: score.sessions.count)
     }
 
-    static func skipped(patientID: String, line: Int, reason: String, file: String) -> ReportItem {
+    static func skipped(patientID: String, line: Int, reason: String, file: String, outcomes: SummaryOutcomeColumns) -> ReportItem {
         var summary: [UInt8] = []
-        SummaryRow(file: file, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason)
+        SummaryRow(file: file, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason, outcomes: outcomes.empty)
             .appendCSVLine(to: &summary)
         return ReportItem(content: .skipped(patientID: patientID, line: line, reason: reason), summary: summary, summaryRows: 1)
     }

@@ -1,5 +1,6 @@
 import BatchEngine
 import ClinicReports
+import FastText
 import Glibc
 
 /// `mbt merge`: the shard summaries of a batch (`mbt score --shard I/N`) joined into the
@@ -46,9 +47,33 @@ public enum SummaryMerge {
         let directory = slash.map { String(output[..<$0]) } ?? "."
         let name = slash.map { String(output[output.index(after: $0)...]) } ?? output
         let file = try AtomicOutputFile(directory: directory.isEmpty ? "/" : directory, name: name)
-        let header = Array((SummaryRow.csv(SummaryRow.header) + "\n").utf8)
+        // The parts' own header: the columns before the outcomes' are mbt's, the outcome
+        // columns those of the batch's protocol (every part must have the same). A part that
+        // cannot be read is left to the merge, which says what it is.
+        let base = Array((SummaryRow.csv(SummaryRow.header)).utf8)
+        var header = base + [UInt8(ascii: "\n")]
+        if let first = summaries.first, let line = firstLine(of: first) {
+            guard line.starts(with: base), line[base.count] == UInt8(ascii: ",") || line[base.count] == UInt8(ascii: "\n") else {
+                throw Failure(description: "'\(first)' is not a summary written by mbt score (its first line is not summary.csv's header)")
+            }
+            header = line
+        }
         let rows = try MergedTables.merge(summaries, header: header, into: file)
         try file.commit()
         return rows
+    }
+
+    /// The first line of a regular file at `path`, its line feed included (at most 64 KiB
+    /// read); nil when there is none.
+    static func firstLine(of path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = retryingOnInterrupt { buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        guard n > 0, let end = buffer[0..<n].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        return Array(buffer[...end])
     }
 }
