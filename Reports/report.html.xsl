@@ -139,6 +139,7 @@
       <xsl:call-template name="adjuncts"/>
       <xsl:call-template name="outcomes"/>
       <xsl:call-template name="progress"/>
+      <xsl:call-template name="course"/>
       <xsl:call-template name="sources"/>
     </section>
   </xsl:template>
@@ -643,6 +644,152 @@
     </xsl:if>
   </xsl:template>
 
+  <!-- ============================================================ course of care -->
+  <!-- The episode's visits, a chart per test (left and right, time to scale, the baseline's
+       measurement-error band shaded, points by grade), the asymmetries, the indices on an axis
+       scaled to the data, the outcome scores with their minimal-important-change band; then a
+       table of every figure with its best and both changes. Only for a session that has a
+       course (a baseline and two visits after it): otherwise nothing here. -->
+  <xsl:template name="course">
+    <xsl:for-each select="r:courseOfCare">
+      <xsl:variable name="session" select=".."/>
+      <section class="block course">
+        <h2>Course of care since <xsl:value-of select="translate(@baseline, $hidden, $shown)"/></h2>
+        <p>
+          <xsl:value-of select="count(r:visit)"/><xsl:text> visits: </xsl:text>
+          <xsl:for-each select="r:visit"><xsl:if test="position() > 1">, </xsl:if><xsl:value-of select="translate(@date, $hidden, $shown)"/></xsl:for-each>
+          <xsl:if test="@discharge = 'true'">; this visit is the discharge</xsl:if>
+          <xsl:text>. Shaded: the baseline's measurement error (for a test) or minimal important change (for an outcome score); a later point outside it is a change.</xsl:text>
+        </p>
+        <xsl:for-each select="r:line[@kind = 'test'][not(@side = 'right' and ../r:line[@kind = 'test'][@side = 'left']/@id = @id)]">
+          <xsl:variable name="both" select="../r:line[@kind = 'test'][@id = current()/@id]"/>
+          <xsl:call-template name="course-chart">
+            <xsl:with-param name="lines" select="$both"/>
+            <xsl:with-param name="title" select="concat(key('test', @id)/@label, ' (', key('test', @id)/@unit, ')')"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:for-each select="r:line[@kind = 'asymmetry']">
+          <xsl:call-template name="course-chart">
+            <xsl:with-param name="lines" select="."/>
+            <xsl:with-param name="title" select="concat('Asymmetry, ', key('test', @id)/@label, ' (%, lower is better)')"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:for-each select="r:line[@kind = 'index'][@id = 'overall']">
+          <xsl:call-template name="course-chart">
+            <xsl:with-param name="lines" select="."/>
+            <xsl:with-param name="title" select="'Overall imbalance index (lower is better; the axis is scaled to the figures)'"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:for-each select="r:line[@kind = 'outcome']">
+          <xsl:call-template name="course-chart">
+            <xsl:with-param name="lines" select="."/>
+            <xsl:with-param name="title" select="$session/r:outcome[@instrument = current()/@id]/@name"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <table class="results course">
+          <thead><tr><th>Figure</th><th>Side</th><th>Visits</th><th>Best</th><th>Since the visit before</th><th>Since the baseline</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="r:line">
+              <tr>
+                <td>
+                  <xsl:choose>
+                    <xsl:when test="@kind = 'test'"><xsl:value-of select="translate(key('test', @id)/@label, $hidden, $shown)"/></xsl:when>
+                    <xsl:when test="@kind = 'asymmetry'">Asymmetry, <xsl:value-of select="translate(key('test', @id)/@label, $hidden, $shown)"/></xsl:when>
+                    <xsl:when test="@kind = 'ratio'"><xsl:value-of select="translate(key('ratio', @id)/@name, $hidden, $shown)"/></xsl:when>
+                    <xsl:when test="@kind = 'index'">Imbalance index, <xsl:value-of select="translate(@id, $hidden, $shown)"/></xsl:when>
+                    <xsl:otherwise><xsl:value-of select="translate($session/r:outcome[@instrument = current()/@id]/@name, $hidden, $shown)"/></xsl:otherwise>
+                  </xsl:choose>
+                </td>
+                <td><xsl:call-template name="side-letter"/></td>
+                <td class="num">
+                  <xsl:for-each select="r:point">
+                    <xsl:if test="position() > 1"> &#8594; </xsl:if>
+                    <xsl:value-of select="translate(format-number(@value, '0.##'), $hidden, $shown)"/>
+                    <xsl:if test="@side"><xsl:value-of select="translate(concat(' ', translate(substring(@side, 1, 1), 'lr', 'LR')), $hidden, $shown)"/></xsl:if>
+                  </xsl:for-each>
+                </td>
+                <td class="num"><xsl:if test="r:best"><xsl:value-of select="translate(format-number(r:best/@value, '0.##'), $hidden, $shown)"/></xsl:if></td>
+                <td><xsl:apply-templates select="r:sincePrevious[@from != ../r:sinceBaseline/@from]"/></td>
+                <td><xsl:apply-templates select="r:sinceBaseline"/></td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+        <xsl:if test="r:line/r:sinceBaseline[@verdict = 'not-judged']">
+          <p class="small"><span class="noref">Not judged</span>: no source gives the figure's measurement error, so a change cannot be told from noise; it is shown, not judged.</p>
+        </xsl:if>
+      </section>
+    </xsl:for-each>
+  </xsl:template>
+
+  <!-- A change in the course table: the amount, the percentage, the days, the verdict. -->
+  <xsl:template match="r:sincePrevious | r:sinceBaseline">
+    <xsl:value-of select="translate(concat(format-number(@change, '+0.##;-0.##'), ' in ', @days, ' days'), $hidden, $shown)"/>
+    <xsl:if test="@percent and ../@kind != 'asymmetry'"><xsl:value-of select="translate(concat(' (', format-number(@percent, '+0.#;-0.#'), '%)'), $hidden, $shown)"/></xsl:if>
+    <xsl:choose>
+      <xsl:when test="@verdict = 'improved'">: <strong>improved</strong></xsl:when>
+      <xsl:when test="@verdict = 'worsened'">: <strong class="no">worse</strong></xsl:when>
+      <xsl:when test="@verdict = 'within-error'">: within measurement error</xsl:when>
+      <xsl:otherwise>: <span class="noref">not judged</span></xsl:otherwise>
+    </xsl:choose>
+    <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+  </xsl:template>
+
+  <!-- One chart of the course: time to scale (days since the baseline), the value axis scaled
+       to the figures and the band, the first line solid (left, or the only one) and the second
+       dashed (right), each point filled by its grade. -->
+  <xsl:template name="course-chart">
+    <xsl:param name="lines"/>
+    <xsl:param name="title"/>
+    <xsl:variable name="first" select="$lines[1]"/>
+    <xsl:variable name="lowText">
+      <xsl:for-each select="$lines/r:point/@value | $first/@bandLow"><xsl:sort select="." data-type="number"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="highText">
+      <xsl:for-each select="$lines/r:point/@value | $first/@bandHigh"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="daysText">
+      <xsl:for-each select="$lines/r:point/@day"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="rawSpan" select="number($highText) - number($lowText)"/>
+    <!-- A tenth of the span above and below (1 when every figure is the same). -->
+    <xsl:variable name="pad" select="($rawSpan > 0) * $rawSpan * 0.1 + not($rawSpan > 0) * 1"/>
+    <xsl:variable name="low" select="number($lowText) - $pad"/>
+    <xsl:variable name="span" select="$rawSpan + 2 * $pad"/>
+    <xsl:variable name="days" select="(number($daysText) > 0) * number($daysText) + not(number($daysText) > 0) * 1"/>
+    <figure class="chart">
+      <figcaption><strong><xsl:value-of select="translate($title, $hidden, $shown)"/></strong>
+        <xsl:if test="count($lines) = 2">: left solid, right dashed</xsl:if></figcaption>
+      <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 150" width="100%" role="img"
+           aria-label="{translate(concat($title, ' over the visits'), $hidden, $shown)}">
+        <line x1="70" y1="120" x2="590" y2="120" class="axis"/>
+        <line x1="70" y1="10" x2="70" y2="120" class="axis"/>
+        <text x="64" y="124" class="t end"><xsl:value-of select="translate(format-number($low + $pad, '0.##'), $hidden, $shown)"/></text>
+        <text x="64" y="24" class="t end"><xsl:value-of select="translate(format-number($low + $span - $pad, '0.##'), $hidden, $shown)"/></text>
+        <xsl:if test="$first/@bandLow">
+          <xsl:variable name="bandTop" select="120 - ($first/@bandHigh - $low) div $span * 110"/>
+          <rect x="80" y="{format-number($bandTop, '0.#')}" width="500" height="{format-number(($first/@bandHigh - $first/@bandLow) div $span * 110, '0.#')}" class="band"/>
+        </xsl:if>
+        <xsl:for-each select="$first/r:point">
+          <text x="{format-number(80 + @day div $days * 500, '0.#')}" y="138" class="t mid"><xsl:value-of select="translate(@date, $hidden, $shown)"/></text>
+        </xsl:for-each>
+        <xsl:for-each select="$lines">
+          <xsl:variable name="second" select="position() = 2"/>
+          <polyline class="line{substring(' second', 1, 7 * $second)}">
+            <xsl:attribute name="points">
+              <xsl:for-each select="r:point">
+                <xsl:value-of select="concat(format-number(80 + @day div $days * 500, '0.#'), ',', format-number(120 - (@value - $low) div $span * 110, '0.#'), ' ')"/>
+              </xsl:for-each>
+            </xsl:attribute>
+          </polyline>
+          <xsl:for-each select="r:point">
+            <circle cx="{format-number(80 + @day div $days * 500, '0.#')}" cy="{format-number(120 - (@value - $low) div $span * 110, '0.#')}" r="4" class="pt {@grade}"/>
+          </xsl:for-each>
+        </xsl:for-each>
+      </svg>
+    </figure>
+  </xsl:template>
+
   <!-- ============================================================ sources -->
   <!-- Footnotes: the sources this session cites, numbered by their place in the protocol's
        list, so that a number means the same source on every page; each with its evidence tag. -->
@@ -730,6 +877,12 @@
     .other { fill: #fff; stroke: #000; stroke-width: 2; }
     .affected { fill: #000; }
     .line { fill: none; stroke: #000; stroke-width: 2; }
+    .line.second { stroke-dasharray: 6 3; }
+    .end { text-anchor: end; }
+    .pt { fill: #fff; stroke: #000; stroke-width: 1.5; }
+    .pt.mild { fill: #fff3c4; }
+    .pt.moderate { fill: #ffd9a8; stroke-width: 2.5; }
+    .pt.severe { fill: #ffb3ab; stroke-width: 3; }
     .grade { padding: 0 3pt; border: 1px solid #000; border-radius: 2pt; white-space: nowrap; }
     .grade.normal { border-style: dotted; }
     .grade.mild { border-style: dashed; background: #fff3c4; }

@@ -14,7 +14,7 @@ final class PatientBuilder: XMLEventHandler {
     enum Word: Int, CaseIterable {
         case measurements, patient, condition, session, measure, trial, outcome, activity
         case id, sex, birthDate, bodyMassKg, heightCm, code, date, assessor, bloodPressure, test, side, unit, value, note
-        case onset, resolved, screened, name, instrument, items, score
+        case onset, resolved, screened, name, instrument, items, score, episode
 
         /// The case names are the XML names.
         static let texts: [String] = allCases.map { String(describing: $0) }
@@ -185,11 +185,14 @@ private struct PatientAssembly {
 
     private mutating func makeSession(_ tag: borrowing XMLStartTag) -> AssessmentSession {
         let dateText = Self.trimmedValue(tag, .date) { String(decoding: $0, as: UTF8.self) } ?? ""
-        return AssessmentSession(
+        var session = AssessmentSession(
             date: CivilDate(dateText), dateText: dateText, assessor: tag.withValue(Word.assessor.rawValue) { recent.string($0) },
             bloodPressure: Self.trimmedValue(tag, .bloodPressure) { BloodPressure(String(decoding: $0, as: UTF8.self)) } ?? nil,
             screened: Self.trimmedValue(tag, .screened) { CivilDate(String(decoding: $0, as: UTF8.self)) } ?? nil,
             measures: [], location: SourceLocation(line: tag.line, element: "session"))
+        // The schema allows only its two words.
+        session.episode = Self.trimmedValue(tag, .episode) { EpisodeMark(rawValue: String(decoding: $0, as: UTF8.self)) } ?? nil
+        return session
     }
 
     /// An element's place among those of its name starting on one line (a spreadsheet row made

@@ -90,7 +90,7 @@ public struct ReportXML: ~Copyable {
     let tables: Tables
     var balanceProtocol: BalanceProtocol { tables.balanceProtocol }
     /// One writer for the whole file; each patient is taken out as it is finished.
-    private var w: XMLFragmentWriter
+    var w: XMLFragmentWriter
 
     public init(tables: Tables) {
         self.tables = tables
@@ -176,12 +176,12 @@ public struct ReportXML: ~Copyable {
         w.end()
     }
 
-    private mutating func number(_ name: StaticString, _ value: Double?) {
+    mutating func number(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
         w.attribute(name, plain: { appendDecimal(value, to: &$0) })
     }
 
-    private mutating func integer(_ name: StaticString, _ value: Int?) {
+    mutating func integer(_ name: StaticString, _ value: Int?) {
         Self.integer(name, value, &w)
     }
 
@@ -230,14 +230,14 @@ public struct ReportXML: ~Copyable {
         return runs[normIndex]
     }
 
-    private mutating func date(_ name: StaticString, _ value: CivilDate?) {
+    mutating func date(_ name: StaticString, _ value: CivilDate?) {
         guard let value else { return }
         w.attribute(name, plain: { value.appendISO8601(to: &$0) })
     }
 
     /// Source ids, space-separated (with `unique`, a repeated id once). No ids: no attribute,
     /// unless `evenIfEmpty` (the norms and ratio ranges have always written `source=""`).
-    private mutating func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
+    mutating func sources(_ name: StaticString, _ ids: [String], unique: Bool = true, evenIfEmpty: Bool = false) {
         Self.sources(name, ids, unique: unique, evenIfEmpty: evenIfEmpty, &w)
     }
 
@@ -263,6 +263,7 @@ public struct ReportXML: ~Copyable {
         w.attribute("overallGrade", word: s.overallGrade?.xmlWord)
         w.attribute("screened", word: s.screened ? "true" : "false")
         if !s.conditions.isEmpty { w.attribute("conditions", s.conditions.joined(separator: " ")) }
+        if let episode = s.episode { w.attribute("episode", episode.rawValue) }
         for r in s.results { write(r) }
         for a in s.asymmetries {
             w.start("asymmetry")
@@ -424,6 +425,7 @@ public struct ReportXML: ~Copyable {
             }
             w.end()
         }
+        if let course = s.courseOfCare { writeCourse(course) }
         w.end()
     }
 

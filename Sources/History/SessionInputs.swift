@@ -70,6 +70,7 @@ public struct SessionInputs: Sendable, Hashable {
         if let assessor = session.assessor { attribute("assessor", assessor) }
         if let bp = session.bloodPressure { attribute("bloodPressure", bp.description) }
         if let screened = session.screened { attribute("screened", screened.description) }
+        if let episode = session.episode { attribute("episode", episode.rawValue) }
         literal(">")
         for measure in session.measures {
             literal("\n<measure")

@@ -295,6 +295,45 @@ struct HTMLReportTests {
         }
     }
 
+    @Test("a course of care prints inside the margins: its charts and table, in A4 and Letter", arguments: ["a4", "letter"])
+    func courseOfCarePrinted(paper: String) throws {
+        let browser = try #require(PDFPrinter.locate(), "no Chromium: apt-get install chromium-headless-shell")
+        let out = try scratch.directory("course-\(paper)")
+        // The three visits of Examples/course-of-care in one file: a course from the same file.
+        var visits = ""
+        for v in 1...3 {
+            let text = try String(contentsOfFile: Paths.packageRoot + "/Examples/course-of-care/visit\(v).xml", encoding: .utf8)
+            let session = try #require(text.range(of: "<session")?.lowerBound)
+            let end = try #require(text.range(of: "</session>")?.upperBound)
+            visits += "    " + text[session..<end] + "\n"
+        }
+        let first = try String(contentsOfFile: Paths.packageRoot + "/Examples/course-of-care/visit1.xml", encoding: .utf8)
+        let head = try #require(first.range(of: "<session")?.lowerBound)
+        let tail = try #require(first.range(of: "</session>")?.upperBound)
+        try (String(first[..<head]) + visits.dropFirst(4) + String(first[tail...])).write(toFile: out + "/three.xml", atomically: true, encoding: .utf8)
+        let scored = try mbt(["score", out + "/three.xml", "--out", out, "--html", "--paper", paper])
+        #expect(scored.status == 0, "\(scored.stdout)\(scored.stderr)")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: out).first { $0.hasSuffix(".report.html") })
+        let html = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + "/" + name)))
+        let pdf = out + "/course.pdf"
+        try Data(browser.pdf(of: html)).write(to: URL(fileURLWithPath: pdf))
+        let (width, pages) = try pages(of: pdf)
+        let text = pages.flatMap { $0 }.map(\.text).joined(separator: " ")
+        // The section, its charts' captions and the table's figures, by hand: 145 -> 175 -> 198.
+        for words in ["Course of care since 2026-09-01", "Hip abduction strength (N): left solid, right dashed", "145 → 175 → 198", "+53 in 63 days (+36.6%): improved",
+                      "Overall imbalance index", "Pain numeric rating scale"] {
+            #expect(text.contains(words), "\(words)")
+        }
+        for (i, page) in pages.enumerated() {
+            for word in page {
+                #expect(word.xMin >= 30 && word.xMax <= width - 30, "page \(i + 1): '\(word.text)' at \(word.xMin)-\(word.xMax) of \(width)")
+            }
+        }
+        for (page, ink) in try inkInOuterStrips(of: pdf, millimetres: 9, folder: out) {
+            #expect(ink.isEmpty, "page \(page): ink in the margin at \(ink.prefix(5))")
+        }
+    }
+
     /// Renders every page of `pdf` in grey (pdftoppm's PGM, 72 dpi) and returns, per page, the
     /// pixels darker than paper in the outer `millimetres` of the left and right edges.
     func inkInOuterStrips(of pdf: String, millimetres: Double, folder: String) throws -> [(page: Int, ink: [(x: Int, y: Int)])] {

@@ -17,6 +17,8 @@ struct SheetColumns: Sendable {
         case assessor
         case bloodPressure = "blood_pressure"
         case screened
+        /// `start` (the session begins a new episode of care) or `discharge` (its last).
+        case episode
         // The long layout's reading.
         case test, side, unit, value, trial, note
 
@@ -34,6 +36,7 @@ struct SheetColumns: Sendable {
             case .assessor: ("session", "assessor")
             case .bloodPressure: ("session", "bloodPressure")
             case .screened: ("session", "screened")
+            case .episode: ("session", "episode")
             case .test: ("measure", "test")
             case .side: ("measure", "side")
             case .unit: ("measure", "unit")
@@ -66,6 +69,7 @@ struct SheetColumns: Sendable {
             case .note: 14
             case .screened: 15
             case .patientName: 16
+            case .episode: 17
             }
         }
         static let longReading: [Detail] = [.test, .side, .unit, .value, .trial, .note]

@@ -202,6 +202,7 @@ public final class SheetPositions {
             switch attribute {
             case "assessor": return at(.assessor)
             case "screened": return at(.screened)
+            case "episode": return at(.episode)
             case "bloodPressure": return at(.bloodPressure)
             default: return at(.sessionDate)
             }

@@ -73,6 +73,7 @@ extension SpreadsheetImport {
         firstCells[SheetColumns.Detail.assessor.ordinal] = raw(row, .assessor)
         firstCells[SheetColumns.Detail.bloodPressure.ordinal] = raw(row, .bloodPressure)
         firstCells[SheetColumns.Detail.screened.ordinal] = raw(row, .screened)
+        firstCells[SheetColumns.Detail.episode.ordinal] = raw(row, .episode)
         var tag = "<session date=\"\(date)\""
         if let assessor = cell(row, .assessor) {
             tag += " assessor=\"\(escapedCell(assessor, row, .assessor))\""
@@ -89,6 +90,16 @@ extension SpreadsheetImport {
             case .problem(let message): patientProblems.append(problem(.error, message, row: row.row, column: column(.screened)))
             }
         }
+        if let episode = cell(row, .episode) {
+            sessionDetails[.episode] = (episode, row.row)
+            if let mark = EpisodeMark(rawValue: episode.lowercased()) {
+                tag += " episode=\"\(mark.rawValue)\""
+            } else {
+                patientProblems.append(problem(
+                    .error, "episode '\(episode)' is neither start (the session begins a new episode of care) nor discharge (its last); leave it empty when the session continues the episode",
+                    row: row.row, column: column(.episode)))
+            }
+        }
         write(tag + ">")
     }
 
@@ -102,7 +113,7 @@ extension SpreadsheetImport {
                         .error, "\(detail.rawValue) '\(text)' differs from '\(first.text)' on line \(first.row) for \(what); one value, or leave the later cells empty",
                         row: row.row, column: column(detail)))
                 }
-            } else if detail == .assessor || detail == .bloodPressure || detail == .screened {
+            } else if detail == .assessor || detail == .bloodPressure || detail == .screened || detail == .episode {
                 // Given on a later row only: too late for the session already written.
                 patientProblems.append(problem(.error, "\(detail.rawValue) is given on a later row of \(what) only; put it on its first row (line \(sessionRow))", row: row.row, column: column(detail)))
             } else {

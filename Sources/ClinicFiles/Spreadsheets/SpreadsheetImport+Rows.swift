@@ -40,8 +40,8 @@ extension SpreadsheetImport {
         let rawDate = raw(row, .sessionDate)
         if !newSessionEachRow, sessionOpen, rawDate == sessionRawDate, !rawDate.isEmpty {
             if raw(row, .assessor) != firstCells[SheetColumns.Detail.assessor.ordinal] || raw(row, .bloodPressure) != firstCells[SheetColumns.Detail.bloodPressure.ordinal]
-                || raw(row, .screened) != firstCells[SheetColumns.Detail.screened.ordinal] {
-                checkSame(row, [.assessor, .bloodPressure, .screened], &sessionDetails, what: "the session of \(sessionDate)")
+                || raw(row, .screened) != firstCells[SheetColumns.Detail.screened.ordinal] || raw(row, .episode) != firstCells[SheetColumns.Detail.episode.ordinal] {
+                checkSame(row, [.assessor, .bloodPressure, .screened, .episode], &sessionDetails, what: "the session of \(sessionDate)")
             }
             return true
         }
@@ -59,7 +59,7 @@ extension SpreadsheetImport {
         if newSessionEachRow || !sessionOpen || date != sessionDate {
             openSession(date, row)
         } else {
-            checkSame(row, [.assessor, .bloodPressure, .screened], &sessionDetails, what: "the session of \(date)")
+            checkSame(row, [.assessor, .bloodPressure, .screened, .episode], &sessionDetails, what: "the session of \(date)")
         }
         sessionRawDate = rawDate
         return true

@@ -224,6 +224,7 @@ public struct TextReport {
         adjuncts(s, &notes, &page)
         outcomes(s, &notes, &page)
         progress(s, &page)
+        courseOfCare(s, &notes, &page)
         sources(notes, &page)
     }
 

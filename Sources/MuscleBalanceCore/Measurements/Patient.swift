@@ -105,6 +105,9 @@ public struct AssessmentSession: Sendable, Hashable {
     public var measures: [Measure]
     /// Patient-reported outcomes, after the measures (`<outcome>`).
     public var outcomes: [OutcomeEntry] = []
+    /// `episode="start"`: the session begins a new episode of care (its baseline);
+    /// `episode="discharge"`: the episode's last. Nil: it continues the episode.
+    public var episode: EpisodeMark? = nil
     public var location: SourceLocation
 
     public init(
@@ -119,6 +122,14 @@ public struct AssessmentSession: Sendable, Hashable {
         self.measures = measures
         self.location = location
     }
+}
+
+/// Where a session stands in an episode of care.
+public enum EpisodeMark: String, Sendable, Hashable, CaseIterable {
+    /// The first session of a new episode: the baseline every later visit is judged from.
+    case start
+    /// The episode's last session; a session after it begins a new episode.
+    case discharge
 }
 
 /// One test on one side in one session: a single value or several trials.

@@ -86,7 +86,11 @@ public struct BalanceScorer: Sendable {
             previousResults = scored.results
             previousAsymmetries = scored.asymmetries
             previousDate = date
+            scored.episode = session.episode
             sessions.append(scored)
+        }
+        if sessions.count >= CourseOfCare.minimumVisits {
+            sessions[sessions.count - 1].courseOfCare = courseOfCare(sessions, sex: patient.sex)
         }
         return PatientScore(
             patientID: patient.id, sex: patient.sex, birthDate: patient.birthDate, bodyMassKg: patient.bodyMassKg,

@@ -11,28 +11,34 @@ extension BalanceScorer {
             guard let before = find(now.testID, now.side, in: previous, positions), let test = index.tests[now.testID] else { return nil }
             let change = now.value - before.value
             guard change.isFinite else { return nil }
-            let mdc = test.minimalDetectableChange(sex: sex, side: now.side)
-            let beyond: Bool?
-            if let value = mdc?.value {
-                // On the decimals: 72.9 -> 60.9 is a change of exactly 12, within an MDC of 12.
-                beyond = SettledFigure.settled(abs(change)) > value
-            } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before.value > 0 {
-                let ratio = SettledFigure.settled(now.value / before.value)
-                beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
-            } else {
-                beyond = nil
-            }
-            let verdict: ProgressItem.Verdict
-            switch beyond {
-            case .some(true):
-                let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
-                verdict = better ? .improved : .worsened
-            case .some(false): verdict = .withinMDC
-            case nil: verdict = .noMDC
-            }
+            let (verdict, mdc) = judgeChange(test, sex: sex, side: now.side, from: before.value, to: now.value)
             return ProgressItem(
                 testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc?.value,
                 mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict)
+        }
+    }
+
+    /// A test's change from `before` to `now` against its minimal detectable change for the
+    /// patient's sex and the side (an amount, or a band of now / before); exactly at the limit
+    /// is within it. Judged on the decimals: 72.9 -> 60.9 is a change of exactly 12.
+    func judgeChange(_ test: TestDefinition, sex: Sex?, side: BodySide?, from before: Double, to now: Double) -> (ProgressItem.Verdict, MinimalDetectableChange?) {
+        let change = now - before
+        let mdc = test.minimalDetectableChange(sex: sex, side: side)
+        let beyond: Bool?
+        if let value = mdc?.value {
+            beyond = SettledFigure.settled(abs(change)) > value
+        } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before > 0 {
+            let ratio = SettledFigure.settled(now / before)
+            beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
+        } else {
+            beyond = nil
+        }
+        switch beyond {
+        case .some(true):
+            let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
+            return (better ? .improved : .worsened, mdc)
+        case .some(false): return (.withinMDC, mdc)
+        case nil: return (.noMDC, mdc)
         }
     }
 

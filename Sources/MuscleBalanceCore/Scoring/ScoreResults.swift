@@ -229,6 +229,11 @@ public struct SessionScore: Sendable, Hashable {
     public var outcomeProgress: [OutcomeChange] = []
     /// The date of that earlier session, by instrument.
     public var outcomePreviousDates: [String: CivilDate] = [:]
+    /// The session's place in its episode of care, as entered.
+    public var episode: EpisodeMark? = nil
+    /// The course of care up to this session: made for a patient's latest session when its
+    /// episode has at least `CourseOfCare.minimumVisits` sessions.
+    public var courseOfCare: CourseOfCare? = nil
 }
 
 public struct PatientScore: Sendable, Hashable {

@@ -1,0 +1,149 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The course of care end to end (issue 31): a patient seen three times, one visit file each,
+/// scored with a history store; every figure by hand, the XML report valid against report.xsd
+/// by xmllint (a second client), the text report's section, episodes, and the rule that an
+/// earlier report does not change when later visits are stored.
+@Suite("Course of care", .serialized)
+struct CourseOfCareReportTests {
+    let scratch = Scratch("course-of-care")
+    static let examples = Paths.packageRoot + "/Examples/course-of-care"
+
+    func mbt(_ arguments: [String], in folder: String) throws -> RunResult {
+        try run(Paths.mbtBinary, arguments, currentDirectory: folder)
+    }
+
+    /// The three visit files copied into a new folder.
+    func visits(_ name: String) throws -> String {
+        let folder = try scratch.directory(name)
+        for v in 1...3 { try FileManager.default.copyItem(atPath: Self.examples + "/visit\(v).xml", toPath: folder + "/visit\(v).xml") }
+        return folder
+    }
+
+    @Test("three visit files with --history: baseline, best and both changes of each figure, judged by the source's measurement error")
+    func threeVisits() throws {
+        let folder = try visits("three")
+        for v in 1...3 {
+            let scored = try mbt(["score", "visit\(v).xml", "--out", "r\(v)", "--history", "h.sqlite"], in: folder)
+            #expect(scored.status == 0, "\(scored.stdout)\(scored.stderr)")
+        }
+        // Two visits: progress, no course yet (it needs a baseline and two visits after it).
+        let second = try String(contentsOfFile: folder + "/r2/visit2.report.xml", encoding: .utf8)
+        #expect(second.contains("<progress previousDate=\"2026-09-01\">") && !second.contains("<courseOfCare"))
+        let xml = try String(contentsOfFile: folder + "/r3/visit3.report.xml", encoding: .utf8)
+        let lint = try run("/usr/bin/env", ["xmllint", "--noout", "--schema", Paths.packageRoot + "/Reports/report.xsd", folder + "/r3/visit3.report.xml"])
+        #expect(lint.status == 0, "\(lint.stderr)")
+        #expect(xml.contains(#"<courseOfCare baseline="2026-09-01">"#))
+        for date in ["2026-09-01", "2026-10-06", "2026-11-03"] { #expect(xml.contains("<visit date=\"\(date)\"/>")) }
+        // Left abductor 145 -> 175 -> 198 N. Van der Ploeg's week-to-week band is 0.82-1.23 of
+        // the earlier value: 198 / 175 = 1.131 is within it; 198 / 145 = 1.366 is beyond it.
+        // +53 N is 36.55% of 145; 28 days from 6 October, 63 from 1 September.
+        let left = try #require(Self.line(xml, kind: "test", id: "hip-abduction-strength", side: "left"))
+        #expect(left.contains(#"<best date="2026-11-03" day="63" value="198" grade="normal"/>"#))
+        // The baseline's measurement-error band the chart shades: 145 x 0.82 and 145 x 1.23.
+        #expect(left.contains(#"bandLow="118.9" bandHigh="178.35""#), "\(left)")
+        #expect(left.contains(#"<sincePrevious from="2026-10-06" previous="175" change="23" percent="13.142857" days="28" verdict="within-error" source="van-der-ploeg-1991"/>"#), "\(left)")
+        #expect(left.contains(#"<sinceBaseline from="2026-09-01" previous="145" change="53" percent="36.551724" days="63" verdict="improved" source="van-der-ploeg-1991"/>"#), "\(left)")
+        // Right 210 -> 214: 1.019 of the baseline, within.
+        let right = try #require(Self.line(xml, kind: "test", id: "hip-abduction-strength", side: "right"))
+        #expect(right.contains(#"verdict="within-error""#) && !right.contains("improved"))
+        // The asymmetry (R - L) / R: 65/210 = 30.95%, 37/212 = 17.45%, 16/214 = 7.48%; its best
+        // the last; no source gives its measurement error, so the change is not judged.
+        let asymmetry = try #require(Self.line(xml, kind: "asymmetry", id: "hip-abduction-strength", side: nil))
+        #expect(asymmetry.contains(#"<point date="2026-09-01" day="0" value="30.952381" grade="moderate" side="left"/>"#))
+        #expect(asymmetry.contains(#"<point date="2026-11-03" day="63" value="7.476636" grade="normal" side="left"/>"#))
+        #expect(asymmetry.contains(#"<sinceBaseline from="2026-09-01" previous="30.952381" change="-23.475745" percent="-75.844716" days="63" verdict="not-judged"/>"#))
+        // Pain 6 -> 4 -> 2: 2 points and 50% since the visit before, 4 and 66.7% since the
+        // baseline; the rule (Ostelo 2008) is 2 points and 30%: improved both ways.
+        let pain = try #require(Self.line(xml, kind: "outcome", id: "nprs", side: nil))
+        // Its band: 6 +- the 2 points of the minimal important change.
+        #expect(pain.contains(#"bandLow="4" bandHigh="8""#), "\(pain)")
+        #expect(pain.contains(#"<sincePrevious from="2026-10-06" previous="4" change="-2" percent="-50" days="28" verdict="improved" source="ostelo-2008"/>"#))
+        #expect(pain.contains(#"<sinceBaseline from="2026-09-01" previous="6" change="-4" percent="-66.666667" days="63" verdict="improved" source="ostelo-2008"/>"#))
+        // The text report says the same in words.
+        let text = try String(contentsOfFile: folder + "/r3/visit3.report.txt", encoding: .utf8)
+        #expect(text.contains("COURSE OF CARE SINCE 2026-09-01 (baseline): 3 visits, 2026-09-01, 2026-10-06,"), "\(text)")
+        #expect(text.contains("  Hip abduction strength L: 145 -> 175 -> 198 N (best 198 on 2026-11-03); since\n      2026-10-06 (28 days) +23 N (+13.1%), within measurement error ["), "\(text)")
+        #expect(text.contains("  Asymmetry, Hip abduction strength: 31% L -> 17.5% L -> 7.5% L (best 7.5% on"), "\(text)")
+
+        // An earlier visit scored again, with the later ones stored: its report is unchanged.
+        let again = try mbt(["score", "visit2.xml", "--out", "again", "--history", "h.sqlite"], in: folder)
+        #expect(again.status == 0)
+        #expect(try String(contentsOfFile: folder + "/again/visit2.report.xml", encoding: .utf8) == second)
+        #expect(try String(contentsOfFile: folder + "/again/visit2.report.txt", encoding: .utf8) == String(contentsOfFile: folder + "/r2/visit2.report.txt", encoding: .utf8))
+    }
+
+    @Test("episodes: a session marked start is the baseline; one after a discharge begins a new episode; a bad mark is refused")
+    func episodes() throws {
+        let folder = try scratch.directory("episodes")
+        func session(_ date: String, _ left: Int, _ mark: String?) -> String {
+            """
+                <session date="\(date)" assessor="J. Okafor" bloodPressure="124/80" screened="\(date)"\(mark.map { " episode=\"\($0)\"" } ?? "")>
+                  <measure test="hip-abduction-strength" side="left" unit="N" value="\(left)"/>
+                  <measure test="hip-abduction-strength" side="right" unit="N" value="210"/>
+                </session>
+
+            """
+        }
+        func file(_ sessions: String) -> String {
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <measurements xmlns="urn:musclebalance:measurements:1" protocol="lumbopelvic-balance">
+              <patient id="EP-1" sex="male" birthDate="1980-04-12" bodyMassKg="82" heightCm="180">
+            \(sessions)  </patient>
+            </measurements>
+
+            """
+        }
+        // Four visits, the second starting a new episode: the course begins there (3 visits).
+        try file(session("2026-03-02", 120, nil) + session("2026-09-01", 145, "start") + session("2026-10-06", 175, nil) + session("2026-11-03", 198, nil))
+            .write(toFile: folder + "/restart.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["score", "restart.xml", "--out", "a"], in: folder).status == 0)
+        let restart = try String(contentsOfFile: folder + "/a/restart.report.xml", encoding: .utf8)
+        #expect(restart.contains(#"<courseOfCare baseline="2026-09-01">"#), "\(restart)")
+        #expect(!restart.contains(#"<visit date="2026-03-02"/>"#))
+        // A discharge, then two visits: the new episode has two, so no course.
+        try file(session("2026-03-02", 120, nil) + session("2026-04-06", 150, nil) + session("2026-05-04", 170, "discharge") + session("2026-10-06", 160, nil) + session("2026-11-03", 190, nil))
+            .write(toFile: folder + "/after.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["score", "after.xml", "--out", "b"], in: folder).status == 0)
+        #expect(!(try String(contentsOfFile: folder + "/b/after.report.xml", encoding: .utf8)).contains("<courseOfCare"))
+        // The discharge visit itself closes a course of three.
+        try file(session("2026-03-02", 120, nil) + session("2026-04-06", 150, nil) + session("2026-05-04", 170, "discharge"))
+            .write(toFile: folder + "/discharged.xml", atomically: true, encoding: .utf8)
+        #expect(try mbt(["score", "discharged.xml", "--out", "c"], in: folder).status == 0)
+        let discharged = try String(contentsOfFile: folder + "/c/discharged.report.xml", encoding: .utf8)
+        #expect(discharged.contains(#"<courseOfCare baseline="2026-03-02" discharge="true">"#))
+        #expect(try String(contentsOfFile: folder + "/c/discharged.report.txt", encoding: .utf8).contains("COURSE OF CARE SINCE 2026-03-02 (baseline; this visit is the discharge):"))
+        // A mark mbt does not know is a schema error at its line.
+        try file(session("2026-03-02", 120, "restart")).write(toFile: folder + "/bad.xml", atomically: true, encoding: .utf8)
+        let bad = try mbt(["validate", "bad.xml"], in: folder)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("bad.xml:4:") && bad.stdout.contains("episode"), "\(bad.stdout)")
+        // In a sheet, an episode column; a word it does not know is an error at its cell.
+        try """
+        patient_id,sex,birth_date,body_mass_kg,height_cm,session_date,assessor,blood_pressure,screened,episode,hip-abduction-strength L (N),hip-abduction-strength R (N)
+        EP-1,male,1980-04-12,82,180,2026-03-02,J. Okafor,124/80,2026-03-02,,120,210
+        EP-1,,,,,2026-09-01,J. Okafor,124/80,2026-09-01,start,145,210
+        EP-1,,,,,2026-10-06,J. Okafor,124/80,2026-10-06,,175,210
+        EP-1,,,,,2026-11-03,J. Okafor,124/80,2026-11-03,,198,210
+
+        """.write(toFile: folder + "/restart.csv", atomically: true, encoding: .utf8)
+        let sheet = try mbt(["score", "restart.csv", "--out", "d"], in: folder)
+        #expect(sheet.status == 0, "\(sheet.stdout)\(sheet.stderr)")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/d").first { $0.hasSuffix(".report.xml") })
+        #expect(try String(contentsOfFile: folder + "/d/" + name, encoding: .utf8).contains(#"<courseOfCare baseline="2026-09-01">"#))
+        let original = try String(contentsOfFile: folder + "/restart.csv", encoding: .utf8)
+        try original.replacingOccurrences(of: ",start,", with: ",restart,").write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let badSheet = try mbt(["validate", "bad.csv"], in: folder)
+        #expect(badSheet.stdout.contains("bad.csv:3:10: error: episode 'restart' is neither start"), "\(badSheet.stdout)")
+    }
+
+    /// The `<line>` element of one figure in a report, or nil.
+    static func line(_ xml: String, kind: String, id: String, side: String?) -> String? {
+        let head = "<line kind=\"\(kind)\" id=\"\(id)\"" + (side.map { " side=\"\($0)\"" } ?? "")
+        guard let start = xml.range(of: head + ">") ?? xml.range(of: head + " "), let end = xml[start.upperBound...].range(of: "</line>") else { return nil }
+        return String(xml[start.lowerBound..<end.upperBound])
+    }
+}
