@@ -27,6 +27,7 @@
   <xsl:param name="paper" select="'A4'"/>
 
   <xsl:key name="exercise" match="r:catalogue/r:exercise" use="@id"/>
+  <xsl:key name="test" match="r:catalogue/r:test" use="@id"/>
 
   <xsl:template match="/r:report">
     <html lang="en">
@@ -180,6 +181,42 @@
               <ul><xsl:for-each select="r:caution"><li><xsl:value-of select="translate(., $hidden, $shown)"/></li></xsl:for-each></ul>
             </xsl:if>
           </xsl:for-each>
+        </div>
+      </xsl:if>
+      <!-- What has improved since the first visit of this course of care, in plain words: each
+           test and score the report judges improved from the baseline (beyond its measurement
+           error or minimal important change), then and now. Nothing when there is no course. -->
+      <xsl:if test="r:courseOfCare/r:line[@kind = 'test' or @kind = 'outcome'][r:sinceBaseline/@verdict = 'improved']">
+        <div class="exercise">
+          <h2>Since your first visit</h2>
+          <p><xsl:value-of select="concat('Since your first visit on ', r:courseOfCare/@baseline, ', what has really improved:')"/></p>
+          <ul>
+            <xsl:for-each select="r:courseOfCare/r:line[@kind = 'test' or @kind = 'outcome'][r:sinceBaseline/@verdict = 'improved']">
+              <xsl:variable name="t" select="key('test', @id)"/>
+              <li>
+                <xsl:choose>
+                  <xsl:when test="@kind = 'test'">
+                    <xsl:value-of select="translate($t/@label, $hidden, $shown)"/>
+                    <xsl:if test="@side"><xsl:value-of select="concat(', ', @side, ' side')"/></xsl:if>
+                    <xsl:choose>
+                      <xsl:when test="$t/@quality = 'strength'">: stronger</xsl:when>
+                      <xsl:when test="$t/@quality = 'endurance'">: you hold it longer</xsl:when>
+                      <xsl:otherwise>: more flexible</xsl:otherwise>
+                    </xsl:choose>
+                    <xsl:value-of select="translate(concat(' (', round(r:sinceBaseline/@previous * 10) div 10, ' then, ', round(r:point[last()]/@value * 10) div 10, ' ', $t/@unit, ' now)'), $hidden, $shown)"/>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:variable name="o" select="../../r:outcome[@instrument = current()/@id]"/>
+                    <xsl:choose>
+                      <xsl:when test="@id = 'nprs'">Your pain score</xsl:when>
+                      <xsl:otherwise><xsl:value-of select="translate(concat('Your ', $o/@name, ' score'), $hidden, $shown)"/></xsl:otherwise>
+                    </xsl:choose>
+                    <xsl:value-of select="concat(': ', r:sinceBaseline/@previous, ' then, ', r:point[last()]/@value, ' now')"/>
+                  </xsl:otherwise>
+                </xsl:choose>
+              </li>
+            </xsl:for-each>
+          </ul>
         </div>
       </xsl:if>
       <!-- What the patient told us, in their words: each score since the last time it was

@@ -639,12 +639,34 @@
               </xsl:for-each>
             </tbody>
           </table>
+          <!-- The deficit being treated: each asymmetry then and now, with the weaker side. -->
+          <xsl:if test="r:asymmetryChange">
+            <table class="results">
+              <caption>Asymmetry since <xsl:value-of select="@previousDate"/></caption>
+              <thead><tr><th>Test</th><th>Before</th><th>Now</th><th>Change</th></tr></thead>
+              <tbody>
+                <xsl:for-each select="r:asymmetryChange">
+                  <xsl:variable name="unit" select="concat(substring('%', 1, number(@formula != 'absolute-difference')), substring(concat(' ', key('test', @test)/@unit), 1, 99 * (@formula = 'absolute-difference')))"/>
+                  <tr>
+                    <td><xsl:value-of select="translate(key('test', @test)/@label, $hidden, $shown)"/></td>
+                    <td class="num"><xsl:value-of select="concat(round(@previous * 10) div 10, $unit)"/><xsl:if test="@previousSide"><xsl:value-of select="concat(' ', translate(substring(@previousSide, 1, 1), 'lr', 'LR'))"/></xsl:if></td>
+                    <td class="num"><xsl:value-of select="concat(round(@latest * 10) div 10, $unit)"/><xsl:if test="@latestSide"><xsl:value-of select="concat(' ', translate(substring(@latestSide, 1, 1), 'lr', 'LR'))"/></xsl:if></td>
+                    <td class="num"><xsl:if test="@change >= 0">+</xsl:if><xsl:value-of select="round(@change * 10) div 10"/></td>
+                  </tr>
+                </xsl:for-each>
+              </tbody>
+            </table>
+          </xsl:if>
         </xsl:for-each>
       </section>
     </xsl:if>
   </xsl:template>
 
   <!-- ============================================================ course of care -->
+  <!-- Its numbers and dates are mbt's own, typed by report.xsd (xs:decimal, xs:date): no
+       control character can be in them, so they skip translate(), which costs a search of the
+       hidden characters per character and was a sixth of a course's page; and round() stands
+       for format-number() where a coordinate or a table's figure needs no grouping. -->
   <!-- The episode's visits, a chart per test (left and right, time to scale, the baseline's
        measurement-error band shaded, points by grade), the asymmetries, the indices on an axis
        scaled to the data, the outcome scores with their minimal-important-change band; then a
@@ -654,12 +676,39 @@
     <xsl:for-each select="r:courseOfCare">
       <xsl:variable name="session" select=".."/>
       <section class="block course">
-        <h2>Course of care since <xsl:value-of select="translate(@baseline, $hidden, $shown)"/></h2>
+        <h2>Course of care since <xsl:value-of select="@baseline"/></h2>
         <p>
           <xsl:value-of select="count(r:visit)"/><xsl:text> visits: </xsl:text>
-          <xsl:for-each select="r:visit"><xsl:if test="position() > 1">, </xsl:if><xsl:value-of select="translate(@date, $hidden, $shown)"/></xsl:for-each>
+          <xsl:for-each select="r:visit"><xsl:if test="position() > 1">, </xsl:if><xsl:value-of select="@date"/></xsl:for-each>
           <xsl:if test="@discharge = 'true'">; this visit is the discharge</xsl:if>
           <xsl:text>. Shaded: the baseline's measurement error (for a test) or minimal important change (for an outcome score); a later point outside it is a change.</xsl:text>
+        </p>
+        <!-- The clinician's summary, from the verdicts against the baseline (no free text). -->
+        <xsl:variable name="judged" select="r:line[@kind = 'test' or @kind = 'outcome']"/>
+        <p class="summary">
+          <strong>Since the baseline: </strong>
+          <xsl:choose>
+            <xsl:when test="$judged[r:sinceBaseline/@verdict = 'improved']">
+              <xsl:text>improved </xsl:text>
+              <xsl:for-each select="$judged[r:sinceBaseline/@verdict = 'improved']">
+                <xsl:if test="position() > 1">, </xsl:if>
+                <xsl:call-template name="course-name"><xsl:with-param name="session" select="$session"/></xsl:call-template>
+              </xsl:for-each>
+            </xsl:when>
+            <xsl:otherwise>nothing improved beyond measurement error</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text>; </xsl:text>
+          <xsl:choose>
+            <xsl:when test="$judged[r:sinceBaseline/@verdict = 'worsened']">
+              <strong class="no">worse</strong><xsl:text> </xsl:text>
+              <xsl:for-each select="$judged[r:sinceBaseline/@verdict = 'worsened']">
+                <xsl:if test="position() > 1">, </xsl:if>
+                <xsl:call-template name="course-name"><xsl:with-param name="session" select="$session"/></xsl:call-template>
+              </xsl:for-each>
+            </xsl:when>
+            <xsl:otherwise>nothing worse</xsl:otherwise>
+          </xsl:choose>
+          <xsl:value-of select="concat('; ', count($judged[r:sinceBaseline/@verdict = 'within-error']), ' within measurement error.')"/>
         </p>
         <xsl:for-each select="r:line[@kind = 'test'][not(@side = 'right' and ../r:line[@kind = 'test'][@side = 'left']/@id = @id)]">
           <xsl:variable name="both" select="../r:line[@kind = 'test'][@id = current()/@id]"/>
@@ -704,11 +753,11 @@
                 <td class="num">
                   <xsl:for-each select="r:point">
                     <xsl:if test="position() > 1"> &#8594; </xsl:if>
-                    <xsl:value-of select="translate(format-number(@value, '0.##'), $hidden, $shown)"/>
-                    <xsl:if test="@side"><xsl:value-of select="translate(concat(' ', translate(substring(@side, 1, 1), 'lr', 'LR')), $hidden, $shown)"/></xsl:if>
+                    <xsl:value-of select="round(@value * 100) div 100"/>
+                    <xsl:if test="@side"><xsl:value-of select="concat(' ', translate(substring(@side, 1, 1), 'lr', 'LR'))"/></xsl:if>
                   </xsl:for-each>
                 </td>
-                <td class="num"><xsl:if test="r:best"><xsl:value-of select="translate(format-number(r:best/@value, '0.##'), $hidden, $shown)"/></xsl:if></td>
+                <td class="num"><xsl:if test="r:best"><xsl:value-of select="round(r:best/@value * 100) div 100"/></xsl:if></td>
                 <td><xsl:apply-templates select="r:sincePrevious[@from != ../r:sinceBaseline/@from]"/></td>
                 <td><xsl:apply-templates select="r:sinceBaseline"/></td>
               </tr>
@@ -722,10 +771,22 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- A course line's name: the test's label and side, or the instrument's name. -->
+  <xsl:template name="course-name">
+    <xsl:param name="session"/>
+    <xsl:choose>
+      <xsl:when test="@kind = 'test'">
+        <xsl:value-of select="translate(key('test', @id)/@label, $hidden, $shown)"/>
+        <xsl:if test="@side"><xsl:value-of select="concat(' ', translate(substring(@side, 1, 1), 'lr', 'LR'))"/></xsl:if>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="translate($session/r:outcome[@instrument = current()/@id]/@name, $hidden, $shown)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- A change in the course table: the amount, the percentage, the days, the verdict. -->
   <xsl:template match="r:sincePrevious | r:sinceBaseline">
-    <xsl:value-of select="translate(concat(format-number(@change, '+0.##;-0.##'), ' in ', @days, ' days'), $hidden, $shown)"/>
-    <xsl:if test="@percent and ../@kind != 'asymmetry'"><xsl:value-of select="translate(concat(' (', format-number(@percent, '+0.#;-0.#'), '%)'), $hidden, $shown)"/></xsl:if>
+    <xsl:if test="@change >= 0">+</xsl:if><xsl:value-of select="concat(round(@change * 100) div 100, ' in ', @days, ' days')"/>
+    <xsl:if test="@percent and ../@kind != 'asymmetry'"><xsl:value-of select="concat(' (', substring('+', 1, number(@percent >= 0)), round(@percent * 10) div 10, '%)')"/></xsl:if>
     <xsl:choose>
       <xsl:when test="@verdict = 'improved'">: <strong>improved</strong></xsl:when>
       <xsl:when test="@verdict = 'worsened'">: <strong class="no">worse</strong></xsl:when>
@@ -764,26 +825,26 @@
            aria-label="{translate(concat($title, ' over the visits'), $hidden, $shown)}">
         <line x1="70" y1="120" x2="590" y2="120" class="axis"/>
         <line x1="70" y1="10" x2="70" y2="120" class="axis"/>
-        <text x="64" y="124" class="t end"><xsl:value-of select="translate(format-number($low + $pad, '0.##'), $hidden, $shown)"/></text>
-        <text x="64" y="24" class="t end"><xsl:value-of select="translate(format-number($low + $span - $pad, '0.##'), $hidden, $shown)"/></text>
+        <text x="64" y="124" class="t end"><xsl:value-of select="round(($low + $pad) * 100) div 100"/></text>
+        <text x="64" y="24" class="t end"><xsl:value-of select="round(($low + $span - $pad) * 100) div 100"/></text>
         <xsl:if test="$first/@bandLow">
           <xsl:variable name="bandTop" select="120 - ($first/@bandHigh - $low) div $span * 110"/>
-          <rect x="80" y="{format-number($bandTop, '0.#')}" width="500" height="{format-number(($first/@bandHigh - $first/@bandLow) div $span * 110, '0.#')}" class="band"/>
+          <rect x="80" y="{round($bandTop * 10) div 10}" width="500" height="{round(($first/@bandHigh - $first/@bandLow) div $span * 110 * 10) div 10}" class="band"/>
         </xsl:if>
         <xsl:for-each select="$first/r:point">
-          <text x="{format-number(80 + @day div $days * 500, '0.#')}" y="138" class="t mid"><xsl:value-of select="translate(@date, $hidden, $shown)"/></text>
+          <text x="{round((80 + @day div $days * 500) * 10) div 10}" y="138" class="t mid"><xsl:value-of select="@date"/></text>
         </xsl:for-each>
         <xsl:for-each select="$lines">
           <xsl:variable name="second" select="position() = 2"/>
           <polyline class="line{substring(' second', 1, 7 * $second)}">
             <xsl:attribute name="points">
               <xsl:for-each select="r:point">
-                <xsl:value-of select="concat(format-number(80 + @day div $days * 500, '0.#'), ',', format-number(120 - (@value - $low) div $span * 110, '0.#'), ' ')"/>
+                <xsl:value-of select="concat(round((80 + @day div $days * 500) * 10) div 10, ',', round((120 - (@value - $low) div $span * 110) * 10) div 10, ' ')"/>
               </xsl:for-each>
             </xsl:attribute>
           </polyline>
           <xsl:for-each select="r:point">
-            <circle cx="{format-number(80 + @day div $days * 500, '0.#')}" cy="{format-number(120 - (@value - $low) div $span * 110, '0.#')}" r="4" class="pt {@grade}"/>
+            <circle cx="{round((80 + @day div $days * 500) * 10) div 10}" cy="{round((120 - (@value - $low) div $span * 110) * 10) div 10}" r="4" class="pt {@grade}"/>
           </xsl:for-each>
         </xsl:for-each>
       </svg>

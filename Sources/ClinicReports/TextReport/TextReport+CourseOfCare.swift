@@ -18,6 +18,7 @@ extension TextReport {
             p.put(course.visits.map(\.description).joined(separator: ", "))
         }
         let protocolIndex = tables.index
+        summaryLine(course, &page)
         for line in course.tests {
             guard let test = protocolIndex.tests[line.id] else { continue }
             let name = test.label + (line.side.map { $0 == .left ? " L" : " R" } ?? "")
@@ -37,6 +38,46 @@ extension TextReport {
         for line in course.outcomes {
             guard let instrument = protocolIndex.balanceProtocol.instrument(line.id) else { continue }
             courseLine(line, name: instrument.name, unit: "", digits: instrument.decimals, &notes, &page)
+        }
+    }
+
+    /// The clinician's summary, from the verdicts against the baseline: what improved, what is
+    /// worse, how many are within measurement error, and the outcome scores against their
+    /// thresholds. No free text: every word comes from the figures.
+    private func summaryLine(_ course: CourseOfCare, _ page: inout PageText) {
+        let protocolIndex = tables.index
+        func name(_ line: CourseLine) -> String {
+            switch line.kind {
+            case .test: return (protocolIndex.tests[line.id]?.label ?? line.id) + (line.side.map { $0 == .left ? " L" : " R" } ?? "")
+            case .outcome: return protocolIndex.balanceProtocol.instrument(line.id)?.name ?? line.id
+            default: return line.id
+            }
+        }
+        func amount(_ line: CourseLine) -> String {
+            guard let c = line.sinceBaseline else { return "" }
+            var out: [UInt8] = []
+            if c.amount >= 0 { out.append(UInt8(ascii: "+")) }
+            appendDecimal(c.amount, digits: line.kind == .outcome ? (protocolIndex.balanceProtocol.instrument(line.id)?.decimals ?? 0) : 1, to: &out)
+            if line.kind == .test, let unit = protocolIndex.tests[line.id]?.unit.rawValue { out += Array(" \(unit)".utf8) }
+            return String(decoding: out, as: UTF8.self)
+        }
+        let judged = course.tests + course.outcomes
+        let improved = judged.filter { $0.sinceBaseline?.verdict == .improved }
+        let worse = judged.filter { $0.sinceBaseline?.verdict == .worsened }
+        let within = judged.filter { $0.sinceBaseline?.verdict == .withinError }
+        page.wrap(indent: 2, hanging: 4) { p in
+            p.put("Since the baseline: ")
+            p.put(improved.isEmpty ? "nothing improved beyond measurement error" : "improved " + improved.map { "\(name($0)) (\(amount($0)))" }.joined(separator: ", "))
+            p.put("; ")
+            p.put(worse.isEmpty ? "nothing worse" : "worse " + worse.map { "\(name($0)) (\(amount($0)))" }.joined(separator: ", "))
+            p.put("; \(within.count) within measurement error")
+            if let overall = course.indices.first(where: { $0.id == "overall" }), let first = overall.points.first, let last = overall.points.last, overall.points.count > 1 {
+                p.put("; imbalance index ")
+                p.put(decimal: first.value, digits: 1)
+                p.put(" -> ")
+                p.put(decimal: last.value, digits: 1)
+            }
+            p.put(".")
         }
     }
 

@@ -12,12 +12,20 @@ public struct SyntheticClinic: Sendable {
     /// Each session also carries every patient-reported outcome of the default protocol, drawn
     /// from a generator of their own: the measures are the same bytes with or without them.
     public var outcomes: Bool
+    /// Every patient seen this many times, a month apart from January (a course of care);
+    /// nil: one session, a second for every fifth patient.
+    public var visits: Int?
+    /// Only this visit (1-based) of each patient: the file a clinic writes on one round of
+    /// visits. The patients' values are the same whichever visit is written.
+    public var onlyVisit: Int?
 
-    public init(patients: Int, seed: UInt64 = 1, idPrefix: String = "SYN", outcomes: Bool = false) {
+    public init(patients: Int, seed: UInt64 = 1, idPrefix: String = "SYN", outcomes: Bool = false, visits: Int? = nil, onlyVisit: Int? = nil) {
         self.patients = patients
         self.seed = seed
         self.idPrefix = idPrefix
         self.outcomes = outcomes
+        self.visits = visits
+        self.onlyVisit = onlyVisit
     }
 
     /// SplitMix64: tiny, fast and the same on every platform.
@@ -66,9 +74,11 @@ public struct SyntheticClinic: Sendable {
         let hypertensive = r.unit() < 0.12
         if hypertensive { text += "    <condition code=\"hypertension\"/>\n" }
         if r.unit() < 0.04 { text += "    <condition code=\"glaucoma\"/>\n" }
-        let sessions = index % 5 == 4 ? 2 : 1
+        let sessions = visits ?? (index % 5 == 4 ? 2 : 1)
         for s in 0..<sessions {
-            let month = s == 0 ? r.int(1...6) : r.int(7...10)
+            // Visits a month apart keep their order; otherwise as the generator always drew them.
+            let month = visits != nil ? 1 + s : s == 0 ? r.int(1...6) : r.int(7...10)
+            let before = text
             let systolic = hypertensive ? r.int(138...165) : r.int(105...135)
             let diastolic = hypertensive ? r.int(86...100) : r.int(65...84)
             text += "    <session date=\"2026-\(pad2(month))-\(pad2(r.int(1...28)))\" assessor=\"Synthetic\" bloodPressure=\"\(systolic)/\(diastolic)\">\n"
@@ -100,6 +110,7 @@ public struct SyntheticClinic: Sendable {
             text += "      <measure test=\"modified-schober\" unit=\"cm\" value=\"\(one(r.around(21.5, 1.3, 16...30)))\"/>\n"
             if outcomes { text += outcomeLines(index, s) }
             text += "    </session>\n"
+            if let only = onlyVisit, only != s + 1 { text = before }
         }
         return text + "  </patient>\n"
     }

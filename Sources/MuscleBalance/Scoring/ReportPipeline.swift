@@ -107,7 +107,15 @@ final class ReportPipeline {
             var joined = p
             joined.sessions = stored.earlier + p.sessions
             let score = scorer.score(joined)
-            var item = ReportItem.scored(score, file: file, outcomes: outcomes)
+            // The reports and the summary hold the file's sessions: the stored ones were scored
+            // for their progress and course of care only (written too, they made a third visit's
+            // report three visits long, and its summary list sessions the file does not have).
+            var reported = score
+            if !stored.earlier.isEmpty {
+                let dates = Set(p.sessions.compactMap(\.date))
+                reported.sessions = score.sessions.filter { dates.contains($0.date) }
+            }
+            var item = ReportItem.scored(reported, file: file, outcomes: outcomes)
             if let packer = history.packer {
                 item.records = packer.entries(for: p, stored: stored.hashes, score: score).map(\.record)
             }
