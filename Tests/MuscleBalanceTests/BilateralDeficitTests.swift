@@ -119,27 +119,27 @@ struct BilateralDeficitTests {
         let s = try session("BW-0003")
         // Adduction 104 N each side: 104 / 588.399 x 100 = 17.675081 %BW, z = (17.675081 -
         // 16.89) / 2.888120 = 0.271831, 104.648200% of the norm. Abduction left 100 N: z =
-        // (100 - 113.1) / 32.4 = -0.404321; right 120 N: z = 0.212963 (McKay women 20-59).
+        // (100 - 113.1) / 32.4 = -0.404321; right 140 N: z = 0.830247 (McKay women 20-59).
         let add = meanSD(s, "hip-adduction-strength", "right")
         #expect(close(try number(add, "z"), 0.271831))
         #expect(close(try number(add, "percentOfMean"), 104.648200))
         #expect(close(try number(meanSD(s, "hip-abduction-strength", "left"), "z"), -0.404321))
-        // Adduction:abduction right 104 / 120 = 0.866667 < 1.0 (VALD): the adductors would be
-        // blamed, but their own norm puts them above the mean: the ratio is out of range and
-        // counts (mild), and no muscle is blamed. Left 104 / 100 = 1.04: normal.
+        // Adduction:abduction right 104 / 140 = 0.742857 < 0.80 (Tyler 2001): the adductors would
+        // be blamed, but their own norm puts them above the mean: the ratio is out of range
+        // (mild), and no muscle is blamed. Left 104 / 100 = 1.04: normal.
         let right = s.children(named: "ratio").first { $0[attribute: "id"] == "hip-adduction-abduction" && $0[attribute: "side"] == "right" }
-        #expect(close(try number(right, "value"), 0.866667))
+        #expect(close(try number(right, "value"), 0.742857))
         #expect(right?[attribute: "grade"] == "mild" && right?[attribute: "deficient"] == "numerator")
         let findings = s.children(named: "finding")
         #expect(findings.map(\.text) == [
-            "left gluteus medius weak: 16.7% asymmetry, z = -0.40",
-            "Hip adduction:abduction out of range: Hip adduction:abduction (right) 0.87, acceptable >= 1 and <= 1.2; right hip adductors: its own norm shows no deficit, so no muscle is blamed",
+            "left gluteus medius weak: 28.6% asymmetry, z = -0.40",
+            "Hip adduction:abduction out of range: Hip adduction:abduction (right) 0.74, acceptable >= 0.8; right hip adductors: its own norm shows no deficit, so no muscle is blamed",
         ])
         #expect(findings.last?[attribute: "problem"] == "out-of-range" && findings.last?[attribute: "side"] == nil)
-        // Abduction asymmetry (120 - 100) / 120 = 16.666667% >= 15: moderate. hip: four normal
+        // Abduction asymmetry (140 - 100) / 140 = 28.571429% >= 15: moderate. hip: four normal
         // results, adduction asymmetry 0% normal, abduction moderate 66.7, left ratio normal;
         // the right ratio is out of range between two muscles both within their own norms
-        // (adduction z 0.27, abduction z 0.21): reported, and it adds nothing to the index:
+        // (adduction z 0.27, abduction z 0.83): reported, and it adds nothing to the index:
         // 66.7 / 7 = 9.528571.
         let hip = s.children(named: "imbalance").first { $0[attribute: "region"] == "hip" }
         #expect(close(try number(hip, "value"), 9.528571) && hip?[attribute: "gradedIndices"] == "7")

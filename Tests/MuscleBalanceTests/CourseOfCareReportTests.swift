@@ -67,6 +67,24 @@ struct CourseOfCareReportTests {
         #expect(text.contains("COURSE OF CARE SINCE 2026-09-01 (baseline): 3 visits, 2026-09-01, 2026-10-06,"), "\(text)")
         #expect(text.contains("  Hip abduction strength L: 145 -> 175 -> 198 N (best 198 on 2026-11-03); since\n      2026-10-06 (28 days) +23 N (+13.1%), within measurement error ["), "\(text)")
         #expect(text.contains("  Asymmetry, Hip abduction strength: 31% L -> 17.5% L -> 7.5% L (best 7.5% on"), "\(text)")
+        // The clinician's summary line, from the verdicts against the baseline: the left abductor
+        // and the pain score improved; the right abductor and both adductors within error; the
+        // index 11.1 (the abduction asymmetry moderate) -> 0 (7.5%: normal, nothing graded worse).
+        #expect(text.contains("  Since the baseline: improved Hip abduction strength L (+53 N), Pain numeric\n    rating scale (-4); nothing worse; 3 within measurement error; imbalance\n    index 11.1 -> 0."), "\(text)")
+        // The page and the patient's handout, made from the XML report by xsltproc (a second
+        // client of the stylesheets): the same summary, and what improved in plain words.
+        let xsltproc = try #require(findExecutable("xsltproc"))
+        let page = try run(xsltproc, [Paths.packageRoot + "/Reports/report.html.xsl", folder + "/r3/visit3.report.xml"])
+        #expect(page.status == 0)
+        #expect(page.stdout.contains("<strong>Since the baseline: </strong>improved Hip abduction strength L, Pain numeric rating scale; nothing worse; 3 within measurement error."), "\(page.stdout.prefix(300))")
+        #expect(page.stdout.contains("<h2>Course of care since 2026-09-01</h2>"))
+        let handout = try run(xsltproc, [Paths.packageRoot + "/Reports/handout.html.xsl", folder + "/r3/visit3.report.xml"])
+        #expect(handout.stdout.contains("<li>Hip abduction strength, left side: stronger (145 then, 198 N now)</li><li>Your pain score: 6 then, 2 now</li>"), "\(handout.stdout)")
+        // The index does not rise while the weak abductor alone improves (145 -> 175: the
+        // asymmetry 31% -> 17.5%, both moderate), and at 198 N no ratio finding is left.
+        let index = try #require(Self.line(xml, kind: "index", id: "overall", side: nil))
+        #expect(index.contains(#"day="0" value="11.116667" grade="moderate""#) && index.contains(#"day="35" value="11.116667""#) && index.contains(#"day="63" value="0""#), "\(index)")
+        #expect(!xml.contains("<finding "), "no finding at the third visit")
 
         // An earlier visit scored again, with the later ones stored: its report is unchanged.
         let again = try mbt(["score", "visit2.xml", "--out", "again", "--history", "h.sqlite"], in: folder)

@@ -259,16 +259,16 @@ struct HistoryCommandTests {
         let folder = try scratch.directory("rescore")
         #expect(try mbt(["history", "import"] + Self.visits, in: folder).status == 0)
         let original = try String(contentsOfFile: Paths.packageRoot + "/Protocols/lumbopelvic-balance.xml", encoding: .utf8)
-        let newer = try #require(original.range(of: "version=\"1.1.0\""))
-        try original.replacingCharacters(in: newer, with: "version=\"1.1.1\"").write(toFile: folder + "/lumbopelvic-balance.xml", atomically: true, encoding: .utf8)
+        let newer = try #require(original.range(of: "version=\"1.2.0\""))
+        try original.replacingCharacters(in: newer, with: "version=\"1.2.1\"").write(toFile: folder + "/lumbopelvic-balance.xml", atomically: true, encoding: .utf8)
         let first = try mbt(["history", "rescore", "--protocol", "lumbopelvic-balance.xml"], in: folder)
         #expect(first.status == 0 && first.stdout.contains("3 sessions of 1 patients re-scored"), "\(first.stdout)\(first.stderr)")
         let again = try mbt(["history", "rescore", "--protocol", "lumbopelvic-balance.xml"], in: folder)
         #expect(again.stdout.contains("0 sessions of 0 patients re-scored"), "\(again.stdout)")
         #expect(try sqlite3(folder + "/mbt-history.sqlite", "SELECT s.revision, s.state, r.version FROM session s JOIN protocol r ON r.id = s.protocol WHERE s.date = '2026-09-01' ORDER BY s.revision;")
-            .hasPrefix("1|superseded|1.1.0\n2|current|1.1.1\n"))
+            .hasPrefix("1|superseded|1.2.0\n2|current|1.2.1\n"))
         let log = try mbt(["history", "log"], in: folder).stdout
-        #expect(log.contains("rescore re-scored with protocol lumbopelvic-balance 1.1.1"), "\(log)")
+        #expect(log.contains("rescore re-scored with protocol lumbopelvic-balance 1.2.1"), "\(log)")
         #expect(try mbt(["history", "check"], in: folder).status == 0)
     }
 
