@@ -634,6 +634,8 @@
                       <xsl:when test="@verdict = 'within-mdc'">within the minimal detectable change</xsl:when>
                       <xsl:otherwise><span class="noref">no reference for the minimal detectable change</span></xsl:otherwise>
                     </xsl:choose>
+                    <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+                    <xsl:if test="@mdcCaveat"><span class="small"><xsl:value-of select="translate(concat(' (MDC ', @mdcCaveat, ')'), $hidden, $shown)"/></span></xsl:if>
                   </td>
                 </tr>
               </xsl:for-each>
@@ -794,6 +796,7 @@
       <xsl:otherwise>: <span class="noref">not judged</span></xsl:otherwise>
     </xsl:choose>
     <xsl:call-template name="cite"><xsl:with-param name="ids" select="@source"/></xsl:call-template>
+    <xsl:if test="@caveat"><span class="small"><xsl:value-of select="translate(concat(' (', @caveat, ')'), $hidden, $shown)"/></span></xsl:if>
   </xsl:template>
 
   <!-- One chart of the course: time to scale (days since the baseline), the value axis scaled

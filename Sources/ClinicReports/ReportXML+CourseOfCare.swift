@@ -52,6 +52,7 @@ extension ReportXML {
         integer("days", change.days)
         w.attribute("verdict", change.verdict.rawValue)
         sources("source", change.sources)
+        if let caveat = change.caveat { w.attribute("caveat", caveat) }
         w.end()
     }
 }

@@ -329,6 +329,7 @@ public struct ReportXML: ~Copyable {
         w.start("plan")
         date("reassessFrom", s.plan.reassessFrom)
         date("reassessBy", s.plan.reassessBy)
+        if s.plan.reassessBy != nil { sources("reassessSource", tables.balanceProtocol.plan.reassessmentSources.ids) }
         integer("maxExercises", tables.balanceProtocol.plan.maxExercises)
         for e in s.plan.exercises { write(e, as: "exercise") }
         for e in s.plan.deferred { write(e, as: "deferred") }
@@ -397,6 +398,8 @@ public struct ReportXML: ~Copyable {
                 number("mdcRatioBelow", c.mdcRatioBelow)
                 number("mdcRatioAbove", c.mdcRatioAbove)
                 w.attribute("verdict", word: c.verdict.xmlWord)
+                sources("source", c.mdcSources)
+                if let caveat = c.mdcCaveat { w.attribute("mdcCaveat", caveat) }
                 w.end()
             }
             for a in s.asymmetryProgress {

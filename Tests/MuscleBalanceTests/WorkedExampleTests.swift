@@ -321,6 +321,16 @@ struct WorkedExampleTests {
         // Side bridge left 52 -> 60 s: +8 s, inside the 30.35 s derived from the typical error.
         #expect(change("side-bridge-endurance", "left")?[attribute: "mdc"] == "30.35")
         #expect(change("side-bridge-endurance", "left")?[attribute: "verdict"] == "within-mdc")
+        // Every MDC with its source beside the verdict; this one derived (Juan-Recio's typical
+        // error x 1.96 x sqrt(2)) in 24 women, and RP-0003 is a man: both said.
+        #expect(change("side-bridge-endurance", "left")?[attribute: "source"] == "juan-recio-2022")
+        #expect(change("side-bridge-endurance", "left")?[attribute: "mdcCaveat"] == "derived, not published as an MDC; from a sample of women, applied to a man")
+        #expect(extensor?[attribute: "source"] == "sralab-sorensen" && extensor?[attribute: "mdcCaveat"] == nil)
+        #expect(flexor?[attribute: "source"] == nil)
+        // The reassessment window's source beside it (the first session's plan has one; the
+        // latest, with nothing to treat, has no window).
+        #expect(try session("RP-0003", "2026-09-15").child(named: "plan")?[attribute: "reassessSource"] == "nasm-continuum")
+        #expect(latest.child(named: "plan")?[attribute: "reassessBy"] == nil && latest.child(named: "plan")?[attribute: "reassessSource"] == nil)
         // SLR left 52 -> 58 deg in a man: +6 deg, inside the men's 8 deg.
         #expect(change("straight-leg-raise", "left")?[attribute: "mdc"] == "8")
         #expect(change("straight-leg-raise", "left")?[attribute: "verdict"] == "within-mdc")

@@ -141,5 +141,10 @@ extension TextReport {
             p.put(" ")
             notes.cite(c.sources, into: &p)
         }
+        if let caveat = c.caveat {
+            p.put(" (")
+            p.put(caveat)
+            p.put(")")
+        }
     }
 }

@@ -2,8 +2,10 @@ import FastText
 import MuscleBalanceCore
 
 extension TextReport {
-    /// PROGRESS SINCE the session before: each test against its MDC, and each asymmetry's change.
-    func progress(_ s: SessionScore, _ page: inout PageText) {
+    /// PROGRESS SINCE the session before: each test against its MDC, with the MDC's source, and
+    /// what to know beside an MDC (derived, or measured in another population); each
+    /// asymmetry's change.
+    func progress(_ s: SessionScore, _ notes: inout Footnotes, _ page: inout PageText) {
         if let previous = s.previousDate {
             page.endLine()
             page.add("PROGRESS SINCE ")
@@ -42,6 +44,35 @@ extension TextReport {
                     page.add("no MDC: not judged")
                 }
                 page.endLine()
+            }
+            // Where each MDC comes from, after the table (a citation in the row would not fit
+            // its 80 columns): tests judged by the same sources together, and what to know
+            // beside an MDC (derived, or measured in another population) with its test.
+            var groups: [(labels: [String], sources: [String], caveat: String?)] = []
+            var seen: Set<String> = []
+            for c in s.progress where !c.mdcSources.isEmpty && seen.insert(c.testID).inserted {
+                let label = tables.index.tests[c.testID]?.label ?? c.testID
+                if c.mdcCaveat == nil, let last = groups.indices.last, groups[last].sources == c.mdcSources, groups[last].caveat == nil {
+                    groups[last].labels.append(label)
+                } else {
+                    groups.append(([label], c.mdcSources, c.mdcCaveat))
+                }
+            }
+            if !groups.isEmpty {
+                page.wrap(indent: 2, hanging: 4) { p in
+                    p.put("MDC: ")
+                    for (i, g) in groups.enumerated() {
+                        if i > 0 { p.put("; ") }
+                        p.put(g.labels.joined(separator: ", "))
+                        p.put(" ")
+                        notes.cite(g.sources, into: &p)
+                        if let caveat = g.caveat {
+                            p.put(" (")
+                            p.put(caveat)
+                            p.put(")")
+                        }
+                    }
+                }
             }
             for a in s.asymmetryProgress {
                 page.wrap(indent: 2, hanging: 4) { p in

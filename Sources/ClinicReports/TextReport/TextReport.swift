@@ -223,7 +223,7 @@ public struct TextReport {
         plan(s, &notes, &page)
         adjuncts(s, &notes, &page)
         outcomes(s, &notes, &page)
-        progress(s, &page)
+        progress(s, &notes, &page)
         courseOfCare(s, &notes, &page)
         sources(notes, &page)
     }

@@ -136,6 +136,22 @@ public struct MinimalDetectableChange: Sendable, Hashable {
     public var side: BodySide?
     public var note: String?
     public var sources: SourceReferences
+    /// Computed from another figure (an SEM x 1.96 x sqrt(2)), not published as an MDC.
+    public var derived = false
+    /// The source measured only this sex: the report says so when it judges the other.
+    public var sampleSex: Sex? = nil
+
+    /// What a reader must know beside a change this figure judged, for a patient of `sex`:
+    /// "derived, not published as an MDC; from a sample of women, applied to a man". Nil when
+    /// there is nothing to say.
+    public func caveat(for sex: Sex?) -> String? {
+        var parts: [String] = []
+        if derived { parts.append("derived, not published as an MDC") }
+        if let sampleSex, let sex, sex != sampleSex {
+            parts.append("from a sample of \(sampleSex == .female ? "women" : "men"), applied to a \(sex == .female ? "woman" : "man")")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
 
     public init(value: Double?, ratioBelow: Double? = nil, ratioAbove: Double? = nil, sex: Sex? = nil, side: BodySide? = nil, note: String?, sources: SourceReferences) {
         self.value = value

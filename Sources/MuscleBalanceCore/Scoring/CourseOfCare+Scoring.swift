@@ -61,7 +61,9 @@ extension BalanceScorer {
                 case .withinMDC: verdict = .withinError
                 case .noMDC: verdict = .notJudged
                 }
-                return Self.change(before, now, verdict: verdict, sources: mdc?.sources.ids ?? [])
+                var made = Self.change(before, now, verdict: verdict, sources: mdc?.sources.ids ?? [])
+                made.caveat = mdc?.caveat(for: sex)
+                return made
             }
             var made = line(.test, key.id, key.side, points, best: best, episode: episode, judge: judge)
             if let base = points.first?.value, let mdc = test.minimalDetectableChange(sex: sex, side: key.side) {

@@ -122,6 +122,8 @@ public struct CourseChange: Sendable, Hashable {
     public var verdict: Verdict
     /// The sources of the measurement error or change rule that judged it.
     public var sources: [String]
+    /// What to know beside the figure that judged it (a derived MDC, another population's).
+    public var caveat: String? = nil
 
     public init(from: CivilDate, previous: Double, amount: Double, percent: Double?, days: Int, verdict: Verdict, sources: [String]) {
         self.from = from

@@ -14,7 +14,8 @@ extension BalanceScorer {
             let (verdict, mdc) = judgeChange(test, sex: sex, side: now.side, from: before.value, to: now.value)
             return ProgressItem(
                 testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc?.value,
-                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict)
+                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict, mdcSources: mdc?.sources.ids ?? [],
+                mdcCaveat: mdc?.caveat(for: sex))
         }
     }
 

@@ -184,6 +184,9 @@ public struct ProgressItem: Sendable, Hashable {
     public var mdcRatioBelow: Double? = nil
     public var mdcRatioAbove: Double? = nil
     public var verdict: Verdict
+    /// The sources of the MDC that judged it, and what to know beside it (`caveat(for:)`).
+    public var mdcSources: [String] = []
+    public var mdcCaveat: String? = nil
 }
 
 /// A test's asymmetry now and at the session before (in its formula's unit: % or the test's).
