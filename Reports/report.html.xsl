@@ -264,7 +264,16 @@
           </xsl:call-template>
         </xsl:if>
       </td>
-      <td><xsl:if test="$grade != ''"><span class="grade {$grade}"><xsl:value-of select="translate($grade, $hidden, $shown)"/></span></xsl:if></td>
+      <td><xsl:if test="$grade != ''"><span class="grade {$grade}"><xsl:value-of select="translate($grade, $hidden, $shown)"/></span></xsl:if>
+        <!-- Normal against its norm, yet the weaker side of a graded asymmetry that a finding
+             calls weak: the row says why, so the two do not read as a contradiction. -->
+        <xsl:if test="$grade = 'normal' and @side">
+          <xsl:variable name="weak" select="../r:finding[@basis = 'asymmetry'][@index = current()/@test][@side = current()/@side][@grade != 'normal']"/>
+          <xsl:if test="$weak">
+            <br/><span class="small">the weaker side: <span class="grade {$weak/@grade}"><xsl:value-of select="translate($weak/@grade, $hidden, $shown)"/></span> asymmetry</span>
+          </xsl:if>
+        </xsl:if>
+      </td>
     </tr>
   </xsl:template>
 
@@ -397,7 +406,10 @@
                     </xsl:otherwise>
                   </xsl:choose>
                 </td>
-                <td><xsl:if test="@grade"><span class="grade {@grade}"><xsl:value-of select="translate(@grade, $hidden, $shown)"/></span></xsl:if></td>
+                <td><xsl:if test="@grade"><span class="grade {@grade}"><xsl:value-of select="translate(@grade, $hidden, $shown)"/></span></xsl:if>
+                  <xsl:if test="@notCounted = 'same-weak-muscle'"><br/><span class="small">not counted in the index again: the same weak muscle as the asymmetry</span></xsl:if>
+                  <xsl:if test="@notCounted = 'within-own-norms'"><br/><span class="small">not counted in the index: both muscles are within their own norms</span></xsl:if>
+                </td>
               </tr>
             </xsl:for-each>
           </tbody>

@@ -292,6 +292,7 @@ public struct ReportXML: ~Copyable {
             number("max", r.acceptable?.max)
             number("below", r.acceptable?.below)
             w.attribute("deficient", word: r.deficient?.xmlWord)
+            if let reason = r.notCounted { w.attribute("notCounted", reason.rawValue) }
             if r.acceptable != nil {
                 // An empty list is still written (source=""), as the schema allows.
                 sources("source", r.acceptable?.sources.ids ?? [], unique: false, evenIfEmpty: true)

@@ -31,6 +31,13 @@ extension TextReport {
                 }
                 page.add(" ")
                 page.line(r.pointee.grade?.rawValue ?? "-")
+                switch r.pointee.notCounted {
+                case .sameWeakMuscle?:
+                    page.wrap("not counted in the index again: the same weak muscle as the asymmetry", indent: 4, hanging: 6)
+                case .withinOwnNorms?:
+                    page.wrap("not counted in the index: both muscles are within their own norms", indent: 4, hanging: 6)
+                case nil: break
+                }
             }
         }
     }

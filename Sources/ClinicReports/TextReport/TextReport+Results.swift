@@ -19,7 +19,7 @@ extension TextReport {
                     page.line(Self.resultsHeader)
                     header = true
                 }
-                resultLines(r, &notes, &page)
+                resultLines(r, s, &notes, &page)
             }
         }
     }
@@ -31,7 +31,7 @@ extension TextReport {
     ///
     /// `r` points into the session's results: the cells' closures capture the pointer, where
     /// capturing the result copied it whole.
-    private func resultLines(_ r: UnsafePointer<TestResult>, _ notes: inout Footnotes, _ page: inout PageText) {
+    private func resultLines(_ r: UnsafePointer<TestResult>, _ s: SessionScore, _ notes: inout Footnotes, _ page: inout PageText) {
         let test: TestDefinition? = tables.balanceProtocol.tests[r.pointee.testIndex]
         // The test's unit as a word (no String per row); none for a result with no test.
         let unit: StaticString = test?.unit.xmlWord ?? ""
@@ -120,5 +120,27 @@ extension TextReport {
             }
         }
         if let reason = r.pointee.noReference, r.pointee.comparisons.isEmpty { page.wrap(reason.reason, indent: 30, hanging: 32) }
+        weakerSide(r, s, &page)
+    }
+
+    /// A row graded normal against its norm beside a finding that calls the same muscle weak
+    /// (the weaker side of a graded asymmetry) says why, in the row: otherwise "normal" and
+    /// "[moderate] weak" for one muscle read as a contradiction.
+    private func weakerSide(_ r: UnsafePointer<TestResult>, _ s: SessionScore, _ page: inout PageText) {
+        guard let side = r.pointee.side, TestResult.grade(of: r.pointee.comparisons) == .normal,
+            let finding = s.findings.first(where: { f in
+                guard case .asymmetry(let testID) = f.basis else { return false }
+                return testID == r.pointee.testID && f.side == side && !f.bothSides && f.grade > .normal
+            }),
+            let asymmetry = s.asymmetries.first(where: { $0.testID == r.pointee.testID }), let value = asymmetry.value
+        else { return }
+        page.wrap(indent: 30, hanging: 32) { p in
+            p.put("the weaker side: ")
+            p.put(decimal: value, digits: 1)
+            p.put(asymmetry.formula == .absoluteDifference ? " " + (tables.balanceProtocol.tests[r.pointee.testIndex].unit.rawValue) : "%")
+            p.put(" asymmetry [")
+            p.put(finding.grade.rawValue)
+            p.put("]")
+        }
     }
 }

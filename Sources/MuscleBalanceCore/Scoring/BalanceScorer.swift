@@ -103,9 +103,9 @@ public struct BalanceScorer: Sendable {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
         let results = self.results(session.measures, patient: patient, age: age)
         let asymmetries = self.asymmetries(results)
-        let ratios = self.ratios(results)
+        var ratios = self.ratios(results)
         let findings = self.findings(results: results, asymmetries: asymmetries, ratios: ratios)
-        let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: ratios)
+        let (regions, overall, overallGrade) = imbalance(results: results, asymmetries: asymmetries, ratios: &ratios)
         let conditions = conditionCodes(of: patient, on: date)
         let screened = wasScreened(patient, session, on: date)
         let plan = self.plan(findings: findings, patient: patient, conditions: conditions, date: date)

@@ -2,7 +2,7 @@
 extension BalanceScorer {
     // MARK: Imbalance index
 
-    func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
+    func imbalance(results: [TestResult], asymmetries: [AsymmetryResult], ratios: inout [RatioResult]) -> ([RegionIndex], Double?, Grade?) {
         // Per region (by rank): the points of its grades, added in the order they are found,
         // and how many there are.
         var sums = [Double](repeating: 0, count: BodyRegion.allCases.count)
@@ -37,6 +37,7 @@ extension BalanceScorer {
             guard let grade = r.grade, grade > .normal, let ratio = index.ratios[r.ratioID], ratio.numerator != ratio.denominator else { continue }
             if withinOwnNorms(ratio, side: r.side, results: results) {
                 ratioCounted[i] = false
+                ratios[i].notCounted = .withinOwnNorms
                 continue
             }
             guard let term = r.deficient, let side = r.side else { continue }
@@ -44,6 +45,7 @@ extension BalanceScorer {
             if let a = asymmetries.first(where: { $0.testID == testID }), let g = a.grade, g > .normal, a.affectedSide == side {
                 raisedAsymmetry[testID] = max(raisedAsymmetry[testID] ?? g, grade)
                 ratioCounted[i] = false
+                ratios[i].notCounted = .sameWeakMuscle
             }
         }
         var pairedTests: [String] = []

@@ -62,6 +62,16 @@ public struct RatioResult: Sendable, Hashable {
     public var noReference: NoReference?
     /// Which term the deviation points at, when outside the range.
     public var deficient: RatioTerm?
+    /// Graded worse than normal and still not added to the imbalance index, and why.
+    public var notCounted: NotCounted? = nil
+
+    public enum NotCounted: String, Sendable, Hashable {
+        /// Its deficient muscle is the weaker side of that test's graded asymmetry: one weak
+        /// muscle, counted once, with the asymmetry.
+        case sameWeakMuscle = "same-weak-muscle"
+        /// Both its muscles are within their own norms: it names no deficit.
+        case withinOwnNorms = "within-own-norms"
+    }
 }
 
 public enum RatioTerm: String, Sendable, Hashable, CaseIterable {
