@@ -290,6 +290,10 @@ public struct BatchScorer: Sendable {
     /// batches that may wait for a worker (with two more per worker, the most in flight):
     /// enough to keep every core busy, few enough that memory stays flat.
     static let batchSize = 32
+    /// With a history store and a page each (`--history --html`), a patient's course of care
+    /// makes its XML fragment three times longer and the stylesheet's trees with it: smaller
+    /// batches keep memory near a plain run's (Benchmarks/RESULTS.md, issue 31).
+    static let courseBatchSize = 8
     static let batchesAhead = 4
 
     /// The cores online (what `DispatchQueue.concurrentPerform` spreads files over), at least 1.
@@ -386,7 +390,8 @@ public struct BatchScorer: Sendable {
                 workerCount: workersPerFile ?? ReportPipeline.defaultWorkerCount, history: fileHistory, summaryOutcomes: summaryOutcomes)
             defer { pipeline.stop() }
             var batch: [CheckedPatient] = []
-            batch.reserveCapacity(Self.batchSize)
+            let batchSize = history != nil && stylesheet != nil ? Self.courseBatchSize : Self.batchSize
+            batch.reserveCapacity(batchSize)
             while let item = try opened.next() {
                 if cancellation?.isCancelled == true { throw Interrupted() }
                 let patient = item.patient
@@ -404,7 +409,7 @@ public struct BatchScorer: Sendable {
                     outcome.patientsScored += 1
                     batch.append(.valid(patient))
                 }
-                if batch.count >= Self.batchSize {
+                if batch.count >= batchSize {
                     guard pipeline.send(batch) else { break }
                     batch.removeAll(keepingCapacity: true)
                 }
