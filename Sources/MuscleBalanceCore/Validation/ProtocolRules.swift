@@ -226,9 +226,25 @@ public enum ProtocolRules {
         }
     }
 
+    /// A mean/SD norm so wide that the lowest plausible reading sits above the grading limit
+    /// (a woman of 77 holding 0 s "normal", at P14, because an SD derived from a confidence
+    /// interval is as large as the mean) can grade no reading below it: said, so the protocol
+    /// checks the source or marks the norm `grades="false"`.
+    private static func checkNormCanGrade(_ test: TestDefinition, _ grading: NormGrading?, _ out: inout [Diagnostic]) {
+        guard test.direction == .higherIsBetter, let limit = grading?.thresholds.map(\.percentileBelow).max() else { return }
+        for norm in test.norms where norm.grades {
+            guard case .meanSD(let m) = norm.kind, let sd = m.standardDeviation, sd > 0, norm.unit == .absolute(test.unit) else { continue }
+            let lowest = test.plausibleRange.min
+            let percentile = NormalDistribution.cdf((lowest - m.mean) / sd) * 100
+            guard percentile >= limit else { continue }
+            out.append(norm.location.warning("the norm of '\(test.id)' for \(norm.stratum.label) (mean \(format(m.mean)), SD \(format((sd * 100).rounded() / 100))) puts the lowest plausible reading, \(format(lowest)) \(test.unit.rawValue), at percentile \(format((percentile * 10).rounded() / 10)), not below the grading limit (P\(format(limit))): no reading can be graded weak against it; an SD as large as the mean (one derived from a confidence interval can be) is a reason to check the source, or to mark the norm grades=\"false\" and say why"))
+        }
+    }
+
     private static func checkTests(_ p: BalanceProtocol, _ out: inout [Diagnostic]) {
         for test in p.tests {
             checkReferencesAgree(test, &out)
+            checkNormCanGrade(test, p.normGrading, &out)
             if p.muscleGroup(test.muscleGroup) == nil {
                 out.append(test.location.error("test '\(test.id)' names muscle group '\(test.muscleGroup)', which is not defined in <muscleGroups>", attribute: "muscleGroup"))
             }
