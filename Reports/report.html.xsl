@@ -724,6 +724,20 @@
           </xsl:choose>
           <xsl:value-of select="concat('; ', count($judged[r:sinceBaseline/@verdict = 'within-error']), ' within measurement error.')"/>
         </p>
+        <xsl:if test="r:findingChange">
+          <p class="summary">
+            <strong>Findings since <xsl:value-of select="r:visit[last() - 1]/@date"/>: </strong>
+            <xsl:for-each select="r:findingChange">
+              <xsl:if test="position() > 1">; </xsl:if>
+              <xsl:choose>
+                <xsl:when test="@kind = 'new'">new <span class="grade {@grade}"><xsl:value-of select="@grade"/></span><xsl:text> </xsl:text></xsl:when>
+                <xsl:when test="@kind = 'resolved'">gone: </xsl:when>
+                <xsl:otherwise><xsl:value-of select="concat(@kind, ' (', @grade, ', was ', @previousGrade, ') ')"/></xsl:otherwise>
+              </xsl:choose>
+              <xsl:value-of select="translate(., $hidden, $shown)"/>
+            </xsl:for-each>
+          </p>
+        </xsl:if>
         <xsl:for-each select="r:line[@kind = 'test'][not(@side = 'right' and ../r:line[@kind = 'test'][@side = 'left']/@id = @id)]">
           <xsl:variable name="both" select="../r:line[@kind = 'test'][@id = current()/@id]"/>
           <xsl:call-template name="course-chart">

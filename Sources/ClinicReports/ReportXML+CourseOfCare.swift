@@ -14,6 +14,14 @@ extension ReportXML {
             date("date", visit)
             w.end()
         }
+        for change in course.findingChanges {
+            w.start("findingChange")
+            w.attribute("kind", change.kind.rawValue)
+            w.attribute("grade", word: change.grade.xmlWord)
+            w.attribute("previousGrade", word: change.previousGrade?.xmlWord)
+            w.text(change.text)
+            w.end()
+        }
         for line in course.tests + course.asymmetries + course.ratios + course.indices + course.outcomes { write(line) }
         w.end()
     }

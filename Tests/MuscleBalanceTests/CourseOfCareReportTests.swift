@@ -85,6 +85,9 @@ struct CourseOfCareReportTests {
         let index = try #require(Self.line(xml, kind: "index", id: "overall", side: nil))
         #expect(index.contains(#"day="0" value="11.116667" grade="moderate""#) && index.contains(#"day="35" value="11.116667""#) && index.contains(#"day="63" value="0""#), "\(index)")
         #expect(!xml.contains("<finding "), "no finding at the third visit")
+        // What changed in the findings since the visit before, by name.
+        #expect(xml.contains(#"<findingChange kind="resolved" grade="moderate">left gluteus medius weak: 17.5% asymmetry, z = 0.10</findingChange>"#), "\(xml)")
+        #expect(text.contains("  Findings since 2026-10-06: gone: left gluteus medius weak: 17.5% asymmetry, z\n    = 0.10."), "\(text)")
 
         // An earlier visit scored again, with the later ones stored: its report is unchanged.
         let again = try mbt(["score", "visit2.xml", "--out", "again", "--history", "h.sqlite"], in: folder)

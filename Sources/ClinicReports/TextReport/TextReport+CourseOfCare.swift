@@ -79,6 +79,24 @@ extension TextReport {
             }
             p.put(".")
         }
+        // What changed in the findings since the visit before, by name: an index that rises
+        // while the treated deficit improves then says which finding is new.
+        guard !course.findingChanges.isEmpty, course.visits.count >= 2 else { return }
+        let previous = course.visits[course.visits.count - 2]
+        page.wrap(indent: 2, hanging: 4) { p in
+            p.put("Findings since \(previous): ")
+            var parts: [String] = []
+            for c in course.findingChanges {
+                switch c.kind {
+                case .new: parts.append("new [\(c.grade.rawValue)] \(c.text)")
+                case .resolved: parts.append("gone: \(c.text)")
+                case .milder: parts.append("milder [\(c.grade.rawValue), was \(c.previousGrade?.rawValue ?? "")] \(c.text)")
+                case .worse: parts.append("worse [\(c.grade.rawValue), was \(c.previousGrade?.rawValue ?? "")] \(c.text)")
+                }
+            }
+            p.put(parts.joined(separator: "; "))
+            p.put(".")
+        }
     }
 
     /// "Hip abduction strength L: 145 -> 175 -> 198 N (best 198 on 2026-11-03); since

@@ -20,7 +20,10 @@ extension BalanceScorer {
         func dated(_ lines: inout [CourseLine]) {
             for l in lines.indices {
                 for p in lines[l].points.indices { lines[l].points[p].day = lines[l].points[p].date.daysSinceEpoch - first }
-                if let best = lines[l].best { lines[l].best!.day = best.date.daysSinceEpoch - first }
+                if var best = lines[l].best {
+                    best.day = best.date.daysSinceEpoch - first
+                    lines[l].best = best
+                }
             }
         }
         dated(&course.tests)
@@ -28,6 +31,7 @@ extension BalanceScorer {
         dated(&course.ratios)
         dated(&course.indices)
         dated(&course.outcomes)
+        course.findingChanges = Self.findingChanges(from: episode[episode.count - 2].findings, to: episode[episode.count - 1].findings)
         return course
     }
 
@@ -128,7 +132,7 @@ extension BalanceScorer {
         balanceProtocol.instruments.compactMap { instrument in
             let scored = episode.compactMap { s in s.outcomes.first { $0.instrumentID == instrument.id && $0.score != nil }.map { (s.date, $0) } }
             guard !scored.isEmpty else { return nil }
-            let points = scored.map { CoursePoint(date: $0.0, value: $0.1.score!, label: $0.1.risk?.rawValue) }
+            let points = scored.compactMap { date, score in score.score.map { CoursePoint(date: date, value: $0, label: score.risk?.rawValue) } }
             let scores = Dictionary(scored.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
             let best = instrument.direction == .lowerIsBetter ? points.min { $0.value < $1.value } : points.max { $0.value < $1.value }
             var made = line(.outcome, instrument.id, nil, points, best: instrument.stratification == nil ? best : nil, episode: episode) { before, now in
@@ -149,6 +153,35 @@ extension BalanceScorer {
             }
             return made
         }
+    }
+
+    /// Findings matched by what they are about (muscle group, side or both sides, problem,
+    /// and the test or ratio behind them): new, resolved, milder or worse.
+    static func findingChanges(from before: [Finding], to now: [Finding]) -> [FindingChange] {
+        func key(_ f: Finding) -> String {
+            let basis: String
+            switch f.basis {
+            case .cutoff(let id), .norm(let id): basis = "result " + id
+            case .asymmetry(let id): basis = "asymmetry " + id
+            case .ratio(let id): basis = "ratio " + id
+            }
+            return [f.muscleGroup, f.bothSides ? "both" : f.side?.rawValue ?? "-", f.problem.rawValue, basis].joined(separator: "|")
+        }
+        let earlier = Dictionary(before.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let later = Set(now.map(key))
+        var out: [FindingChange] = []
+        for f in now {
+            guard let was = earlier[key(f)] else {
+                out.append(FindingChange(kind: .new, text: f.text, grade: f.grade))
+                continue
+            }
+            if f.grade < was.grade { out.append(FindingChange(kind: .milder, text: f.text, grade: f.grade, previousGrade: was.grade)) }
+            if f.grade > was.grade { out.append(FindingChange(kind: .worse, text: f.text, grade: f.grade, previousGrade: was.grade)) }
+        }
+        for f in before where !later.contains(key(f)) {
+            out.append(FindingChange(kind: .resolved, text: f.text, grade: f.grade))
+        }
+        return out
     }
 
     // MARK: helpers

@@ -21,6 +21,10 @@ public struct CourseOfCare: Sendable, Hashable {
     /// The overall index first, then each region's, in the protocol's region order.
     public var indices: [CourseLine]
     public var outcomes: [CourseLine]
+    /// The findings against the visit before: new ones, those gone, and those whose grade
+    /// changed ("was moderate"), so that an index that rises while the treated deficit
+    /// improves says why in words.
+    public var findingChanges: [FindingChange] = []
 
     public init(
         baseline: CivilDate, visits: [CivilDate], discharge: Bool, tests: [CourseLine], asymmetries: [CourseLine], ratios: [CourseLine],
@@ -34,6 +38,27 @@ public struct CourseOfCare: Sendable, Hashable {
         self.ratios = ratios
         self.indices = indices
         self.outcomes = outcomes
+    }
+}
+
+/// A finding of the reported visit against the visit before.
+public struct FindingChange: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case new, resolved, milder, worse
+    }
+
+    public var kind: Kind
+    /// The finding's words (the reported visit's; the earlier visit's for one resolved).
+    public var text: String
+    public var grade: Grade
+    /// The grade at the visit before, for a finding milder or worse.
+    public var previousGrade: Grade?
+
+    public init(kind: Kind, text: String, grade: Grade, previousGrade: Grade? = nil) {
+        self.kind = kind
+        self.text = text
+        self.grade = grade
+        self.previousGrade = previousGrade
     }
 }
 
