@@ -92,6 +92,7 @@
               <xsl:choose>
                 <xsl:when test="@side = 'left'">Left side only</xsl:when>
                 <xsl:when test="@side = 'right'">Right side only</xsl:when>
+                <xsl:when test="@side = 'both' and @againOn"><xsl:value-of select="concat('Both sides, then once more on your ', @againOn, ' side (it is the weaker one)')"/></xsl:when>
                 <xsl:when test="@side = 'both'">Both sides</xsl:when>
                 <xsl:otherwise>Both sides (a middle-of-the-body exercise)</xsl:otherwise>
               </xsl:choose>

@@ -466,7 +466,7 @@
     <xsl:choose>
       <xsl:when test="@side = 'left'"> - left side only</xsl:when>
       <xsl:when test="@side = 'right'"> - right side only</xsl:when>
-      <xsl:when test="@side = 'both'"> - both sides</xsl:when>
+      <xsl:when test="@side = 'both'"> - both sides<xsl:if test="@againOn"><xsl:value-of select="concat(', and again on the ', @againOn)"/></xsl:if></xsl:when>
     </xsl:choose>
   </xsl:template>
 

@@ -352,6 +352,7 @@ public struct ReportXML: ~Copyable {
             w.attribute("id", e.exerciseID)
             w.attribute("name", e.name)
             w.attribute("side", word: e.bothSides ? "both" : e.side?.xmlWord)
+            w.attribute("againOn", word: e.againOn?.xmlWord)
             w.attribute("grade", word: e.grade.xmlWord)
             integer("sets", e.sets)
             integer("repsMin", d.repsMin)

@@ -42,6 +42,25 @@ struct CorrectivePlannerTests {
         #expect(plan.deferred.isEmpty && plan.withheld.isEmpty && plan.unanswered.isEmpty)
     }
 
+    @Test("weak on both sides and more on the left: one item each, both sides and again on the left, never the same exercise twice")
+    func bothSidesAndAgain() throws {
+        // Norm 150 (30), graded below the 5th centile (100.65): 60 and 90 N are both below it,
+        // one finding for both sides; the asymmetry (90 - 60) / 90 = 33.3% (moderate) names the
+        // left. The same exercises answer both findings.
+        var p = Self.p
+        p.tests[0] = Fixture.test("abduction", group: "abductors", norms: [Fixture.meanSD(150, 30)])
+        p.normGrading = NormGrading(thresholds: [.init(grade: .mild, percentileBelow: 5, sources: Fixture.refs("s"), location: Fixture.here)], note: nil, location: Fixture.here)
+        let s = Fixture.latest(p, Fixture.session("2026-01-05", [Fixture.measure("abduction", .left, 60), Fixture.measure("abduction", .right, 90)]))
+        #expect(s.findings.contains { $0.bothSides } && s.findings.contains { $0.side == .left && !$0.bothSides })
+        let ids = s.plan.exercises.map(\.exerciseID)
+        #expect(ids == ["side-plank", "clam", "bridge"], "\(ids)")
+        #expect(Set(ids).count == ids.count)
+        #expect(s.plan.exercises.map(\.bothSides) == [true, true, true])
+        #expect(s.plan.exercises.map(\.againOn) == [.left, .left, nil])
+        // Each item answers both findings.
+        #expect(s.plan.exercises[0].answers.contains("; "))
+    }
+
     @Test("the cap keeps every finding's first exercise before any second, and lists the rest as deferred")
     func cap() {
         let capped = Fixture.balanceProtocol(

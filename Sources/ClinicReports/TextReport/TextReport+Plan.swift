@@ -23,7 +23,7 @@ extension TextReport {
                 p.put(integer: n + 1)
                 p.put(". ")
                 p.put(e.pointee.name)
-                sideLabel(e.pointee.side, bothSides: e.pointee.bothSides, &p)
+                sideLabel(e.pointee.side, bothSides: e.pointee.bothSides, againOn: e.pointee.againOn, &p)
             }
             page.wrap(indent: 5, hanging: 5) { p in
                 dosageText(e, &p)
@@ -41,7 +41,7 @@ extension TextReport {
                 p.put(integer: tables.balanceProtocol.plan.maxExercises)
                 p.put(" (next visit): ")
                 p.put(d.name)
-                sideLabel(d.side, bothSides: d.bothSides, &p)
+                sideLabel(d.side, bothSides: d.bothSides, againOn: d.againOn, &p)
                 p.put("; for: ")
                 p.put(d.answers)
             }
@@ -65,13 +65,17 @@ extension TextReport {
 
     /// " - left side only", " - both sides", or nothing for a midline exercise: the plan's
     /// lopsidedness, written where the patient reads each item.
-    private func sideLabel(_ side: BodySide?, bothSides: Bool, _ p: inout ByteBuffer) {
+    private func sideLabel(_ side: BodySide?, bothSides: Bool, againOn: BodySide?, _ p: inout ByteBuffer) {
         if let side {
             p.put(" - ")
             p.put(side.rawValue)
             p.put(" side only")
         } else if bothSides {
             p.put(" - both sides")
+            if let againOn {
+                p.put(", and again on the ")
+                p.put(againOn.rawValue)
+            }
         }
     }
 

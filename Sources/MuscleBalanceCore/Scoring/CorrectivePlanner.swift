@@ -5,7 +5,8 @@ extension BalanceScorer {
     /// The exercises that answer the findings, on the sides their rules say. Every finding's
     /// first exercise comes before any finding's second, so the cap cuts alternatives, not
     /// findings; what it cuts is kept as `deferred`. Both sides affected is one item, and a
-    /// one-sided finding of the same muscles adds its side again: the extra work stays visible.
+    /// one-sided finding of the same muscles adds its side to it ("both sides, and again on the
+    /// left"): the extra work stays visible in one item, never as the same exercise twice.
     /// `conditions`: the protocol's codes of the patient's conditions in force on `date`.
     func plan(findings: [Finding], patient: Patient, conditions: [String], date: CivilDate) -> CorrectivePlan {
         let age = patient.birthDate.map { date.age(bornOn: $0) }
@@ -58,6 +59,22 @@ extension BalanceScorer {
             var sets = dosage.sets
             if let extra = dosage.extraSetsAffectedSide, side != nil, side == finding.side {
                 sets = (sets ?? 0) + extra
+            }
+            // The same exercise for both sides and for one: one item, again on that side.
+            if exercise.sideRule == .affectedSide, c.slot != 0,
+                let other = chosen.firstIndex(where: { $0.item.exerciseID == exercise.id && ($0.item.bothSides || c.slot == 3) && $0.item.againOn == nil })
+            {
+                var merged = chosen[other].item
+                let oneSide = c.slot == 3 ? merged.side : side
+                merged.side = nil
+                merged.bothSides = true
+                merged.againOn = oneSide
+                // Both sides at the exercise's own sets; the weaker side's extra is the "again".
+                if c.slot == 3 { merged.sets = dosage.sets }
+                merged.answers += "; " + finding.text
+                merged.grade = max(merged.grade, finding.grade)
+                chosen[other].item = merged
+                continue
             }
             chosen.append((c.finding, c.round, PlannedExercise(
                 exerciseID: exercise.id, name: exercise.name, side: side, bothSides: c.slot == 3, dosage: dosage, sets: sets,

@@ -115,6 +115,10 @@ public struct PlannedExercise: Sendable, Hashable {
     /// Done on both sides, as one item (`side` nil): both sides are affected, or the exercise's
     /// rule is both sides.
     public var bothSides: Bool = false
+    /// Done on both sides, and once more on this side: the muscles are weak on both sides and
+    /// this side more (a one-sided finding of the same muscles). One item, not "both sides"
+    /// beside "left side only" for the same exercise.
+    public var againOn: BodySide? = nil
     public var dosage: Dosage
     /// Sets on this side when the protocol adds sets for the affected side.
     public var sets: Int?
