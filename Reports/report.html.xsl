@@ -833,10 +833,10 @@
     <xsl:param name="title"/>
     <xsl:variable name="first" select="$lines[1]"/>
     <xsl:variable name="lowText">
-      <xsl:for-each select="$lines/r:point/@value | $first/@bandLow"><xsl:sort select="." data-type="number"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
+      <xsl:for-each select="$lines/r:point/@value | $first/@bandLow | $first/r:threshold/@value"><xsl:sort select="." data-type="number"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
     </xsl:variable>
     <xsl:variable name="highText">
-      <xsl:for-each select="$lines/r:point/@value | $first/@bandHigh"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
+      <xsl:for-each select="$lines/r:point/@value | $first/@bandHigh | $first/r:threshold/@value"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
     </xsl:variable>
     <xsl:variable name="daysText">
       <xsl:for-each select="$lines/r:point/@day"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
@@ -860,6 +860,12 @@
           <xsl:variable name="bandTop" select="120 - ($first/@bandHigh - $low) div $span * 110"/>
           <rect x="80" y="{round($bandTop * 10) div 10}" width="500" height="{round(($first/@bandHigh - $first/@bandLow) div $span * 110 * 10) div 10}" class="band"/>
         </xsl:if>
+        <!-- Where each grade begins (an asymmetry's thresholds), dashed, with the grade's word. -->
+        <xsl:for-each select="$first/r:threshold">
+          <xsl:variable name="ty" select="round((120 - (@value - $low) div $span * 110) * 10) div 10"/>
+          <line x1="80" y1="{$ty}" x2="580" y2="{$ty}" class="threshold"/>
+          <text x="578" y="{$ty - 3}" class="t end"><xsl:value-of select="@grade"/></text>
+        </xsl:for-each>
         <xsl:for-each select="$first/r:point">
           <text x="{round((80 + @day div $days * 500) * 10) div 10}" y="138" class="t mid"><xsl:value-of select="@date"/></text>
         </xsl:for-each>
@@ -968,6 +974,7 @@
     .affected { fill: #000; }
     .line { fill: none; stroke: #000; stroke-width: 2; }
     .line.second { stroke-dasharray: 6 3; }
+    .threshold { stroke: #000; stroke-width: 0.8; stroke-dasharray: 2 3; }
     .end { text-anchor: end; }
     .pt { fill: #fff; stroke: #000; stroke-width: 1.5; }
     .pt.mild { fill: #fff3c4; }

@@ -37,6 +37,12 @@ extension ReportXML {
         if let best = line.best { write(best, as: "best") }
         if let c = line.sincePrevious { write(c, as: "sincePrevious") }
         if let c = line.sinceBaseline { write(c, as: "sinceBaseline") }
+        for t in line.gradeThresholds {
+            w.start("threshold")
+            w.attribute("grade", word: t.grade.xmlWord)
+            number("value", t.value)
+            w.end()
+        }
         w.end()
     }
 

@@ -55,6 +55,8 @@ struct CourseOfCareReportTests {
         #expect(asymmetry.contains(#"<point date="2026-09-01" day="0" value="30.952381" grade="moderate" side="left"/>"#))
         #expect(asymmetry.contains(#"<point date="2026-11-03" day="63" value="7.476636" grade="normal" side="left"/>"#))
         #expect(asymmetry.contains(#"<sinceBaseline from="2026-09-01" previous="30.952381" change="-23.475745" percent="-75.844716" days="63" verdict="not-judged"/>"#))
+        // The protocol's grade thresholds for a strength asymmetry, which its chart draws across.
+        #expect(asymmetry.contains(#"<threshold grade="mild" value="10"/>"#) && asymmetry.contains(#"<threshold grade="moderate" value="15"/>"#), "\(asymmetry)")
         // Pain 6 -> 4 -> 2: 2 points and 50% since the visit before, 4 and 66.7% since the
         // baseline; the rule (Ostelo 2008) is 2 points and 30%: improved both ways.
         let pain = try #require(Self.line(xml, kind: "outcome", id: "nprs", side: nil))
@@ -78,6 +80,7 @@ struct CourseOfCareReportTests {
         #expect(page.status == 0)
         #expect(page.stdout.contains("<strong>Since the baseline: </strong>improved Hip abduction strength L, Pain numeric rating scale; nothing worse; 3 within measurement error."), "\(page.stdout.prefix(300))")
         #expect(page.stdout.contains("<h2>Course of care since 2026-09-01</h2>"))
+        #expect(page.stdout.contains(#"class="threshold"></line><text x="578""#), "the asymmetry chart's grade thresholds")
         let handout = try run(xsltproc, [Paths.packageRoot + "/Reports/handout.html.xsl", folder + "/r3/visit3.report.xml"])
         #expect(handout.stdout.contains("<li>Hip abduction strength, left side: stronger (145 then, 198 N now)</li><li>Your pain score: 6 then, 2 now</li>"), "\(handout.stdout)")
         // Both pages, charts included, pass the W3C Nu HTML checker (a third client).

@@ -93,7 +93,13 @@ extension BalanceScorer {
                 s.asymmetries.first { $0.testID == id }.flatMap { a in a.value.map { CoursePoint(date: s.date, value: $0, grade: a.grade, side: a.affectedSide) } }
             }
             // No source gives an asymmetry's measurement error: the change is shown, not judged.
-            return line(.asymmetry, id, nil, points, best: points.min { $0.value < $1.value }, episode: episode) { Self.change($0, $1, verdict: .notJudged, sources: []) }
+            var made = line(.asymmetry, id, nil, points, best: points.min { $0.value < $1.value }, episode: episode) { Self.change($0, $1, verdict: .notJudged, sources: []) }
+            // The grade thresholds in the asymmetry's own terms (a limb symmetry index runs the
+            // other way: a grade "at least 10" weaker is an index of 90 or less).
+            if let t = order[id], let rule = asymmetryRuleOfTest[t] {
+                made.gradeThresholds = rule.grades.map { CourseLine.GradeLine(grade: $0.grade, value: rule.formula == .limbSymmetryIndex ? 100 - $0.atLeast : $0.atLeast) }
+            }
+            return made
         }
     }
 

@@ -87,6 +87,15 @@ public struct CourseLine: Sendable, Hashable {
     /// measurement error (an amount either way, or a band of the baseline), an outcome's
     /// minimal important change. Nil where no source gives one.
     public var baselineBand: ClosedRange<Double>? = nil
+    /// Where each grade begins, in the figure's own terms (an asymmetry's thresholds): what
+    /// its chart draws across.
+    public var gradeThresholds: [GradeLine] = []
+
+    /// A grade's threshold as a value of the figure.
+    public struct GradeLine: Sendable, Hashable {
+        public var grade: Grade
+        public var value: Double
+    }
 
     public init(kind: Kind, id: String, side: BodySide?, points: [CoursePoint], best: CoursePoint?, sincePrevious: CourseChange?, sinceBaseline: CourseChange?) {
         self.kind = kind
