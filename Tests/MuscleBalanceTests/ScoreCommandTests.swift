@@ -18,11 +18,13 @@ struct ScoreCommandTests {
     @Test("the example reports match Reports/examples byte for byte (re-make with Reports/examples/regenerate)")
     func examples() throws {
         let out = try temporaryDirectory()
-        let result = try mbt(["score", "Examples/clinic-example.xml", "--out", out])
+        let result = try mbt(["score", "Examples/clinic-example.xml", "--out", out, "--html"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         // Run from the checkout, the example is Examples/clinic-example.xml: its reports are
         // Examples--clinic-example.report.*, kept in Reports/examples under the file's own name.
-        for name in ["clinic-example.report.xml", "clinic-example.report.txt", "summary.csv"] {
+        // The page too: a stylesheet change that the goldens missed was caught only by CI's
+        // install check.
+        for name in ["clinic-example.report.xml", "clinic-example.report.txt", "clinic-example.report.html", "summary.csv"] {
             let written = try Data(contentsOf: URL(fileURLWithPath: out + "/" + (name == "summary.csv" ? name : "Examples--" + name)))
             let expected = try Data(contentsOf: URL(fileURLWithPath: Paths.packageRoot + "/Reports/examples/" + name))
             #expect(written == expected, "\(name) differs from Reports/examples/\(name)")
