@@ -58,14 +58,7 @@ extension BalanceScorer {
             }
             let judge: (CoursePoint, CoursePoint) -> CourseChange = { before, now in
                 let (judged, mdc) = self.judgeChange(test, sex: sex, side: key.side, from: before.value, to: now.value)
-                let verdict: CourseChange.Verdict
-                switch judged {
-                case .improved: verdict = .improved
-                case .worsened: verdict = .worsened
-                case .withinMDC: verdict = .withinError
-                case .noMDC: verdict = .notJudged
-                }
-                var made = Self.change(before, now, verdict: verdict, sources: mdc?.sources.ids ?? [])
+                var made = Self.change(before, now, verdict: CourseChange.Verdict(judged), sources: mdc?.sources.ids ?? [])
                 made.caveat = mdc?.caveat(for: sex)
                 return made
             }
@@ -145,14 +138,7 @@ extension BalanceScorer {
                 guard let a = scores[before.date], let b = scores[now.date], let judged = OutcomeScoring.change(from: a, to: b, by: instrument) else {
                     return Self.change(before, now, verdict: .notJudged, sources: [])
                 }
-                let verdict: CourseChange.Verdict
-                switch judged.verdict {
-                case .improved: verdict = .improved
-                case .worsened: verdict = .worsened
-                case .withinChange: verdict = .withinError
-                case .noRule: verdict = .notJudged
-                }
-                return Self.change(before, now, verdict: verdict, sources: instrument.change?.sources.ids ?? [])
+                return Self.change(before, now, verdict: CourseChange.Verdict(judged.verdict), sources: instrument.change?.sources.ids ?? [])
             }
             if let base = points.first?.value, let rule = instrument.change {
                 made.baselineBand = max(instrument.range.lowerBound, base - rule.amount)...min(instrument.range.upperBound, base + rule.amount)

@@ -41,6 +41,28 @@ public struct CourseOfCare: Sendable, Hashable {
     }
 }
 
+extension CourseChange.Verdict {
+    /// A test's progress verdict in the course's words: within its MDC is within error.
+    init(_ verdict: ProgressItem.Verdict) {
+        switch verdict {
+        case .improved: self = .improved
+        case .worsened: self = .worsened
+        case .withinMDC: self = .withinError
+        case .noMDC: self = .notJudged
+        }
+    }
+
+    /// An outcome score's verdict in the course's words.
+    init(_ verdict: OutcomeChange.Verdict) {
+        switch verdict {
+        case .improved: self = .improved
+        case .worsened: self = .worsened
+        case .withinChange: self = .withinError
+        case .noRule: self = .notJudged
+        }
+    }
+}
+
 /// A finding of the reported visit against the visit before.
 public struct FindingChange: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
