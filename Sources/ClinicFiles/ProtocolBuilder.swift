@@ -216,10 +216,11 @@ struct ProtocolBuilder {
             targetBand: e.child(named: "targetBand").map { TargetBand(min: $0.double("min") ?? 0, max: $0.double("max") ?? 0, sources: $0.sources()) },
             minimalDetectableChanges: e.children(named: "mdc").map { m in
                 var mdc = MinimalDetectableChange(
-                    value: m.double("value"), ratioBelow: m.double("ratioBelow"), ratioAbove: m.double("ratioAbove"),
+                    value: m.double("value"), ratioBelow: m.double("ratioBelow"), ratioAbove: m.double("ratioAbove"), percent: m.double("percent"),
                     sex: m.string("sex").flatMap(Sex.init), side: m.string("side").flatMap(BodySide.init), note: m.string("note"), sources: m.sources())
                 mdc.derived = m.string("derived") == "true" || m.string("derived") == "1"
                 mdc.sampleSex = m.string("sampleSex").flatMap(Sex.init)
+                mdc.measure = m.string("measure").flatMap(MinimalDetectableChange.Measure.init) ?? .mdc
                 return mdc
             },
             norms: norms, location: e.location)

@@ -399,6 +399,7 @@ public struct ReportXML: ~Copyable {
                 number("mdc", c.mdc)
                 number("mdcRatioBelow", c.mdcRatioBelow)
                 number("mdcRatioAbove", c.mdcRatioAbove)
+                number("mdcPercent", c.mdcPercent)
                 w.attribute("verdict", word: c.verdict.xmlWord)
                 sources("source", c.mdcSources)
                 if let caveat = c.mdcCaveat { w.attribute("mdcCaveat", caveat) }

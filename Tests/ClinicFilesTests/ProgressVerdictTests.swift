@@ -40,12 +40,28 @@ struct ProgressVerdictTests {
         #expect(try verdict("straight-leg-raise", .left, 50, 61.5, sex: .female).mdc == 12)
     }
 
-    @Test("a ratio band: hip abduction 145 -> 175 N is 1.207, inside van der Ploeg's 0.82-1.23; 145 -> 180 N is beyond it")
+    @Test("a ratio band: knee extension 145 -> 175 N is 1.207, inside van der Ploeg's 0.82-1.23; 145 -> 180 N is beyond it")
     func ratioBand() throws {
-        let within = try verdict("hip-abduction-strength", .left, 145, 175, sex: .female)
-        #expect(within.verdict == .withinMDC && within.mdc == nil && within.mdcRatioBelow == 0.82 && within.mdcRatioAbove == 1.23)
-        #expect(try verdict("hip-abduction-strength", .left, 145, 180, sex: .female).verdict == .improved)  // 1.241 > 1.23
-        #expect(try verdict("hip-abduction-strength", .left, 145, 118, sex: .female).verdict == .worsened)  // 0.814 < 0.82
+        let within = try verdict("knee-extension-strength", .left, 145, 175, sex: .female)
+        #expect(within.verdict == .withinMDC && within.mdc == nil && within.mdcRatioBelow == 0.82 && within.mdcRatioAbove == 1.23 && within.mdcPercent == nil)
+        #expect(try verdict("knee-extension-strength", .left, 145, 180, sex: .female).verdict == .improved)  // 1.241 > 1.23
+        #expect(try verdict("knee-extension-strength", .left, 145, 118, sex: .female).verdict == .worsened)  // 0.814 < 0.82
+    }
+
+    @Test("a percentage: Thorborg's hip figures, abduction 5%, adduction 6%, extension 8%, each either way, with its caveat")
+    func percentOfPrevious() throws {
+        let abduction = try verdict("hip-abduction-strength", .left, 145, 152.25, sex: .female)  // +7.25 = 5% exactly
+        #expect(abduction.verdict == .withinMDC && abduction.mdcPercent == 5 && abduction.mdcRatioBelow == nil && abduction.mdcSources == ["thorborg-2010"])
+        #expect(abduction.mdcCaveat == "between-session variation, not an MDC95")
+        #expect(try verdict("hip-abduction-strength", .left, 145, 152.3, sex: .female).verdict == .improved)  // +5.03%
+        #expect(try verdict("hip-abduction-strength", .left, 145, 137.75, sex: .female).verdict == .withinMDC)  // -5% exactly
+        #expect(try verdict("hip-abduction-strength", .left, 145, 137.7, sex: .female).verdict == .worsened)  // -5.03%
+        #expect(try verdict("hip-adduction-strength", .right, 100, 106, sex: .male).verdict == .withinMDC)  // 6% exactly
+        #expect(try verdict("hip-adduction-strength", .right, 100, 106.1, sex: .male).verdict == .improved)
+        #expect(try verdict("hip-extension-strength", .left, 100, 92, sex: .male).verdict == .withinMDC)  // -8% exactly
+        #expect(try verdict("hip-extension-strength", .left, 100, 91.9, sex: .male).verdict == .worsened)
+        // 145 -> 175 N, +20.7%: the change van der Ploeg's band called measurement error.
+        #expect(try verdict("hip-abduction-strength", .left, 145, 175, sex: .female).verdict == .improved)
     }
 
     @Test("no MDC: not judged; the Thomas knee angle beyond its 4.17 deg")

@@ -123,6 +123,15 @@ struct ThresholdBoundaryTests {
                     cases.append((Self.reading(b - 10 * m, 1 + places), .withinMDC))
                     cases.append((Self.reading(b + 10 * m, 1 + places), .withinMDC))
                     cases.append((Self.reading(b - 10 * m - Self.power(places), 1 + places), nil))
+                } else if let percent = mdc.percent {
+                    // before x (100 +- p) / 100, written out: exactly p% either way is within it;
+                    // one more in the last place of p% beyond.
+                    let (m, places) = Self.digits(percent)
+                    let hundred = 100 * Self.power(places)
+                    cases.append((Self.reading(a * (hundred + m), 3 + places), .withinMDC))
+                    cases.append((Self.reading(a * (hundred - m), 3 + places), .withinMDC))
+                    cases.append((Self.reading(a * (hundred + m + 1), 3 + places), nil))
+                    cases.append((Self.reading(a * (hundred - m - 1), 3 + places), nil))
                 } else if let above = mdc.ratioAbove, let belowRatio = mdc.ratioBelow {
                     for bound in [above, belowRatio] {
                         let (r, places) = Self.digits(bound)
@@ -156,7 +165,14 @@ struct ThresholdBoundaryTests {
         // A woman's left side: the MDC is 12 deg.
         let change = try Self.score([[Self.measure(slr, .left, 72.9)], [Self.measure(slr, .left, 60.9)]], sex: .female)
         #expect(change.sessions.last?.progress.first { $0.testID == slr.id }?.verdict == .withinMDC)
-        let ratio = try Self.score([[Self.measure(abduction, .left, 110)], [Self.measure(abduction, .left, 135.3)]])
-        #expect(ratio.sessions.last?.progress.first { $0.testID == abduction.id }?.verdict == .withinMDC, "110 -> 135.3 is x1.23 exactly")
+        let knee = try #require(Self.p.tests.first { $0.id == "knee-extension-strength" })
+        let ratio = try Self.score([[Self.measure(knee, .left, 110)], [Self.measure(knee, .left, 135.3)]])
+        #expect(ratio.sessions.last?.progress.first { $0.testID == knee.id }?.verdict == .withinMDC, "110 -> 135.3 is x1.23 exactly")
+        // Thorborg's 5% for hip abduction: 140 -> 147 is 5% exactly (7 / 140 x 100 is
+        // 5.000000000000001 in binary), within it; 140 -> 147.1 beyond.
+        let percent = try Self.score([[Self.measure(abduction, .left, 140)], [Self.measure(abduction, .left, 147)]])
+        #expect(percent.sessions.last?.progress.first { $0.testID == abduction.id }?.verdict == .withinMDC, "140 -> 147 is 5% exactly")
+        let beyond = try Self.score([[Self.measure(abduction, .left, 140)], [Self.measure(abduction, .left, 147.1)]])
+        #expect(beyond.sessions.last?.progress.first { $0.testID == abduction.id }?.verdict == .improved)
     }
 }

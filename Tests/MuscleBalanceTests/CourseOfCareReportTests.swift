@@ -37,16 +37,16 @@ struct CourseOfCareReportTests {
         #expect(lint.status == 0, "\(lint.stderr)")
         #expect(xml.contains(#"<courseOfCare baseline="2026-09-01">"#))
         for date in ["2026-09-01", "2026-10-06", "2026-11-03"] { #expect(xml.contains("<visit date=\"\(date)\"/>")) }
-        // Left abductor 145 -> 175 -> 198 N. Van der Ploeg's week-to-week band is 0.82-1.23 of
-        // the earlier value: 198 / 175 = 1.131 is within it; 198 / 145 = 1.366 is beyond it.
-        // +53 N is 36.55% of 145; 28 days from 6 October, 63 from 1 September.
+        // Left abductor 145 -> 175 -> 198 N. Hip abduction's measurement error is 5% of the
+        // earlier value (Thorborg 2010's between-session variation): +23 / 175 = 13.14% and
+        // +53 / 145 = 36.55% are beyond it; 28 days from 6 October, 63 from 1 September.
         let left = try #require(Self.line(xml, kind: "test", id: "hip-abduction-strength", side: "left"))
         #expect(left.contains(#"<best date="2026-11-03" day="63" value="198" grade="normal"/>"#))
-        // The baseline's measurement-error band the chart shades: 145 x 0.82 and 145 x 1.23.
-        #expect(left.contains(#"bandLow="118.9" bandHigh="178.35""#), "\(left)")
-        #expect(left.contains(#"<sincePrevious from="2026-10-06" previous="175" change="23" percent="13.142857" days="28" verdict="within-error" source="van-der-ploeg-1991"/>"#), "\(left)")
-        #expect(left.contains(#"<sinceBaseline from="2026-09-01" previous="145" change="53" percent="36.551724" days="63" verdict="improved" source="van-der-ploeg-1991"/>"#), "\(left)")
-        // Right 210 -> 214: 1.019 of the baseline, within.
+        // The baseline's measurement-error band the chart shades: 145 x 0.95 and 145 x 1.05.
+        #expect(left.contains(#"bandLow="137.75" bandHigh="152.25""#), "\(left)")
+        #expect(left.contains(#"<sincePrevious from="2026-10-06" previous="175" change="23" percent="13.142857" days="28" verdict="improved" source="thorborg-2010" caveat="between-session variation, not an MDC95"/>"#), "\(left)")
+        #expect(left.contains(#"<sinceBaseline from="2026-09-01" previous="145" change="53" percent="36.551724" days="63" verdict="improved" source="thorborg-2010" caveat="between-session variation, not an MDC95"/>"#), "\(left)")
+        // Right 210 -> 214: +1.9% of the baseline, within.
         let right = try #require(Self.line(xml, kind: "test", id: "hip-abduction-strength", side: "right"))
         #expect(right.contains(#"verdict="within-error""#) && !right.contains("improved"))
         // The asymmetry (R - L) / R: 65/210 = 30.95%, 37/212 = 17.45%, 16/214 = 7.48%; its best
@@ -67,7 +67,7 @@ struct CourseOfCareReportTests {
         // The text report says the same in words.
         let text = try String(contentsOfFile: folder + "/r3/visit3.report.txt", encoding: .utf8)
         #expect(text.contains("COURSE OF CARE SINCE 2026-09-01 (baseline): 3 visits, 2026-09-01, 2026-10-06,"), "\(text)")
-        #expect(text.contains("  Hip abduction strength L: 145 -> 175 -> 198 N (best 198 on 2026-11-03); since\n      2026-10-06 (28 days) +23 N (+13.1%), within measurement error ["), "\(text)")
+        #expect(text.contains("  Hip abduction strength L: 145 -> 175 -> 198 N (best 198 on 2026-11-03); since\n      2026-10-06 (28 days) +23 N (+13.1%), improved [5]; since the baseline (63\n      days) +53 N (+36.6%), improved [5] (between-session variation, not an\n      MDC95)\n"), "\(text)")
         #expect(text.contains("  Asymmetry, Hip abduction strength: 31% L -> 17.5% L -> 7.5% L (best 7.5% on"), "\(text)")
         // The clinician's summary line, from the verdicts against the baseline: the left abductor
         // and the pain score improved; the right abductor and both adductors within error; the

@@ -81,9 +81,15 @@ struct DefaultProtocolTests {
         #expect(slr.minimalDetectableChange(sex: .male, side: .left)?.value == 8)
         #expect(slr.minimalDetectableChange(sex: .female, side: .right)?.value == 11)
         #expect(slr.minimalDetectableChange(sex: .female, side: .left)?.value == 12)
-        // Hand-held dynamometry: van der Ploeg's week-to-week band 0.82-1.23.
-        let hhd = try #require(p.test("hip-extension-strength")?.minimalDetectableChange(sex: .female, side: .left))
-        #expect(hhd.value == nil && hhd.ratioBelow == 0.82 && hhd.ratioAbove == 1.23)
+        // Hip dynamometry: Thorborg 2010's between-session variation per muscle group
+        // (abduction and flexion under 5%, adduction under 6%, extension under 8%); the knee,
+        // which it did not measure: van der Ploeg's week-to-week band 0.82-1.23.
+        for (id, percent) in [("hip-abduction-strength", 5.0), ("hip-adduction-strength", 6), ("hip-extension-strength", 8), ("hip-flexion-strength", 5)] {
+            let hip = try #require(p.test(id)?.minimalDetectableChange(sex: .female, side: .left))
+            #expect(hip.percent == percent && hip.measure == .variation && hip.sources.ids == ["thorborg-2010"] && hip.value == nil && hip.ratioBelow == nil, "\(id)")
+        }
+        let hhd = try #require(p.test("knee-extension-strength")?.minimalDetectableChange(sex: .female, side: .left))
+        #expect(hhd.value == nil && hhd.ratioBelow == 0.82 && hhd.ratioAbove == 1.23 && hhd.sources.ids == ["van-der-ploeg-1991"])
         // The lower reference limit: the 5th centile (van der Ploeg 1991).
         #expect(p.normGrading?.thresholds.map { ($0.grade, $0.percentileBelow) }.first.map { $0 == (.mild, 5) } == true)
         // McGill's three ratio criteria.

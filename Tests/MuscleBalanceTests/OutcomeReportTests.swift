@@ -278,8 +278,8 @@ struct OutcomeReportTests {
         #expect(try mbt(["score", "back.xml", "--out", "b"], in: folder).status == 0)
         // The CSV export carries each score as a row: the instrument as the test, unit "score".
         let csv = try mbt(["history", "export", "--format", "csv"], in: folder).stdout
-        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-10-13,1,lumbopelvic-balance,1.2.0,odi,,32.000,score,,moderate disability\n"), "\(csv)")
-        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-09-01,1,lumbopelvic-balance,1.2.0,start-back,,5.000,score,,medium\n"), "\(csv)")
+        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-10-13,1,lumbopelvic-balance,1.3.0,odi,,32.000,score,,moderate disability\n"), "\(csv)")
+        #expect(csv.contains("\nLakeside Physiotherapy,LK-0202,2026-09-01,1,lumbopelvic-balance,1.3.0,start-back,,5.000,score,,medium\n"), "\(csv)")
         // history show: each instrument over the visits, against the previous and the first score.
         let shown = try mbt(["history", "show", "--patient", "LK-0202"], in: folder).stdout
         #expect(shown.contains("\nPain numeric rating scale (nprs, patient-reported)\n"), "\(shown)")

@@ -69,7 +69,7 @@ struct WorkedExampleTests {
         #expect(!outcome.failed)
         #expect(FileManager.default.fileExists(atPath: directory + "/clinic-example.report.txt"))
         #expect(report[attribute: "protocol"] == "lumbopelvic-balance")
-        #expect(report[attribute: "protocolVersion"] == "1.2.0")
+        #expect(report[attribute: "protocolVersion"] == "1.3.0")
     }
 
     // MARK: RP-0001, balanced

@@ -125,7 +125,9 @@ extension TextReport {
             if let c = line.sincePrevious, c.from != line.sinceBaseline?.from {
                 p.put("; since ")
                 p.put(c.from.description)
-                change(c, unit: unit, digits: digits, &notes, &p)
+                // What to know beside the figure is said once, after the baseline's change,
+                // when both changes were judged by the same figure.
+                change(c, unit: unit, digits: digits, caveat: c.caveat != line.sinceBaseline?.caveat, &notes, &p)
             }
             if let c = line.sinceBaseline {
                 p.put("; since the baseline")
@@ -137,7 +139,7 @@ extension TextReport {
         }
     }
 
-    private func change(_ c: CourseChange, unit: String, digits: Int, _ notes: inout Footnotes, _ p: inout ByteBuffer) {
+    private func change(_ c: CourseChange, unit: String, digits: Int, caveat showCaveat: Bool = true, _ notes: inout Footnotes, _ p: inout ByteBuffer) {
         p.put(" (\(c.days) days) ")
         if c.amount >= 0 { p.put("+") }
         p.put(decimal: c.amount, digits: digits)
@@ -159,7 +161,7 @@ extension TextReport {
             p.put(" ")
             notes.cite(c.sources, into: &p)
         }
-        if let caveat = c.caveat {
+        if showCaveat, let caveat = c.caveat {
             p.put(" (")
             p.put(caveat)
             p.put(")")

@@ -96,12 +96,16 @@ extension TextReport {
         }
     }
 
-    /// "43.2 s", or a relative band "x0.82-1.23" (latest / previous).
+    /// "43.2 s", a relative band "x0.82-1.23" (latest / previous), or "+-5%" of the previous.
     private func mdcText(_ c: UnsafePointer<ProgressItem>, _ unit: String, _ page: inout PageText) {
         if let value = c.pointee.mdc {
             page.bytes.put(decimal: value)
             page.add(" ")
             page.add(unit)
+        } else if let percent = c.pointee.mdcPercent {
+            page.add("+-")
+            page.bytes.put(decimal: percent)
+            page.add("%")
         } else if let below = c.pointee.mdcRatioBelow, let above = c.pointee.mdcRatioAbove {
             page.add("x")
             page.bytes.put(decimal: below)

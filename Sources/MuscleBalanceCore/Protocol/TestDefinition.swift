@@ -124,13 +124,24 @@ public struct TargetBand: Sendable, Hashable {
 }
 
 /// The smallest change between two sessions that is more than measurement error: an amount in
-/// the test's unit (`value`), or a band of the ratio latest / previous (`ratioBelow` to
-/// `ratioAbove`, as hand-held myometry's week-to-week limits are published). A change exactly
-/// at the limit is not beyond it.
+/// the test's unit (`value`), a band of the ratio latest / previous (`ratioBelow` to
+/// `ratioAbove`, as hand-held myometry's week-to-week limits are published), or a percentage
+/// of the earlier value either way (`percent`, as Thorborg 2010 gives hip dynamometry's
+/// between-session variation per muscle group). A change exactly at the limit is not beyond it.
 public struct MinimalDetectableChange: Sendable, Hashable {
+    /// What the source published: a minimal detectable change, or the between-session
+    /// variation of the measurement (narrower than an MDC95; the report says which).
+    public enum Measure: String, Sendable, Hashable {
+        case mdc
+        case variation
+    }
+
     public var value: Double?
     public var ratioBelow: Double?
     public var ratioAbove: Double?
+    /// A change of more than this percentage of the earlier value, up or down.
+    public var percent: Double? = nil
+    public var measure: Measure = .mdc
     /// nil (sex="any" or none): every patient.
     public var sex: Sex?
     public var side: BodySide?
@@ -146,6 +157,7 @@ public struct MinimalDetectableChange: Sendable, Hashable {
     /// there is nothing to say.
     public func caveat(for sex: Sex?) -> String? {
         var parts: [String] = []
+        if measure == .variation { parts.append("between-session variation, not an MDC95") }
         if derived { parts.append("derived, not published as an MDC") }
         if let sampleSex, let sex, sex != sampleSex {
             parts.append("from a sample of \(sampleSex == .female ? "women" : "men"), applied to a \(sex == .female ? "woman" : "man")")
@@ -153,8 +165,36 @@ public struct MinimalDetectableChange: Sendable, Hashable {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    public init(value: Double?, ratioBelow: Double? = nil, ratioAbove: Double? = nil, sex: Sex? = nil, side: BodySide? = nil, note: String?, sources: SourceReferences) {
+    /// Whether `before` -> `now` is beyond this figure, judged on the settled decimals (72.9 ->
+    /// 60.9 is a change of exactly 12; 140 -> 147 exactly 5%); nil when it cannot be judged (a
+    /// relative figure from a value of 0 or less).
+    public func isBeyond(from before: Double, to now: Double) -> Bool? {
+        if let value {
+            return SettledFigure.settled(abs(now - before)) > value
+        } else if let percent {
+            guard before > 0 else { return nil }
+            let moved = SettledFigure.settled(abs(now - before) / before * 100)
+            return moved.isFinite ? moved > percent : nil
+        } else if let ratioBelow, let ratioAbove {
+            guard before > 0 else { return nil }
+            let ratio = SettledFigure.settled(now / before)
+            return ratio.isFinite ? (ratio < ratioBelow || ratio > ratioAbove) : nil
+        }
+        return nil
+    }
+
+    /// The values around `base` that are within this figure (the baseline's band on a chart).
+    public func band(around base: Double) -> ClosedRange<Double>? {
+        if let value { return (base - value)...(base + value) }
+        guard base > 0 else { return nil }
+        if let percent { return (base * (1 - percent / 100))...(base * (1 + percent / 100)) }
+        if let ratioBelow, let ratioAbove { return (base * ratioBelow)...(base * ratioAbove) }
+        return nil
+    }
+
+    public init(value: Double?, ratioBelow: Double? = nil, ratioAbove: Double? = nil, percent: Double? = nil, sex: Sex? = nil, side: BodySide? = nil, note: String?, sources: SourceReferences) {
         self.value = value
+        self.percent = percent
         self.ratioBelow = ratioBelow
         self.ratioAbove = ratioAbove
         self.sex = sex

@@ -64,11 +64,7 @@ extension BalanceScorer {
             }
             var made = line(.test, key.id, key.side, points, best: best, episode: episode, judge: judge)
             if let base = points.first?.value, let mdc = test.minimalDetectableChange(sex: sex, side: key.side) {
-                if let amount = mdc.value {
-                    made.baselineBand = (base - amount)...(base + amount)
-                } else if let below = mdc.ratioBelow, let above = mdc.ratioAbove, base > 0 {
-                    made.baselineBand = (base * below)...(base * above)
-                }
+                made.baselineBand = mdc.band(around: base)
             }
             return made
         }

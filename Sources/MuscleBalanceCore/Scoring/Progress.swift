@@ -14,7 +14,7 @@ extension BalanceScorer {
             let (verdict, mdc) = judgeChange(test, sex: sex, side: now.side, from: before.value, to: now.value)
             return ProgressItem(
                 testID: now.testID, side: now.side, previous: before.value, latest: now.value, change: change, mdc: mdc?.value,
-                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, verdict: verdict, mdcSources: mdc?.sources.ids ?? [],
+                mdcRatioBelow: mdc?.ratioBelow, mdcRatioAbove: mdc?.ratioAbove, mdcPercent: mdc?.percent, verdict: verdict, mdcSources: mdc?.sources.ids ?? [],
                 mdcCaveat: mdc?.caveat(for: sex))
         }
     }
@@ -25,16 +25,7 @@ extension BalanceScorer {
     func judgeChange(_ test: TestDefinition, sex: Sex?, side: BodySide?, from before: Double, to now: Double) -> (ProgressItem.Verdict, MinimalDetectableChange?) {
         let change = now - before
         let mdc = test.minimalDetectableChange(sex: sex, side: side)
-        let beyond: Bool?
-        if let value = mdc?.value {
-            beyond = SettledFigure.settled(abs(change)) > value
-        } else if let below = mdc?.ratioBelow, let above = mdc?.ratioAbove, before > 0 {
-            let ratio = SettledFigure.settled(now / before)
-            beyond = ratio.isFinite ? (ratio < below || ratio > above) : nil
-        } else {
-            beyond = nil
-        }
-        switch beyond {
+        switch mdc?.isBeyond(from: before, to: now) {
         case .some(true):
             let better = test.direction == .lowerIsBetter ? change < 0 : change > 0
             return (better ? .improved : .worsened, mdc)

@@ -197,6 +197,8 @@ public struct ProgressItem: Sendable, Hashable {
     /// A relative minimal detectable change: the band of latest / previous.
     public var mdcRatioBelow: Double? = nil
     public var mdcRatioAbove: Double? = nil
+    /// A relative minimal detectable change: a percentage of the previous value, either way.
+    public var mdcPercent: Double? = nil
     public var verdict: Verdict
     /// The sources of the MDC that judged it, and what to know beside it (`caveat(for:)`).
     public var mdcSources: [String] = []

@@ -267,19 +267,24 @@ public enum ProtocolRules {
                 }
             }
             for mdc in test.minimalDetectableChanges {
+                let kinds = [mdc.value != nil, mdc.percent != nil, mdc.ratioBelow != nil || mdc.ratioAbove != nil].filter { $0 }.count
+                if kinds > 1 {
+                    out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' gives more than one of value, percent and a ratio band; keep one", attribute: mdc.value != nil ? "value" : "percent"))
+                }
                 if let value = mdc.value {
                     if !(value > 0) {
                         out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' must be greater than 0", attribute: "value"))
                     }
-                    if mdc.ratioBelow != nil || mdc.ratioAbove != nil {
-                        out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' gives both a value and a ratio band; keep one", attribute: "value"))
+                } else if let percent = mdc.percent {
+                    if !(percent > 0 && percent < 100) {
+                        out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)': percent=\"\(format(percent))\" must lie between 0 and 100", attribute: "percent"))
                     }
                 } else if let below = mdc.ratioBelow, let above = mdc.ratioAbove {
                     if !(below > 0 && below < 1 && above > 1) {
                         out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)': the ratio band \(format(below))-\(format(above)) must run from below 1 to above 1", attribute: "ratioBelow"))
                     }
                 } else {
-                    out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' needs value=\"...\", or both ratioBelow and ratioAbove", attribute: "value"))
+                    out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' needs value=\"...\", percent=\"...\", or both ratioBelow and ratioAbove", attribute: "value"))
                 }
                 if mdc.side != nil && test.sides == .midline {
                     out.append(mdc.sources.location.error("minimal detectable change of '\(test.id)' names a side, but the test is midline", attribute: "side"))
