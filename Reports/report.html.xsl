@@ -738,12 +738,15 @@
             </xsl:for-each>
           </p>
         </xsl:if>
-        <xsl:for-each select="r:line[@kind = 'test'][not(@side = 'right' and ../r:line[@kind = 'test'][@side = 'left']/@id = @id)]">
-          <xsl:variable name="both" select="../r:line[@kind = 'test'][@id = current()/@id]"/>
-          <xsl:call-template name="course-chart">
-            <xsl:with-param name="lines" select="$both"/>
-            <xsl:with-param name="title" select="concat(key('test', @id)/@label, ' (', key('test', @id)/@unit, ')')"/>
-          </xsl:call-template>
+        <!-- A test's left and right lines are written next to each other (left first): a right
+             line right after its left is drawn with it. -->
+        <xsl:for-each select="r:line[@kind = 'test']">
+          <xsl:if test="not(@side = 'right' and preceding-sibling::r:line[1][@kind = 'test'][@side = 'left']/@id = current()/@id)">
+            <xsl:call-template name="course-chart">
+              <xsl:with-param name="lines" select=". | self::r:line[@side = 'left']/following-sibling::r:line[1][@kind = 'test'][@side = 'right'][@id = current()/@id]"/>
+              <xsl:with-param name="title" select="concat(key('test', @id)/@label, ' (', key('test', @id)/@unit, ')')"/>
+            </xsl:call-template>
+          </xsl:if>
         </xsl:for-each>
         <xsl:for-each select="r:line[@kind = 'asymmetry']">
           <xsl:call-template name="course-chart">
@@ -832,15 +835,14 @@
     <xsl:param name="lines"/>
     <xsl:param name="title"/>
     <xsl:variable name="first" select="$lines[1]"/>
-    <xsl:variable name="lowText">
-      <xsl:for-each select="$lines/r:point/@value | $first/@bandLow | $first/r:threshold/@value"><xsl:sort select="." data-type="number"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
-    </xsl:variable>
-    <xsl:variable name="highText">
-      <xsl:for-each select="$lines/r:point/@value | $first/@bandHigh | $first/r:threshold/@value"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
-    </xsl:variable>
-    <xsl:variable name="daysText">
-      <xsl:for-each select="$lines/r:point/@day"><xsl:sort select="." data-type="number" order="descending"/><xsl:if test="position() = 1"><xsl:value-of select="."/></xsl:if></xsl:for-each>
-    </xsl:variable>
+    <!-- The least and the greatest of a dozen figures by comparison, not xsl:sort: a sort
+         builds a result tree per chart and was the chart's largest cost. -->
+    <xsl:variable name="lows" select="$lines/r:point/@value | $first/@bandLow | $first/r:threshold/@value"/>
+    <xsl:variable name="highs" select="$lines/r:point/@value | $first/@bandHigh | $first/r:threshold/@value"/>
+    <xsl:variable name="dayList" select="$lines/r:point/@day"/>
+    <xsl:variable name="lowText" select="$lows[not(. &gt; $lows)][1]"/>
+    <xsl:variable name="highText" select="$highs[not(. &lt; $highs)][1]"/>
+    <xsl:variable name="daysText" select="$dayList[not(. &lt; $dayList)][1]"/>
     <xsl:variable name="rawSpan" select="number($highText) - number($lowText)"/>
     <!-- A tenth of the span above and below (1 when every figure is the same). -->
     <xsl:variable name="pad" select="($rawSpan > 0) * $rawSpan * 0.1 + not($rawSpan > 0) * 1"/>
