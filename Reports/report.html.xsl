@@ -695,7 +695,7 @@
           <xsl:value-of select="count(r:visit)"/><xsl:text> visits: </xsl:text>
           <xsl:for-each select="r:visit"><xsl:if test="position() > 1">, </xsl:if><xsl:value-of select="@date"/></xsl:for-each>
           <xsl:if test="@discharge = 'true'">; this visit is the discharge</xsl:if>
-          <xsl:text>. Shaded: the baseline's measurement error (for a test) or minimal important change (for an outcome score); a later point outside it is a change.</xsl:text>
+          <xsl:text>. Shaded: the baseline's measurement error (for a test) or minimal important change (for an outcome score); a later point outside it is a change. Inside the dotted edge: the range the norm grades normal.</xsl:text>
         </p>
         <!-- The clinician's summary, from the verdicts against the baseline (no free text). -->
         <xsl:variable name="judged" select="r:line[@kind = 'test' or @kind = 'outcome']"/>
@@ -837,8 +837,8 @@
     <xsl:variable name="first" select="$lines[1]"/>
     <!-- The least and the greatest of a dozen figures by comparison, not xsl:sort: a sort
          builds a result tree per chart and was the chart's largest cost. -->
-    <xsl:variable name="lows" select="$lines/r:point/@value | $first/@bandLow | $first/r:threshold/@value"/>
-    <xsl:variable name="highs" select="$lines/r:point/@value | $first/@bandHigh | $first/r:threshold/@value"/>
+    <xsl:variable name="lows" select="$lines/r:point/@value | $first/@bandLow | $first/r:threshold/@value | $lines/@normalLow | $lines/@normalHigh"/>
+    <xsl:variable name="highs" select="$lines/r:point/@value | $first/@bandHigh | $first/r:threshold/@value | $lines/@normalLow | $lines/@normalHigh"/>
     <xsl:variable name="dayList" select="$lines/r:point/@day"/>
     <xsl:variable name="lowText" select="$lows[not(. &gt; $lows)][1]"/>
     <xsl:variable name="highText" select="$highs[not(. &lt; $highs)][1]"/>
@@ -858,6 +858,15 @@
         <line x1="70" y1="10" x2="70" y2="120" class="axis"/>
         <text x="64" y="124" class="t end"><xsl:value-of select="round(($low + $pad) * 100) div 100"/></text>
         <text x="64" y="24" class="t end"><xsl:value-of select="round(($low + $span - $pad) * 100) div 100"/></text>
+        <!-- The norm's normal range (the first line's: left and right share a norm), lightly
+             filled inside a dotted edge from its limit to the chart's edge where it is open
+             that way, with its word; the baseline's band is drawn over it. -->
+        <xsl:if test="$first/@normalLow or $first/@normalHigh">
+          <xsl:variable name="top" select="round((120 - (sum($first/@normalHigh) - $low) div $span * 110) * 10 * boolean($first/@normalHigh) + 100 * not($first/@normalHigh)) div 10"/>
+          <xsl:variable name="bottom" select="round((120 - (sum($first/@normalLow) - $low) div $span * 110) * 10 * boolean($first/@normalLow) + 1200 * not($first/@normalLow)) div 10"/>
+          <rect x="80" y="{$top}" width="500" height="{round(($bottom - $top) * 10) div 10}" class="normrange"/>
+          <text x="578" y="{$top + 12}" class="t end">normal</text>
+        </xsl:if>
         <xsl:if test="$first/@bandLow">
           <xsl:variable name="bandTop" select="120 - ($first/@bandHigh - $low) div $span * 110"/>
           <rect x="80" y="{round($bandTop * 10) div 10}" width="500" height="{round(($first/@bandHigh - $first/@bandLow) div $span * 110 * 10) div 10}" class="band"/>
@@ -969,6 +978,7 @@
     .mid { text-anchor: middle; }
     .track { fill: #fff; stroke: #000; stroke-width: 0.8; }
     .band { fill: #ccc; }
+    .normrange { fill: #eee; stroke: #000; stroke-width: 0.6; stroke-dasharray: 1 2; }
     .bar { fill: #555; }
     .tick, .axis { stroke: #000; stroke-width: 1; }
     .mark { fill: #000; }

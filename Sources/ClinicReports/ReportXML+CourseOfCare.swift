@@ -33,6 +33,8 @@ extension ReportXML {
         w.attribute("side", word: line.side?.xmlWord)
         number("bandLow", line.baselineBand?.lowerBound)
         number("bandHigh", line.baselineBand?.upperBound)
+        number("normalLow", line.normalRange?.low)
+        number("normalHigh", line.normalRange?.high)
         for point in line.points { write(point, as: "point") }
         if let best = line.best { write(best, as: "best") }
         if let c = line.sincePrevious { write(c, as: "sincePrevious") }

@@ -44,6 +44,9 @@ struct CourseOfCareReportTests {
         #expect(left.contains(#"<best date="2026-11-03" day="63" value="198" grade="normal"/>"#))
         // The baseline's measurement-error band the chart shades: 145 x 0.95 and 145 x 1.05.
         #expect(left.contains(#"bandLow="137.75" bandHigh="152.25""#), "\(left)")
+        // The norm's normal range the chart shades too: McKay 2017, men 20-59, 170.7 (43.9) N,
+        // normal from the 5th centile, 170.7 - 1.6448536 x 43.9 = 98.490926 N, open above.
+        #expect(left.contains(#"normalLow="98.490926">"#), "\(left)")
         #expect(left.contains(#"<sincePrevious from="2026-10-06" previous="175" change="23" percent="13.142857" days="28" verdict="improved" source="thorborg-2010" caveat="between-session variation, not an MDC95"/>"#), "\(left)")
         #expect(left.contains(#"<sinceBaseline from="2026-09-01" previous="145" change="53" percent="36.551724" days="63" verdict="improved" source="thorborg-2010" caveat="between-session variation, not an MDC95"/>"#), "\(left)")
         // Right 210 -> 214: +1.9% of the baseline, within.
@@ -81,6 +84,9 @@ struct CourseOfCareReportTests {
         #expect(page.stdout.contains("<strong>Since the baseline: </strong>improved Hip abduction strength L, Pain numeric rating scale; nothing worse; 3 within measurement error."), "\(page.stdout.prefix(300))")
         #expect(page.stdout.contains("<h2>Course of care since 2026-09-01</h2>"))
         #expect(page.stdout.contains(#"class="threshold"></line><text x="578""#), "the asymmetry chart's grade thresholds")
+        // The abduction chart's axis runs from the normal limit (98.49) to 214 N; the normal
+        // range from y = 120 - (98.49 - 86.94) / 138.6 x 110 = 110.8 to the top (10).
+        #expect(page.stdout.contains(#"<text x="64" y="124" class="t end">98.49</text><text x="64" y="24" class="t end">214</text><rect x="80" y="10" width="500" height="100.8" class="normrange"></rect>"#), "the test chart's normal range")
         let handout = try run(xsltproc, [Paths.packageRoot + "/Reports/handout.html.xsl", folder + "/r3/visit3.report.xml"])
         #expect(handout.stdout.contains("<li>Hip abduction strength, left side: stronger (145 then, 198 N now)</li><li>Your pain score: 6 then, 2 now</li>"), "\(handout.stdout)")
         // Both pages, charts included, pass the W3C Nu HTML checker (a third client).

@@ -90,7 +90,7 @@ public struct BalanceScorer: Sendable {
             sessions.append(scored)
         }
         if sessions.count >= CourseOfCare.minimumVisits {
-            sessions[sessions.count - 1].courseOfCare = courseOfCare(sessions, sex: patient.sex)
+            sessions[sessions.count - 1].courseOfCare = courseOfCare(sessions, sex: patient.sex, bodyMassKg: patient.bodyMassKg)
         }
         return PatientScore(
             patientID: patient.id, sex: patient.sex, birthDate: patient.birthDate, bodyMassKg: patient.bodyMassKg,

@@ -3,7 +3,7 @@ extension BalanceScorer {
     /// The episode of the last of `sessions` (scored, in date order): from the latest session
     /// marked `start`, or the first after the latest marked `discharge` before it, or the
     /// first. Nil when it has fewer than `CourseOfCare.minimumVisits` sessions.
-    func courseOfCare(_ sessions: [SessionScore], sex: Sex?) -> CourseOfCare? {
+    func courseOfCare(_ sessions: [SessionScore], sex: Sex?, bodyMassKg: Double? = nil) -> CourseOfCare? {
         guard let last = sessions.indices.last else { return nil }
         var start = 0
         for i in 0...last {
@@ -14,7 +14,7 @@ extension BalanceScorer {
         guard episode.count >= CourseOfCare.minimumVisits else { return nil }
         var course = CourseOfCare(
             baseline: episode[0].date, visits: episode.map(\.date), discharge: episode[episode.count - 1].episode == .discharge,
-            tests: testLines(episode, sex: sex), asymmetries: asymmetryLines(episode), ratios: ratioLines(episode),
+            tests: testLines(episode, sex: sex, bodyMassKg: bodyMassKg), asymmetries: asymmetryLines(episode), ratios: ratioLines(episode),
             indices: indexLines(episode), outcomes: outcomeLines(episode))
         let first = course.baseline.daysSinceEpoch
         func dated(_ lines: inout [CourseLine]) {
@@ -37,7 +37,7 @@ extension BalanceScorer {
 
     // MARK: lines
 
-    private func testLines(_ episode: [SessionScore], sex: Sex?) -> [CourseLine] {
+    private func testLines(_ episode: [SessionScore], sex: Sex?, bodyMassKg: Double?) -> [CourseLine] {
         var keys: [(index: Int, id: String, side: BodySide?)] = []
         for session in episode {
             for r in session.results where !keys.contains(where: { $0.id == r.testID && $0.side == r.side }) {
@@ -65,6 +65,13 @@ extension BalanceScorer {
             var made = line(.test, key.id, key.side, points, best: best, episode: episode, judge: judge)
             if let base = points.first?.value, let mdc = test.minimalDetectableChange(sex: sex, side: key.side) {
                 made.baselineBand = mdc.band(around: base)
+            }
+            // The norm that graded the latest visit with the figure: its normal range.
+            if let latest = episode.last(where: { s in s.results.contains { $0.testID == key.id && $0.side == key.side } }),
+                let result = latest.results.first(where: { $0.testID == key.id && $0.side == key.side }),
+                let graded = result.comparisons.first(where: { $0.grade != nil })
+            {
+                made.normalRange = graded.normalRange(direction: test.direction, grading: balanceProtocol.normGrading, bodyMassKg: bodyMassKg)
             }
             return made
         }

@@ -112,6 +112,9 @@ public struct CourseLine: Sendable, Hashable {
     /// Where each grade begins, in the figure's own terms (an asymmetry's thresholds): what
     /// its chart draws across.
     public var gradeThresholds: [GradeLine] = []
+    /// A test's normal range against its norm at the reported visit, in the test's unit (the
+    /// chart shades it); nil where no graded norm applies.
+    public var normalRange: NormalRange? = nil
 
     /// A grade's threshold as a value of the figure.
     public struct GradeLine: Sendable, Hashable {
