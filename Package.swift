@@ -64,6 +64,10 @@ let package = Package(
         // stay here; the clinical core never learns that a database exists. It is given the
         // core's values and canonical text of the inputs, and opens no clinic file.
         .target(name: "History", dependencies: ["MuscleBalanceCore", "FastText", "CMBZlib", "CMBSHA256", .product(name: "GRDB", package: "GRDB.swift")]),
+        // FHIR R4 for the clinic's record: a session as a transaction Bundle of newline-delimited
+        // JSON, from the core's values. Its own JSON writer (no FHIR library in the package
+        // mirror, and six resources do not need a generated model); no XML in the path.
+        .target(name: "FHIRExport", dependencies: ["MuscleBalanceCore"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
         .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History"]),
         .executableTarget(
@@ -107,6 +111,9 @@ let package = Package(
         // Protocols and clinic files read from disk into the core's values; the default
         // protocol's clinical content (its safety screen, its progress limits) read that way.
         .testTarget(name: "ClinicFilesTests", dependencies: ["ClinicFiles", "MuscleBalanceCore", "TestSupport"]),
+        // Bundles from example patients, checked by Scripts/fhir-check.py (fhirkit-rs,
+        // fhirpathpy, ucumvert); errors planted in copies, so that the checks can fail.
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "MuscleBalanceCore", "ClinicFiles", "TestSupport"]),
         .testTarget(name: "ClinicReportsTests", dependencies: ["ClinicReports", "MuscleBalanceCore", "MBXML", "FastText", "SeededRandom"]),
         // The use cases end to end. Fixtures are read from the source tree
         // (Tests/MuscleBalanceTests/Fixtures), as real files; `mbt` is a dependency so that the

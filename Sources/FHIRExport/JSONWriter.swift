@@ -1,0 +1,117 @@
+/// JSON as FHIR's rules want it, written by hand into bytes: keys in the order they are
+/// written (so `resourceType` first and every export the same bytes), no `null` (a nil value
+/// is left out), no empty array or object (`array` writes nothing for none), numbers in
+/// decimal notation with no exponent, and every string escaped so that no control character,
+/// line or paragraph separator, or bidi override from a clinic file is live in the output.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Whether the open object or array already has a member (a comma goes before the next).
+    private var filled: [Bool] = []
+
+    public init() {}
+
+    private mutating func separate() {
+        if let last = filled.last {
+            if last { bytes.append(UInt8(ascii: ",")) }
+            filled[filled.count - 1] = true
+        }
+    }
+
+    private mutating func key(_ key: String?) {
+        separate()
+        if let key {
+            Self.quote(key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+        }
+    }
+
+    /// An object: as a member `key`, or an array's element (nil).
+    public mutating func object(_ key: String? = nil, _ body: (inout JSONWriter) -> Void) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "{"))
+        filled.append(false)
+        body(&self)
+        filled.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// An array of `items`; nothing at all when there are none (FHIR allows no empty array).
+    public mutating func array<T>(_ key: String?, _ items: some Sequence<T>, _ element: (inout JSONWriter, T) -> Void) {
+        var iterator = items.makeIterator()
+        guard let first = iterator.next() else { return }
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+        filled.append(false)
+        element(&self, first)
+        while let next = iterator.next() { element(&self, next) }
+        filled.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A string member; nothing for nil or "" (FHIR: a string has at least one character).
+    public mutating func string(_ key: String?, _ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        self.key(key)
+        Self.quote(value, into: &bytes)
+    }
+
+    public mutating func bool(_ key: String, _ value: Bool) {
+        self.key(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// A decimal with at most `digits` decimals, trailing zeros dropped ("63.7", "100");
+    /// nothing for nil or a value that is not finite (JSON has no NaN).
+    public mutating func decimal(_ key: String?, _ value: Double?, digits: Int) {
+        guard let value, value.isFinite else { return }
+        self.key(key)
+        bytes.append(contentsOf: Self.decimalText(value, digits: digits).utf8)
+    }
+
+    public mutating func integer(_ key: String, _ value: Int) {
+        self.key(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// `value` rounded to `digits` decimals (half away from zero), in plain decimal notation.
+    public static func decimalText(_ value: Double, digits: Int) -> String {
+        let digits = max(0, min(digits, 9))
+        var scale: Double = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9.0e15 else { return String(Int64(value.rounded())) }
+        let units = UInt64(scaled)
+        var text = String(units)
+        if digits > 0 {
+            while text.count <= digits { text = "0" + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -digits))
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return units == 0 || value >= 0 ? text : "-" + text
+    }
+
+    /// `text` as a JSON string: `"` and `\` escaped, every C0 and C1 control, DEL, the line and
+    /// paragraph separators (U+2028/2029, which break JavaScript readers of JSON) and the bidi
+    /// controls (U+202A-202E, U+2066-2069) as \u escapes.
+    public static func quote(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            switch v {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069:
+                out.append(contentsOf: Array("\\u".utf8))
+                let hex = Array("0123456789abcdef".utf8)
+                for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((v >> UInt32(shift)) & 0xF)]) }
+            default:
+                out.append(contentsOf: Array(String(scalar).utf8))
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,142 @@
+import ClinicFiles
+@testable import FHIRExport
+import Foundation
+import MuscleBalanceCore
+import TestSupport
+import Testing
+
+/// The FHIR export of issue 32, checked by three clients that are not mbt's
+/// (Scripts/fhir-check.py: fhirkit-rs, fhirpathpy with its R4 model, ucumvert), and the checks
+/// themselves seen to fail on planted errors.
+@Suite("SessionBundle: a session as a FHIR R4 transaction Bundle")
+struct SessionBundleTests {
+    static let settings = FHIRExportSettings(patientSystem: "https://riverside.example/patients", codeSystem: "https://musclebalance.example/fhir/CodeSystem/mbt")
+
+    /// Every patient of the example clinic file, scored.
+    static func examplePatients() throws -> (ProtocolIndex, [PatientScore]) {
+        let p = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let index = ProtocolIndex(p)
+        let stream = try ClinicFileStream(path: Paths.example, schema: sharedLibrary.measurementSchema, sheetOptions: nil)
+        var scores: [PatientScore] = []
+        let scorer = BalanceScorer(index: index)
+        while let item = try stream.next() { scores.append(scorer.score(item.patient)) }
+        return (index, scores)
+    }
+
+    static func ndjson(_ index: ProtocolIndex, _ scores: [PatientScore]) throws -> String {
+        let bundle = try SessionBundle(settings: settings, index: index)
+        var lines = ""
+        for score in scores {
+            for i in score.sessions.indices { lines += String(decoding: try bundle.bundle(score, session: i), as: UTF8.self) + "\n" }
+        }
+        return lines
+    }
+
+    /// Scripts/fhir-check.py on `text`: its exit status and what it printed.
+    static func check(_ text: String, _ scratch: Scratch, name: String) throws -> RunResult {
+        let folder = try scratch.directory(name)
+        try text.write(toFile: folder + "/b.fhir.ndjson", atomically: true, encoding: .utf8)
+        return try run("/usr/bin/env", ["python3", Paths.packageRoot + "/Scripts/fhir-check.py", folder + "/b.fhir.ndjson"])
+    }
+
+    let scratch = Scratch("fhir")
+
+    @Test("every session of the example clinic: Bundles that fhirkit-rs, fhirpathpy and ucumvert pass, the same bytes when exported again")
+    func exampleClinicPasses() throws {
+        let (index, scores) = try Self.examplePatients()
+        let text = try Self.ndjson(index, scores)
+        #expect(text.split(separator: "\n").count == scores.reduce(0) { $0 + $1.sessions.count })
+        let checked = try Self.check(text, scratch, name: "example")
+        #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+        #expect(try Self.ndjson(index, scores) == text, "exported twice: byte-identical")
+    }
+
+    @Test("a hip abduction result by hand: N in UCUM, left by SNOMED, the norm's normal range from McKay 2017 with its age band, trials and z as components")
+    func oneObservation() throws {
+        let (index, scores) = try Self.examplePatients()
+        let score = try #require(scores.first)
+        let line = try SessionBundle(settings: Self.settings, index: index).bundle(score, session: score.sessions.count - 1)
+        let bundle = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        #expect(String(decoding: line.prefix(40), as: UTF8.self) == #"{"resourceType":"Bundle","type":"transac"#)
+        let entries = try #require(bundle["entry"] as? [[String: Any]])
+        let patient = try #require(entries.first?["resource"] as? [String: Any])
+        #expect(patient["gender"] as? String == "female" && patient["birthDate"] != nil)
+        let request = try #require(entries.first?["request"] as? [String: Any])
+        #expect(request["method"] as? String == "PUT")
+        #expect(request["url"] as? String == "Patient?identifier=https%3A%2F%2Friverside.example%2Fpatients%7CRP-0001")
+        let abduction = try #require(entries.compactMap { $0["resource"] as? [String: Any] }.first {
+            (($0["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String == "hip-abduction-strength"
+                && (($0["bodySite"] as? [String: Any])?["text"] as? String) == "left"
+        })
+        let quantity = try #require(abduction["valueQuantity"] as? [String: Any])
+        #expect(quantity["system"] as? String == "http://unitsofmeasure.org" && quantity["code"] as? String == "N")
+        let site = try #require(((abduction["bodySite"] as? [String: Any])?["coding"] as? [[String: Any]])?.first)
+        #expect(site["system"] as? String == "http://snomed.info/sct" && site["code"] as? String == "7771000")
+        // RP-0001 is a woman of 28: McKay 2017, women 20-59, 113.1 (32.4) N; normal from the
+        // 5th centile, 113.1 - 1.6448536 x 32.4 = 59.807 N.
+        let range = try #require((abduction["referenceRange"] as? [[String: Any]])?.first)
+        #expect((range["low"] as? [String: Any])?["value"] as? Double == 59.807)
+        #expect(((range["age"] as? [String: Any])?["low"] as? [String: Any])?["value"] as? Double == 20)
+        #expect(((range["age"] as? [String: Any])?["high"] as? [String: Any])?["value"] as? Double == 59)
+        #expect((range["text"] as? String)?.contains("McKay") == true)
+        let components = try #require(abduction["component"] as? [[String: Any]])
+        let codes = components.compactMap { (($0["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String }
+        #expect(codes.contains("trial") && codes.contains("z-score") && codes.contains("percentile"))
+    }
+
+    @Test("a planted error fails the checks, one each: the checks themselves can fail", arguments: [
+        ("broken reference", #""reference":"urn:uuid:"#, #""reference":"urn:uuid:00000000-0000-8000-8000-00000000000"#, "does not resolve"),
+        ("lbf as a code", #""code":"N"}"#, #""code":"lbf"}"#, "ucum"),
+        ("missing status", #""status":"final","#, "", "status"),
+        ("unknown status", #""status":"final""#, #""status":"done""#, "status"),
+        ("a null", #""type":"transaction""#, #""type":"transaction","meta":null"#, "null"),
+        ("an empty array", #""type":"transaction""#, #""type":"transaction","link":[]"#, "empty array"),
+        ("bad gender", #""gender":"female""#, #""gender":"f""#, "gender"),
+        ("bad method", #""method":"PUT""#, #""method":"UPSERT""#, "method"),
+        ("no request", #","request":{"method":"PUT","#, #","x":{"method":"PUT","#, "bdl-3"),
+    ])
+    func plantedErrors(name: String, find: String, replace: String, expected: String) throws {
+        let (index, scores) = try Self.examplePatients()
+        let line = String(decoding: try SessionBundle(settings: Self.settings, index: index).bundle(try #require(scores.first), session: 0), as: UTF8.self)
+        let range = try #require(line.range(of: find), "\(name): '\(find)' is not in the Bundle")
+        let planted = line.replacingCharacters(in: range, with: replace)
+        let checked = try Self.check(planted + "\n", scratch, name: "planted")
+        #expect(checked.status == 1, "\(name): \(checked.stdout)")
+        #expect(checked.stdout.lowercased().contains(expected.lowercased()), "\(name): \(checked.stdout)")
+    }
+
+    @Test("a duplicate fullUrl: bdl-7")
+    func duplicateFullURL() throws {
+        let (index, scores) = try Self.examplePatients()
+        let line = String(decoding: try SessionBundle(settings: Self.settings, index: index).bundle(try #require(scores.first), session: 0), as: UTF8.self)
+        let urls = line.components(separatedBy: #""fullUrl":""#).dropFirst().map { String($0.prefix(while: { $0 != "\"" })) }
+        let planted = line.replacingOccurrences(of: urls[2], with: urls[1])
+        let checked = try Self.check(planted + "\n", scratch, name: "duplicate")
+        #expect(checked.status == 1 && checked.stdout.contains("bdl-7"), "\(checked.stdout)")
+    }
+
+    @Test("no identifier system, or one that is not a URI: refused with what to give; a session with no result: refused")
+    func badInput() throws {
+        let (index, scores) = try Self.examplePatients()
+        #expect(throws: FHIRExportError.notAURI(setting: "patient identifier system", value: "")) {
+            try SessionBundle(settings: FHIRExportSettings(patientSystem: "", codeSystem: Self.settings.codeSystem), index: index)
+        }
+        #expect(throws: FHIRExportError.notAURI(setting: "code system", value: "our codes")) {
+            try SessionBundle(settings: FHIRExportSettings(patientSystem: Self.settings.patientSystem, codeSystem: "our codes"), index: index)
+        }
+        var empty = try #require(scores.first)
+        empty.sessions[0].results = []
+        #expect(throws: FHIRExportError.noResults(patient: empty.patientID, date: empty.sessions[0].date.description)) {
+            try SessionBundle(settings: Self.settings, index: index).bundle(empty, session: 0)
+        }
+    }
+
+    @Test("text from a file is escaped as JSON requires: quotes, controls, U+2028/2029, bidi overrides")
+    func escaping() {
+        var out: [UInt8] = []
+        JSONWriter.quote("a\"b\\c\n\u{01}\u{7F}\u{85}\u{2028}\u{2029}\u{202E}é", into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #""a\"b\\c\n\u0001\u007f\u0085\u2028\u2029\u202eé""#)
+        #expect(JSONWriter.decimalText(59.8072, digits: 3) == "59.807" && JSONWriter.decimalText(-0.0004, digits: 3) == "0" && JSONWriter.decimalText(100, digits: 3) == "100")
+        #expect(JSONWriter.decimalText(-1.25, digits: 1) == "-1.3" && JSONWriter.decimalText(0.05, digits: 2) == "0.05")
+    }
+}
