@@ -113,7 +113,8 @@ let package = Package(
         .testTarget(name: "ClinicFilesTests", dependencies: ["ClinicFiles", "MuscleBalanceCore", "TestSupport"]),
         // Bundles from example patients, checked by Scripts/fhir-check.py (fhirkit-rs,
         // fhirpathpy, ucumvert); errors planted in copies, so that the checks can fail.
-        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "MuscleBalanceCore", "ClinicFiles", "TestSupport"]),
+        // `mbt` built first: a test makes its generated batch with `mbt generate`.
+        .testTarget(name: "FHIRExportTests", dependencies: ["FHIRExport", "MuscleBalanceCore", "ClinicFiles", "TestSupport", "mbt"]),
         .testTarget(name: "ClinicReportsTests", dependencies: ["ClinicReports", "MuscleBalanceCore", "MBXML", "FastText", "SeededRandom"]),
         // The use cases end to end. Fixtures are read from the source tree
         // (Tests/MuscleBalanceTests/Fixtures), as real files; `mbt` is a dependency so that the

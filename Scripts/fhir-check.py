@@ -14,11 +14,34 @@ import json
 import sys
 
 import fhirkit
-from fhirpathpy import evaluate
+import fhirpathpy
 from fhirpathpy.models import models
-from ucumvert import parse_ucum
+from ucumvert import get_ucum_parser, parse_ucum
 
 R4 = models["r4"]
+# ucumvert builds its grammar anew on every parse_ucum() call (0.12 s each): one parser, and
+# each distinct code parsed once.
+UCUM_PARSER = get_ucum_parser()
+# fhirpathpy parses an expression on every evaluate(): each invariant compiled once.
+_COMPILED = {}
+
+
+def evaluate(resource, expression, _context, model):
+    if expression not in _COMPILED:
+        _COMPILED[expression] = fhirpathpy.compile(expression, model)
+    return _COMPILED[expression](resource, {})
+UCUM_SEEN = {}
+
+
+def ucum_problem(code):
+    """None when code is UCUM, else the parser's complaint (remembered per code)."""
+    if code not in UCUM_SEEN:
+        try:
+            parse_ucum(code, parser=UCUM_PARSER)
+            UCUM_SEEN[code] = None
+        except Exception as e:  # ucumvert raises lark errors for a non-UCUM code
+            UCUM_SEEN[code] = type(e).__name__
+    return UCUM_SEEN[code]
 UCUM = "http://unitsofmeasure.org"
 CODES = {
     ("Bundle", "type"): {"document", "message", "transaction", "transaction-response", "batch", "batch-response", "history", "searchset", "collection"},
@@ -123,10 +146,9 @@ def check(bundle):
     # ucumvert: every UCUM code parses.
     for p, q in quantities(bundle, "Bundle"):
         if q.get("system") == UCUM:
-            try:
-                parse_ucum(q["code"])
-            except Exception as e:  # ucumvert raises lark errors for a non-UCUM code
-                problems.append((p + ".code", f"ucum: '{q['code']}' is not UCUM ({type(e).__name__})"))
+            complaint = ucum_problem(q["code"])
+            if complaint:
+                problems.append((p + ".code", f"ucum: '{q['code']}' is not UCUM ({complaint})"))
     return problems
 
 

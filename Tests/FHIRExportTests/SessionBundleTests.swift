@@ -51,6 +51,24 @@ struct SessionBundleTests {
         #expect(try Self.ndjson(index, scores) == text, "exported twice: byte-identical")
     }
 
+    @Test("a generated batch (mbt generate: 150 patients, every test, both sexes, ages 18-80, outcome scores): every session's Bundle passes the three checks")
+    func generatedBatchPasses() throws {
+        let folder = try scratch.directory("generated")
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "150", "--seed", "32", "--outcomes"])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        try generated.stdout.write(toFile: folder + "/g.xml", atomically: true, encoding: .utf8)
+        let p = try #require(ProtocolLoader.load(path: Paths.defaultProtocol, schema: sharedLibrary.protocolSchema).balanceProtocol)
+        let index = ProtocolIndex(p)
+        let stream = try ClinicFileStream(path: folder + "/g.xml", schema: sharedLibrary.measurementSchema, sheetOptions: nil)
+        var scores: [PatientScore] = []
+        while let item = try stream.next() { scores.append(BalanceScorer(index: index).score(item.patient)) }
+        #expect(scores.count == 150)
+        let text = try Self.ndjson(index, scores)
+        #expect(text.contains(#""category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"survey"}]}]"#), "outcome scores exported")
+        let checked = try Self.check(text, scratch, name: "generated")
+        #expect(checked.status == 0, "\(checked.stdout.prefix(3000))")
+    }
+
     @Test("a hip abduction result by hand: N in UCUM, left by SNOMED, the norm's normal range from McKay 2017 with its age band, trials and z as components")
     func oneObservation() throws {
         let (index, scores) = try Self.examplePatients()
