@@ -121,6 +121,21 @@ struct PipelineTests {
         #expect(BatchScorer.worthPipelining(small, files: 2_000) == false)
     }
 
+    /// A file's sink with the XML and text reports, as `mbt score` makes it.
+    static func sink(_ prepared: PreparedProtocol, _ header: MeasurementFileHeader, _ directory: String) throws -> ReportSink {
+        try ReportSink(
+            stem: "clinic",
+            formats: [
+                XMLReportFormat(tables: prepared.tables.xml, input: "clinic.xml", clinic: header.clinic),
+                TextReportFormat(tables: prepared.tables.text, input: "clinic.xml", clinic: header.clinic),
+            ], directory: directory, rows: SpillingRows(directory: directory))
+    }
+
+    /// The text report a batch renderer renders through (the second format's).
+    static func text(_ renderer: BatchRenderer) -> TextReport {
+        (renderer.renderers[1] as! TextReportFormat.Renderer).report
+    }
+
     /// The text report's footnote cache is for one thread: shared by two workers, it was
     /// corrupted now and then (a crash once in some hundred thousand patients).
     @Test("each worker renders through a footnote cache of its own")
@@ -131,13 +146,10 @@ struct PipelineTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
-        let sink = try ReportSink(
-            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SpillingRows(directory: directory))
-        let (one, other) = (sink.makeBatchRenderer(), sink.makeBatchRenderer())
-        #expect(!one.text.sharesCache(with: other.text))
-        #expect(!one.text.sharesCache(with: sink.text))
-        #expect(one.text.sharesCache(with: one.text))
+        let sink = try Self.sink(prepared, header, directory)
+        let (one, other) = (Self.text(sink.makeBatchRenderer()), Self.text(sink.makeBatchRenderer()))
+        #expect(!one.sharesCache(with: other))
+        #expect(one.sharesCache(with: one))
     }
 
     @Test("each worker asks once for a protocol of its own and renders with its tables")
@@ -146,9 +158,7 @@ struct PipelineTests {
         let prepared = PreparedProtocol(loaded, today: testToday)
         let directory = try scratch.directory("own")
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: "Riverside", location: SourceLocation(line: 1, element: "clinic"))
-        let sink = try ReportSink(
-            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SpillingRows(directory: directory))
+        let sink = try Self.sink(prepared, header, directory)
         let asked = Locked(0)
         let pipeline = ReportPipeline(
             sink: sink, scorer: prepared.scorer, file: "clinic.xml", threads: true, batchesAhead: 2,
@@ -159,10 +169,10 @@ struct PipelineTests {
         pipeline.finish()
         #expect(asked.withLock { $0 } == 3)
         let own = PreparedProtocol(loaded, today: testToday)
-        let renderer = sink.makeBatchRenderer(tables: own)
-        #expect(renderer.text.tables === own.text)
-        #expect(renderer.text.clinic == "Riverside")
-        #expect(sink.makeBatchRenderer().text.tables === prepared.text)
+        let renderer = Self.text(sink.makeBatchRenderer(tables: own.tables))
+        #expect(renderer.tables === own.tables.text)
+        #expect(renderer.clinic == "Riverside")
+        #expect(Self.text(sink.makeBatchRenderer()).tables === prepared.tables.text)
     }
 
     /// The worker is held (its protocol is not ready) while the reader sends ten batches: the
@@ -174,9 +184,7 @@ struct PipelineTests {
         let prepared = PreparedProtocol(loaded, today: testToday)
         let directory = try scratch.directory("helps")
         let header = MeasurementFileHeader(protocolID: loaded.id, clinic: nil, location: SourceLocation(line: 1, element: "clinic"))
-        let sink = try ReportSink(
-            path: "clinic.xml", stem: "clinic", header: header, xml: prepared.xml, text: prepared.text, directory: directory,
-            rows: SpillingRows(directory: directory))
+        let sink = try Self.sink(prepared, header, directory)
         let release = DispatchSemaphore(value: 0)
         // The reader asks for a protocol of its own too, the first time it helps: it must not wait.
         let reader = pthread_self()
@@ -197,7 +205,7 @@ struct PipelineTests {
         pipeline.finish()
         #expect(pipeline.batchesDoneByReader == 10)
         let written = try sink.commit()
-        let xml = try String(contentsOfFile: written.xml, encoding: .utf8)
+        let xml = try String(contentsOfFile: written["report.xml"]!, encoding: .utf8)
         let ids = xml.components(separatedBy: "patient=\"P").dropFirst().map { Int($0.prefix { $0.isNumber }) }
         #expect(ids == Array(0..<30))
         #expect(sink.rows.count == 30)

@@ -121,15 +121,28 @@ public struct BatchScorer: Sendable {
         recordedNames[path] != nil ? "stdin" : OutputNames.stem(forRelativePath: recordedName(of: path))
     }
 
-    /// The output paths of a batch: a report pair per input (and its page and results when
-    /// asked for), and the summary.
+    /// The file kinds each input gets, in the order `formats` makes them: the XML and text
+    /// reports, then the page and the per-result CSV when asked for.
+    var fileKinds: [String] {
+        ["report.xml", "report.txt"] + (stylesheet != nil ? ["report.html"] : []) + (resultsCSV ? ["results.csv"] : [])
+    }
+
+    /// The formats of one clinic file, the XML report first: the one list the sink writes
+    /// (`ReportFormat`). A new format is one more line here and its implementation.
+    func formats(_ tables: ReportTables, input: String, clinic: String?) throws -> [any ReportFormat] {
+        let xml = XMLReportFormat(tables: tables.xml, input: input, clinic: clinic)
+        var formats: [any ReportFormat] = [xml, TextReportFormat(tables: tables.text, input: input, clinic: clinic)]
+        if let stylesheet { formats.append(try HTMLPageFormat(stylesheet: stylesheet, xml: xml, url: input)) }
+        if resultsCSV { formats.append(ResultsCSVFormat(index: tables.index)) }
+        return formats
+    }
+
+    /// The output paths of a batch: each input's file of each format, and the summary.
     public func outputPaths(for paths: [String]) -> [String] {
         var outputs: [String] = []
+        let kinds = fileKinds
         for stem in inScoringOrder(paths).map(stem(of:)) {
-            outputs.append(outputDirectory + "/" + stem + ".report.xml")
-            outputs.append(outputDirectory + "/" + stem + ".report.txt")
-            if stylesheet != nil { outputs.append(outputDirectory + "/" + stem + ".report.html") }
-            if resultsCSV { outputs.append(outputDirectory + "/" + stem + ".results.csv") }
+            for kind in kinds { outputs.append(outputDirectory + "/" + stem + "." + kind) }
         }
         outputs.append(summaryPath)
         return outputs
@@ -366,8 +379,7 @@ public struct BatchScorer: Sendable {
             emit(headerProblems)
             if headerProblems.contains(where: { $0.severity == .error }) { return fail("protocol mismatch") }
             let sink = try ReportSink(
-                path: recorded, stem: stem, header: opened.header, xml: prepared.xml, text: prepared.text, directory: outputDirectory, rows: rows,
-                results: resultsCSV ? ResultsCSV(index: prepared.rules.index) : nil, stylesheet: stylesheet)
+                stem: stem, formats: formats(prepared.tables, input: recorded, clinic: opened.header.clinic), directory: outputDirectory, rows: rows)
             // Rebuilding the protocol costs a worker about 8 ms: worth it for a large file.
             var workerProtocol: (@Sendable () -> PreparedProtocol?)?
             if Self.isLarge(path) {
@@ -421,8 +433,8 @@ public struct BatchScorer: Sendable {
             emit(loose)
             if loose.contains(where: { $0.severity == .error }) { return fail(placeNow ? loose.first { $0.severity == .error }!.message : "schema errors outside any patient") }
             let written = try sink.commit()
-            outcome.xmlReport = written.xml
-            outcome.textReport = written.text
+            outcome.xmlReport = written["report.xml"]
+            outcome.textReport = written["report.txt"]
             // The file's sessions into the store, now its reports are written: one transaction.
             if let fileHistory, let records = sink.records {
                 outcome.stored = fileHistory.history.storeFile(records, input: path, recorded: recorded)
@@ -461,15 +473,14 @@ private final class Counter: Sendable {
 final class PreparedProtocol: Sendable {
     let rules: MeasurementRules
     let scorer: BalanceScorer
-    let xml: ReportXML.Tables
-    let text: TextReport.Tables
+    /// The report formats' tables.
+    let tables: ReportTables
 
     init(_ p: BalanceProtocol, today: CivilDate) {
         let index = ProtocolIndex(p)
         rules = MeasurementRules(index: index, today: today)
         scorer = BalanceScorer(index: index)
-        xml = ReportXML.Tables(index: index)
-        text = TextReport.Tables(index: index)
+        tables = ReportTables(index: index)
     }
 }
 

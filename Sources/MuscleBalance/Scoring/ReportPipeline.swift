@@ -78,7 +78,7 @@ final class ReportPipeline {
                 let worker = JoinableThread({
                     let own = workerProtocol?()
                     let scorer = own?.scorer ?? scorer
-                    let renderer = sink.makeBatchRenderer(tables: own)
+                    let renderer = sink.makeBatchRenderer(tables: own?.tables)
                     while let (index, batch) = toWork.takeNumbered() {
                         let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history, outcomes: summaryOutcomes) }
                         let rendered = order.spareBatch()
@@ -154,7 +154,7 @@ final class ReportPipeline {
     private func doBatch(_ batch: [CheckedPatient], at index: Int) -> Bool {
         if helper == nil {
             let own = workerProtocol?()
-            helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own))
+            helper = (own?.scorer ?? scorer, sink.makeBatchRenderer(tables: own?.tables))
         }
         let (scorer, renderer) = (helper!.scorer, helper!.renderer)
         let items = batch.map { Self.prepare($0, scorer: scorer, file: file, history: history, outcomes: outcomes) }

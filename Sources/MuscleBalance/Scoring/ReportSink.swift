@@ -9,14 +9,8 @@ import MuscleBalanceCore
 /// file to the thread that writes its reports, with its summary.csv lines already made (the
 /// reading thread has the time to spare; the writing thread has not).
 struct ReportItem: Sendable {
-    enum Content: Sendable {
-        case scored(PatientScore)
-        /// Not scored: an error in its data, or no dated session. `reason` is what the XML
-        /// report and the summary say.
-        case skipped(patientID: String, line: Int, reason: String)
-    }
-
-    var content: Content
+    /// Scored, or not scored and why (what the reports and the summary say).
+    var entry: ReportEntry
     var summary: [UInt8]
     var summaryRows: Int
     /// `--history`: the patient's sessions packed for the history store (`SessionEntry.record`).
@@ -27,75 +21,56 @@ struct ReportItem: Sendable {
         for session in score.sessions {
             SummaryRow.appendScoredLine(file: file, patient: score.patientID, session: session, outcomes: outcomes, to: &summary)
         }
-        return ReportItem(content: .scored(score), summary: summary, summaryRows: score.sessions.count)
+        return ReportItem(entry: .scored(score), summary: summary, summaryRows: score.sessions.count)
     }
 
     static func skipped(patientID: String, line: Int, reason: String, file: String, outcomes: SummaryOutcomeColumns) -> ReportItem {
         var summary: [UInt8] = []
         SummaryRow(file: file, patient: patientID, date: "", overallIndex: "", grade: "", topFindings: "", status: "error: " + reason, outcomes: outcomes.empty)
             .appendCSVLine(to: &summary)
-        return ReportItem(content: .skipped(patientID: patientID, line: line, reason: reason), summary: summary, summaryRows: 1)
+        return ReportItem(entry: .skipped(patientID: patientID, line: line, reason: reason), summary: summary, summaryRows: 1)
     }
 }
 
-/// The reports of one clinic file as they are written: both report files (temporaries until
-/// `commit`), their renderers and the file's summary rows.
+/// The reports of one clinic file as they are written: a file per format asked for
+/// (temporaries until `commit`), each format's renderer, and the file's summary rows. The
+/// formats are one list (`ReportFormat`): the first is the XML report, whose fragment a
+/// format that `needsXML` (the HTML page) is made from.
 final class ReportSink: @unchecked Sendable {
     // @unchecked: created on the file's thread; then its writes come from one worker at a time
     // (`WriteOrder` hands them on under its lock), and the workers read only what `init` set,
     // until the file's thread joins them (pthread_join orders every write before the commit).
-    /// The input as the reports record it (`BatchScorer.recordedName(of:)`).
-    private let path: String
-    private var xml: ReportXML
-    /// The XML report's tables, for the workers' own renderers (`makeBatchRenderer`).
-    private let xmlTables: ReportXML.Tables
-    let text: TextReport
-    private let xmlFile: AtomicOutputFile
-    private let textFile: AtomicOutputFile
-    /// `--results-csv`: a row per result, and the file they go to.
-    private let results: ResultsCSV?
-    private let resultsFile: AtomicOutputFile?
-    /// `--html`: the page's blocks, and the file they go to.
-    private let html: HTMLPages?
-    private let htmlFile: AtomicOutputFile?
+    private struct Output {
+        let format: any ReportFormat
+        /// The sink's own, for the batches written straight (`write(_: [ReportItem])`).
+        var renderer: any ReportRenderer
+        let file: AtomicOutputFile
+        /// Whether a batch wrote anything yet (the separator goes between two that did).
+        var wrote = false
+    }
+
+    private var outputs: [Output]
+    /// Whether a format reads the XML report's fragment: it is then made first, in `xml`.
+    private let needsXML: Bool
+    private var xml = ByteBuffer(capacity: 1 << 14)
     let rows: SpillingRows
     /// `--history`: the file's sessions for the store, kept until the reports are written.
     var records: SpilledRecords?
-    private var first = true
     /// Why writing stopped (a full disk, say); the file then fails.
     private(set) var failure: (any Error)?
 
-    init(
-        path: String, stem: String, header: MeasurementFileHeader, xml xmlTables: ReportXML.Tables, text textTables: TextReport.Tables,
-        directory: String, rows: SpillingRows, results: ResultsCSV? = nil, stylesheet: ReportStylesheet? = nil
-    ) throws {
-        self.path = path
+    /// `formats`: the XML report first.
+    init(stem: String, formats: [any ReportFormat], directory: String, rows: SpillingRows) throws {
+        precondition(formats.first?.fileKind == "report.xml", "the XML report is the first format")
         self.rows = rows
-        xml = ReportXML(tables: xmlTables)
-        self.xmlTables = xmlTables
-        text = TextReport(tables: textTables, clinic: header.clinic, input: path)
-        xmlFile = try AtomicOutputFile(directory: directory, name: stem + ".report.xml")
-        textFile = try AtomicOutputFile(directory: directory, name: stem + ".report.txt")
-        let xmlHeader = xml.header(input: path, clinic: header.clinic)
-        try xmlFile.write(xmlHeader)
-        if let stylesheet {
-            let pages = try HTMLPages(stylesheet: stylesheet, header: xmlHeader, footer: xml.footer(), url: path)
-            let file = try AtomicOutputFile(directory: directory, name: stem + ".report.html")
-            try file.write(pages.start)
-            html = pages
-            htmlFile = file
-        } else {
-            html = nil
-            htmlFile = nil
+        needsXML = formats.contains { $0.needsXML }
+        var outputs: [Output] = []
+        for format in formats {
+            let file = try AtomicOutputFile(directory: directory, name: stem + "." + format.fileKind)
+            if !format.header.isEmpty { try file.write(format.header) }
+            outputs.append(Output(format: format, renderer: format.makeRenderer(own: nil), file: file))
         }
-        self.results = results
-        if results != nil {
-            let file = try AtomicOutputFile(directory: directory, name: stem + ".results.csv")
-            try file.write(ResultsCSV.headerLine)
-            resultsFile = file
-        } else {
-            resultsFile = nil
-        }
+        self.outputs = outputs
     }
 
     /// Writes the batch; after a failure, records it and writes nothing more.
@@ -110,7 +85,22 @@ final class ReportSink: @unchecked Sendable {
     func write(_ items: [ReportItem]) -> Bool {
         guard failure == nil else { return false }
         do {
-            for item in items { try write(item) }
+            let entries = items.map(\.entry)
+            if needsXML {
+                // The patients' XML is made once, for the XML report and for what reads it.
+                xml.removeAll()
+                try outputs[0].renderer.append(entries, xml: UnsafeBufferPointer(start: nil, count: 0), onto: &xml)
+                try outputs[0].file.write(contentsOf: xml)
+                try xml.withBytes { bytes in
+                    for i in outputs.indices.dropFirst() { try write(entries, xml: bytes, to: i) }
+                }
+            } else {
+                for i in outputs.indices { try write(entries, xml: UnsafeBufferPointer(start: nil, count: 0), to: i) }
+            }
+            for item in items {
+                try rows.append(csvLines: item.summary, count: item.summaryRows)
+                if let records { for record in item.records { try records.append(record) } }
+            }
             return true
         } catch {
             failure = error
@@ -118,50 +108,29 @@ final class ReportSink: @unchecked Sendable {
         }
     }
 
-    private func write(_ item: ReportItem) throws {
-        if let html, let htmlFile {
-            // The patient's XML is made once, for the XML report and for its page.
-            var fragment = ByteBuffer(capacity: 1 << 14)
-            switch item.content {
-            case .skipped(let patientID, let line, let reason): xml.skipped(patientID: patientID, line: line, reason: reason, onto: &fragment)
-            case .scored(let score): xml.patient(score, onto: &fragment)
-            }
-            try xmlFile.write(contentsOf: fragment)
-            try htmlFile.write(fragment.withBytes { try html.blocks($0) })
+    /// One format's part of `entries`, straight onto its file's buffer, after the separator
+    /// when both this and an earlier batch wrote something.
+    private func write(_ entries: [ReportEntry], xml: UnsafeBufferPointer<UInt8>, to i: Int) throws {
+        let file = outputs[i].file
+        let separator = outputs[i].wrote ? outputs[i].format.batchSeparator : []
+        var failure: (any Error)?
+        var wrote = false
+        try file.write { out in
+            let start = out.count
+            if !separator.isEmpty { out.appendBytes(separator) }
+            let after = out.count
+            do { try outputs[i].renderer.append(entries, xml: xml, onto: &out) } catch { failure = error }
+            if out.count == after { out.truncate(to: start) } else { wrote = true }
         }
-        switch item.content {
-        case .skipped(let patientID, let line, let reason):
-            if html == nil { try xmlFile.write { out in xml.skipped(patientID: patientID, line: line, reason: reason, onto: &out) } }
-            try textFile.write { out in
-                if !first { out.append(0x0C) }
-                text.renderSkipped(patientID: patientID, line: line, reason: reason, onto: &out)
-            }
-            first = false
-        case .scored(let score):
-            if html == nil { try xmlFile.write { out in xml.patient(score, onto: &out) } }
-            try textFile.write { out in
-                if !first { out.append(0x0C) }  // a form feed: each patient on a new page
-                text.render(score, onto: &out)
-            }
-            first = false
-            if let results, let resultsFile {
-                var bytes: [UInt8] = []
-                results.append(score, to: &bytes)
-                try resultsFile.write(bytes)
-            }
-        }
-        try rows.append(csvLines: item.summary, count: item.summaryRows)
-        if let records { for record in item.records { try records.append(record) } }
+        if let failure { throw failure }
+        if wrote { outputs[i].wrote = true }
     }
 
-    /// A renderer of whole batches for one worker thread: its own XML writer, and the file's
-    /// tables or the worker's own copy of them (`ReportPipeline`). Several render at once;
-    /// `write(_: RenderedBatch)` then puts their work in order.
-    func makeBatchRenderer(tables own: PreparedProtocol? = nil) -> BatchRenderer {
-        guard let own else { return BatchRenderer(xml: ReportXML(tables: xmlTables), text: text.forAnotherThread(), results: results, html: html) }
-        // The clinic's name is on every page: the worker's own too.
-        let clinic = text.clinic.map { String(decoding: Array($0.utf8), as: UTF8.self) }
-        return BatchRenderer(xml: ReportXML(tables: own.xml), text: TextReport(tables: own.text, clinic: clinic, input: text.input), results: results, html: html)
+    /// A renderer of whole batches for one worker thread: each format's renderer, from the
+    /// file's tables or the worker's own copy of them (`ReportPipeline`). Several render at
+    /// once; `write(_: RenderedBatch)` then puts their work in order.
+    func makeBatchRenderer(tables own: ReportTables? = nil) -> BatchRenderer {
+        BatchRenderer(renderers: outputs.map { $0.format.makeRenderer(own: own) }, needsXML: needsXML)
     }
 
     /// Writes a batch a `BatchRenderer` made; after a failure, records it and writes nothing
@@ -169,16 +138,16 @@ final class ReportSink: @unchecked Sendable {
     func write(_ batch: RenderedBatch) -> Bool {
         guard failure == nil else { return false }
         do {
-            try xmlFile.write(contentsOf: batch.xml)
-            if batch.pages > 0 {
-                // The form feed between the last page written and this batch's first.
-                if !first { try textFile.write { $0.append(0x0C) } }
-                try textFile.write(contentsOf: batch.text)
-                first = false
+            if batch.xml.count > 0 {
+                try outputs[0].file.write(contentsOf: batch.xml)
+                outputs[0].wrote = true
             }
-            if let resultsFile, !batch.results.isEmpty { try resultsFile.write(batch.results) }
-            if let htmlFailure = batch.htmlFailure { throw htmlFailure }
-            if let htmlFile, !batch.html.isEmpty { try htmlFile.write(batch.html) }
+            for i in outputs.indices.dropFirst() where batch.others[i - 1].bytes.count > 0 {
+                if outputs[i].wrote && !outputs[i].format.batchSeparator.isEmpty { try outputs[i].file.write(outputs[i].format.batchSeparator) }
+                try outputs[i].file.write(contentsOf: batch.others[i - 1].bytes)
+                outputs[i].wrote = true
+            }
+            if let failure = batch.failure { throw failure }
             try rows.append(csvLines: batch.summary, count: batch.summaryRows)
             if let records { for record in batch.records { try records.append(record) } }
             return true
@@ -188,13 +157,12 @@ final class ReportSink: @unchecked Sendable {
         }
     }
 
-    /// Ends the XML report and renames both reports into place; the final paths.
-    func commit() throws -> (xml: String, text: String) {
+    /// Ends every report and renames them into place together; the final path of each kind.
+    func commit() throws -> [String: String] {
         if let failure { throw failure }
-        try xmlFile.write(xml.footer())
-        if let html, let htmlFile { try htmlFile.write(html.end) }
-        // Both or neither: a failed file never leaves one new report beside an old partner.
-        try AtomicOutputFile.commitTogether([xmlFile, textFile] + (resultsFile.map { [$0] } ?? []) + (htmlFile.map { [$0] } ?? []))
-        return (xmlFile.finalPath, textFile.finalPath)
+        for output in outputs where !output.format.footer.isEmpty { try output.file.write(output.format.footer) }
+        // All or none: a failed file never leaves one new report beside an old partner.
+        try AtomicOutputFile.commitTogether(outputs.map(\.file))
+        return Dictionary(outputs.map { ($0.format.fileKind, $0.file.finalPath) }, uniquingKeysWith: { a, _ in a })
     }
 }
