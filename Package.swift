@@ -69,7 +69,7 @@ let package = Package(
         // mirror, and six resources do not need a generated model); no XML in the path.
         .target(name: "FHIRExport", dependencies: ["MuscleBalanceCore"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
-        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History"]),
+        .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History", "FHIRExport"]),
         .executableTarget(
             name: "mbt",
             dependencies: [
@@ -121,7 +121,7 @@ let package = Package(
         // CLI tests can run the built binary.
         .testTarget(
             name: "MuscleBalanceTests",
-            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "TestSupport", "MuscleBalanceTestSupport", "mbt"],
+            dependencies: ["MuscleBalance", "MuscleBalanceCore", "MBXML", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "FHIRExport", "TestSupport", "MuscleBalanceTestSupport", "mbt"],
             exclude: ["Fixtures", "Golden"]
         ),
     ],

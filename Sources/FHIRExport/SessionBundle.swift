@@ -15,7 +15,7 @@ public struct FHIRExportSettings: Sendable, Hashable {
     }
 
     /// An absolute URI: a scheme of letters, digits, +, - or ., then ':' and something more.
-    static func isAbsoluteURI(_ text: String) -> Bool {
+    public static func isAbsoluteURI(_ text: String) -> Bool {
         guard let colon = text.firstIndex(of: ":"), colon != text.startIndex, text.index(after: colon) != text.endIndex else { return false }
         let scheme = text[..<colon]
         guard let first = scheme.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII else { return false }

@@ -51,7 +51,7 @@ struct Score: TakesManyFiles {
 
     @Argument(help: "Clinic measurement files.")
     var files: [String] = []
-    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(PageOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from", "--history", "--history-snapshot"])
+    static let optionsWithValues: Set<String> = ProtocolOptions.optionsWithValues.union(SheetOptions.optionsWithValues).union(PageOptions.optionsWithValues).union(["--out", "--base", "--shard", "--files-from", "--history", "--history-snapshot", "--fhir", "--fhir-code-system"])
 
     @Option(name: .long, help: ArgumentHelp("""
         Also score the files listed in FILE, one path a line (- reads the list from standard \
@@ -92,6 +92,17 @@ struct Score: TakesManyFiles {
         """))
     var html = false
 
+    @Option(name: .long, help: ArgumentHelp("""
+        Also write DIR/<name>.fhir.ndjson: each patient session as a FHIR R4 transaction Bundle, \
+        one per line, for the clinic's electronic record. SYSTEM is the clinic's identifier \
+        system for its patients (a URI, e.g. https://clinic.example/patients): mbt never \
+        invents one. Sending a Bundle twice updates, never duplicates.
+        """, valueName: "system"))
+    var fhir: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --fhir: the code system of the tests and findings (default: urn:musclebalance:protocol:<id>).", valueName: "uri"))
+    var fhirCodeSystem: String?
+
     @Flag(name: .long, help: "Print errors only, no warnings (each file's summary line and the reports are as without it).")
     var quiet = false
 
@@ -113,6 +124,12 @@ struct Score: TakesManyFiles {
         }
         if out.isEmpty { throw ValidationError("--out needs a folder") }
         if history != nil && historySnapshot != nil { throw ValidationError("give --history or --history-snapshot, not both") }
+        if fhirCodeSystem != nil && fhir == nil { throw ValidationError("--fhir-code-system goes with --fhir SYSTEM") }
+        for (flag, value) in [("--fhir", fhir), ("--fhir-code-system", fhirCodeSystem)] {
+            if let value, !BatchScorer.isAbsoluteURI(value) {
+                throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(VisibleText.escaped(value))'")
+            }
+        }
     }
 
     func run() throws {
@@ -127,6 +144,8 @@ struct Score: TakesManyFiles {
             baseDirectory: base, shard: shard.flatMap(Shard.init))
         scorer.sheetOptions = try sheetOptions.importOptions(library: library, protocolOverride: protocolOptions.protocol)
         scorer.resultsCSV = resultsCsv
+        scorer.fhirPatientSystem = fhir
+        scorer.fhirCodeSystem = fhirCodeSystem
         if html { scorer.stylesheet = try pageOptions.compiled(.report, library: library) }
         var store: HistoryStore?
         if let path = history ?? historySnapshot {

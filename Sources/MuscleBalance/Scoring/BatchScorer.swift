@@ -1,5 +1,6 @@
 import ClinicFiles
 import ClinicReports
+import FHIRExport
 import BatchEngine
 import Dispatch
 import Locks
@@ -73,6 +74,11 @@ public struct BatchScorer: Sendable {
     public var resultsCSV = false
     /// `--html`: each file's page too (`<stem>.report.html`), made by this stylesheet.
     public var stylesheet: ReportStylesheet?
+    /// `--fhir`: each file's sessions as FHIR R4 Bundles too (`<stem>.fhir.ndjson`), their
+    /// identifiers under this system (the clinic's patients'), their codes under `fhirCodeSystem`
+    /// (nil: the protocol's `urn:musclebalance:protocol:<id>`).
+    public var fhirPatientSystem: String?
+    public var fhirCodeSystem: String?
     /// `--history` and `--history-snapshot`: a patient's sessions in the history store, dated
     /// before the file's latest and absent from it, are scored with the file's so that progress
     /// compares each session with the one before it, wherever that was entered; with
@@ -125,7 +131,11 @@ public struct BatchScorer: Sendable {
     /// reports, then the page and the per-result CSV when asked for.
     var fileKinds: [String] {
         ["report.xml", "report.txt"] + (stylesheet != nil ? ["report.html"] : []) + (resultsCSV ? ["results.csv"] : [])
+            + (fhirPatientSystem != nil ? ["fhir.ndjson"] : [])
     }
+
+    /// Whether `text` is an absolute URI, as `--fhir` needs.
+    public static func isAbsoluteURI(_ text: String) -> Bool { FHIRExportSettings.isAbsoluteURI(text) }
 
     /// The formats of one clinic file, the XML report first: the one list the sink writes
     /// (`ReportFormat`). A new format is one more line here and its implementation.
@@ -134,6 +144,9 @@ public struct BatchScorer: Sendable {
         var formats: [any ReportFormat] = [xml, TextReportFormat(tables: tables.text, input: input, clinic: clinic)]
         if let stylesheet { formats.append(try HTMLPageFormat(stylesheet: stylesheet, xml: xml, url: input)) }
         if resultsCSV { formats.append(ResultsCSVFormat(index: tables.index)) }
+        if let fhirPatientSystem {
+            formats.append(try FHIRReportFormat(index: tables.index, patientSystem: fhirPatientSystem, codeSystem: fhirCodeSystem))
+        }
         return formats
     }
 
