@@ -112,6 +112,27 @@ public struct SessionBundle: Sendable {
             observationURLs.append(url)
             entries.append((url, "Observation", id, { w in self.outcome(o, value: value, date: date, patient: patientURL, identifier: id, into: &w) }))
         }
+        // The corrective plan: a ServiceRequest per exercise (the side in its order detail, the
+        // dose as timing and instruction), one that must not be performed per adjunct therapy
+        // the screen did not recommend (with every reason), and a CarePlan holding them over
+        // the reassessment window.
+        var requestURLs: [String] = []
+        for (n, exercise) in s.plan.exercises.enumerated() {
+            let id = [score.patientID, date, "plan", String(n + 1), exercise.exerciseID, exercise.side?.rawValue ?? (exercise.bothSides ? "both" : "-")].joined(separator: "/")
+            let url = FHIRIdentity.uuid("ServiceRequest|" + settings.patientSystem + "|" + id)
+            requestURLs.append(url)
+            entries.append((url, "ServiceRequest", id, { w in self.exerciseRequest(exercise, date: date, patient: patientURL, identifier: id, into: &w) }))
+        }
+        for adjunct in s.adjuncts where adjunct.verdict == .notRecommended {
+            let id = [score.patientID, date, "adjunct", adjunct.adjunctID].joined(separator: "/")
+            let url = FHIRIdentity.uuid("ServiceRequest|" + settings.patientSystem + "|" + id)
+            entries.append((url, "ServiceRequest", id, { w in self.notRecommended(adjunct, date: date, patient: patientURL, identifier: id, into: &w) }))
+        }
+        if !requestURLs.isEmpty {
+            let id = [score.patientID, date, "plan"].joined(separator: "/")
+            let url = FHIRIdentity.uuid("CarePlan|" + settings.patientSystem + "|" + id)
+            entries.append((url, "CarePlan", id, { w in self.carePlan(s.plan, date: date, patient: patientURL, identifier: id, activities: requestURLs, into: &w) }))
+        }
         let reportID = [score.patientID, date, index.balanceProtocol.id].joined(separator: "/")
         let reportURL = FHIRIdentity.uuid("DiagnosticReport|" + settings.patientSystem + "|" + reportID)
         entries.append((reportURL, "DiagnosticReport", reportID, { w in
@@ -336,6 +357,99 @@ public struct SessionBundle: Sendable {
         subjectAndDate(patient: patient, date: date, into: &w)
         quantity("valueQuantity", value, .points, into: &w)
         if let band = o.band { w.array("note", [band]) { w, band in w.object { w in w.string("text", band) } } }
+    }
+
+    /// "3 sets of 10-15 repetitions, 2-3 days a week; 2 more sets on the left": the dose as the
+    /// protocol gives it (a figure it has no source for is left out).
+    static func instruction(_ e: PlannedExercise) -> String {
+        let d = e.dosage
+        var parts: [String] = []
+        func range(_ a: Int?, _ b: Int?) -> String? {
+            guard let a else { return b.map(String.init) }
+            return b.map { $0 == a ? String(a) : "\(a)-\($0)" } ?? String(a)
+        }
+        if let sets = e.sets ?? d.sets { parts.append("\(sets) sets") }
+        if let reps = range(d.repsMin, d.repsMax) { parts.append("\(reps) repetitions") }
+        if let holds = range(d.holds, d.holdsMax) { parts.append("\(holds) holds") }
+        if let seconds = range(d.holdSecondsMin, d.holdSecondsMax) { parts.append("held \(seconds) s") }
+        if let days = range(d.daysPerWeekMin, d.daysPerWeekMax) { parts.append("\(days) days a week") }
+        var text = parts.joined(separator: ", ")
+        if let extra = d.extraSetsAffectedSide, let side = e.side ?? e.againOn { text += (text.isEmpty ? "" : "; ") + "\(extra) more sets on the \(side.rawValue)" }
+        return text.isEmpty ? "dose: no reference" : text
+    }
+
+    private func exerciseRequest(_ e: PlannedExercise, date: String, patient: String, identifier id: String, into w: inout JSONWriter) {
+        w.string("resourceType", "ServiceRequest")
+        identifier("ServiceRequest", id, into: &w)
+        w.string("status", "active")
+        w.string("intent", "plan")
+        code(e.exerciseID, display: e.name, into: &w)
+        let sideText: String
+        if let again = e.againOn {
+            sideText = "both sides, and again on the \(again.rawValue)"
+        } else if let side = e.side {
+            sideText = "\(side.rawValue) side only"
+        } else {
+            sideText = "both sides"
+        }
+        w.array("orderDetail", [sideText]) { w, text in
+            w.object { w in
+                if let side = e.side, e.againOn == nil {
+                    w.array("coding", [side]) { w, side in
+                        w.object { w in
+                            w.string("system", Self.snomed)
+                            w.string("code", side == .left ? "7771000" : "24028007")
+                            w.string("display", side == .left ? "Left" : "Right")
+                        }
+                    }
+                }
+                w.string("text", text)
+            }
+        }
+        w.object("subject") { w in w.string("reference", patient) }
+        if e.dosage.daysPerWeekMin != nil || e.dosage.daysPerWeekMax != nil {
+            w.object("occurrenceTiming") { w in
+                w.object("repeat") { w in
+                    w.integer("frequency", e.dosage.daysPerWeekMin ?? e.dosage.daysPerWeekMax ?? 1)
+                    if let max = e.dosage.daysPerWeekMax, let min = e.dosage.daysPerWeekMin, max > min { w.integer("frequencyMax", max) }
+                    w.integer("period", 1)
+                    w.string("periodUnit", "wk")
+                }
+            }
+        }
+        w.string("authoredOn", date)
+        w.array("reasonCode", [e.answers]) { w, answers in w.object { w in w.string("text", answers) } }
+        w.string("patientInstruction", Self.instruction(e))
+    }
+
+    private func notRecommended(_ a: AdjunctDecision, date: String, patient: String, identifier id: String, into w: inout JSONWriter) {
+        w.string("resourceType", "ServiceRequest")
+        identifier("ServiceRequest", id, into: &w)
+        w.string("status", "active")
+        w.string("intent", "plan")
+        w.bool("doNotPerform", true)
+        code(a.adjunctID, display: a.name, into: &w)
+        w.object("subject") { w in w.string("reference", patient) }
+        w.string("authoredOn", date)
+        w.array("reasonCode", a.reasons) { w, reason in w.object { w in w.string("text", reason) } }
+    }
+
+    private func carePlan(_ plan: CorrectivePlan, date: String, patient: String, identifier id: String, activities: [String], into w: inout JSONWriter) {
+        w.string("resourceType", "CarePlan")
+        identifier("CarePlan", id, into: &w)
+        w.string("status", "active")
+        w.string("intent", "plan")
+        w.string("title", "Corrective exercise plan")
+        w.object("subject") { w in w.string("reference", patient) }
+        // Until the reassessment: the window the protocol gives, from the session.
+        w.object("period") { w in
+            w.string("start", date)
+            w.string("end", plan.reassessBy?.description)
+        }
+        w.array("activity", activities) { w, url in w.object { w in w.object("reference") { w in w.string("reference", url) } } }
+        if !plan.unanswered.isEmpty {
+            w.array("note", [plan.unanswered.joined(separator: "; ")]) { w, text in w.object { w in w.string("text", "no exercise in the library for: " + text) } }
+        }
     }
 
     private func report(_ s: SessionScore, date: String, patient: String, identifier id: String, results: [String], into w: inout JSONWriter) {

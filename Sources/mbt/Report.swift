@@ -29,11 +29,12 @@ struct Report: ParsableCommand {
               mbt report Examples/clinic-example.xml --patient RP-0002 --format html > RP-0002.html
               mbt report Examples/clinic-example.xml --patient RP-0002 --format handout --paper letter -o handout.html
               mbt report Examples/clinic-example.xml --patient RP-0003 --format pdf -o RP-0003.pdf
+              mbt report Examples/clinic-example.xml --patient RP-0003 --format fhir --fhir-system https://clinic.example/patients
             """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, xml, html, handout, pdf
+        case text, xml, html, handout, pdf, fhir
     }
 
     @Argument(help: "A clinic measurement file.")
@@ -45,8 +46,14 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The session to print (default: the latest).", valueName: "yyyy-mm-dd"))
     var session: String?
 
-    @Option(name: .long, help: "text (printable), xml, html (page with charts), handout (the patient's exercises) or pdf.")
+    @Option(name: .long, help: "text (printable), xml, html (page with charts), handout (the patient's exercises), pdf, or fhir (the session's FHIR R4 Bundle; needs --fhir-system).")
     var format: Format = .text
+
+    @Option(name: .long, help: ArgumentHelp("With --format fhir: the clinic's identifier system for its patients (an absolute URI); mbt never invents one.", valueName: "uri"))
+    var fhirSystem: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --format fhir: the code system of the tests and findings (default: urn:musclebalance:protocol:<id>).", valueName: "uri"))
+    var fhirCodeSystem: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp(
         "Write the report to this file (written whole or not at all) instead of standard output (-: standard output, as import reads it); needed for pdf on a terminal.",
@@ -60,6 +67,15 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         if let session, CivilDate(session) == nil { throw ValidationError("--session must be a date, yyyy-mm-dd") }
+        if format == .fhir && fhirSystem == nil {
+            throw ValidationError("--format fhir needs --fhir-system URI: the clinic's identifier system for its patients (e.g. https://clinic.example/patients)")
+        }
+        if format != .fhir && (fhirSystem != nil || fhirCodeSystem != nil) { throw ValidationError("--fhir-system and --fhir-code-system go with --format fhir") }
+        for (flag, value) in [("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)] {
+            if let value, !BatchScorer.isAbsoluteURI(value) {
+                throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(VisibleText.escaped(value))'")
+            }
+        }
         if format == .pdf && (output == nil || output == "-") && isatty(1) == 1 {
             throw ValidationError("a PDF is not for a terminal: give --output FILE.pdf, or redirect standard output")
         }
@@ -83,6 +99,7 @@ struct Report: ParsableCommand {
         case .xml: kind = .xml
         case .html, .pdf: kind = .page(try pageOptions.compiled(.report, library: library))
         case .handout: kind = .page(try pageOptions.compiled(.handout, library: library))
+        case .fhir: kind = .fhir(patientSystem: fhirSystem ?? "", codeSystem: fhirCodeSystem)
         }
         let standardInput = StandardInput()
         let path = try standardInput.readable([file])[0]

@@ -102,6 +102,37 @@ struct SessionBundleTests {
         #expect(codes.contains("trial") && codes.contains("z-score") && codes.contains("percentile"))
     }
 
+    @Test("the plan: a ServiceRequest per exercise (side in orderDetail, dose as timing and instruction), a CarePlan over the reassessment window holding them; the inversion table refused for 146/92 as a ServiceRequest not to perform, with the reason")
+    func plan() throws {
+        let (index, scores) = try Self.examplePatients()
+        func bundled(_ score: PatientScore) throws -> [[String: Any]] {
+            let line = try SessionBundle(settings: Self.settings, index: index).bundle(score, session: score.sessions.count - 1)
+            let entries = try #require((try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])?["entry"] as? [[String: Any]])
+            return entries.compactMap { $0["resource"] as? [String: Any] }
+        }
+        // The first example patient whose plan has exercises (RP-0003's has none: balanced).
+        let score = try #require(scores.first { $0.sessions.last?.plan.exercises.isEmpty == false })
+        let session = try #require(score.sessions.last)
+        let resources = try bundled(score)
+        let requests = resources.filter { $0["resourceType"] as? String == "ServiceRequest" && $0["doNotPerform"] == nil }
+        #expect(requests.count == session.plan.exercises.count && !requests.isEmpty)
+        for (request, exercise) in zip(requests, session.plan.exercises) {
+            #expect(((request["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String == exercise.exerciseID)
+            #expect(request["intent"] as? String == "plan" && request["status"] as? String == "active")
+            #expect(request["patientInstruction"] as? String == SessionBundle.instruction(exercise))
+            let detail = ((request["orderDetail"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(detail.contains(exercise.side?.rawValue ?? "both"), "\(detail)")
+        }
+        let plan = try #require(resources.first { $0["resourceType"] as? String == "CarePlan" })
+        #expect((plan["activity"] as? [[String: Any]])?.count == requests.count)
+        #expect((plan["period"] as? [String: Any])?["end"] as? String == session.plan.reassessBy?.description && session.plan.reassessBy != nil)
+        // 146/92 mmHg is at or above the inversion table's 140/90 (the protocol's source).
+        let rp3 = try #require(scores.first { $0.patientID == "RP-0003" })
+        let refused = try #require(try bundled(rp3).first { $0["doNotPerform"] as? Bool == true })
+        #expect(((refused["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String == "inversion-table")
+        #expect(((refused["reasonCode"] as? [[String: Any]])?.first?["text"] as? String)?.isEmpty == false)
+    }
+
     @Test("a planted error fails the checks, one each: the checks themselves can fail", arguments: [
         ("broken reference", #""reference":"urn:uuid:"#, #""reference":"urn:uuid:00000000-0000-8000-8000-00000000000"#, "does not resolve"),
         ("lbf as a code", #""code":"N"}"#, #""code":"lbf"}"#, "ucum"),

@@ -71,6 +71,20 @@ struct FHIRScoreTests {
         }
     }
 
+    @Test("mbt report --format fhir: one session's Bundle (the latest, or --session), the same line mbt score --fhir writes for it; no --fhir-system: refused")
+    func report() throws {
+        let folder = try scratch.directory("report")
+        let lines = try Self.expected(Paths.example, codeSystem: "urn:musclebalance:protocol:lumbopelvic-balance").split(separator: "\n").map(String.init)
+        // RP-0003 has two sessions, 2026-09-15 and 2026-11-05: the example's last two lines.
+        let latest = try mbt(["report", Paths.example, "--patient", "RP-0003", "--format", "fhir", "--fhir-system", Self.system], in: folder)
+        #expect(latest.status == 0, "\(latest.stderr)")
+        #expect(latest.stdout == lines[lines.count - 1] + "\n")
+        let earlier = try mbt(["report", Paths.example, "--patient", "RP-0003", "--session", "2026-09-15", "--format", "fhir", "--fhir-system", Self.system], in: folder)
+        #expect(earlier.stdout == lines[lines.count - 2] + "\n")
+        let missing = try mbt(["report", Paths.example, "--patient", "RP-0003", "--format", "fhir"], in: folder)
+        #expect(missing.status != 0 && missing.stderr.contains("--format fhir needs --fhir-system"), "\(missing.stderr)")
+    }
+
     @Test("--fhir with no URI, a code system without --fhir: refused before anything is written")
     func badFlags() throws {
         let folder = try scratch.directory("bad")

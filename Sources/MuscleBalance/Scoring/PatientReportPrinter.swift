@@ -1,6 +1,7 @@
 import BatchEngine
 import ClinicFiles
 import ClinicReports
+import FHIRExport
 import MBXML
 import MuscleBalanceCore
 
@@ -34,6 +35,9 @@ public struct PatientReportPrinter: Sendable {
         /// A page the stylesheet makes of the XML report: the clinician's report, the
         /// patient's handout, or a clinic's own.
         case page(ReportStylesheet)
+        /// The session's FHIR R4 transaction Bundle (one line of JSON), its identifiers under
+        /// `patientSystem`, its codes under `codeSystem` (nil: the protocol's).
+        case fhir(patientSystem: String, codeSystem: String?)
     }
 
     /// The report of `patientID` in `file`; `recordedAs` names the input in the report (by
@@ -109,6 +113,15 @@ public struct PatientReportPrinter: Sendable {
                 let recorded = recordedAs ?? OutputNames.relativePath(of: file, base: cwd, currentDirectory: cwd)
                 switch output {
                 case .text: break
+                case .fhir(let system, let codeSystem):
+                    // One session's Bundle, through the same format `mbt score --fhir` writes.
+                    do throws(FHIRExportError) {
+                        let format = try FHIRReportFormat(index: rules.index, patientSystem: system, codeSystem: codeSystem)
+                        let line = try format.bundle.bundle(score, session: index ?? score.sessions.count - 1)
+                        return .success(String(decoding: line, as: UTF8.self) + "\n")
+                    } catch {
+                        return .failure(Failure(message: "\(file): patient '\(patientID)': \(error)", status: 1))
+                    }
                 case .xml, .page:
                     var writer = ReportXML(tables: ReportXML.Tables(index: rules.index))
                     let bytes = writer.header(input: recorded, clinic: stream.header.clinic) + writer.patient(score) + writer.footer()
