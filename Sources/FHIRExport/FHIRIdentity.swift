@@ -14,34 +14,37 @@ enum FHIRIdentity {
         }
         a = (a & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_8000
         b = (b & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
+        let hex: StaticString = "0123456789abcdef"
+        var out: [UInt8] = Array("urn:uuid:".utf8)
+        out.reserveCapacity(45)
         for (i, word) in [a, b].enumerated() {
             for shift in stride(from: 60, through: 0, by: -4) {
                 let n = 16 * i + (60 - shift) / 4
                 if n == 8 || n == 12 || n == 16 || n == 20 { out.append(UInt8(ascii: "-")) }
-                out.append(hex[Int((word >> UInt64(shift)) & 0xF)])
+                out.append(hex.utf8Start[Int((word >> UInt64(shift)) & 0xF)])
             }
         }
-        return "urn:uuid:" + String(decoding: out, as: UTF8.self)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `text` percent-encoded for a URL's query value: every byte but the unreserved ones.
     static func percentEncoded(_ text: String) -> String {
-        var out = ""
-        let hex = Array("0123456789ABCDEF")
+        // Bytes, then one String: a Character appended at a time was a cost of its own (perf).
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
+        let hex: StaticString = "0123456789ABCDEF"
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.append(Character(Unicode.Scalar(byte)))
+                out.append(byte)
             default:
-                out.append("%")
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
+                out.append(UInt8(ascii: "%"))
+                out.append(hex.utf8Start[Int(byte >> 4)])
+                out.append(hex.utf8Start[Int(byte & 0xF)])
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The conditional update that makes a re-export idempotent: `Observation?identifier=system|value`.

@@ -25,6 +25,21 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Members made once and written as they are (`fragment(_:)`): `"key":value`, one or more,
+    /// comma-separated. The export's fixed blocks (a test's code, a category, a unit) go this
+    /// way instead of being escaped again for every Observation.
+    public mutating func raw(_ members: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: members)
+    }
+
+    /// The members `body` writes, as bytes for `raw(_:)`.
+    public static func fragment(_ body: (inout JSONWriter) -> Void) -> [UInt8] {
+        var w = JSONWriter()
+        w.object(nil, body)
+        return Array(w.bytes.dropFirst().dropLast())
+    }
+
     /// An object: as a member `key`, or an array's element (nil).
     public mutating func object(_ key: String? = nil, _ body: (inout JSONWriter) -> Void) {
         self.key(key)
@@ -65,12 +80,49 @@ public struct JSONWriter: Sendable {
     public mutating func decimal(_ key: String?, _ value: Double?, digits: Int) {
         guard let value, value.isFinite else { return }
         self.key(key)
-        bytes.append(contentsOf: Self.decimalText(value, digits: digits).utf8)
+        Self.appendDecimal(value, digits: digits, into: &bytes)
     }
 
     public mutating func integer(_ key: String, _ value: Int) {
         self.key(key)
         bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// `decimalText` written straight into `out`, with no String made (a Bundle has hundreds
+    /// of numbers).
+    static func appendDecimal(_ value: Double, digits: Int, into out: inout [UInt8]) {
+        let digits = max(0, min(digits, 9))
+        var scale: Double = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9.0e15 else {
+            out.append(contentsOf: decimalText(value, digits: digits).utf8)
+            return
+        }
+        var units = UInt64(scaled)
+        if units != 0 && value < 0 { out.append(UInt8(ascii: "-")) }
+        // The digits, least significant first, then reversed; trailing fraction zeros dropped.
+        var stack: [UInt8] = []
+        stack.reserveCapacity(24)
+        var place = 0
+        var dropping = digits > 0
+        while units > 0 || place <= digits {
+            let d = UInt8(units % 10)
+            units /= 10
+            if place < digits {
+                if dropping && d == 0 {
+                    place += 1
+                    continue
+                }
+                dropping = false
+                stack.append(UInt8(ascii: "0") + d)
+            } else {
+                if place == digits && !stack.isEmpty { stack.append(UInt8(ascii: ".")) }
+                stack.append(UInt8(ascii: "0") + d)
+            }
+            place += 1
+        }
+        out.append(contentsOf: stack.reversed())
     }
 
     /// `value` rounded to `digits` decimals (half away from zero), in plain decimal notation.
@@ -107,6 +159,11 @@ public struct JSONWriter: Sendable {
             var i = 0
             while i < n {
                 let b = bytes[i]
+                // Most bytes are printable ASCII other than " and \: one test for them.
+                if b >= 0x23 && b < 0x7F && b != 0x5C || b == 0x20 || b == 0x21 || (b >= 0x80 && b != 0xC2 && b != 0xE2) {
+                    i += 1
+                    continue
+                }
                 var length = 0
                 var scalar: UInt32 = 0
                 if b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F {

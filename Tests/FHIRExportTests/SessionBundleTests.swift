@@ -187,5 +187,14 @@ struct SessionBundleTests {
         #expect(String(decoding: out, as: UTF8.self) == #""a\"b\\c\n\u0001\u007f\u0085\u2028\u2029\u202eé""#)
         #expect(JSONWriter.decimalText(59.8072, digits: 3) == "59.807" && JSONWriter.decimalText(-0.0004, digits: 3) == "0" && JSONWriter.decimalText(100, digits: 3) == "100")
         #expect(JSONWriter.decimalText(-1.25, digits: 1) == "-1.3" && JSONWriter.decimalText(0.05, digits: 2) == "0.05")
+        // The writer's own digits (no String made) are decimalText's, whatever the value.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let value = Double.random(in: -100_000...100_000, using: &generator) / [1, 10, 1000, 7][Int.random(in: 0...3, using: &generator)]
+            let digits = Int.random(in: 0...6, using: &generator)
+            var out: [UInt8] = []
+            JSONWriter.appendDecimal(value, digits: digits, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == JSONWriter.decimalText(value, digits: digits), "\(value) \(digits)")
+        }
     }
 }
