@@ -7,7 +7,7 @@ import History
 import MuscleBalance
 import MuscleBalanceCore
 
-/// `mbt history export --format csv|measurements`
+/// `mbt history export --format csv|measurements|fhir`
 struct HistoryExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
@@ -17,18 +17,27 @@ struct HistoryExportCommand: ParsableCommand {
             clinic: --clinic when the store holds several), which scores to the same reports as \
             the files they came from. --format csv writes one row per test result of every \
             current session: clinic, patient, date, revision, protocol and version, test, side, \
-            value (in the test's unit), z and grade.
+            value (in the test's unit), z and grade. --format fhir writes each current session \
+            as a FHIR R4 transaction Bundle, one per line, as mbt score --fhir does (the sessions \
+            scored again from their inputs; needs --fhir-system).
 
             Examples:
               mbt history export --format measurements -o clinic-back.xml
               mbt history export --format csv --patient LK-0101 --since 2026-01-01 > lk-0101.csv
+              mbt history export --format fhir --fhir-system https://clinic.example/patients -o bundles.ndjson
             """
     )
 
     @OptionGroup var historyOptions: HistoryOptions
 
-    @Option(name: .long, help: "measurements or csv.")
+    @Option(name: .long, help: "measurements, csv or fhir.")
     var format: HistoryExport.Format
+
+    @Option(name: .long, help: ArgumentHelp("With --format fhir: the clinic's identifier system for its patients (an absolute URI); mbt never invents one.", valueName: "uri"))
+    var fhirSystem: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --format fhir: the code system of the tests and findings (default: urn:musclebalance:protocol:<id>).", valueName: "uri"))
+    var fhirCodeSystem: String?
 
     @Option(name: .long, help: ArgumentHelp("One patient only.", valueName: "id"))
     var patient: String?
@@ -52,6 +61,13 @@ struct HistoryExportCommand: ParsableCommand {
     func validate() throws {
         if let since, CivilDate(since) == nil { throw ValidationError("--since takes a date written yyyy-mm-dd, not '\(since)'") }
         if let deidentify, deidentify == output { throw ValidationError("the key file and the export must be two files: keep the key apart") }
+        if format == .fhir && fhirSystem == nil {
+            throw ValidationError("--format fhir needs --fhir-system URI: the clinic's identifier system for its patients (e.g. https://clinic.example/patients)")
+        }
+        if format != .fhir && (fhirSystem != nil || fhirCodeSystem != nil) { throw ValidationError("--fhir-system and --fhir-code-system go with --format fhir") }
+        for (flag, value) in [("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)] {
+            if let value, !BatchScorer.isAbsoluteURI(value) { throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(value)'") }
+        }
         if deidentify != nil && format != .csv { throw ValidationError("--deidentify writes CSV only (--format csv): a measurement file needs the real dates") }
     }
 
@@ -68,13 +84,19 @@ struct HistoryExportCommand: ParsableCommand {
             do { key = try HistoryExport.Deidentification(key: previousKey) } catch { throw EnvironmentFailure(message: "\(deidentify): \(error.message)") }
         }
         let file = try output.map { try WholeFileWriter($0) }
+        let write: (String) throws -> Void = { piece in
+            if let file {
+                try file.write(Array(piece.utf8))
+            } else {
+                guard writeAll(1, piece) else { throw EnvironmentFailure(message: "cannot write to standard output") }
+            }
+        }
         do {
-            try HistoryExport.write(store, format: format, selection: selection, deidentify: key) { piece in
-                if let file {
-                    try file.write(Array(piece.utf8))
-                } else {
-                    guard writeAll(1, piece) else { throw EnvironmentFailure(message: "cannot write to standard output") }
-                }
+            if format == .fhir {
+                try HistoryExport.writeFHIR(
+                    store, selection: selection, library: try openLibrary(nil), patientSystem: fhirSystem ?? "", codeSystem: fhirCodeSystem, today: .today(), write)
+            } else {
+                try HistoryExport.write(store, format: format, selection: selection, deidentify: key, write)
             }
         } catch let error as HistoryError {
             if error.unusable { throw EnvironmentFailure(message: error.message) }

@@ -48,6 +48,26 @@ struct HistoryCommandTests {
         #expect(figures.map { $0.split(separator: "\t", omittingEmptySubsequences: false)[3] } == ["145", "175", "198"])
     }
 
+    @Test("export --format fhir: a Bundle per current session, each the one mbt score --fhir writes for its visit file; again, the same bytes; no --fhir-system: refused")
+    func exportFHIR() throws {
+        let folder = try scratch.directory("fhir")
+        #expect(try mbt(["history", "import"] + Self.visits, in: folder).status == 0)
+        let system = "https://lakeside.example/patients"
+        let exported = try mbt(["history", "export", "--format", "fhir", "--fhir-system", system], in: folder)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let lines = exported.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        for (n, visit) in Self.visits.enumerated() {
+            let scored = try mbt(["score", visit, "--out", "v\(n)", "--fhir", system], in: folder)
+            #expect(scored.status == 0, "\(scored.stderr)")
+            let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder + "/v\(n)").first { $0.hasSuffix(".fhir.ndjson") })
+            #expect(try String(contentsOfFile: folder + "/v\(n)/" + name, encoding: .utf8) == lines[n] + "\n", "visit \(n + 1)")
+        }
+        #expect(try mbt(["history", "export", "--format", "fhir", "--fhir-system", system], in: folder).stdout == exported.stdout)
+        let missing = try mbt(["history", "export", "--format", "fhir"], in: folder)
+        #expect(missing.status != 0 && missing.stderr.contains("--format fhir needs --fhir-system"), "\(missing.stderr)")
+    }
+
     @Test("again: unchanged; a changed session refused with what differs while the rest of the file lands; --amend; retract; the audit trail")
     func rulesAtTheTerminal() throws {
         let folder = try scratch.directory("rules")

@@ -8,7 +8,7 @@ import MuscleBalanceCore
 /// patient at a time, so memory does not grow with the store.
 public enum HistoryExport {
     public enum Format: String, Sendable, CaseIterable {
-        case csv, measurements
+        case csv, measurements, fhir
     }
 
     /// HIPAA's Safe Harbor method (45 CFR 164.514(b)(2)) for a CSV export: each patient id
@@ -101,6 +101,7 @@ public enum HistoryExport {
     /// Writes the export through `write`, a piece at a time; returns the sessions written.
     @discardableResult
     public static func write(_ store: HistoryStore, format: Format, selection: Selection, deidentify: Deidentification? = nil, _ write: (String) throws -> Void) throws -> Int {
+        precondition(format != .fhir, "FHIR Bundles are made by writeFHIR, which scores the sessions again")
         if deidentify != nil && format != .csv {
             throw HistoryError("--deidentify writes CSV only: a measurement file needs the real dates", unusable: false)
         }
@@ -157,6 +158,8 @@ public enum HistoryExport {
                         }
                     }
                     try write(out)
+                case .fhir:
+                    break
                 case .csv:
                     var out = ""
                     for session in sessions {
