@@ -1,3 +1,4 @@
+import BatchEngine
 import ClinicFiles
 import FastText
 import History
@@ -24,18 +25,28 @@ extension HistoryExport {
         guard !clinics.isEmpty else { throw HistoryError("no current session matches: nothing to export", unusable: false) }
         var written = 0
         for (clinic, _) in clinics {
-            let folder = try PrivateFolder()
-            defer { folder.remove() }
-            let input = folder.path + "/export.xml"
-            guard let file = fopen(input, "w") else { throw HistoryError("cannot write a scratch file in \(folder.path)", unusable: true) }
-            var wrote = true
-            let count = try HistoryExport.write(store, format: .measurements, selection: Selection(clinic: clinic, patientID: selection.patientID, since: selection.since)) { piece in
-                var piece = piece
-                piece.withUTF8 { bytes in if fwrite(bytes.baseAddress, 1, bytes.count, file) != bytes.count { wrote = false } }
+            // A private folder named for this run, as standard input's copy and the PDF's page
+            // are: a run killed before removing it has it removed by the next.
+            guard let folder = DeadRunScratch.makeFolder(prefix: "mbt-export-") else {
+                throw HistoryError("cannot make a scratch folder in '\(DeadRunScratch.temporaryFolder)'", unusable: true)
             }
-            guard fclose(file) == 0, wrote else { throw HistoryError("cannot write a scratch file in \(folder.path)", unusable: true) }
-            let out = folder.path + "/out"
-            guard mkdir(out, 0o700) == 0 else { throw HistoryError("cannot make a scratch folder in \(folder.path)", unusable: true) }
+            defer { DeadRunScratch.removeTree(folder) }
+            let input = folder + "/export.xml"
+            guard let file = fopen(input, "w") else { throw HistoryError("cannot write a scratch file in \(folder)", unusable: true) }
+            var wrote = true
+            let count: Int
+            do {
+                count = try HistoryExport.write(store, format: .measurements, selection: Selection(clinic: clinic, patientID: selection.patientID, since: selection.since)) { piece in
+                    var piece = piece
+                    piece.withUTF8 { bytes in if fwrite(bytes.baseAddress, 1, bytes.count, file) != bytes.count { wrote = false } }
+                }
+            } catch {
+                fclose(file)
+                throw error
+            }
+            guard fclose(file) == 0, wrote else { throw HistoryError("cannot write a scratch file in \(folder)", unusable: true) }
+            let out = folder + "/out"
+            guard mkdir(out, 0o700) == 0 else { throw HistoryError("cannot make a scratch folder in \(folder)", unusable: true) }
             var scorer = BatchScorer(library: library, outputDirectory: out, today: today, pipelined: false)
             scorer.fhirPatientSystem = patientSystem
             scorer.fhirCodeSystem = codeSystem
@@ -54,38 +65,5 @@ extension HistoryExport {
             written += count
         }
         return written
-    }
-}
-
-/// A folder of its own under $TMPDIR (mode 0700), removed with what is in it.
-private struct PrivateFolder {
-    let path: String
-
-    init() throws {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array((base + "/mbt-export-XXXXXX").utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw HistoryError("cannot make a scratch folder in \(base)", unusable: true)
-        }
-        path = String(cString: template)
-    }
-
-    /// Everything inside (two levels: the input, the out folder and its reports), then itself.
-    func remove() {
-        Self.removeTree(path)
-    }
-
-    private static func removeTree(_ path: String) {
-        if let dir = opendir(path) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name == "." || name == ".." { continue }
-                let child = path + "/" + name
-                var info = stat()
-                if lstat(child, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
-            }
-            closedir(dir)
-        }
-        rmdir(path)
     }
 }
