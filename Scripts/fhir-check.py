@@ -52,8 +52,10 @@ CODES = {
     ("ServiceRequest", "intent"): {"proposal", "plan", "directive", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"},
     ("CarePlan", "status"): {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"},
     ("CarePlan", "intent"): {"proposal", "plan", "order", "option"},
+    ("CodeSystem", "status"): {"draft", "active", "retired", "unknown"},
+    ("CodeSystem", "content"): {"not-present", "example", "fragment", "complete", "supplement"},
 }
-REQUIRED = {"Observation": ["status", "code"], "DiagnosticReport": ["status", "code"], "ServiceRequest": ["status", "intent", "subject"], "CarePlan": ["status", "intent", "subject"]}
+REQUIRED = {"CodeSystem": ["status", "content"], "Observation": ["status", "code"], "DiagnosticReport": ["status", "code"], "ServiceRequest": ["status", "intent", "subject"], "CarePlan": ["status", "intent", "subject"]}
 METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}
 
 
@@ -109,6 +111,14 @@ def check(bundle):
     rules = []
     walk(bundle, "Bundle", rules)
     problems += [(p, "json: " + m) for p, m in rules]
+    # A resource on its own (the published CodeSystem): checked as a Bundle's one entry.
+    if bundle.get("resourceType") != "Bundle":
+        resource = bundle
+        bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": resource}]}
+        if resource.get("resourceType") == "CodeSystem":
+            codes = [c.get("code") for c in resource.get("concept", [])]
+            if len(set(codes)) != len(codes):
+                problems.append(("CodeSystem.concept", "csd-1: a code appears more than once"))
     # fhirpathpy, R4 model: the invariants.
     if not evaluate(bundle, "(type = 'batch' or type = 'transaction') implies entry.all(request.exists())", {}, R4) == [True]:
         problems.append(("Bundle.entry", "bdl-3: every entry of a transaction needs a request"))

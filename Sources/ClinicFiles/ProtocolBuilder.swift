@@ -125,6 +125,7 @@ struct ProtocolBuilder {
             ratios: ratios, imbalanceIndex: imbalance, exercises: exercises, plan: plan, adjuncts: adjuncts,
             location: root.location, normGrading: normGrading)
         built.bloodPressurePlausible = bloodPressurePlausible
+        built.codeSystem = root.string("codeSystem")
         built.instruments = (root.child(named: "instruments")?.children(named: "instrument") ?? []).map { instrument($0) }
         if let e = root.child(named: "population") {
             let ageMin = e.int("ageMin") ?? 0, ageMax = e.int("ageMax") ?? 0

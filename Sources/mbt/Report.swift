@@ -52,7 +52,7 @@ struct Report: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --format fhir: the clinic's identifier system for its patients (an absolute URI); mbt never invents one.", valueName: "uri"))
     var fhirSystem: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --format fhir: the code system of the tests and findings (default: urn:musclebalance:protocol:<id>).", valueName: "uri"))
+    @Option(name: .long, help: ArgumentHelp("With --format fhir: the code system of the tests and findings (default: the protocol's codeSystem, or urn:musclebalance:protocol:<id>).", valueName: "uri"))
     var fhirCodeSystem: String?
 
     @Option(name: [.short, .long], help: ArgumentHelp(

@@ -100,7 +100,7 @@ struct Score: TakesManyFiles {
         """, valueName: "system"))
     var fhir: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --fhir: the code system of the tests and findings (default: urn:musclebalance:protocol:<id>).", valueName: "uri"))
+    @Option(name: .long, help: ArgumentHelp("With --fhir: the code system of the tests and findings (default: the protocol's codeSystem, or urn:musclebalance:protocol:<id>).", valueName: "uri"))
     var fhirCodeSystem: String?
 
     @Flag(name: .long, help: "Print errors only, no warnings (each file's summary line and the reports are as without it).")

@@ -13,13 +13,13 @@ final class FHIRReportFormat: ReportFormat {
     let header: [UInt8] = []
     let footer: [UInt8] = []
 
-    /// `codeSystem` nil: the protocol's own, `urn:musclebalance:protocol:<id>`.
+    /// `codeSystem` nil: the protocol's (`codeSystem`, or `urn:musclebalance:protocol:<id>`).
     init(index: ProtocolIndex, patientSystem: String, codeSystem: String?) throws(FHIRExportError) {
         bundle = try SessionBundle(
             settings: FHIRExportSettings(patientSystem: patientSystem, codeSystem: codeSystem ?? Self.defaultCodeSystem(index.balanceProtocol)), index: index)
     }
 
-    static func defaultCodeSystem(_ p: BalanceProtocol) -> String { "urn:musclebalance:protocol:" + p.id }
+    static func defaultCodeSystem(_ p: BalanceProtocol) -> String { CodeSystemResource.url(of: p) }
 
     func makeRenderer(own: ReportTables?) -> any ReportRenderer { Renderer(bundle: bundle) }
 

@@ -22,6 +22,9 @@ public struct BalanceProtocol: Sendable {
     public var adjuncts: [AdjunctTherapy]
     /// Patient-reported outcome instruments (`<instruments>`): pain, disability, risk.
     public var instruments: [OutcomeInstrument] = []
+    /// The canonical URL of its codes for the clinic's record (`codeSystem`); nil: the
+    /// protocol's own URN, `urn:musclebalance:protocol:<id>`.
+    public var codeSystem: String? = nil
     public var location: SourceLocation
 
     public init(
