@@ -3,6 +3,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import FastText
 import History
 import MuscleBalance
 import MuscleBalanceCore
@@ -59,15 +60,13 @@ struct HistoryExportCommand: ParsableCommand {
     var deidentify: String?
 
     func validate() throws {
-        if let since, CivilDate(since) == nil { throw ValidationError("--since takes a date written yyyy-mm-dd, not '\(since)'") }
+        if let since, CivilDate(since) == nil { throw ValidationError("--since takes a date written yyyy-mm-dd, not '\(VisibleText.escaped(since))'") }
         if let deidentify, deidentify == output { throw ValidationError("the key file and the export must be two files: keep the key apart") }
         if format == .fhir && fhirSystem == nil {
             throw ValidationError("--format fhir needs --fhir-system URI: the clinic's identifier system for its patients (e.g. https://clinic.example/patients)")
         }
         if format != .fhir && (fhirSystem != nil || fhirCodeSystem != nil) { throw ValidationError("--fhir-system and --fhir-code-system go with --format fhir") }
-        for (flag, value) in [("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)] {
-            if let value, !BatchScorer.isAbsoluteURI(value) { throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(value)'") }
-        }
+        try checkFHIRURIs([("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)])
         if deidentify != nil && format != .csv { throw ValidationError("--deidentify writes CSV only (--format csv): a measurement file needs the real dates") }
     }
 

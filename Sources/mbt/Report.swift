@@ -71,11 +71,7 @@ struct Report: ParsableCommand {
             throw ValidationError("--format fhir needs --fhir-system URI: the clinic's identifier system for its patients (e.g. https://clinic.example/patients)")
         }
         if format != .fhir && (fhirSystem != nil || fhirCodeSystem != nil) { throw ValidationError("--fhir-system and --fhir-code-system go with --format fhir") }
-        for (flag, value) in [("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)] {
-            if let value, !BatchScorer.isAbsoluteURI(value) {
-                throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(VisibleText.escaped(value))'")
-            }
-        }
+        try checkFHIRURIs([("--fhir-system", fhirSystem), ("--fhir-code-system", fhirCodeSystem)])
         if format == .pdf && (output == nil || output == "-") && isatty(1) == 1 {
             throw ValidationError("a PDF is not for a terminal: give --output FILE.pdf, or redirect standard output")
         }

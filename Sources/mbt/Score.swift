@@ -125,11 +125,7 @@ struct Score: TakesManyFiles {
         if out.isEmpty { throw ValidationError("--out needs a folder") }
         if history != nil && historySnapshot != nil { throw ValidationError("give --history or --history-snapshot, not both") }
         if fhirCodeSystem != nil && fhir == nil { throw ValidationError("--fhir-code-system goes with --fhir SYSTEM") }
-        for (flag, value) in [("--fhir", fhir), ("--fhir-code-system", fhirCodeSystem)] {
-            if let value, !BatchScorer.isAbsoluteURI(value) {
-                throw ValidationError("\(flag) takes an absolute URI (e.g. https://clinic.example/patients), not '\(VisibleText.escaped(value))'")
-            }
-        }
+        try checkFHIRURIs([("--fhir", fhir), ("--fhir-code-system", fhirCodeSystem)])
     }
 
     func run() throws {

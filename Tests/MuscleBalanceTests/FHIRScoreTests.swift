@@ -90,6 +90,9 @@ struct FHIRScoreTests {
         let folder = try scratch.directory("bad")
         let notURI = try mbt(["score", Paths.example, "--out", "out", "--fhir", "Riverside patients"], in: folder)
         #expect(notURI.status != 0 && notURI.stderr.contains("--fhir takes an absolute URI"), "\(notURI.stderr)")
+        // A control character in the value is shown escaped, never live (history export too).
+        let controls = try mbt(["history", "export", "--format", "fhir", "--fhir-system", "bad\u{1B}[31m"], in: folder)
+        #expect(controls.status != 0 && controls.stderr.contains("--fhir-system takes an absolute URI") && !controls.stderr.contains("\u{1B}"), "\(controls.stderr)")
         let alone = try mbt(["score", Paths.example, "--out", "out", "--fhir-code-system", "https://codes.example/mbt"], in: folder)
         #expect(alone.status != 0 && alone.stderr.contains("--fhir-code-system goes with --fhir"), "\(alone.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/out/summary.csv"))
