@@ -34,7 +34,7 @@ public enum FHIRExportError: Error, Sendable, Hashable, CustomStringConvertible 
         case .notAURI(let setting, let value):
             "the \(setting) '\(value)' is not an absolute URI (e.g. https://clinic.example/patients); FHIR identifiers and codes need one"
         case .noResults(let patient, let date):
-            "patient '\(patient)', session \(date): no result to export (a Bundle needs at least one Observation)"
+            "patient '\(patient)', session \(date): no result or outcome score to export (a Bundle needs at least one Observation)"
         }
     }
 }
@@ -114,7 +114,11 @@ public final class SessionBundle: Sendable {
     public func bundle(_ score: PatientScore, session: Int) throws(FHIRExportError) -> [UInt8] {
         let s = score.sessions[session]
         let date = s.date.description
-        guard !s.results.isEmpty else { throw .noResults(patient: score.patientID, date: date) }
+        // A session of outcome scores alone (a check-in by questionnaire) is exported: only one
+        // with nothing to put in an Observation is refused.
+        guard !s.results.isEmpty || s.outcomes.contains(where: { $0.score?.isFinite == true }) else {
+            throw .noResults(patient: score.patientID, date: date)
+        }
         let key = settings.patientSystem + "|" + score.patientID
         let patientURL = FHIRIdentity.uuid("Patient|" + key)
         var entries: [(fullUrl: String, type: String, identifier: String, body: (inout JSONWriter) -> Void)] = []

@@ -175,9 +175,18 @@ struct SessionBundleTests {
         }
         var empty = try #require(scores.first)
         empty.sessions[0].results = []
+        empty.sessions[0].outcomes = []
         #expect(throws: FHIRExportError.noResults(patient: empty.patientID, date: empty.sessions[0].date.description)) {
             try SessionBundle(settings: Self.settings, index: index).bundle(empty, session: 0)
         }
+        // Outcome scores alone (a check-in by questionnaire): exported, not dropped; the
+        // Bundle passes the checks.
+        empty.sessions[0].outcomes = [OutcomeScore(instrumentID: "odi", score: 32)]
+        let line = try SessionBundle(settings: Self.settings, index: index).bundle(empty, session: 0)
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.contains(#""code":"odi""#) && text.contains(#""value":32,"unit":"points""#), "\(text)")
+        let checked = try Self.check(text + "\n", scratch, name: "outcomes-only")
+        #expect(checked.status == 0, "\(checked.stdout)")
     }
 
     @Test("text from a file is escaped as JSON requires: quotes, controls, U+2028/2029, bidi overrides")

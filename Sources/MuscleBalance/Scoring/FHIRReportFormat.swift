@@ -5,8 +5,8 @@ import MuscleBalanceCore
 
 /// `<stem>.fhir.ndjson` (`--fhir`): each scored session as a FHIR R4 transaction Bundle, one
 /// per line (`SessionBundle`): one more implementation of the report formats' seam. A patient
-/// not scored has no Bundle (the XML and text reports say why); nor has a session with no
-/// result (a Bundle needs an Observation): both are left out, as README says.
+/// not scored has no Bundle (the XML and text reports say why); nor has a session with neither a
+/// result nor an outcome score (a Bundle needs an Observation): both are left out, as README says.
 final class FHIRReportFormat: ReportFormat {
     let bundle: SessionBundle
     let fileKind = "fhir.ndjson"
