@@ -330,15 +330,20 @@ public final class SessionBundle: Sendable {
 
     private static func writeLaterality(_ side: BodySide, into w: inout JSONWriter) {
         w.object("bodySite") { w in
-            w.array("coding", [side]) { w, side in
-                w.object { w in
-                    w.string("system", Self.snomed)
-                    // SNOMED CT qualifier values: Left 7771000, Right 24028007.
-                    w.string("code", side == .left ? "7771000" : "24028007")
-                    w.string("display", side == .left ? "Left" : "Right")
-                }
-            }
+            writeSideCoding(side, into: &w)
             w.string("text", side.rawValue)
+        }
+    }
+
+    /// A side as SNOMED CT's qualifier values, Left 7771000 and Right 24028007: a result's
+    /// bodySite and an exercise's order detail.
+    private static func writeSideCoding(_ side: BodySide, into w: inout JSONWriter) {
+        w.array("coding", [side]) { w, side in
+            w.object { w in
+                w.string("system", Self.snomed)
+                w.string("code", side == .left ? "7771000" : "24028007")
+                w.string("display", side == .left ? "Left" : "Right")
+            }
         }
     }
 
@@ -466,15 +471,7 @@ public final class SessionBundle: Sendable {
         }
         w.array("orderDetail", [sideText]) { w, text in
             w.object { w in
-                if let side = e.side, e.againOn == nil {
-                    w.array("coding", [side]) { w, side in
-                        w.object { w in
-                            w.string("system", Self.snomed)
-                            w.string("code", side == .left ? "7771000" : "24028007")
-                            w.string("display", side == .left ? "Left" : "Right")
-                        }
-                    }
-                }
+                if let side = e.side, e.againOn == nil { Self.writeSideCoding(side, into: &w) }
                 w.string("text", text)
             }
         }
