@@ -67,7 +67,7 @@ let package = Package(
         // FHIR R4 for the clinic's record: a session as a transaction Bundle of newline-delimited
         // JSON, from the core's values. Its own JSON writer (no FHIR library in the package
         // mirror, and six resources do not need a generated model); no XML in the path.
-        .target(name: "FHIRExport", dependencies: ["MuscleBalanceCore"]),
+        .target(name: "FHIRExport", dependencies: ["MuscleBalanceCore", "FastText"]),
         // Edges: XML files in, Swift values out; file-level validation; reports; the use cases.
         .target(name: "MuscleBalance", dependencies: ["MBXML", "MuscleBalanceCore", "FastText", "Locks", "BatchEngine", "ClinicFiles", "ClinicReports", "Spreadsheets", "History", "FHIRExport"]),
         .executableTarget(

@@ -29,8 +29,9 @@ final class FHIRReportFormat: ReportFormat {
         func append(_ entries: [ReportEntry], xml: UnsafeBufferPointer<UInt8>, onto out: inout ByteBuffer) {
             for case .scored(let score) in entries {
                 for i in score.sessions.indices {
-                    guard let line = try? bundle.bundle(score, session: i) else { continue }
-                    out.appendBytes(line)
+                    // Written straight into the batch's buffer; nothing is written for a session
+                    // refused (`SessionBundle.write` checks before it writes).
+                    guard (try? bundle.write(score, session: i, into: &out)) != nil else { continue }
                     out.append(0x0A)
                 }
             }

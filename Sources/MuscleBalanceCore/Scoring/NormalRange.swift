@@ -12,6 +12,21 @@ public struct NormalRange: Sendable, Hashable {
     }
 }
 
+/// The protocol's normal limit: the centile below which a norm's value is graded (its least
+/// severe threshold's) and the z of that centile, worked out once for a protocol rather than
+/// for every result (the inverse normal was 8% of a FHIR export's time).
+public struct NormalLimit: Sendable, Hashable {
+    public var percentile: Double
+    public var z: Double
+
+    /// Nil for a grading with no threshold.
+    public init?(_ grading: NormGrading?) {
+        guard let limit = grading?.thresholds.map(\.percentileBelow).max() else { return nil }
+        percentile = limit
+        z = NormalDistribution.quantile(limit / 100)
+    }
+}
+
 extension NormComparison {
     /// The normal range of this comparison's norm, in the test's unit for a patient of
     /// `bodyMassKg`: for a mean/SD norm the value at the protocol's normal limit (the 5th
@@ -20,6 +35,11 @@ extension NormComparison {
     /// norm shown as information only, a grading that has no threshold, a target-band test,
     /// or normal classes that are not one run.
     public func normalRange(direction: ScoreDirection, grading: NormGrading?, bodyMassKg: Double?) -> NormalRange? {
+        normalRange(direction: direction, limit: NormalLimit(grading), bodyMassKg: bodyMassKg)
+    }
+
+    /// The same, with the protocol's normal limit worked out beforehand.
+    public func normalRange(direction: ScoreDirection, limit normalLimit: NormalLimit?, bodyMassKg: Double?) -> NormalRange? {
         guard norm.grades else { return nil }
         func canonical(_ v: Double?) -> Double? {
             guard let v else { return nil }
@@ -53,12 +73,13 @@ extension NormComparison {
             guard ended || inRun, low != nil || high != nil else { return nil }
             return NormalRange(low: canonical(low), high: canonical(high))
         case .meanSD, .percentiles:
-            guard let limit = grading?.thresholds.map(\.percentileBelow).max() else { return nil }
+            guard let normalLimit else { return nil }
+            let limit = normalLimit.percentile
             switch (outcome, direction) {
             case (.meanSD(let mean, let sd, _, _, _, _), .higherIsBetter):
-                return NormalRange(low: canonical(mean + NormalDistribution.quantile(limit / 100) * sd), high: nil)
+                return NormalRange(low: canonical(mean + normalLimit.z * sd), high: nil)
             case (.meanSD(let mean, let sd, _, _, _, _), .lowerIsBetter):
-                return NormalRange(low: nil, high: canonical(mean - NormalDistribution.quantile(limit / 100) * sd))
+                return NormalRange(low: nil, high: canonical(mean - normalLimit.z * sd))
             case (.percentiles, .higherIsBetter):
                 guard case .percentiles(let points) = norm.kind, let at = NormMath.interpolate(at: limit, points) else { return nil }
                 return NormalRange(low: canonical(at), high: nil)
