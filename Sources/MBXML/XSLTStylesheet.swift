@@ -73,14 +73,16 @@ public final class XSLTStylesheet: @unchecked Sendable {
     /// XPath by libxslt, as `xsltproc --stringparam` does).
     /// `timeLimit` in seconds and `memoryLimit` in bytes, the type's own unless a test wants
     /// them otherwise (the memory bound is the process's growth, which a test process's other
-    /// tests share).
+    /// tests share). `hidden`: characters replaced with U+FFFD in the document's text and
+    /// attributes before the stylesheet reads it.
     public func transform(
-        _ input: [UInt8], url: String, parameters: [(String, String)] = [], timeLimit: Int = XSLTStylesheet.timeLimit,
-        memoryLimit: Int = XSLTStylesheet.memoryLimit
+        _ input: [UInt8], url: String, parameters: [(String, String)] = [], hidden: HiddenCharacters? = nil,
+        timeLimit: Int = XSLTStylesheet.timeLimit, memoryLimit: Int = XSLTStylesheet.memoryLimit
     ) throws(XMLReadError) -> [UInt8] {
         if input.isEmpty { throw XMLReadError(io: "nothing to transform: the document is empty") }
         let document = try XMLDocumentReader.parseTree(bytes: input, url: url)
         defer { xmlFreeDoc(document) }
+        hidden?.replace(in: document)
         guard let context = xsltNewTransformContext(pointer, document) else {
             throw XMLReadError(io: "libxslt could not allocate a transformation (out of memory)")
         }

@@ -87,6 +87,23 @@ struct CourseOfCareReportTests {
         // The abduction chart's axis runs from the normal limit (98.49) to 214 N; the normal
         // range from y = 120 - (98.49 - 86.94) / 138.6 x 110 = 110.8 to the top (10).
         #expect(page.stdout.contains(#"<text x="64" y="124" class="t end">98.49</text><text x="64" y="24" class="t end">214</text><rect x="80" y="10" width="500" height="100.8" class="normrange"></rect>"#), "the test chart's normal range")
+        // The footnotes: the stylesheet reads the session's citations outside the course in
+        // full and the course's to the depth the schema gives its changes; that selection is
+        // every @source of the session, however deep (taken from the stylesheet itself).
+        let style = try String(contentsOfFile: Paths.packageRoot + "/Reports/report.html.xsl", encoding: .utf8)
+        let selection = try #require(style.range(of: #"<xsl:for-each select="\*\[not\(self::r:courseOfCare\)\][^"]*""#, options: .regularExpression))
+        let path = String(style[selection].dropFirst(#"<xsl:for-each select=""#.count).dropLast())
+        let counter = try scratch.directory("citations") + "/count.xsl"
+        try """
+            <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:r="urn:musclebalance:report:1">
+              <xsl:output method="text"/>
+              <xsl:template match="/"><xsl:for-each select="//r:session"><xsl:value-of select="concat(count(\(path)), '=', count(.//@source), ' ')"/></xsl:for-each></xsl:template>
+            </xsl:stylesheet>
+            """.write(toFile: counter, atomically: true, encoding: .utf8)
+        let counts = try run(xsltproc, [counter, folder + "/r3/visit3.report.xml"])
+        let pairs = counts.stdout.split(separator: " ").map { $0.split(separator: "=") }
+        #expect(!pairs.isEmpty && pairs.allSatisfy { $0.count == 2 && $0[0] == $0[1] && Int($0[0])! > 10 }, "\(counts.stdout)\(counts.stderr)")
+        #expect(xml.contains("<courseOfCare") && xml.contains(#"verdict="improved" source="ostelo-2008""#))
         let handout = try run(xsltproc, [Paths.packageRoot + "/Reports/handout.html.xsl", folder + "/r3/visit3.report.xml"])
         #expect(handout.stdout.contains("<li>Hip abduction strength, left side: stronger (145 then, 198 N now)</li><li>Your pain score: 6 then, 2 now</li>"), "\(handout.stdout)")
         // Both pages, charts included, pass the W3C Nu HTML checker (a third client).
