@@ -10,6 +10,11 @@ public enum CodeSystemResource {
         p.codeSystem ?? "urn:musclebalance:protocol:" + p.id
     }
 
+    /// A region's index: `imbalance-index.hip`, "Imbalance index, hip region".
+    public static func regionIndexCode(_ region: BodyRegion) -> (code: String, display: String) {
+        ("imbalance-index." + region.rawValue, "Imbalance index, " + region.rawValue + " region")
+    }
+
     /// Every (code, display, definition) the export can write, in the protocol's order.
     public static func concepts(of p: BalanceProtocol) -> [(code: String, display: String, definition: String?)] {
         var out: [(String, String, String?)] = [(p.id, p.title, "The session's report against this protocol (DiagnosticReport.code).")]
@@ -22,6 +27,10 @@ public enum CodeSystemResource {
         for e in p.exercises { out.append((e.id, e.name, "A corrective exercise of the plan (ServiceRequest.code).")) }
         for a in p.adjuncts { out.append((a.id, a.name, "An adjunct therapy screened against contraindications (ServiceRequest.code).")) }
         out.append(("imbalance-index", "Overall imbalance index", "The graded imbalance index over the regions, 0-100, lower is better."))
+        for region in BodyRegion.allCases {
+            let (code, display) = regionIndexCode(region)
+            out.append((code, display, "The \(region.rawValue) region's imbalance index: the mean of its graded figures' points, 0-100, lower is better."))
+        }
         out.append(("trial", "trial", "One trial of a test, in the unit entered (Observation.component)."))
         out.append(("z-score", "z-score", "The result's z against the norm; negative is worse (Observation.component)."))
         out.append(("percentile", "percentile", "The result's percentile against the norm (Observation.component)."))

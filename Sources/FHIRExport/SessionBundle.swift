@@ -154,6 +154,8 @@ public final class SessionBundle: Sendable {
         var method: Block
         var suffixes: SideParts
         var asymmetrySuffix: IdentifierView
+        /// The region whose imbalance index the test's grades count in.
+        var region: BodyRegion?
     }
 
     public init(settings: FHIRExportSettings, index: ProtocolIndex) throws(FHIRExportError) {
@@ -172,6 +174,7 @@ public final class SessionBundle: Sendable {
             store.keep(JSONWriter.fragment { w in Self.writeCode(code, display: display, system: codeSystem, into: &w) })
         }
         var codes: [(String, String?)] = [(p.id, p.title), ("imbalance-index", "Overall imbalance index")]
+        for region in BodyRegion.allCases { codes.append(CodeSystemResource.regionIndexCode(region)) }
         for r in p.ratios { codes.append((r.id, r.name)) }
         for i in p.instruments { codes.append((i.id, i.name)) }
         for e in p.exercises { codes.append((e.id, e.name)) }
@@ -189,7 +192,11 @@ public final class SessionBundle: Sendable {
         unitBlocks = units
 
         var tests: [String: TestBlocks] = [:]
-        for t in p.tests { tests[t.id] = Self.testBlocks(t.id, t, codeSystem: codeSystem, units: units, store: store) }
+        for (i, t) in p.tests.enumerated() {
+            var blocks = Self.testBlocks(t.id, t, codeSystem: codeSystem, units: units, store: store)
+            blocks.region = i < index.regionOfTest.count ? index.regionOfTest[i] : nil
+            tests[t.id] = blocks
+        }
         testBlocks = tests
         ratioSuffixes = Dictionary(p.ratios.map { r in (r.id, Self.suffixes(r.id, store: store)) }, uniquingKeysWith: { first, _ in first })
         normalLimit = NormalLimit(p.normGrading)
@@ -245,7 +252,8 @@ public final class SessionBundle: Sendable {
             unitMembers: units[t?.unit ?? .newton] ?? Block(start: nil, count: 0),
             method: store.keep((t?.position).map { position in JSONWriter.fragment { w in w.object("method") { w in w.string("text", position) } } } ?? []),
             suffixes: suffixes(id, store: store),
-            asymmetrySuffix: IdentifierView(id + ".asymmetry/-", store: store))
+            asymmetrySuffix: IdentifierView(id + ".asymmetry/-", store: store),
+            region: nil)
     }
 
     /// The identifier system of each kind of resource: the clinic's patients' own, and one
@@ -384,31 +392,55 @@ public final class SessionBundle: Sendable {
 
             var resultURLs: [(testID: String, side: BodySide?, url: FHIRUUID)] = []
             var observationURLs: [FHIRUUID] = []
+            // The graded figures of each region (by rank): what its index is derived from.
+            var regionFigures = [[FHIRUUID]](repeating: [], count: BodyRegion.allCases.count)
             for result in s.results {
-                let url = withTestBlocks(result.testID) { test in
-                    entry(.observation, sessionStart, test.suffixes[result.side], into: &w) { w in self.observation(result, test, score: score, context, into: &w) }
+                let (url, region) = withTestBlocks(result.testID) { test in
+                    (entry(.observation, sessionStart, test.suffixes[result.side], into: &w) { w in self.observation(result, test, score: score, context, into: &w) }, test.region)
                 }
+                if let region, result.grade != nil { regionFigures[region.rank].append(url) }
                 resultURLs.append((result.testID, result.side, url))
                 observationURLs.append(url)
             }
             for a in s.asymmetries where a.value != nil {
                 let sides = [BodySide.left, .right].compactMap { side in resultURLs.first { $0.testID == a.testID && $0.side == side }?.url }
-                observationURLs.append(withTestBlocks(a.testID) { test in
-                    entry(.observation, sessionStart, test.asymmetrySuffix, into: &w) { w in self.asymmetry(a, test, context, derivedFrom: sides, into: &w) }
-                })
+                let (url, region) = withTestBlocks(a.testID) { test in
+                    (entry(.observation, sessionStart, test.asymmetrySuffix, into: &w) { w in self.asymmetry(a, test, context, derivedFrom: sides, into: &w) }, test.region)
+                }
+                observationURLs.append(url)
+                if let region, a.grade != nil { regionFigures[region.rank].append(url) }
             }
             for r in s.ratios where r.value.isFinite {
+                let url: FHIRUUID
                 if let suffix = ratioSuffixes[r.ratioID]?[r.side] {
-                    observationURLs.append(entry(.observation, sessionStart, suffix, into: &w) { w in self.ratio(r, context, into: &w) })
+                    url = entry(.observation, sessionStart, suffix, into: &w) { w in self.ratio(r, context, into: &w) }
                 } else {
-                    observationURLs.append(IdentifierPart(r.ratioID + "/" + (r.side?.rawValue ?? "-")).withView { suffix in
+                    url = IdentifierPart(r.ratioID + "/" + (r.side?.rawValue ?? "-")).withView { suffix in
                         entry(.observation, sessionStart, suffix, into: &w) { w in self.ratio(r, context, into: &w) }
-                    })
+                    }
                 }
+                observationURLs.append(url)
+                // A ratio the index did not count (the same weak muscle as an asymmetry, or
+                // both muscles within their norms) is not something the index derives from.
+                if r.grade != nil, r.notCounted == nil, let region = index.ratios[r.ratioID]?.region { regionFigures[region.rank].append(url) }
+            }
+            // Each region's index, derived from its graded figures; the overall index from them.
+            var regionURLs: [FHIRUUID] = []
+            for region in s.regions {
+                guard let value = region.value, value.isFinite else { continue }
+                let url = IdentifierPart("imbalance-index." + region.region.rawValue + "/-").withView { suffix in
+                    entry(.observation, sessionStart, suffix, into: &w) { w in
+                        self.regionIndex(region, value: value, context, derivedFrom: regionFigures[region.region.rank], into: &w)
+                    }
+                }
+                regionURLs.append(url)
+                observationURLs.append(url)
             }
             if let overall = s.overallIndex, overall.isFinite {
                 observationURLs.append(IdentifierPart("imbalance-index/-").withView { suffix in
-                    entry(.observation, sessionStart, suffix, into: &w) { w in self.overallIndex(overall, grade: s.overallGrade, context, into: &w) }
+                    entry(.observation, sessionStart, suffix, into: &w) { w in
+                        self.overallIndex(overall, grade: s.overallGrade, context, derivedFrom: regionURLs, into: &w)
+                    }
                 })
             }
             for o in s.outcomes {
@@ -673,12 +705,40 @@ public final class SessionBundle: Sendable {
         laterality(r.side, into: &w)
     }
 
-    private func overallIndex(_ value: Double, grade: Grade?, _ context: EntryContext, into w: inout JSONWriter) {
+    private func overallIndex(_ value: Double, grade: Grade?, _ context: EntryContext, derivedFrom: [FHIRUUID], into w: inout JSONWriter) {
         common(survey: false, into: &w)
         code("imbalance-index", display: "Overall imbalance index", into: &w)
         subjectAndDate(context, into: &w)
         quantity("valueQuantity", value, blocks.oneUnit, digits: 1, into: &w)
         interpretation(grade, direction: .lowerIsBetter, into: &w)
+        references("derivedFrom", derivedFrom, into: &w)
+    }
+
+    /// A region's index (0-100, lower is better): the mean of its graded figures' points, no
+    /// grade of its own (the protocol grades the figures, not the region), its weight in the
+    /// overall index as a note.
+    private func regionIndex(_ region: RegionIndex, value: Double, _ context: EntryContext, derivedFrom: [FHIRUUID], into w: inout JSONWriter) {
+        common(survey: false, into: &w)
+        let (code, display) = CodeSystemResource.regionIndexCode(region.region)
+        self.code(code, display: display, into: &w)
+        subjectAndDate(context, into: &w)
+        quantity("valueQuantity", value, blocks.oneUnit, digits: 1, into: &w)
+        w.arrayOfOne("note") { w in
+            let figures = region.gradedIndices == 1 ? "1 graded figure" : "\(region.gradedIndices) graded figures"
+            w.string("text", figures + "; weight " + JSONWriter.decimalText(region.weight, digits: 3) + " in the overall index")
+        }
+        references("derivedFrom", derivedFrom, into: &w)
+    }
+
+    /// `[{"reference":"urn:uuid:..."}, ...]`; nothing for none.
+    private func references(_ key: StaticString, _ urls: [FHIRUUID], into w: inout JSONWriter) {
+        w.array(key, urls) { w, url in w.object { w in
+            w.member("reference") { out in
+                out.append(0x22)
+                url.write(into: &out)
+                out.append(0x22)
+            }
+        } }
     }
 
     private func outcome(_ o: OutcomeScore, value: Double, _ context: EntryContext, into w: inout JSONWriter) {

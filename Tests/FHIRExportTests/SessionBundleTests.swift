@@ -69,6 +69,51 @@ struct SessionBundleTests {
         #expect(checked.status == 0, "\(checked.stdout.prefix(3000))")
     }
 
+    @Test("each region's index: its value, derived from exactly the graded figures of its region the index counts; the overall index derived from the regions")
+    func regionIndices() throws {
+        let (index, scores) = try Self.examplePatients()
+        let bundle = try SessionBundle(settings: Self.settings, index: index)
+        var regionsSeen = 0
+        for score in scores {
+            for (n, session) in score.sessions.enumerated() {
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(try bundle.bundle(score, session: n))) as? [String: Any])
+                let entries = try #require(json["entry"] as? [[String: Any]])
+                var byURL: [String: [String: Any]] = [:]
+                for e in entries { byURL[e["fullUrl"] as! String] = e["resource"] as? [String: Any] }
+                func code(_ r: [String: Any]) -> String { (((r["code"] as? [String: Any])?["coding"] as? [[String: Any]])?.first?["code"] as? String) ?? "" }
+                func references(_ r: [String: Any]) -> [String] { (r["derivedFrom"] as? [[String: Any]] ?? []).compactMap { $0["reference"] as? String } }
+                var regionURLs: Set<String> = []
+                for (url, r) in byURL where code(r).hasPrefix("imbalance-index.") {
+                    let region = try #require(BodyRegion(rawValue: String(code(r).dropFirst("imbalance-index.".count))))
+                    let expected = try #require(session.regions.first { $0.region == region })
+                    let value = try #require((r["valueQuantity"] as? [String: Any])?["value"] as? Double)
+                    #expect(abs(value - (expected.value! * 10).rounded() / 10) < 1e-9)
+                    regionURLs.insert(url)
+                    regionsSeen += 1
+                    // What it is derived from: the region's graded results and asymmetries and the
+                    // ratios the index counted, each resolving inside the Bundle.
+                    var wanted: [String] = []
+                    for result in session.results where result.grade != nil && index.regionOfTest[result.testIndex] == region { wanted.append(result.testID) }
+                    for a in session.asymmetries where a.grade != nil && a.value != nil && index.tests[a.testID].flatMap({ index.groups[$0.muscleGroup]?.region }) == region {
+                        wanted.append(a.testID + ".asymmetry")
+                    }
+                    for ratio in session.ratios where ratio.grade != nil && ratio.notCounted == nil && ratio.value.isFinite && index.ratios[ratio.ratioID]?.region == region {
+                        wanted.append(ratio.ratioID)
+                    }
+                    let resolved = references(r).compactMap { byURL[$0] }
+                    #expect(resolved.count == references(r).count, "every reference resolves")
+                    let got = resolved.map(code)
+                    #expect(got.sorted() == wanted.sorted(), "\(score.patientID) \(region)")
+                    #expect(got.count >= expected.gradedIndices)
+                }
+                #expect(regionURLs.count == session.regions.filter { $0.value != nil }.count)
+                let overall = try #require(byURL.values.first { code($0) == "imbalance-index" })
+                #expect(Set(references(overall)) == regionURLs)
+            }
+        }
+        #expect(regionsSeen >= 6)
+    }
+
     @Test("a hip abduction result by hand: N in UCUM, left by SNOMED, the norm's normal range from McKay 2017 with its age band, trials and z as components")
     func oneObservation() throws {
         let (index, scores) = try Self.examplePatients()
