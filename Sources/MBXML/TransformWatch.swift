@@ -72,18 +72,25 @@ final class TransformWatch: Sendable {
         let resident = running.withLock { $0.isEmpty } ? 0 : Self.residentBytes()
         running.withLock { entries in
             for (ticket, entry) in entries where entry.stopped == nil {
-                var verdict: Verdict?
-                if now - entry.started > entry.timeLimit {
-                    verdict = .time(seconds: Int(entry.timeLimit / 1_000_000_000))
-                } else if resident - entry.residentAtStart > entry.memoryLimit {
-                    verdict = .memory(mebibytes: entry.memoryLimit >> 20)
-                }
-                guard let verdict, let context = xsltTransformContextPtr(bitPattern: entry.context) else { continue }
+                guard let verdict = Self.verdict(entry, now: now, resident: resident),
+                    let context = xsltTransformContextPtr(bitPattern: entry.context)
+                else { continue }
                 // Under the lock: `end` cannot free the context while it is being stopped.
                 CLibXML2_stopTransform(context)
                 entries[ticket]?.stopped = verdict
             }
         }
+    }
+
+    /// Whether `entry` has run too long or grown too much, as seen at `now` with `resident`
+    /// bytes. Both were read before the lock, so a transformation that began in between started
+    /// after `now`: it has run no time at all (the subtraction trapped on the unsigned clock, a
+    /// crash of a whole run when a worker began a page at that instant).
+    static func verdict(_ entry: Running, now: UInt64, resident: Int) -> Verdict? {
+        let elapsed = now > entry.started ? now - entry.started : 0
+        if elapsed > entry.timeLimit { return .time(seconds: Int(entry.timeLimit / 1_000_000_000)) }
+        if resident - entry.residentAtStart > entry.memoryLimit { return .memory(mebibytes: entry.memoryLimit >> 20) }
+        return nil
     }
 
     private static func now() -> UInt64 {
