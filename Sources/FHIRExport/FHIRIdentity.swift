@@ -35,15 +35,6 @@ enum FHIRIdentity {
         }
     }
 
-    /// The UUID of `key` as `urn:uuid:...` text.
-    static func uuid(_ key: String) -> String {
-        var hash = UUIDHash()
-        hash.add(key)
-        var out: [UInt8] = []
-        hash.uuid.write(into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// `bytes` percent-encoded for a URL's query value: every byte but the unreserved ones.
     /// Encoding pieces one after the other gives the encoding of the whole.
     static func percentEncode<Out: ByteAppending & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout Out) {
@@ -100,6 +91,13 @@ struct FHIRUUID {
         withUnsafeBytes(of: text) { raw in
             out.appendBytes(UnsafeBufferPointer(start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: 45))
         }
+    }
+
+    /// The text in quotes, as a JSON string (it has nothing to escape).
+    func writeQuoted<Out: ByteAppending & ~Copyable>(into out: inout Out) {
+        out.append(0x22)
+        write(into: &out)
+        out.append(0x22)
     }
 
     /// The low `digits` hex digits of `word`, most significant first.

@@ -258,10 +258,6 @@ public final class SessionBundle: Sendable {
 
     /// The identifier system of each kind of resource: the clinic's patients' own, and one
     /// under it for what mbt makes.
-    func system(for resourceType: String) -> String {
-        Self.system(for: resourceType, patientSystem: settings.patientSystem)
-    }
-
     static func system(for resourceType: String, patientSystem: String) -> String {
         resourceType == "Patient" ? patientSystem : patientSystem + "/mbt-" + resourceType.lowercased()
     }
@@ -350,11 +346,7 @@ public final class SessionBundle: Sendable {
         hash.add(suffix.raw)
         let uuid = hash.uuid
         w.object { w in
-            w.member("fullUrl") { out in
-                out.append(0x22)
-                uuid.write(into: &out)
-                out.append(0x22)
-            }
+            w.member("fullUrl") { uuid.writeQuoted(into: &$0) }
             w.object("resource") { w in
                 w.raw(k.resourceStart.bytes)
                 w.out.appendBytes(start.escaped)
@@ -539,14 +531,14 @@ public final class SessionBundle: Sendable {
         w.raw((survey ? blocks.surveyCategory : blocks.examCategory).bytes)
     }
 
+    /// `"key":{"reference":"urn:uuid:..."}`.
     private func reference(_ key: StaticString, _ url: FHIRUUID, into w: inout JSONWriter) {
-        w.object(key) { w in
-            w.member("reference") { out in
-                out.append(0x22)
-                url.write(into: &out)
-                out.append(0x22)
-            }
-        }
+        w.object(key) { w in Self.referenceMember(url, into: &w) }
+    }
+
+    /// `"reference":"urn:uuid:..."`.
+    private static func referenceMember(_ url: FHIRUUID, into w: inout JSONWriter) {
+        w.member("reference") { url.writeQuoted(into: &$0) }
     }
 
     private func subjectAndDate(_ context: EntryContext, into w: inout JSONWriter) {
@@ -687,13 +679,7 @@ public final class SessionBundle: Sendable {
         if let side = a.affectedSide {
             w.arrayOfOne("note") { w in w.string("text", "the weaker or tighter side: " + side.rawValue) }
         }
-        w.array("derivedFrom", derivedFrom) { w, url in w.object { w in
-            w.member("reference") { out in
-                out.append(0x22)
-                url.write(into: &out)
-                out.append(0x22)
-            }
-        } }
+        references("derivedFrom", derivedFrom, into: &w)
     }
 
     private func ratio(_ r: RatioResult, _ context: EntryContext, into w: inout JSONWriter) {
@@ -732,13 +718,7 @@ public final class SessionBundle: Sendable {
 
     /// `[{"reference":"urn:uuid:..."}, ...]`; nothing for none.
     private func references(_ key: StaticString, _ urls: [FHIRUUID], into w: inout JSONWriter) {
-        w.array(key, urls) { w, url in w.object { w in
-            w.member("reference") { out in
-                out.append(0x22)
-                url.write(into: &out)
-                out.append(0x22)
-            }
-        } }
+        w.array(key, urls) { w, url in w.object { w in Self.referenceMember(url, into: &w) } }
     }
 
     private func outcome(_ o: OutcomeScore, value: Double, _ context: EntryContext, into w: inout JSONWriter) {
@@ -830,13 +810,7 @@ public final class SessionBundle: Sendable {
         w.literal("status", "final")
         code(index.balanceProtocol.id, display: index.balanceProtocol.title, into: &w)
         subjectAndDate(context, into: &w)
-        w.array("result", results) { w, url in w.object { w in
-            w.member("reference") { out in
-                out.append(0x22)
-                url.write(into: &out)
-                out.append(0x22)
-            }
-        } }
+        references("result", results, into: &w)
         let findings = s.findings.map(\.text)
         w.string("conclusion", findings.isEmpty ? "no finding" : findings.joined(separator: "; "))
     }
