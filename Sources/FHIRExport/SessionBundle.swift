@@ -375,7 +375,14 @@ public final class SessionBundle: Sendable {
         var patientHash = blocks.kinds[Kind.patient.rawValue].hash
         patientHash.add(patientStart.raw)
         let patientURL = patientHash.uuid
-        let context = EntryContext(date: date, patient: patientURL)
+        let context = EntryContext(
+            date: date, patient: patientURL,
+            subject: JSONWriter.fragment { w in self.reference("subject", patientURL, into: &w) },
+            subjectAndDate: JSONWriter.fragment { w in
+                self.reference("subject", patientURL, into: &w)
+                w.string("effectiveDateTime", date)
+            },
+            authoredOn: JSONWriter.fragment { w in w.string("authoredOn", date) })
         w.object { w in
             w.literal("resourceType", "Bundle")
             w.literal("type", "transaction")
@@ -383,7 +390,9 @@ public final class SessionBundle: Sendable {
             entry(.patient, patientStart, IdentifierView.empty, into: &w) { w in self.patient(score, into: &w) }
 
             var resultURLs: [(testID: String, side: BodySide?, url: FHIRUUID)] = []
+            resultURLs.reserveCapacity(s.results.count)
             var observationURLs: [FHIRUUID] = []
+            observationURLs.reserveCapacity(s.results.count + s.asymmetries.count + s.ratios.count + s.regions.count + s.outcomes.count + 1)
             // The graded figures of each region (by rank): what its index is derived from.
             var regionFigures = [[FHIRUUID]](repeating: [], count: BodyRegion.allCases.count)
             for result in s.results {
@@ -481,9 +490,17 @@ public final class SessionBundle: Sendable {
     }
 
     /// What every resource of a session refers to.
+    /// What every resource of a session refers to, and the members that say so, made once a
+    /// session (a reference and a date written again for each of some fifty resources).
     struct EntryContext {
         var date: String
         var patient: FHIRUUID
+        /// `"subject":{"reference":"urn:uuid:..."}`
+        var subject: [UInt8]
+        /// The subject, then `"effectiveDateTime":"date"`.
+        var subjectAndDate: [UInt8]
+        /// `"authoredOn":"date"`
+        var authoredOn: [UInt8]
     }
 
     // MARK: resources
@@ -542,8 +559,7 @@ public final class SessionBundle: Sendable {
     }
 
     private func subjectAndDate(_ context: EntryContext, into w: inout JSONWriter) {
-        reference("subject", context.patient, into: &w)
-        w.string("effectiveDateTime", context.date)
+        w.raw(context.subjectAndDate)
     }
 
     private func quantity(_ key: StaticString, _ value: Double, _ unit: Block, digits: Int = 3, into w: inout JSONWriter) {
@@ -764,7 +780,7 @@ public final class SessionBundle: Sendable {
             if let side = e.side, e.againOn == nil { Self.writeSideCoding(side, into: &w) }
             w.string("text", sideText)
         }
-        reference("subject", context.patient, into: &w)
+        w.raw(context.subject)
         if e.dosage.daysPerWeekMin != nil || e.dosage.daysPerWeekMax != nil {
             w.object("occurrenceTiming") { w in
                 w.object("repeat") { w in
@@ -775,7 +791,7 @@ public final class SessionBundle: Sendable {
                 }
             }
         }
-        w.string("authoredOn", context.date)
+        w.raw(context.authoredOn)
         if !e.answers.isEmpty { w.arrayOfOne("reasonCode") { w in w.string("text", e.answers) } }
         w.string("patientInstruction", Self.instruction(e))
     }
@@ -785,8 +801,8 @@ public final class SessionBundle: Sendable {
         w.literal("intent", "plan")
         w.bool("doNotPerform", true)
         code(a.adjunctID, display: a.name, into: &w)
-        reference("subject", context.patient, into: &w)
-        w.string("authoredOn", context.date)
+        w.raw(context.subject)
+        w.raw(context.authoredOn)
         w.array("reasonCode", a.reasons) { w, reason in w.object { w in w.string("text", reason) } }
     }
 
@@ -794,7 +810,7 @@ public final class SessionBundle: Sendable {
         w.literal("status", "active")
         w.literal("intent", "plan")
         w.literal("title", "Corrective exercise plan")
-        reference("subject", context.patient, into: &w)
+        w.raw(context.subject)
         // Until the reassessment: the window the protocol gives, from the session.
         w.object("period") { w in
             w.string("start", context.date)
