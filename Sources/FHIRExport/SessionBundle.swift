@@ -421,9 +421,7 @@ public final class SessionBundle: Sendable {
                     }
                 }
                 observationURLs.append(url)
-                // A ratio the index did not count (the same weak muscle as an asymmetry, or
-                // both muscles within their norms) is not something the index derives from.
-                if r.grade != nil, r.notCounted == nil, let region = index.ratios[r.ratioID]?.region { regionFigures[region.rank].append(url) }
+                if let region = Self.regionFed(by: r, index: index, testBlocks: testBlocks) { regionFigures[region.rank].append(url) }
             }
             // Each region's index, derived from its graded figures; the overall index from them.
             var regionURLs: [FHIRUUID] = []
@@ -477,6 +475,21 @@ public final class SessionBundle: Sendable {
             w.endArray()
         }
         } }
+    }
+
+    /// The region whose index a ratio's grade entered, as the scorer marked it: none for one
+    /// not graded or whose muscles are both within their own norms (it names no deficit); the
+    /// region of its deficient muscle's test for one counted as that test's asymmetry (its grade
+    /// raised the asymmetry's); else the ratio's own region.
+    static func regionFed(by r: RatioResult, index: ProtocolIndex, testBlocks: [String: TestBlocks]) -> BodyRegion? {
+        guard r.grade != nil, let ratio = index.ratios[r.ratioID] else { return nil }
+        switch r.notCounted {
+        case .withinOwnNorms?: return nil
+        case .sameWeakMuscle?:
+            guard let term = r.deficient else { return ratio.region }
+            return testBlocks[term == .numerator ? ratio.numerator : ratio.denominator]?.region ?? ratio.region
+        case nil: return ratio.region
+        }
     }
 
     /// `body` given the test's blocks; for a test the protocol does not have (never, for a

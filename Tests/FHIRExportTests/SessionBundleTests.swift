@@ -69,9 +69,19 @@ struct SessionBundleTests {
         #expect(checked.status == 0, "\(checked.stdout.prefix(3000))")
     }
 
-    @Test("each region's index: its value, derived from exactly the graded figures of its region the index counts; the overall index derived from the regions")
+    @Test("each region's index: its value, derived from exactly the figures whose grades entered it (a ratio counted with its weak muscle's asymmetry, none within its muscles' norms); the overall index derived from the regions")
     func regionIndices() throws {
-        let (index, scores) = try Self.examplePatients()
+        // The example, and 150 generated patients, among whom ratios counted with an
+        // asymmetry and ratios within their muscles' norms (the example has neither).
+        let (index, example) = try Self.examplePatients()
+        let folder = try scratch.directory("regions")
+        let generated = try run(Paths.mbtBinary, ["generate", "--patients", "150", "--seed", "32"])
+        try generated.stdout.write(toFile: folder + "/g.xml", atomically: true, encoding: .utf8)
+        let stream = try ClinicFileStream(path: folder + "/g.xml", schema: sharedLibrary.measurementSchema, sheetOptions: nil)
+        var scores = example
+        while let item = try stream.next() { scores.append(BalanceScorer(index: index).score(item.patient)) }
+        let ratios = scores.flatMap { $0.sessions.flatMap(\.ratios) }
+        #expect(ratios.contains { $0.notCounted == .sameWeakMuscle } && ratios.contains { $0.notCounted == .withinOwnNorms })
         let bundle = try SessionBundle(settings: Self.settings, index: index)
         var regionsSeen = 0
         for score in scores {
@@ -97,8 +107,16 @@ struct SessionBundleTests {
                     for a in session.asymmetries where a.grade != nil && a.value != nil && index.tests[a.testID].flatMap({ index.groups[$0.muscleGroup]?.region }) == region {
                         wanted.append(a.testID + ".asymmetry")
                     }
-                    for ratio in session.ratios where ratio.grade != nil && ratio.notCounted == nil && ratio.value.isFinite && index.ratios[ratio.ratioID]?.region == region {
-                        wanted.append(ratio.ratioID)
+                    // A ratio enters where its grade went: not at all when both its muscles are
+                    // within their norms; with its weak muscle's asymmetry when counted there.
+                    for ratio in session.ratios where ratio.grade != nil && ratio.value.isFinite && ratio.notCounted != .withinOwnNorms {
+                        let definition = try #require(index.ratios[ratio.ratioID])
+                        var fed = definition.region
+                        if ratio.notCounted == .sameWeakMuscle, let term = ratio.deficient {
+                            let testID = term == .numerator ? definition.numerator : definition.denominator
+                            fed = try #require(index.tests[testID].flatMap { index.groups[$0.muscleGroup]?.region })
+                        }
+                        if fed == region { wanted.append(ratio.ratioID) }
                     }
                     let resolved = references(r).compactMap { byURL[$0] }
                     #expect(resolved.count == references(r).count, "every reference resolves")
